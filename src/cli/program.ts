@@ -1,0 +1,29 @@
+// Builds the `keyward` command tree; each domain registers its commands from cli/commands/<domain>.ts.
+import { Command } from "commander";
+import { registerDelegateKeyCommand, registerDeriveCommands } from "./commands/derive.js";
+
+/** Creates the program with global flags and every registered command. */
+export function buildProgram(): Command {
+  const program = new Command("keyward")
+    .description(
+      "Self-hostable key custody and delegation: derive, seal, delegate, rotate, migrate and verify keys.",
+    )
+    .option("--data <dir>", "data directory (env KEYWARD_DATA, default ./.keyward)")
+    .option("--db <url>", "database: sqlite:PATH or postgres://… (env KEYWARD_DB)")
+    .option(
+      "--key-file <path>",
+      "unseal key file, 64 hex characters (env KEYWARD_KEY_FILE; or KEYWARD_PASSPHRASE)",
+    )
+    .option("--json", "machine-readable JSON output")
+    .showHelpAfterError();
+  program.configureOutput({ outputError: (str, write) => write(str) });
+
+  registerDeriveCommands(program);
+
+  const delegate = program
+    .command("delegate")
+    .description("delegates: keys, certificates, secrets, migration");
+  registerDelegateKeyCommand(delegate);
+
+  return program;
+}

@@ -1,0 +1,47 @@
+// X25519 (RFC 7748) via @noble/curves, plus the Ed25519 → X25519 conversions used by River's ECIES.
+import { ed25519, x25519 } from "@noble/curves/ed25519.js";
+import { assertBytes } from "./assert.js";
+import { wipe } from "./bytes.js";
+import { sha512 } from "./hash.js";
+
+/** The X25519 public key of a 32-byte private scalar (clamped per RFC 7748). */
+export function x25519PublicKey(privateKey: Uint8Array): Uint8Array {
+  assertBytes(privateKey, 32, "privateKey");
+  return x25519.getPublicKey(privateKey);
+}
+
+/**
+ * X25519 shared secret. Returns `undefined` when the result is all zeros (a small-order or otherwise
+ * contributory-less peer key): callers must treat that as a refusal, never use zeros as a key.
+ */
+export function x25519SharedSecret(privateKey: Uint8Array, publicKey: Uint8Array): Uint8Array | undefined {
+  assertBytes(privateKey, 32, "privateKey");
+  assertBytes(publicKey, 32, "publicKey");
+  try {
+    const shared = x25519.getSharedSecret(privateKey, publicKey);
+    if (shared.every((b) => b === 0)) return undefined;
+    return shared;
+  } catch {
+    return undefined; // noble rejects low-order peers by throwing
+  }
+}
+
+/**
+ * Montgomery u-coordinate of an Ed25519 verifying key (birational map). Throws RangeError when the bytes
+ * are not a valid Edwards point.
+ */
+export function ed25519PublicToX25519(verifyingKey: Uint8Array): Uint8Array {
+  assertBytes(verifyingKey, 32, "verifyingKey");
+  return ed25519.utils.toMontgomery(verifyingKey);
+}
+
+/** X25519 private scalar of an Ed25519 seed: the first 32 bytes of SHA-512(seed), clamped. */
+export function ed25519SeedToX25519(seed: Uint8Array): Uint8Array {
+  assertBytes(seed, 32, "seed");
+  const h = sha512(seed);
+  const out = h.slice(0, 32);
+  wipe(h);
+  out[0] = (out[0] ?? 0) & 248;
+  out[31] = ((out[31] ?? 0) & 127) | 64;
+  return out;
+}

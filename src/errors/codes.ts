@@ -1,0 +1,47 @@
+// The one table of stable error codes: HTTP status and CLI exit code for each.
+
+/** How one error code surfaces on each surface. */
+export interface ErrorCodeInfo {
+  /** HTTP status for the JSON error body. */
+  readonly http: number;
+  /** CLI exit code: 1 = refused by a rule, 2 = bad usage or malformed input. */
+  readonly exit: 1 | 2;
+}
+
+/**
+ * Every stable error code keyward emits. Domains add their codes here (one table, one place),
+ * never ad-hoc strings elsewhere.
+ */
+export const ERROR_CODES = {
+  invalid_input: { http: 400, exit: 2 },
+  unauthorized: { http: 401, exit: 1 },
+  forbidden: { http: 403, exit: 1 },
+  not_found: { http: 404, exit: 1 },
+  conflict: { http: 409, exit: 1 },
+  already_exists: { http: 409, exit: 1 },
+  revoked: { http: 409, exit: 1 },
+  suspended: { http: 423, exit: 1 },
+  expired: { http: 410, exit: 1 },
+  unseal_failed: { http: 503, exit: 1 },
+  decrypt_failed: { http: 500, exit: 1 },
+  not_initialized: { http: 503, exit: 1 },
+  invalid_certificate: { http: 422, exit: 1 },
+  wrong_app: { http: 403, exit: 1 },
+  rollback: { http: 409, exit: 1 },
+  revoked_target: { http: 409, exit: 1 },
+  migrated: { http: 409, exit: 1 },
+  token_used: { http: 409, exit: 1 },
+  token_expired: { http: 410, exit: 1 },
+  token_mismatch: { http: 403, exit: 1 },
+  invalid_signature: { http: 422, exit: 1 },
+  unavailable: { http: 503, exit: 1 },
+  internal: { http: 500, exit: 1 },
+} as const satisfies Record<string, ErrorCodeInfo>;
+
+/** A stable error code. */
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Looks up how a code surfaces; unknown codes surface as `internal`. */
+export function errorCodeInfo(code: string): ErrorCodeInfo {
+  return (ERROR_CODES as Record<string, ErrorCodeInfo>)[code] ?? ERROR_CODES.internal;
+}

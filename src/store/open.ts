@@ -1,0 +1,53 @@
+// Opens a Storage from a database URL and unseal material: the one place that picks a backend.
+import { join } from "node:path";
+import { KeywardError } from "../errors/keyward-error.js";
+import type { Storage } from "./ports.js";
+import type { RawBackend } from "./raw.js";
+import { SealedStorage } from "./sealed-storage.js";
+import type { UnsealMaterial } from "./sealing/root-key.js";
+import { initializeSealing, isInitialized, unsealKeyring } from "./sealing/unseal.js";
+import { openSqliteBackend } from "./sqlite/sqlite-backend.js";
+
+/** Where the data lives and how to unseal it. */
+export interface OpenStorageOptions {
+  /** `sqlite:PATH`, `postgres://…` / `postgresql://…`; default `sqlite:<dataDir>/keyward.db`. */
+  readonly db?: string;
+  /** Data directory (default `./.keyward`). */
+  readonly dataDir?: string;
+  readonly unseal: UnsealMaterial;
+  /** Initialise sealing if the store is new (dev mode, tests). `keyward init` uses `initializeSealing`. */
+  readonly createIfMissing?: boolean;
+}
+
+/** Resolves the database URL (`--db` / `KEYWARD_DB`, else SQLite inside the data dir). */
+export function resolveDbUrl(db: string | undefined, dataDir = "./.keyward"): string {
+  return db && db.length > 0 ? db : `sqlite:${join(dataDir, "keyward.db")}`;
+}
+
+/** Opens the raw backend for a URL. */
+export async function openRawBackend(url: string): Promise<RawBackend> {
+  if (url.startsWith("sqlite:")) return openSqliteBackend(url.slice("sqlite:".length));
+  throw new KeywardError("invalid_input", "db must be sqlite:PATH");
+}
+
+/**
+ * Opens and unseals a Storage.
+ * @throws KeywardError `not_initialized`, `unseal_failed`, `invalid_input`.
+ * @example const storage = await openStorage({ dataDir: ".keyward", unseal: { keyFile: ".keyward/dev.key" } });
+ */
+export async function openStorage(options: OpenStorageOptions): Promise<Storage> {
+  const raw = await openRawBackend(resolveDbUrl(options.db, options.dataDir));
+  try {
+    if (options.createIfMissing && !(await isInitialized(raw))) {
+      try {
+        await initializeSealing(raw, options.unseal);
+      } catch (err) {
+        if (!(err instanceof KeywardError && err.code === "already_exists")) throw err;
+      }
+    }
+    return new SealedStorage(raw, await unsealKeyring(raw, options.unseal));
+  } catch (err) {
+    await raw.close();
+    throw err;
+  }
+}

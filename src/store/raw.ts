@@ -1,0 +1,32 @@
+// The raw backend port: unsealed rows as a backend stores them. Only store/ sees this; domains see Storage.
+import type { StateWriter } from "./ports.js";
+
+/** A sealed secret as stored: the data-key version that sealed it and the AEAD output. */
+export interface RawSecretRow {
+  readonly keyVersion: number;
+  readonly sealed: Uint8Array;
+}
+
+/** Backend operations available inside one unit of work (a transaction or a single auto-commit step). */
+export interface RawTx {
+  readonly state: StateWriter;
+  secretGet(namespace: string, name: string): Promise<RawSecretRow | undefined>;
+  secretPut(namespace: string, name: string, row: RawSecretRow): Promise<void>;
+  secretDelete(namespace: string, name: string): Promise<boolean>;
+  secretList(namespace: string, prefix?: string): Promise<string[]>;
+  /** Every sealed row (for data-key re-encryption), batched by the backend. */
+  secretScanAll(): AsyncIterable<{ namespace: string; name: string; row: RawSecretRow }>;
+  metaGet(key: string): Promise<Uint8Array | undefined>;
+  metaPut(key: string, value: Uint8Array): Promise<void>;
+  metaList(prefix: string): Promise<{ key: string; value: Uint8Array }[]>;
+}
+
+/** A storage backend before sealing: SQLite or PostgreSQL. */
+export interface RawBackend {
+  readonly backend: "sqlite" | "postgres";
+  /** Runs `fn` in one transaction (retried by the backend on serialization failure). */
+  transaction<T>(fn: (tx: RawTx) => Promise<T>): Promise<T>;
+  /** Auto-commit operations (each call its own statement). */
+  readonly direct: RawTx;
+  close(): Promise<void>;
+}

@@ -1,0 +1,81 @@
+// Storage = a raw backend + the keyring: secrets are sealed on the way in and opened on the way out.
+import { assertString } from "../crypto/assert.js";
+import { Secret } from "../crypto/secret.js";
+import { InputRangeError, InputTypeError } from "../errors/input-errors.js";
+import type { SecretWriter, Storage, StorageTx } from "./ports.js";
+import type { RawBackend, RawTx } from "./raw.js";
+import type { Keyring } from "./sealing/keyring.js";
+
+function assertSecretName(value: unknown, name: string): asserts value is string {
+  assertString(value, name, { nonEmpty: true, maxLength: 512 });
+  if (value.includes("\u0000")) throw new InputRangeError(`${name} must not contain NUL`);
+}
+
+/** A SecretWriter that seals with `keyring` through one raw unit of work. */
+export class SealedSecrets implements SecretWriter {
+  constructor(
+    private readonly tx: RawTx,
+    private readonly keyring: Keyring,
+  ) {}
+
+  async get(namespace: string, name: string): Promise<Secret | undefined> {
+    assertSecretName(namespace, "namespace");
+    assertSecretName(name, "name");
+    const row = await this.tx.secretGet(namespace, name);
+    return row ? Secret.adopt(this.keyring.open(namespace, name, row)) : undefined;
+  }
+
+  async has(namespace: string, name: string): Promise<boolean> {
+    assertSecretName(namespace, "namespace");
+    assertSecretName(name, "name");
+    return (await this.tx.secretGet(namespace, name)) !== undefined;
+  }
+
+  list(namespace: string, prefix?: string): Promise<string[]> {
+    assertSecretName(namespace, "namespace");
+    if (prefix !== undefined) assertString(prefix, "prefix");
+    return this.tx.secretList(namespace, prefix);
+  }
+
+  put(namespace: string, name: string, value: Secret): Promise<void> {
+    assertSecretName(namespace, "namespace");
+    assertSecretName(name, "name");
+    if (!Secret.is(value)) throw new InputTypeError("value must be a Secret");
+    return this.tx.secretPut(namespace, name, this.keyring.seal(namespace, name, value.expose()));
+  }
+
+  delete(namespace: string, name: string): Promise<boolean> {
+    assertSecretName(namespace, "namespace");
+    assertSecretName(name, "name");
+    return this.tx.secretDelete(namespace, name);
+  }
+}
+
+/** An unsealed Storage over a raw backend. `keyring` and `raw` are exposed for store-internal maintenance. */
+export class SealedStorage implements Storage {
+  readonly state;
+  readonly secrets: SealedSecrets;
+
+  constructor(
+    readonly raw: RawBackend,
+    readonly keyring: Keyring,
+  ) {
+    this.state = raw.direct.state;
+    this.secrets = new SealedSecrets(raw.direct, keyring);
+  }
+
+  get backend(): "sqlite" | "postgres" {
+    return this.raw.backend;
+  }
+
+  transaction<T>(fn: (tx: StorageTx) => Promise<T>): Promise<T> {
+    return this.raw.transaction((tx) =>
+      fn({ state: tx.state, secrets: new SealedSecrets(tx, this.keyring) }),
+    );
+  }
+
+  async close(): Promise<void> {
+    this.keyring.wipe();
+    await this.raw.close();
+  }
+}

@@ -1,0 +1,253 @@
+// SQLite backend (better-sqlite3, WAL): one file holding state, sealed secrets and the keyring.
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import { assertString } from "../../crypto/assert.js";
+import { scanBounds } from "../key-range.js";
+import type { ScanOptions, StateEntry, StateWriter } from "../ports.js";
+import type { RawBackend, RawSecretRow, RawTx } from "../raw.js";
+import { SQLITE_MIGRATIONS } from "./migrations.js";
+
+const BATCH = 1000;
+type Db = Database.Database;
+
+function toBytes(v: unknown): Uint8Array {
+  const b = v as Buffer;
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
+function migrate(db: Db): void {
+  db.exec(
+    "CREATE TABLE IF NOT EXISTS kw_schema (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+  );
+  const row = db.prepare("SELECT MAX(version) AS v FROM kw_schema").get() as { v: number | null };
+  const current = row.v ?? 0;
+  for (const m of SQLITE_MIGRATIONS) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare("INSERT INTO kw_schema (version, name, applied_at) VALUES (?, ?, ?)").run(
+        m.version,
+        m.name,
+        Date.now(),
+      );
+    }).immediate();
+  }
+}
+
+/** A simple async mutex: better-sqlite3 is synchronous, but a transaction spans awaits. */
+class Mutex {
+  #tail: Promise<void> = Promise.resolve();
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.#tail.then(fn);
+    this.#tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+}
+
+class SqliteOps implements RawTx {
+  readonly state: StateWriter;
+  private readonly s;
+
+  constructor(
+    private readonly db: Db,
+    private readonly lock: <T>(fn: () => Promise<T>) => Promise<T>,
+  ) {
+    this.s = {
+      get: db.prepare("SELECT value FROM kw_state WHERE tbl = ? AND key = ?").pluck(),
+      put: db.prepare(
+        "INSERT INTO kw_state (tbl, key, value) VALUES (?, ?, ?) ON CONFLICT (tbl, key) DO UPDATE SET value = excluded.value",
+      ),
+      insert: db.prepare(
+        "INSERT INTO kw_state (tbl, key, value) VALUES (?, ?, ?) ON CONFLICT (tbl, key) DO NOTHING",
+      ),
+      del: db.prepare("DELETE FROM kw_state WHERE tbl = ? AND key = ?"),
+      sGet: db.prepare("SELECT key_version, sealed FROM kw_secret WHERE ns = ? AND name = ?"),
+      sPut: db.prepare(
+        "INSERT INTO kw_secret (ns, name, key_version, sealed) VALUES (?, ?, ?, ?) ON CONFLICT (ns, name) DO UPDATE SET key_version = excluded.key_version, sealed = excluded.sealed",
+      ),
+      sDel: db.prepare("DELETE FROM kw_secret WHERE ns = ? AND name = ?"),
+      sList: db
+        .prepare("SELECT name FROM kw_secret WHERE ns = ? AND name >= ? AND name < ? ORDER BY name")
+        .pluck(),
+      sAll: db.prepare(
+        "SELECT ns, name, key_version, sealed FROM kw_secret WHERE (ns, name) > (?, ?) ORDER BY ns, name LIMIT ?",
+      ),
+      mGet: db.prepare("SELECT value FROM kw_meta WHERE key = ?").pluck(),
+      mPut: db.prepare(
+        "INSERT INTO kw_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      ),
+      mList: db.prepare("SELECT key, value FROM kw_meta WHERE key >= ? AND key < ? ORDER BY key"),
+    };
+    const s = this.s;
+    const L = this.lock;
+    this.state = {
+      get: (table, key) =>
+        L(async () => {
+          const v = s.get.get(table, key);
+          return v === undefined ? undefined : toBytes(v);
+        }),
+      put: (table, key, value) =>
+        L(async () => {
+          s.put.run(table, key, value);
+        }),
+      insert: (table, key, value) => L(async () => s.insert.run(table, key, value).changes === 1),
+      delete: (table, key) => L(async () => s.del.run(table, key).changes === 1),
+      scan: (table, options) => this.scan(table, options),
+    };
+  }
+
+  private async *scan(table: string, options: ScanOptions = {}): AsyncIterable<StateEntry> {
+    assertString(table, "table", { nonEmpty: true });
+    const b = scanBounds(options);
+    const dir = options.reverse ? "DESC" : "ASC";
+    let remaining = options.limit ?? Number.POSITIVE_INFINITY;
+    let lower = b.lower;
+    let lowerEx = b.lowerExclusive ?? false;
+    let upper = b.upper;
+    let upperInc = b.upperInclusive ?? false;
+    while (remaining > 0) {
+      const where = ["tbl = ?"];
+      const args: unknown[] = [table];
+      if (lower !== undefined) {
+        where.push(lowerEx ? "key > ?" : "key >= ?");
+        args.push(lower);
+      }
+      if (upper !== undefined) {
+        where.push(upperInc ? "key <= ?" : "key < ?");
+        args.push(upper);
+      }
+      const n = Math.min(BATCH, remaining);
+      const rows = await this.lock(
+        async () =>
+          this.db
+            .prepare(
+              `SELECT key, value FROM kw_state WHERE ${where.join(" AND ")} ORDER BY key ${dir} LIMIT ${n}`,
+            )
+            .all(...args) as { key: string; value: Buffer }[],
+      );
+      for (const r of rows) yield { key: r.key, value: toBytes(r.value) };
+      remaining -= rows.length;
+      if (rows.length < n) return;
+      const last = rows[rows.length - 1]!.key;
+      if (options.reverse) {
+        upper = last;
+        upperInc = false;
+      } else {
+        lower = last;
+        lowerEx = true;
+      }
+    }
+  }
+
+  secretGet(ns: string, name: string): Promise<RawSecretRow | undefined> {
+    return this.lock(async () => {
+      const r = this.s.sGet.get(ns, name) as { key_version: number; sealed: Buffer } | undefined;
+      return r ? { keyVersion: r.key_version, sealed: toBytes(r.sealed) } : undefined;
+    });
+  }
+  secretPut(ns: string, name: string, row: RawSecretRow): Promise<void> {
+    return this.lock(async () => {
+      this.s.sPut.run(ns, name, row.keyVersion, row.sealed);
+    });
+  }
+  secretDelete(ns: string, name: string): Promise<boolean> {
+    return this.lock(async () => this.s.sDel.run(ns, name).changes === 1);
+  }
+  secretList(ns: string, prefix = ""): Promise<string[]> {
+    return this.lock(async () => this.s.sList.all(ns, prefix, `${prefix}\u{10FFFF}`) as string[]);
+  }
+  async *secretScanAll(): AsyncIterable<{ namespace: string; name: string; row: RawSecretRow }> {
+    let ns = "";
+    let name = "";
+    for (;;) {
+      const rows = await this.lock(
+        async () =>
+          this.s.sAll.all(ns, name, BATCH) as {
+            ns: string;
+            name: string;
+            key_version: number;
+            sealed: Buffer;
+          }[],
+      );
+      for (const r of rows)
+        yield {
+          namespace: r.ns,
+          name: r.name,
+          row: { keyVersion: r.key_version, sealed: toBytes(r.sealed) },
+        };
+      if (rows.length < BATCH) return;
+      ns = rows[rows.length - 1]!.ns;
+      name = rows[rows.length - 1]!.name;
+    }
+  }
+  metaGet(key: string): Promise<Uint8Array | undefined> {
+    return this.lock(async () => {
+      const v = this.s.mGet.get(key);
+      return v === undefined ? undefined : toBytes(v);
+    });
+  }
+  metaPut(key: string, value: Uint8Array): Promise<void> {
+    return this.lock(async () => {
+      this.s.mPut.run(key, value);
+    });
+  }
+  metaList(prefix: string): Promise<{ key: string; value: Uint8Array }[]> {
+    return this.lock(async () =>
+      (this.s.mList.all(prefix, `${prefix}\u{10FFFF}`) as { key: string; value: Buffer }[]).map((r) => ({
+        key: r.key,
+        value: toBytes(r.value),
+      })),
+    );
+  }
+}
+
+/**
+ * Opens (creating if needed) a SQLite database file in WAL mode and applies the numbered migrations.
+ * @example const raw = openSqliteBackend("./.keyward/keyward.db");
+ */
+export function openSqliteBackend(path: string): RawBackend {
+  assertString(path, "path", { nonEmpty: true });
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL"); // WAL + NORMAL: durable across process crashes, atomic always.
+  db.pragma("busy_timeout = 5000");
+  db.pragma("foreign_keys = ON");
+  migrate(db);
+  const mutex = new Mutex();
+  let inTx = false;
+  const directLock = <T>(fn: () => Promise<T>) => mutex.run(fn);
+  const txLock = <T>(fn: () => Promise<T>) => fn(); // already holding the mutex for the whole transaction
+  const direct = new SqliteOps(db, directLock);
+  const txOps = new SqliteOps(db, txLock);
+  return {
+    backend: "sqlite",
+    direct,
+    transaction<T>(fn: (tx: RawTx) => Promise<T>): Promise<T> {
+      return mutex.run(async () => {
+        if (inTx) throw new Error("nested transaction");
+        inTx = true;
+        db.exec("BEGIN IMMEDIATE");
+        try {
+          const out = await fn(txOps);
+          db.exec("COMMIT");
+          return out;
+        } catch (err) {
+          if (db.inTransaction) db.exec("ROLLBACK");
+          throw err;
+        } finally {
+          inTx = false;
+        }
+      });
+    },
+    async close(): Promise<void> {
+      await mutex.run(async () => {
+        db.close();
+      });
+    },
+  };
+}
