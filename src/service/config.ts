@@ -1,7 +1,11 @@
 // Runtime configuration from flags and environment, validated at start (one clear line on a bad value).
-import { resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { KeywardError } from "../errors/keyward-error.js";
 import type { UnsealMaterial } from "../store/sealing/root-key.js";
+
+/** Key files looked for inside the data dir when no unseal material is given (init's, then dev mode's). */
+export const DEFAULT_KEY_FILES = ["unseal.key", "dev-unseal.key"] as const;
 
 /** Where keyward keeps its data and how it unseals. */
 export interface KeywardConfig {
@@ -19,7 +23,8 @@ export interface ConfigInput {
 
 /**
  * Resolves configuration: flags win over `KEYWARD_DATA`, `KEYWARD_DB`, `KEYWARD_KEY_FILE`,
- * `KEYWARD_PASSPHRASE`; the data dir defaults to `./.keyward`.
+ * `KEYWARD_PASSPHRASE`, then a key file inside the data dir (DEFAULT_KEY_FILES); the data dir defaults
+ * to `./.keyward`.
  * @throws KeywardError `invalid_input` naming the bad setting.
  */
 export function resolveConfig(input: ConfigInput, env: NodeJS.ProcessEnv = process.env): KeywardConfig {
@@ -33,5 +38,15 @@ export function resolveConfig(input: ConfigInput, env: NodeJS.ProcessEnv = proce
   let unseal: UnsealMaterial | undefined;
   if (keyFile) unseal = { keyFile: resolve(keyFile) };
   else if (passphrase !== undefined && passphrase !== "") unseal = { passphrase };
+  else {
+    // Convenience for a local data dir: a key file that `keyward init` or dev mode wrote inside it.
+    for (const name of DEFAULT_KEY_FILES) {
+      const candidate = join(dataDir, name);
+      if (existsSync(candidate)) {
+        unseal = { keyFile: candidate };
+        break;
+      }
+    }
+  }
   return { dataDir, db: db === "" ? undefined : db, unseal };
 }

@@ -1,0 +1,34 @@
+// Opens the configured storage for one CLI command and always closes it.
+import type { Command } from "commander";
+import { type KeywardConfig, resolveConfig } from "../service/config.js";
+import { openConfiguredStorage } from "../service/open.js";
+import type { Storage } from "../store/ports.js";
+import type { GlobalOptions } from "./io.js";
+
+/** The resolved configuration of a command (global flags + environment). */
+export function commandConfig(cmd: Command): KeywardConfig {
+  const g = cmd.optsWithGlobals<GlobalOptions>();
+  return resolveConfig({ data: g.data, db: g.db, keyFile: g.keyFile });
+}
+
+/** True when the command runs with --json. */
+export function isJson(cmd: Command): boolean {
+  return cmd.optsWithGlobals<GlobalOptions>().json === true;
+}
+
+/**
+ * Runs `fn` with an unsealed storage, closing it afterwards (also on error).
+ * @example await withStorage(cmd, async (storage) => storage.secrets.list("app"));
+ */
+export async function withStorage<T>(
+  cmd: Command,
+  fn: (storage: Storage, config: KeywardConfig) => Promise<T>,
+): Promise<T> {
+  const config = commandConfig(cmd);
+  const storage = await openConfiguredStorage(config);
+  try {
+    return await fn(storage, config);
+  } finally {
+    await storage.close();
+  }
+}
