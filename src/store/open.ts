@@ -2,6 +2,7 @@
 import { join } from "node:path";
 import { KeywardError } from "../errors/keyward-error.js";
 import type { Storage } from "./ports.js";
+import { openPostgresBackend } from "./postgres/postgres-backend.js";
 import type { RawBackend } from "./raw.js";
 import { SealedStorage } from "./sealed-storage.js";
 import type { UnsealMaterial } from "./sealing/root-key.js";
@@ -27,7 +28,8 @@ export function resolveDbUrl(db: string | undefined, dataDir = "./.keyward"): st
 /** Opens the raw backend for a URL. */
 export async function openRawBackend(url: string): Promise<RawBackend> {
   if (url.startsWith("sqlite:")) return openSqliteBackend(url.slice("sqlite:".length));
-  throw new KeywardError("invalid_input", "db must be sqlite:PATH");
+  if (url.startsWith("postgres://") || url.startsWith("postgresql://")) return openPostgresBackend(url);
+  throw new KeywardError("invalid_input", "db must be sqlite:PATH or postgres://…");
 }
 
 /**

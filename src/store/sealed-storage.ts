@@ -1,15 +1,10 @@
 // Storage = a raw backend + the keyring: secrets are sealed on the way in and opened on the way out.
-import { assertString } from "../crypto/assert.js";
 import { Secret } from "../crypto/secret.js";
-import { InputRangeError, InputTypeError } from "../errors/input-errors.js";
+import { InputTypeError } from "../errors/input-errors.js";
+import { assertStoreKey } from "./keys.js";
 import type { SecretWriter, Storage, StorageTx } from "./ports.js";
 import type { RawBackend, RawTx } from "./raw.js";
 import type { Keyring } from "./sealing/keyring.js";
-
-function assertSecretName(value: unknown, name: string): asserts value is string {
-  assertString(value, name, { nonEmpty: true, maxLength: 512 });
-  if (value.includes("\u0000")) throw new InputRangeError(`${name} must not contain NUL`);
-}
 
 /** A SecretWriter that seals with `keyring` through one raw unit of work. */
 export class SealedSecrets implements SecretWriter {
@@ -19,34 +14,34 @@ export class SealedSecrets implements SecretWriter {
   ) {}
 
   async get(namespace: string, name: string): Promise<Secret | undefined> {
-    assertSecretName(namespace, "namespace");
-    assertSecretName(name, "name");
+    assertStoreKey(namespace, "namespace");
+    assertStoreKey(name, "name");
     const row = await this.tx.secretGet(namespace, name);
     return row ? Secret.adopt(this.keyring.open(namespace, name, row)) : undefined;
   }
 
   async has(namespace: string, name: string): Promise<boolean> {
-    assertSecretName(namespace, "namespace");
-    assertSecretName(name, "name");
+    assertStoreKey(namespace, "namespace");
+    assertStoreKey(name, "name");
     return (await this.tx.secretGet(namespace, name)) !== undefined;
   }
 
   list(namespace: string, prefix?: string): Promise<string[]> {
-    assertSecretName(namespace, "namespace");
-    if (prefix !== undefined) assertString(prefix, "prefix");
+    assertStoreKey(namespace, "namespace");
+    if (prefix !== undefined) assertStoreKey(prefix, "prefix", false);
     return this.tx.secretList(namespace, prefix);
   }
 
   put(namespace: string, name: string, value: Secret): Promise<void> {
-    assertSecretName(namespace, "namespace");
-    assertSecretName(name, "name");
+    assertStoreKey(namespace, "namespace");
+    assertStoreKey(name, "name");
     if (!Secret.is(value)) throw new InputTypeError("value must be a Secret");
     return this.tx.secretPut(namespace, name, this.keyring.seal(namespace, name, value.expose()));
   }
 
   delete(namespace: string, name: string): Promise<boolean> {
-    assertSecretName(namespace, "namespace");
-    assertSecretName(name, "name");
+    assertStoreKey(namespace, "namespace");
+    assertStoreKey(name, "name");
     return this.tx.secretDelete(namespace, name);
   }
 }

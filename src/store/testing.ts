@@ -2,8 +2,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pg from "pg";
+import { bytesToHex } from "../crypto/bytes.js";
 import { randomBytes } from "../crypto/random.js";
 import type { Storage } from "./ports.js";
+import { openPostgresBackend } from "./postgres/postgres-backend.js";
 import { SealedStorage } from "./sealed-storage.js";
 import { initializeSealing, unsealKeyring } from "./sealing/unseal.js";
 import { openSqliteBackend } from "./sqlite/sqlite-backend.js";
@@ -35,6 +38,60 @@ export async function openTestSqliteStorage(): Promise<TestStorage> {
     key,
     async cleanup() {
       await storage.close().catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A fresh schema name for one test (`kw_t_` + 16 random hex). */
+export function newTestSchema(): string {
+  return `kw_t_${bytesToHex(randomBytes(8))}`;
+}
+
+/** The test server URL with `?schema=NAME`. */
+export function testPostgresUrl(schema: string): string {
+  const url = new URL(TEST_PG_URL);
+  url.searchParams.set("schema", schema);
+  return url.toString();
+}
+
+/** Drops a test schema and everything in it. */
+export async function dropTestSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: TEST_PG_URL });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * A fresh sealed storage in its own schema on the real local PostgreSQL server (TEST_PG_URL), plus a temp
+ * data dir (for CLI tests). `cleanup()` drops the schema.
+ */
+export async function openTestPostgresStorage(): Promise<TestStorage> {
+  const dir = mkdtempSync(join(tmpdir(), "keyward-test-pg-"));
+  const schema = newTestSchema();
+  const dbUrl = testPostgresUrl(schema);
+  const key = randomBytes(32);
+  // A small pool: many test files may hold a storage at once on one shared server.
+  const raw = await openPostgresBackend(dbUrl, { max: 4 });
+  try {
+    await initializeSealing(raw, { key });
+  } catch (err) {
+    await raw.close();
+    throw err;
+  }
+  const storage = new SealedStorage(raw, await unsealKeyring(raw, { key }));
+  return {
+    storage,
+    dir,
+    dbUrl,
+    key,
+    async cleanup() {
+      await storage.close().catch(() => undefined);
+      await dropTestSchema(schema);
       rmSync(dir, { recursive: true, force: true });
     },
   };

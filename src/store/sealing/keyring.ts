@@ -27,7 +27,7 @@ export function unwrapDataKey(rootKey: Uint8Array, version: number, wrapped: Uin
           concatBytes(utf8(WRAP_AAD), u32le(version)),
         )
       : undefined;
-  if (!out || out.length !== 32)
+  if (out?.length !== 32)
     throw new KeywardError("unseal_failed", "unseal failed: wrong passphrase or key file");
   return out;
 }

@@ -4,8 +4,10 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { assertString } from "../../crypto/assert.js";
 import { scanBounds } from "../key-range.js";
+import { assertStoreKey } from "../keys.js";
 import type { ScanOptions, StateEntry, StateWriter } from "../ports.js";
 import type { RawBackend, RawSecretRow, RawTx } from "../raw.js";
+import { assertOutsideTransaction, runInTransaction } from "../tx-guard.js";
 import { SQLITE_MIGRATIONS } from "./migrations.js";
 
 const BATCH = 1000;
@@ -84,24 +86,38 @@ class SqliteOps implements RawTx {
     };
     const s = this.s;
     const L = this.lock;
+    const check = (table: string, key: string) => {
+      assertStoreKey(table, "table");
+      assertStoreKey(key, "key", false);
+    };
     this.state = {
       get: (table, key) =>
         L(async () => {
+          check(table, key);
           const v = s.get.get(table, key);
           return v === undefined ? undefined : toBytes(v);
         }),
       put: (table, key, value) =>
         L(async () => {
+          check(table, key);
           s.put.run(table, key, value);
         }),
-      insert: (table, key, value) => L(async () => s.insert.run(table, key, value).changes === 1),
-      delete: (table, key) => L(async () => s.del.run(table, key).changes === 1),
+      insert: (table, key, value) =>
+        L(async () => {
+          check(table, key);
+          return s.insert.run(table, key, value).changes === 1;
+        }),
+      delete: (table, key) =>
+        L(async () => {
+          check(table, key);
+          return s.del.run(table, key).changes === 1;
+        }),
       scan: (table, options) => this.scan(table, options),
     };
   }
 
   private async *scan(table: string, options: ScanOptions = {}): AsyncIterable<StateEntry> {
-    assertString(table, "table", { nonEmpty: true });
+    assertStoreKey(table, "table");
     const b = scanBounds(options);
     const dir = options.reverse ? "DESC" : "ASC";
     let remaining = options.limit ?? Number.POSITIVE_INFINITY;
@@ -219,28 +235,32 @@ export function openSqliteBackend(path: string): RawBackend {
   db.pragma("foreign_keys = ON");
   migrate(db);
   const mutex = new Mutex();
-  let inTx = false;
-  const directLock = <T>(fn: () => Promise<T>) => mutex.run(fn);
+  const owner = {};
+  const directLock = <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      assertOutsideTransaction(owner, "auto-commit storage");
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return mutex.run(fn);
+  };
   const txLock = <T>(fn: () => Promise<T>) => fn(); // already holding the mutex for the whole transaction
   const direct = new SqliteOps(db, directLock);
   const txOps = new SqliteOps(db, txLock);
   return {
     backend: "sqlite",
     direct,
-    transaction<T>(fn: (tx: RawTx) => Promise<T>): Promise<T> {
+    async transaction<T>(fn: (tx: RawTx) => Promise<T>): Promise<T> {
+      assertOutsideTransaction(owner, "transaction()");
       return mutex.run(async () => {
-        if (inTx) throw new Error("nested transaction");
-        inTx = true;
         db.exec("BEGIN IMMEDIATE");
         try {
-          const out = await fn(txOps);
+          const out = await runInTransaction(owner, () => fn(txOps));
           db.exec("COMMIT");
           return out;
         } catch (err) {
           if (db.inTransaction) db.exec("ROLLBACK");
           throw err;
-        } finally {
-          inTx = false;
         }
       });
     },

@@ -1,0 +1,290 @@
+// PostgreSQL backend (pg Pool): state, sealed secrets and the keyring in one schema, for instances sharing a database.
+import pg from "pg";
+import { assertString } from "../../crypto/assert.js";
+import { KeywardError } from "../../errors/keyward-error.js";
+import { scanBounds } from "../key-range.js";
+import { assertStoreKey } from "../keys.js";
+import type { ScanOptions, StateEntry, StateWriter } from "../ports.js";
+import type { RawBackend, RawSecretRow, RawTx } from "../raw.js";
+import { assertOutsideTransaction, runInTransaction } from "../tx-guard.js";
+import { POSTGRES_MIGRATIONS } from "./migrations.js";
+
+const BATCH = 1000;
+const MAX_ATTEMPTS = 12;
+// serialization_failure, deadlock_detected: the transaction did nothing and can simply run again.
+const RETRYABLE = new Set(["40001", "40P01"]);
+const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,62}$/;
+// Advisory lock namespace for migrations ("kw"); the second key is hashtext(schema).
+const LOCK_NS = 0x6b77;
+
+type Query = (sql: string, params?: unknown[]) => Promise<pg.QueryResult>;
+
+/** Options of the Postgres backend (beyond the URL). */
+export interface PostgresOptions {
+  /** Pool size (default 10). */
+  readonly max?: number;
+}
+
+function toParam(v: Uint8Array): Buffer {
+  return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+}
+
+function toBytes(v: unknown): Uint8Array {
+  const b = v as Buffer;
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
+function isRetryable(err: unknown): boolean {
+  return typeof err === "object" && err !== null && RETRYABLE.has((err as { code?: string }).code ?? "");
+}
+
+/** Splits `postgres://…?schema=NAME` into the pg connection string and the schema (validated). */
+export function parsePostgresUrl(url: string): { connectionString: string; schema: string | undefined } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new KeywardError("invalid_input", "db must be a valid postgres:// URL");
+  }
+  if (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:")
+    throw new KeywardError("invalid_input", "db must start with postgres:// or postgresql://");
+  const schema = parsed.searchParams.get("schema") ?? undefined;
+  if (schema !== undefined && !SCHEMA_RE.test(schema))
+    throw new KeywardError("invalid_input", "schema must match [a-z_][a-z0-9_]* (at most 63 characters)");
+  parsed.searchParams.delete("schema");
+  return { connectionString: parsed.toString(), schema };
+}
+
+class PgOps implements RawTx {
+  readonly state: StateWriter;
+
+  constructor(private readonly q: Query) {
+    this.state = {
+      get: async (table, key) => {
+        assertStoreKey(table, "table");
+        assertStoreKey(key, "key", false);
+        const r = await q("SELECT value FROM kw_state WHERE tbl = $1 AND key = $2", [table, key]);
+        return r.rows.length ? toBytes(r.rows[0].value) : undefined;
+      },
+      put: async (table, key, value) => {
+        assertStoreKey(table, "table");
+        assertStoreKey(key, "key", false);
+        await q(
+          "INSERT INTO kw_state (tbl, key, value) VALUES ($1, $2, $3) ON CONFLICT (tbl, key) DO UPDATE SET value = excluded.value",
+          [table, key, toParam(value)],
+        );
+      },
+      insert: async (table, key, value) => {
+        assertStoreKey(table, "table");
+        assertStoreKey(key, "key", false);
+        const r = await q(
+          "INSERT INTO kw_state (tbl, key, value) VALUES ($1, $2, $3) ON CONFLICT (tbl, key) DO NOTHING",
+          [table, key, toParam(value)],
+        );
+        return r.rowCount === 1;
+      },
+      delete: async (table, key) => {
+        assertStoreKey(table, "table");
+        assertStoreKey(key, "key", false);
+        return (await q("DELETE FROM kw_state WHERE tbl = $1 AND key = $2", [table, key])).rowCount === 1;
+      },
+      scan: (table, options) => this.scan(table, options),
+    };
+  }
+
+  private async *scan(table: string, options: ScanOptions = {}): AsyncIterable<StateEntry> {
+    assertStoreKey(table, "table");
+    const b = scanBounds(options);
+    const dir = options.reverse ? "DESC" : "ASC";
+    let remaining = options.limit ?? Number.POSITIVE_INFINITY;
+    let { lower, upper } = b;
+    let lowerEx = b.lowerExclusive ?? false;
+    let upperInc = b.upperInclusive ?? false;
+    while (remaining > 0) {
+      const where = ["tbl = $1"];
+      const args: unknown[] = [table];
+      if (lower !== undefined) {
+        args.push(lower);
+        where.push(`key ${lowerEx ? ">" : ">="} $${args.length}`);
+      }
+      if (upper !== undefined) {
+        args.push(upper);
+        where.push(`key ${upperInc ? "<=" : "<"} $${args.length}`);
+      }
+      const n = Math.min(BATCH, remaining);
+      const { rows } = await this.q(
+        `SELECT key, value FROM kw_state WHERE ${where.join(" AND ")} ORDER BY key ${dir} LIMIT ${n}`,
+        args,
+      );
+      for (const r of rows) yield { key: r.key as string, value: toBytes(r.value) };
+      remaining -= rows.length;
+      if (rows.length < n) return;
+      const last = rows[rows.length - 1].key as string;
+      if (options.reverse) {
+        upper = last;
+        upperInc = false;
+      } else {
+        lower = last;
+        lowerEx = true;
+      }
+    }
+  }
+
+  async secretGet(ns: string, name: string): Promise<RawSecretRow | undefined> {
+    const r = await this.q("SELECT key_version, sealed FROM kw_secret WHERE ns = $1 AND name = $2", [
+      ns,
+      name,
+    ]);
+    return r.rows.length
+      ? { keyVersion: r.rows[0].key_version, sealed: toBytes(r.rows[0].sealed) }
+      : undefined;
+  }
+  async secretPut(ns: string, name: string, row: RawSecretRow): Promise<void> {
+    await this.q(
+      "INSERT INTO kw_secret (ns, name, key_version, sealed) VALUES ($1, $2, $3, $4) ON CONFLICT (ns, name) DO UPDATE SET key_version = excluded.key_version, sealed = excluded.sealed",
+      [ns, name, row.keyVersion, toParam(row.sealed)],
+    );
+  }
+  async secretDelete(ns: string, name: string): Promise<boolean> {
+    return (await this.q("DELETE FROM kw_secret WHERE ns = $1 AND name = $2", [ns, name])).rowCount === 1;
+  }
+  async secretList(ns: string, prefix = ""): Promise<string[]> {
+    const r = await this.q(
+      "SELECT name FROM kw_secret WHERE ns = $1 AND name >= $2 AND name < $3 ORDER BY name",
+      [ns, prefix, `${prefix}\u{10FFFF}`],
+    );
+    return r.rows.map((x) => x.name as string);
+  }
+  async *secretScanAll(): AsyncIterable<{ namespace: string; name: string; row: RawSecretRow }> {
+    let ns = "";
+    let name = "";
+    for (;;) {
+      const { rows } = await this.q(
+        "SELECT ns, name, key_version, sealed FROM kw_secret WHERE (ns, name) > ($1, $2) ORDER BY ns, name LIMIT $3",
+        [ns, name, BATCH],
+      );
+      for (const r of rows)
+        yield {
+          namespace: r.ns,
+          name: r.name,
+          row: { keyVersion: r.key_version, sealed: toBytes(r.sealed) },
+        };
+      if (rows.length < BATCH) return;
+      ns = rows[rows.length - 1].ns;
+      name = rows[rows.length - 1].name;
+    }
+  }
+  async metaGet(key: string): Promise<Uint8Array | undefined> {
+    const r = await this.q("SELECT value FROM kw_meta WHERE key = $1", [key]);
+    return r.rows.length ? toBytes(r.rows[0].value) : undefined;
+  }
+  async metaPut(key: string, value: Uint8Array): Promise<void> {
+    await this.q(
+      "INSERT INTO kw_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      [key, toParam(value)],
+    );
+  }
+  async metaList(prefix: string): Promise<{ key: string; value: Uint8Array }[]> {
+    const r = await this.q("SELECT key, value FROM kw_meta WHERE key >= $1 AND key < $2 ORDER BY key", [
+      prefix,
+      `${prefix}\u{10FFFF}`,
+    ]);
+    return r.rows.map((x) => ({ key: x.key as string, value: toBytes(x.value) }));
+  }
+}
+
+/** Creates the schema (if named) and applies pending migrations, serialised across instances by an advisory lock. */
+async function migrate(pool: pg.Pool, schema: string | undefined): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query("SELECT pg_advisory_lock($1, hashtext($2))", [LOCK_NS, schema ?? ""]);
+    try {
+      if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+      await client.query(
+        "CREATE TABLE IF NOT EXISTS kw_schema (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+      );
+      const { rows } = await client.query("SELECT COALESCE(MAX(version), 0) AS v FROM kw_schema");
+      const current = Number(rows[0].v);
+      for (const m of POSTGRES_MIGRATIONS) {
+        if (m.version <= current) continue;
+        await client.query("BEGIN");
+        try {
+          await client.query(m.sql);
+          await client.query("INSERT INTO kw_schema (version, name, applied_at) VALUES ($1, $2, $3)", [
+            m.version,
+            m.name,
+            Date.now(),
+          ]);
+          await client.query("COMMIT");
+        } catch (err) {
+          await client.query("ROLLBACK");
+          throw err;
+        }
+      }
+    } finally {
+      await client.query("SELECT pg_advisory_unlock($1, hashtext($2))", [LOCK_NS, schema ?? ""]);
+    }
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * Opens a pooled PostgreSQL backend and applies the numbered migrations. `?schema=NAME` in the URL selects
+ * (and creates) the schema through `search_path`. Transactions run SERIALIZABLE and are retried on
+ * serialization failure or deadlock, so they behave like SQLite's single-writer transactions.
+ * @throws KeywardError `invalid_input` (bad URL), `unavailable` (server unreachable).
+ * @example const raw = await openPostgresBackend("postgres://postgres@127.0.0.1:5432/test?schema=kw_dev");
+ */
+export async function openPostgresBackend(url: string, options: PostgresOptions = {}): Promise<RawBackend> {
+  assertString(url, "url", { nonEmpty: true });
+  const { connectionString, schema } = parsePostgresUrl(url);
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.max ?? 10,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  // An idle client dropped by the server: the pool discards it; the next query reconnects.
+  pool.on("error", () => undefined);
+  try {
+    await migrate(pool, schema);
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    if (err instanceof KeywardError) throw err;
+    throw new KeywardError("unavailable", "cannot open the PostgreSQL database (check --db and the server)");
+  }
+  const owner = {};
+  const directQuery: Query = (sql, params) => {
+    assertOutsideTransaction(owner, "auto-commit storage");
+    return pool.query(sql, params);
+  };
+  return {
+    backend: "postgres",
+    direct: new PgOps(directQuery),
+    async transaction<T>(fn: (tx: RawTx) => Promise<T>): Promise<T> {
+      assertOutsideTransaction(owner, "transaction()");
+      for (let attempt = 1; ; attempt++) {
+        const client = await pool.connect();
+        let broken: Error | undefined;
+        try {
+          await client.query("BEGIN ISOLATION LEVEL SERIALIZABLE");
+          const out = await runInTransaction(owner, () => fn(new PgOps((sql, p) => client.query(sql, p))));
+          await client.query("COMMIT");
+          return out;
+        } catch (err) {
+          await client.query("ROLLBACK").catch((e: Error) => {
+            broken = e;
+          });
+          if (!isRetryable(err) || attempt >= MAX_ATTEMPTS) throw err;
+        } finally {
+          client.release(broken);
+        }
+        // Jittered backoff so colliding writers spread out instead of colliding again.
+        await new Promise((r) => setTimeout(r, Math.random() * 2 ** Math.min(attempt, 7)));
+      }
+    },
+    async close(): Promise<void> {
+      await pool.end();
+    },
+  };
+}
