@@ -1,8 +1,8 @@
 // Canonical encoding for everything signed or hashed: deterministic bytes behind a domain-separation tag.
 // Format (docs/wire-format.md): u32le(len(tag)) ‖ tag ‖ value, where value is one type byte then payload.
 import { InputRangeError, InputTypeError } from "../errors/input-errors.js";
-import { isBytes } from "./assert.js";
-import { utf8 } from "./bytes.js";
+import { assertBytes, isBytes } from "./assert.js";
+import { equalBytes, utf8 } from "./bytes.js";
 
 /** Values the canonical encoding accepts. Integers must be safe integers; maps are plain objects. */
 export type CanonicalValue =
@@ -27,6 +27,11 @@ export const CANONICAL_TYPE = {
   array: 0x07,
   map: 0x08,
 } as const;
+
+function assertTag(tag: unknown): asserts tag is string {
+  if (typeof tag !== "string" || tag.length === 0) throw new InputTypeError("tag must be a non-empty string");
+  if (!tag.isWellFormed()) throw new InputRangeError("tag must be well-formed Unicode");
+}
 
 class Writer {
   chunks: Uint8Array[] = [];
@@ -64,6 +69,8 @@ class Writer {
 }
 
 const U64_MAX = (1n << 64n) - 1n;
+/** Deepest nesting accepted (the root value is depth 0), identical for encoder and decoder. */
+const MAX_DEPTH = 64;
 
 function compareBytes(a: Uint8Array, b: Uint8Array): number {
   const n = Math.min(a.length, b.length);
@@ -75,7 +82,7 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
 }
 
 function writeValue(w: Writer, v: CanonicalValue, path: string, depth: number): void {
-  if (depth > 64) throw new InputRangeError(`${path} nests too deeply`);
+  if (depth > MAX_DEPTH) throw new InputRangeError(`${path} nests too deeply`);
   if (v === null) {
     w.byte(CANONICAL_TYPE.null);
     return;
@@ -117,7 +124,11 @@ function writeValue(w: Writer, v: CanonicalValue, path: string, depth: number): 
   }
   if (typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
     // Keys sorted by their UTF-8 bytes; undefined members are refused (not silently dropped).
-    const entries = Object.entries(v).map(([k, val]) => [utf8(k), k, val] as const);
+    // A key with a lone surrogate would be UTF-8-encoded as U+FFFD and could collide with another key.
+    const entries = Object.entries(v).map(([k, val]) => {
+      if (!k.isWellFormed()) throw new InputRangeError(`${path} has a key that is not well-formed Unicode`);
+      return [utf8(k), k, val] as const;
+    });
     entries.sort((a, b) => compareBytes(a[0], b[0]));
     w.byte(CANONICAL_TYPE.map);
     w.u32(entries.length);
@@ -139,9 +150,144 @@ function writeValue(w: Writer, v: CanonicalValue, path: string, depth: number): 
  * @example canonicalEncode("keyward v1 example", { a: 1, b: new Uint8Array([1]) });
  */
 export function canonicalEncode(tag: string, value: CanonicalValue): Uint8Array {
-  if (typeof tag !== "string" || tag.length === 0) throw new InputTypeError("tag must be a non-empty string");
+  assertTag(tag);
   const w = new Writer();
   w.lenBytes(utf8(tag));
   writeValue(w, value, "$", 0);
   return w.finish();
+}
+
+// BOM kept as content (ignoreBOM) so "\uFEFF…" round-trips; fatal rejects every malformed sequence.
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+class Reader {
+  off = 0;
+  readonly view: DataView;
+  constructor(readonly bytes: Uint8Array) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+  fail(what: string): never {
+    throw new InputRangeError(`canonical bytes: ${what} at offset ${this.off}`);
+  }
+  need(n: number, what: string): void {
+    if (this.bytes.length - this.off < n) this.fail(`truncated ${what}`);
+  }
+  byte(): number {
+    this.need(1, "type byte");
+    return this.bytes[this.off++] as number;
+  }
+  u32(what: string): number {
+    this.need(4, what);
+    const v = this.view.getUint32(this.off, true);
+    this.off += 4;
+    return v;
+  }
+  u64(): bigint {
+    this.need(8, "integer");
+    const v = this.view.getBigUint64(this.off, true);
+    this.off += 8;
+    return v;
+  }
+  lenBytes(what: string): Uint8Array {
+    const n = this.u32(`${what} length`);
+    this.need(n, what);
+    const out = this.bytes.subarray(this.off, this.off + n);
+    this.off += n;
+    return out;
+  }
+  text(what: string): string {
+    const start = this.off;
+    const raw = this.lenBytes(what);
+    try {
+      return STRICT_UTF8.decode(raw);
+    } catch {
+      this.off = start;
+      return this.fail(`${what} is not valid UTF-8`);
+    }
+  }
+}
+
+// Integers come back as numbers when they are safe integers and as bigints otherwise, so that
+// canonicalEncode(tag, canonicalDecode(tag, b)) reproduces b exactly.
+function toInteger(n: bigint): number | bigint {
+  return n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
+}
+
+function readValue(r: Reader, depth: number): CanonicalValue {
+  if (depth > MAX_DEPTH) r.fail("nesting too deep");
+  const type = r.byte();
+  switch (type) {
+    case CANONICAL_TYPE.null:
+      return null;
+    case CANONICAL_TYPE.false:
+      return false;
+    case CANONICAL_TYPE.true:
+      return true;
+    case CANONICAL_TYPE.uint:
+      return toInteger(r.u64());
+    case CANONICAL_TYPE.negint:
+      return toInteger(-1n - r.u64());
+    case CANONICAL_TYPE.string:
+      return r.text("string");
+    case CANONICAL_TYPE.bytes:
+      return r.lenBytes("bytes").slice();
+    case CANONICAL_TYPE.array: {
+      const count = r.u32("array count");
+      // Every item takes at least one byte: refuse counts the input cannot hold before allocating.
+      r.need(count, "array items");
+      const items: CanonicalValue[] = [];
+      for (let i = 0; i < count; i++) items.push(readValue(r, depth + 1));
+      return items;
+    }
+    case CANONICAL_TYPE.map: {
+      const count = r.u32("map count");
+      r.need(count * 5, "map entries"); // a key length (4) and a type byte (1) at the very least
+      const out: Record<string, CanonicalValue> = {};
+      let prev: Uint8Array | undefined;
+      for (let i = 0; i < count; i++) {
+        const keyStart = r.off;
+        const key = r.text("map key");
+        const keyBytes = r.bytes.subarray(keyStart + 4, r.off);
+        if (prev !== undefined && compareBytes(prev, keyBytes) >= 0) {
+          r.off = keyStart;
+          r.fail("map keys not strictly increasing (unsorted or duplicate)");
+        }
+        prev = keyBytes;
+        // defineProperty keeps a "__proto__" key an ordinary own property instead of setting the prototype.
+        Object.defineProperty(out, key, {
+          value: readValue(r, depth + 1),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
+      return out;
+    }
+    default:
+      r.off -= 1;
+      return r.fail(`unknown type byte 0x${type.toString(16).padStart(2, "0")}`);
+  }
+}
+
+/**
+ * Strict inverse of `canonicalEncode`: accepts exactly the bytes the encoder produces for `tag` and nothing
+ * else (wrong or missing tag, unknown type byte, truncation, trailing bytes, unsorted or duplicate map keys,
+ * malformed UTF-8 and over-deep nesting are all refused), so decode-then-encode reproduces the input.
+ * Integers are returned as numbers when safe, else as bigints; bytes are copies.
+ * @throws {TypeError} when tag is not a non-empty string or bytes is not a Uint8Array.
+ * @throws {RangeError} naming the offset and the defect when the bytes are not canonical for `tag`.
+ * @example canonicalDecode("keyward v1 example", canonicalEncode("keyward v1 example", { a: 1 })) // { a: 1 }
+ */
+export function canonicalDecode(tag: string, bytes: Uint8Array): CanonicalValue {
+  assertTag(tag);
+  assertBytes(bytes, undefined, "bytes");
+  const r = new Reader(bytes);
+  const got = r.lenBytes("tag");
+  if (!equalBytes(got, utf8(tag))) {
+    r.off = 0;
+    r.fail("domain-separation tag differs from the expected one");
+  }
+  const value = readValue(r, 0);
+  if (r.off !== bytes.length) r.fail(`${bytes.length - r.off} trailing byte(s)`);
+  return value;
 }
