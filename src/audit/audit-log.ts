@@ -1,0 +1,171 @@
+// The hash-chained, MACed, append-only audit log kept in the state store.
+
+import { bytesToHex } from "../crypto/bytes.js";
+import { canonicalEncode } from "../crypto/canonical.js";
+import { hmacSha256 } from "../crypto/hash.js";
+import { randomBytes } from "../crypto/random.js";
+import { Secret } from "../crypto/secret.js";
+import { InputTypeError } from "../errors/input-errors.js";
+import { KeywardError } from "../errors/keyward-error.js";
+import { deriveSubkey } from "../kdf/subkey.js";
+import type { StateReader, Storage, StorageTx } from "../store/ports.js";
+import { RecordTable } from "../store/records.js";
+import {
+  AUDIT_TAGS,
+  type AuditHead,
+  type AuditKeys,
+  buildEntry,
+  ENTRY_TABLE,
+  encodeBody,
+  GENESIS_PREV,
+  HEAD_KEY,
+  HEAD_TABLE,
+  headMac,
+  KEY_NAME,
+  KEY_NAMESPACE,
+  seqKey,
+} from "./entry.js";
+import type { AuditEntry, AuditEvent, AuditSink, AuditVerifyResult } from "./types.js";
+import { verifyChain } from "./verify.js";
+
+/** Options for `AuditLog.open`. */
+export interface AuditLogOptions {
+  /** Clock in milliseconds (tests inject one). */
+  readonly now?: () => number;
+  /** How many sequence claims to try before giving up with `conflict` (default 1000). */
+  readonly maxAttempts?: number;
+}
+
+const entries = new RecordTable<AuditEntry>(ENTRY_TABLE);
+const heads = new RecordTable<AuditHead>(HEAD_TABLE);
+const META_TABLE = "audit.meta";
+
+async function loadOrCreateRootKey(storage: Storage): Promise<Secret> {
+  return storage.transaction(async (tx) => {
+    const existing = await tx.secrets.get(KEY_NAMESPACE, KEY_NAME);
+    if (existing) return existing;
+    // The create-only claim makes concurrent first starts (several instances on one database) agree on one key.
+    if (await tx.state.insert(META_TABLE, "root-key", new Uint8Array(0))) {
+      const key = Secret.adopt(randomBytes(32));
+      await tx.secrets.put(KEY_NAMESPACE, KEY_NAME, key);
+      return key;
+    }
+    const created = await tx.secrets.get(KEY_NAMESPACE, KEY_NAME);
+    if (!created) throw new KeywardError("unavailable", "the audit key is missing from the secret store");
+    return created;
+  });
+}
+
+/**
+ * Append-only audit log: every entry carries seq, time, the previous entry's hash, a canonical body and its
+ * own hash, plus an HMAC under a sealed audit key so that rewriting the chain needs the key, not just
+ * database access. Appends run inside the caller's transaction.
+ *
+ * @example
+ * const audit = await AuditLog.open(storage);
+ * await storage.transaction(async (tx) => {
+ *   // … the operation's own writes …
+ *   await audit.append(tx, { kind: "custody.sign", subject: "acme/ab12…/", sensitive: { message: hashHex } });
+ * });
+ * (await audit.verify()).ok; // true
+ */
+export class AuditLog implements AuditSink {
+  readonly #storage: Storage;
+  readonly #mac: Secret;
+  readonly #field: Secret;
+  readonly #now: () => number;
+  readonly #maxAttempts: number;
+
+  private constructor(storage: Storage, keys: { mac: Secret; field: Secret }, options: AuditLogOptions) {
+    this.#storage = storage;
+    this.#mac = keys.mac;
+    this.#field = keys.field;
+    this.#now = options.now ?? Date.now;
+    this.#maxAttempts = options.maxAttempts ?? 1000;
+  }
+
+  /**
+   * Opens the log of `storage`, creating the sealed audit key on first use.
+   * @throws KeywardError `unavailable` when the key claim exists but the key is gone.
+   */
+  static async open(storage: Storage, options: AuditLogOptions = {}): Promise<AuditLog> {
+    if (storage === null || typeof storage !== "object" || typeof storage.transaction !== "function")
+      throw new InputTypeError("storage must be a Storage");
+    const root = await loadOrCreateRootKey(storage);
+    try {
+      const mac = Secret.adopt(root.use((k) => deriveSubkey(AUDIT_TAGS.macContext, k)));
+      const field = Secret.adopt(root.use((k) => deriveSubkey(AUDIT_TAGS.fieldContext, k)));
+      return new AuditLog(storage, { mac, field }, options);
+    } finally {
+      root.wipe();
+    }
+  }
+
+  /**
+   * Appends `event` inside `tx`. Sequence numbers are claimed with a create-only insert: a concurrent
+   * appender that took the same number makes this one re-read the head and chain after it.
+   * @throws {TypeError}/{RangeError} for a malformed event; KeywardError `conflict` if no number could be claimed.
+   */
+  async append(tx: StorageTx, event: AuditEvent): Promise<AuditEntry> {
+    if (tx === null || typeof tx !== "object" || !tx.state)
+      throw new InputTypeError("tx must be a StorageTx");
+    const keys = this.#keys();
+    const body = encodeBody(event, keys.field);
+    for (let attempt = 0; attempt < this.#maxAttempts; attempt++) {
+      const last = await lastEntry(tx.state);
+      const seq = last ? last.seq + 1 : 1;
+      // Time never goes backwards along the chain, even if clocks of instances disagree slightly.
+      const time = Math.max(this.#now(), last?.time ?? 0);
+      const entry = buildEntry(keys, seq, time, last?.hash ?? GENESIS_PREV, body);
+      if (await entries.insert(tx.state, seqKey(seq), entry)) {
+        await heads.put(tx.state, HEAD_KEY, {
+          seq,
+          hash: entry.hash,
+          mac: headMac(keys.mac, seq, entry.hash),
+        });
+        return entry;
+      }
+    }
+    throw new KeywardError("conflict", "audit log: could not claim a sequence number");
+  }
+
+  /**
+   * The HMAC stored for a sensitive field value: lets an operator who knows a candidate value find its entries.
+   */
+  sensitiveDigest(name: string, value: string): string {
+    if (typeof name !== "string") throw new InputTypeError("name must be a string");
+    if (typeof value !== "string") throw new InputTypeError("value must be a string");
+    return bytesToHex(
+      hmacSha256(this.#field.expose(), canonicalEncode(AUDIT_TAGS.sensitive, { name, value })),
+    );
+  }
+
+  /** Streams stored entries in sequence order (not verified; use `verify`). */
+  async *entries(state: StateReader = this.#storage.state): AsyncIterable<AuditEntry> {
+    for await (const e of entries.scan(state)) yield e.value;
+  }
+
+  /**
+   * Checks the whole chain: contiguous numbering from 1, each hash recomputed, each MAC checked, each
+   * `prev` linked, and the MACed head matching the last entry (a truncated tail is detected).
+   * Returns `ok: false` with the first bad sequence number instead of throwing.
+   */
+  verify(state: StateReader = this.#storage.state): Promise<AuditVerifyResult> {
+    return verifyChain(state, this.#keys());
+  }
+
+  /** Wipes the in-memory keys; the log cannot be used afterwards. */
+  close(): void {
+    this.#mac.wipe();
+    this.#field.wipe();
+  }
+
+  #keys(): AuditKeys {
+    return { mac: this.#mac.expose(), field: this.#field.expose() };
+  }
+}
+
+async function lastEntry(state: StateReader): Promise<AuditEntry | undefined> {
+  for await (const e of entries.scan(state, { reverse: true, limit: 1 })) return e.value;
+  return undefined;
+}

@@ -1,0 +1,113 @@
+// Audit entry construction: canonical body, chained hash, MAC, sensitive-field HMACs and the storage layout.
+import { assertString } from "../crypto/assert.js";
+import { bytesToHex, hexToBytes } from "../crypto/bytes.js";
+import { type CanonicalValue, canonicalEncode } from "../crypto/canonical.js";
+import { blake3Hash, hmacSha256 } from "../crypto/hash.js";
+import { InputRangeError, InputTypeError } from "../errors/input-errors.js";
+import type { AuditEntry, AuditEvent } from "./types.js";
+
+/** State table holding entries, keyed by `seqKey(seq)`. */
+export const ENTRY_TABLE = "audit.entry";
+/** State table holding the MACed head (last seq + hash): detects a truncated tail. */
+export const HEAD_TABLE = "audit.head";
+export const HEAD_KEY = "head";
+/** Secret namespace/name of the audit root key (32 random bytes). */
+export const KEY_NAMESPACE = "audit";
+export const KEY_NAME = "root-key";
+
+/** Tags and derivation contexts (docs/wire-format.md, "Audit"). */
+export const AUDIT_TAGS = {
+  body: "keyward v1 audit-body",
+  entry: "keyward v1 audit-entry",
+  head: "keyward v1 audit-head",
+  sensitive: "keyward v1 audit-sensitive",
+  macContext: "keyward v1 audit-entry-mac",
+  fieldContext: "keyward v1 audit-sensitive-field",
+} as const;
+
+export const GENESIS_PREV = "0".repeat(64);
+const KIND_RE = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+/** Fixed-width decimal key so that byte order equals numeric order. */
+export function seqKey(seq: number): string {
+  return String(seq).padStart(16, "0");
+}
+
+/** The two keys derived from the audit root key. */
+export interface AuditKeys {
+  readonly mac: Uint8Array;
+  readonly field: Uint8Array;
+}
+
+/**
+ * Validates an event and returns its canonical body bytes (sensitive values replaced by HMACs).
+ * @throws {TypeError}/{RangeError} naming the field.
+ */
+export function encodeBody(event: AuditEvent, fieldKey: Uint8Array): Uint8Array {
+  if (event === null || typeof event !== "object") throw new InputTypeError("event must be an object");
+  assertString(event.kind, "event.kind");
+  if (!KIND_RE.test(event.kind)) throw new InputRangeError("event.kind must match [a-z0-9][a-z0-9._-]{0,63}");
+  assertString(event.subject, "event.subject", { maxLength: 1024 });
+  if (event.actor !== undefined) assertString(event.actor, "event.actor", { maxLength: 256 });
+  if (event.data !== undefined && (typeof event.data !== "object" || event.data === null))
+    throw new InputTypeError("event.data must be an object");
+  const sensitive: Record<string, CanonicalValue> = {};
+  if (event.sensitive !== undefined) {
+    if (typeof event.sensitive !== "object" || event.sensitive === null)
+      throw new InputTypeError("event.sensitive must be an object");
+    for (const [name, value] of Object.entries(event.sensitive)) {
+      assertString(value, `event.sensitive.${name}`);
+      const mac = hmacSha256(fieldKey, canonicalEncode(AUDIT_TAGS.sensitive, { name, value }));
+      sensitive[name] = bytesToHex(mac);
+    }
+  }
+  return canonicalEncode(AUDIT_TAGS.body, {
+    kind: event.kind,
+    subject: event.subject,
+    actor: event.actor ?? null,
+    data: (event.data ?? {}) as Record<string, CanonicalValue>,
+    sensitive,
+  });
+}
+
+/** BLAKE3 hash (hex) of one entry's canonical form. */
+export function entryHash(seq: number, time: number, prevHex: string, body: Uint8Array): string {
+  const bytes = canonicalEncode(AUDIT_TAGS.entry, {
+    seq,
+    time,
+    prev: hexToBytes(prevHex, "prev", 32),
+    body,
+  });
+  return bytesToHex(blake3Hash(bytes));
+}
+
+/** HMAC (hex) binding an entry hash to the audit key. */
+export function entryMac(macKey: Uint8Array, hashHex: string): string {
+  return bytesToHex(hmacSha256(macKey, hexToBytes(hashHex, "hash", 32)));
+}
+
+/** HMAC (hex) of the head (last seq and hash). */
+export function headMac(macKey: Uint8Array, seq: number, hashHex: string): string {
+  return bytesToHex(
+    hmacSha256(macKey, canonicalEncode(AUDIT_TAGS.head, { seq, hash: hexToBytes(hashHex, "hash", 32) })),
+  );
+}
+
+/** The MACed head record. */
+export interface AuditHead {
+  readonly seq: number;
+  readonly hash: string;
+  readonly mac: string;
+}
+
+/** Builds a complete entry. */
+export function buildEntry(
+  keys: AuditKeys,
+  seq: number,
+  time: number,
+  prev: string,
+  body: Uint8Array,
+): AuditEntry {
+  const hash = entryHash(seq, time, prev, body);
+  return { seq, time, prev, body: bytesToHex(body), hash, mac: entryMac(keys.mac, hash) };
+}

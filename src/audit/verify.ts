@@ -1,0 +1,111 @@
+// Audit chain verification: numbering, hashes, MACs, links and the head, reporting the first bad entry.
+import { equalBytes, hexToBytes } from "../crypto/bytes.js";
+import type { StateReader } from "../store/ports.js";
+import {
+  type AuditHead,
+  type AuditKeys,
+  ENTRY_TABLE,
+  entryHash,
+  entryMac,
+  GENESIS_PREV,
+  HEAD_KEY,
+  HEAD_TABLE,
+  headMac,
+  seqKey,
+} from "./entry.js";
+import type { AuditEntry, AuditVerifyResult } from "./types.js";
+
+const dec = new TextDecoder("utf-8", { fatal: true });
+
+function hexEquals(a: unknown, b: string): boolean {
+  if (typeof a !== "string") return false;
+  try {
+    return equalBytes(hexToBytes(a, "value"), hexToBytes(b, "value"));
+  } catch {
+    return false;
+  }
+}
+
+function parse<T>(bytes: Uint8Array): T | undefined {
+  try {
+    return JSON.parse(dec.decode(bytes)) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why an entry (at its position in the scan) is bad, or undefined when it is intact and linked. */
+function checkEntry(
+  keys: AuditKeys,
+  key: string,
+  e: AuditEntry | undefined,
+  expectedSeq: number,
+  prev: string,
+): string | undefined {
+  if (!e || typeof e !== "object") return "entry is not a valid record";
+  if (key !== seqKey(expectedSeq)) return "entry missing";
+  if (e.seq !== expectedSeq) return "entry out of order (its sequence number differs from its position)";
+  if (!Number.isSafeInteger(e.time) || e.time < 0) return "entry time is malformed";
+  let hash: string;
+  try {
+    hash = entryHash(e.seq, e.time, e.prev, hexToBytes(e.body, "body"));
+  } catch {
+    return "entry is malformed";
+  }
+  if (!hexEquals(e.hash, hash)) return "entry hash does not match its contents (modified)";
+  if (!hexEquals(e.mac, entryMac(keys.mac, hash))) return "entry MAC is invalid (rewritten without the key)";
+  if (!hexEquals(e.prev, prev)) return "entry does not link to the previous entry";
+  return undefined;
+}
+
+/** Walks the chain once in key order (constant memory). */
+export async function verifyChain(state: StateReader, keys: AuditKeys): Promise<AuditVerifyResult> {
+  let expected = 1;
+  let prev = GENESIS_PREV;
+  for await (const { key, value } of state.scan(ENTRY_TABLE)) {
+    const entry = parse<AuditEntry>(value);
+    const reason = checkEntry(keys, key, entry, expected, prev);
+    if (reason) return { ok: false, entries: expected - 1, firstBadSeq: expected, reason };
+    prev = entry!.hash;
+    expected++;
+  }
+  const count = expected - 1;
+  const headBytes = await state.get(HEAD_TABLE, HEAD_KEY);
+  if (headBytes === undefined) {
+    if (count === 0) return { ok: true, entries: 0 };
+    return { ok: false, entries: count, firstBadSeq: 1, reason: "the head record is missing" };
+  }
+  const head = parse<AuditHead>(headBytes);
+  if (!head || !Number.isSafeInteger(head.seq) || typeof head.hash !== "string")
+    return { ok: false, entries: count, firstBadSeq: count + 1, reason: "the head record is malformed" };
+  let headOk = false;
+  try {
+    headOk = hexEquals(head.mac, headMac(keys.mac, head.seq, head.hash));
+  } catch {
+    headOk = false;
+  }
+  if (!headOk)
+    return { ok: false, entries: count, firstBadSeq: count + 1, reason: "the head MAC is invalid" };
+  if (head.seq > count)
+    return {
+      ok: false,
+      entries: count,
+      firstBadSeq: count + 1,
+      reason: "entries after the last one were removed",
+    };
+  if (head.seq < count)
+    return {
+      ok: false,
+      entries: head.seq,
+      firstBadSeq: head.seq + 1,
+      reason: "entries were added after the recorded head",
+    };
+  if (!hexEquals(head.hash, prev))
+    return {
+      ok: false,
+      entries: count - 1,
+      firstBadSeq: count,
+      reason: "the last entry differs from the head",
+    };
+  return { ok: true, entries: count };
+}
