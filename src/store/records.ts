@@ -50,12 +50,12 @@ export class RecordTable<T> {
     return bytes === undefined ? undefined : this.codec.decode(bytes);
   }
 
-  put(store: StateWriter, key: string, value: T): Promise<void> {
+  async put(store: StateWriter, key: string, value: T): Promise<void> {
     return store.put(this.table, key, this.codec.encode(value));
   }
 
   /** Creates only if absent (atomic across instances); false when the key exists. */
-  insert(store: StateWriter, key: string, value: T): Promise<boolean> {
+  async insert(store: StateWriter, key: string, value: T): Promise<boolean> {
     return store.insert(this.table, key, this.codec.encode(value));
   }
 

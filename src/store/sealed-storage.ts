@@ -26,20 +26,20 @@ export class SealedSecrets implements SecretWriter {
     return (await this.tx.secretGet(namespace, name)) !== undefined;
   }
 
-  list(namespace: string, prefix?: string): Promise<string[]> {
+  async list(namespace: string, prefix?: string): Promise<string[]> {
     assertStoreKey(namespace, "namespace");
     if (prefix !== undefined) assertStoreKey(prefix, "prefix", false);
     return this.tx.secretList(namespace, prefix);
   }
 
-  put(namespace: string, name: string, value: Secret): Promise<void> {
+  async put(namespace: string, name: string, value: Secret): Promise<void> {
     assertStoreKey(namespace, "namespace");
     assertStoreKey(name, "name");
     if (!Secret.is(value)) throw new InputTypeError("value must be a Secret");
     return this.tx.secretPut(namespace, name, this.keyring.seal(namespace, name, value.expose()));
   }
 
-  delete(namespace: string, name: string): Promise<boolean> {
+  async delete(namespace: string, name: string): Promise<boolean> {
     assertStoreKey(namespace, "namespace");
     assertStoreKey(name, "name");
     return this.tx.secretDelete(namespace, name);

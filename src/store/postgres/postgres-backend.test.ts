@@ -1,11 +1,16 @@
-// Postgres-specific behaviour: URL/schema parsing, concurrent migrations, schema isolation, retries.
+// The storage contract suites on the real local PostgreSQL server, plus Postgres specifics: URL/schema parsing, concurrent migrations, schema isolation, retries.
 import { describe, expect, it } from "vitest";
 import { Secret } from "../../crypto/secret.js";
 import { KeywardError } from "../../errors/keyward-error.js";
+import { runSecretStoreContract } from "../secret-store.contract.js";
+import { runStateStoreContract } from "../state-store.contract.js";
 import { dropTestSchema, newTestSchema, openTestPostgresStorage, testPostgresUrl } from "../testing.js";
 import { openPostgresBackend, parsePostgresUrl } from "./postgres-backend.js";
 
 const bytes = (s: string) => new TextEncoder().encode(s);
+
+runStateStoreContract("postgres", openTestPostgresStorage);
+runSecretStoreContract("postgres", openTestPostgresStorage);
 
 describe("parsePostgresUrl", () => {
   it("extracts the schema and keeps the rest of the URL", () => {

@@ -1,14 +1,12 @@
 // SQLite backend (better-sqlite3, WAL): one file holding state, sealed secrets and the keyring.
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import { assertString } from "../../crypto/assert.js";
 import { scanBounds } from "../key-range.js";
 import { assertStoreKey } from "../keys.js";
 import type { ScanOptions, StateEntry, StateWriter } from "../ports.js";
 import type { RawBackend, RawSecretRow, RawTx } from "../raw.js";
 import { assertOutsideTransaction, runInTransaction } from "../tx-guard.js";
-import { SQLITE_MIGRATIONS } from "./migrations.js";
+import { acquireSqlite, releaseSqlite } from "./connection.js";
 
 const BATCH = 1000;
 type Db = Database.Database;
@@ -16,38 +14,6 @@ type Db = Database.Database;
 function toBytes(v: unknown): Uint8Array {
   const b = v as Buffer;
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-}
-
-function migrate(db: Db): void {
-  db.exec(
-    "CREATE TABLE IF NOT EXISTS kw_schema (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
-  );
-  const row = db.prepare("SELECT MAX(version) AS v FROM kw_schema").get() as { v: number | null };
-  const current = row.v ?? 0;
-  for (const m of SQLITE_MIGRATIONS) {
-    if (m.version <= current) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      db.prepare("INSERT INTO kw_schema (version, name, applied_at) VALUES (?, ?, ?)").run(
-        m.version,
-        m.name,
-        Date.now(),
-      );
-    }).immediate();
-  }
-}
-
-/** A simple async mutex: better-sqlite3 is synchronous, but a transaction spans awaits. */
-class Mutex {
-  #tail: Promise<void> = Promise.resolve();
-  run<T>(fn: () => Promise<T>): Promise<T> {
-    const result = this.#tail.then(fn);
-    this.#tail = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    return result;
-  }
 }
 
 class SqliteOps implements RawTx {
@@ -222,20 +188,17 @@ class SqliteOps implements RawTx {
 }
 
 /**
- * Opens (creating if needed) a SQLite database file in WAL mode and applies the numbered migrations.
+ * Opens (creating if needed) a SQLite database file in WAL mode and applies the numbered migrations. Instances
+ * opened on one file in one process share a connection, so their transactions queue instead of deadlocking;
+ * other processes wait on SQLite's lock (busy timeout 5 s).
  * @example const raw = openSqliteBackend("./.keyward/keyward.db");
  */
 export function openSqliteBackend(path: string): RawBackend {
   assertString(path, "path", { nonEmpty: true });
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = NORMAL"); // WAL + NORMAL: durable across process crashes, atomic always.
-  db.pragma("busy_timeout = 5000");
-  db.pragma("foreign_keys = ON");
-  migrate(db);
-  const mutex = new Mutex();
-  const owner = {};
+  const shared = acquireSqlite(path);
+  const { db, mutex } = shared;
+  // The transaction guard is per connection: instances sharing it share the deadlock risk too.
+  const owner = shared;
   const directLock = <T>(fn: () => Promise<T>): Promise<T> => {
     try {
       assertOutsideTransaction(owner, "auto-commit storage");
@@ -247,6 +210,7 @@ export function openSqliteBackend(path: string): RawBackend {
   const txLock = <T>(fn: () => Promise<T>) => fn(); // already holding the mutex for the whole transaction
   const direct = new SqliteOps(db, directLock);
   const txOps = new SqliteOps(db, txLock);
+  let closed = false;
   return {
     backend: "sqlite",
     direct,
@@ -265,9 +229,9 @@ export function openSqliteBackend(path: string): RawBackend {
       });
     },
     async close(): Promise<void> {
-      await mutex.run(async () => {
-        db.close();
-      });
+      if (closed) return;
+      closed = true;
+      await releaseSqlite(shared);
     },
   };
 }
