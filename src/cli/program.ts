@@ -1,6 +1,8 @@
 // Builds the `keyward` command tree; each domain registers its commands from cli/commands/<domain>.ts.
 import { Command } from "commander";
 import { registerDelegateKeyCommand, registerDeriveCommands } from "./commands/derive.js";
+import { registerServeCommand } from "./commands/serve.js";
+import { registerTokenCommands } from "./commands/token.js";
 
 /** Creates the program with global flags and every registered command. */
 export function buildProgram(): Command {
@@ -24,6 +26,9 @@ export function buildProgram(): Command {
     .command("delegate")
     .description("delegates: keys, certificates, secrets, migration");
   registerDelegateKeyCommand(delegate);
+
+  registerTokenCommands(program);
+  registerServeCommand(program);
 
   return program;
 }

@@ -1,0 +1,32 @@
+// Byte values in JSON bodies: base64url (default), hex or utf8, decoded strictly and naming the field.
+import { base64urlToBytes, bytesToBase64url, bytesToHex, hexToBytes } from "../crypto/bytes.js";
+import { InputRangeError } from "../errors/input-errors.js";
+
+/** How bytes are written in a JSON body. */
+export type ByteEncoding = "base64url" | "hex" | "utf8";
+
+const utf8Decoder = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * Decodes `text` written in `encoding`; errors name `field` and never echo the value.
+ * @throws {RangeError} for a malformed value.
+ */
+export function decodeBytes(text: string, encoding: ByteEncoding, field: string): Uint8Array {
+  if (encoding === "hex") return hexToBytes(text, field);
+  if (encoding === "utf8") return new TextEncoder().encode(text);
+  return base64urlToBytes(text, field);
+}
+
+/**
+ * Encodes `bytes` as `encoding`.
+ * @throws {RangeError} when `utf8` is asked for bytes that are not valid UTF-8.
+ */
+export function encodeBytes(bytes: Uint8Array, encoding: ByteEncoding): string {
+  if (encoding === "hex") return bytesToHex(bytes);
+  if (encoding === "base64url") return bytesToBase64url(bytes);
+  try {
+    return utf8Decoder.decode(bytes);
+  } catch {
+    throw new InputRangeError("encoding: value is not valid UTF-8, ask for base64url or hex");
+  }
+}

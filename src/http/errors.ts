@@ -1,0 +1,87 @@
+// One error body for every failure: `{"error":{"code","message"}}` with the status from the code table.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { type ErrorCode, errorCodeInfo } from "../errors/codes.js";
+import { toPublicError } from "../errors/keyward-error.js";
+
+/** The JSON error body. */
+export interface ErrorBody {
+  readonly error: { readonly code: ErrorCode; readonly message: string };
+}
+
+/** Builds the error body for a code and a message (the message must never carry a secret). */
+export function errorBody(code: ErrorCode, message: string): ErrorBody {
+  return { error: { code, message } };
+}
+
+/** Sends `code` with its table status. */
+export function sendError(reply: FastifyReply, code: ErrorCode, message: string): FastifyReply {
+  return reply.code(errorCodeInfo(code).http).send(errorBody(code, message));
+}
+
+interface ValidationItem {
+  readonly instancePath?: string;
+  readonly message?: string;
+  readonly keyword?: string;
+  readonly params?: Record<string, unknown>;
+}
+
+/** "body.scopes[0]"-style name of the field a validation error is about. */
+function fieldName(context: string | undefined, item: ValidationItem): string {
+  const segments = (item.instancePath ?? "").split("/").filter((s) => s.length > 0);
+  const missing = item.params?.missingProperty;
+  if (item.keyword === "required" && typeof missing === "string") segments.push(missing);
+  const extra = item.params?.additionalProperty;
+  if (item.keyword === "additionalProperties" && typeof extra === "string") segments.push(extra);
+  let name = context ?? "request";
+  for (const s of segments)
+    name += /^\d+$/.test(s) ? `[${s}]` : `.${s.replace(/~1/g, "/").replace(/~0/g, "~")}`;
+  return name;
+}
+
+/** The validation message: ajv's text minus anything that could echo the value. */
+function validationMessage(context: string | undefined, item: ValidationItem): string {
+  const field = fieldName(context, item);
+  switch (item.keyword) {
+    case "required":
+      return `${field} is required`;
+    case "additionalProperties":
+      return `${field} is not allowed`;
+    case "pattern":
+      return `${field} has an invalid format`;
+    default:
+      return `${field} ${item.message ?? "is invalid"}`;
+  }
+}
+
+/** Fastify's own 4xx errors (parser, media type, size) mapped to table codes with fixed, safe messages. */
+function frameworkError(err: FastifyError): { code: ErrorCode; message: string } | undefined {
+  const status = err.statusCode ?? 500;
+  if (status === 413) return { code: "payload_too_large", message: "request body is too large" };
+  if (status === 415) return { code: "unsupported_media_type", message: "body must be application/json" };
+  if (err.code === "FST_ERR_CTP_INVALID_JSON_BODY" || err.name === "SyntaxError")
+    return { code: "invalid_input", message: "body: invalid JSON" };
+  if (err.code === "FST_ERR_CTP_EMPTY_JSON_BODY")
+    return { code: "invalid_input", message: "body: must not be empty for application/json" };
+  if (status >= 400 && status < 500) return { code: "invalid_input", message: "malformed request" };
+  return undefined;
+}
+
+/**
+ * Installs the error and not-found handlers. Unknown errors become a generic 500 `internal` (logged with
+ * their stack, never sent); validation errors become 400 `invalid_input` naming the field.
+ */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+    if (err.validation && err.validation.length > 0) {
+      return sendError(reply, "invalid_input", validationMessage(err.validationContext, err.validation[0]!));
+    }
+    const pub = toPublicError(err);
+    if (pub.code !== "internal") return sendError(reply, pub.code, pub.message);
+    const framework = frameworkError(err);
+    if (framework) return sendError(reply, framework.code, framework.message);
+    req.log.error({ err }, "internal error");
+    return sendError(reply, "internal", "internal error");
+  });
+  // The path is not echoed: a mistyped URL may carry something sensitive.
+  app.setNotFoundHandler((req, reply) => sendError(reply, "not_found", `no such route for ${req.method}`));
+}

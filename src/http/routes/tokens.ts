@@ -1,0 +1,104 @@
+// /v1/tokens: create, list and revoke API tokens (scope `admin`; every change is audited).
+import type { FastifyInstance } from "fastify";
+import type { Keyward } from "../../service/keyward.js";
+import { SCOPES } from "../../service/tokens.js";
+import { principalOf } from "../auth.js";
+import { partitionName } from "../schemas.js";
+
+const tokenInfo = {
+  type: "object",
+  required: ["id", "scopes", "partition", "label", "createdAt", "revokedAt"],
+  properties: {
+    id: { type: "string" },
+    scopes: { type: "array", items: { type: "string" } },
+    partition: { type: ["string", "null"] },
+    label: { type: ["string", "null"] },
+    createdAt: { type: "string" },
+    revokedAt: { type: ["string", "null"] },
+  },
+} as const;
+
+/** Registers the token management routes. */
+export function tokenRoutes(app: FastifyInstance, kw: Keyward): void {
+  app.post<{ Body: { scopes: string[]; partition?: string; label?: string } }>(
+    "/v1/tokens",
+    {
+      config: { scope: "admin" },
+      schema: {
+        summary: "Create an API token (shown once)",
+        tags: ["tokens"],
+        operationId: "createToken",
+        body: {
+          type: "object",
+          required: ["scopes"],
+          additionalProperties: false,
+          properties: {
+            scopes: {
+              type: "array",
+              minItems: 1,
+              maxItems: SCOPES.length,
+              items: { type: "string", enum: [...SCOPES] },
+            },
+            partition: partitionName,
+            label: { type: "string", maxLength: 200 },
+          },
+        },
+        response: {
+          201: {
+            type: "object",
+            required: ["token", "info"],
+            properties: { token: { type: "string", description: "shown once" }, info: tokenInfo },
+          },
+        },
+      },
+    },
+    async (req, reply) => {
+      const created = await kw.tokens.create({
+        scopes: req.body.scopes,
+        partition: req.body.partition ?? null,
+        label: req.body.label ?? null,
+        actor: `token:${principalOf(req).id}`,
+      });
+      return reply.code(201).send(created);
+    },
+  );
+
+  app.get(
+    "/v1/tokens",
+    {
+      config: { scope: "admin" },
+      schema: {
+        summary: "List API tokens (never their values)",
+        tags: ["tokens"],
+        operationId: "listTokens",
+        response: {
+          200: {
+            type: "object",
+            required: ["tokens"],
+            properties: { tokens: { type: "array", items: tokenInfo } },
+          },
+        },
+      },
+    },
+    async () => ({ tokens: await kw.tokens.list() }),
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    "/v1/tokens/:id",
+    {
+      config: { scope: "admin" },
+      schema: {
+        summary: "Revoke an API token (final)",
+        tags: ["tokens"],
+        operationId: "revokeToken",
+        params: {
+          type: "object",
+          required: ["id"],
+          properties: { id: { type: "string", pattern: "^[0-9a-f]{16}$" } },
+        },
+        response: { 200: tokenInfo },
+      },
+    },
+    async (req) => kw.tokens.revoke(req.params.id, `token:${principalOf(req).id}`),
+  );
+}

@@ -1,0 +1,48 @@
+// Shared JSON schemas for the HTTP API: the one error body, names, positions and byte encodings.
+
+/** The one error body every non-2xx response carries. */
+export const errorBodySchema = {
+  type: "object",
+  required: ["error"],
+  additionalProperties: false,
+  properties: {
+    error: {
+      type: "object",
+      required: ["code", "message"],
+      additionalProperties: false,
+      properties: {
+        code: { type: "string", description: "stable error code (docs/http-api.md)" },
+        message: { type: "string" },
+      },
+    },
+  },
+} as const;
+
+/** A partition name (as custody and tokens accept it). */
+export const partitionName = {
+  type: "string",
+  pattern: "^[a-z0-9][a-z0-9._-]{0,63}$",
+  description: "partition (tenant) name",
+} as const;
+
+/** A generic short, non-empty name (secret names, app names, room names). */
+export const shortName = { type: "string", minLength: 1, maxLength: 200 } as const;
+
+/** A position (block number or time) as a non-negative safe integer. */
+export const position = { type: "integer", minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
+
+/** Lower-case or upper-case hex (even length). */
+export const hexString = { type: "string", pattern: "^(?:[0-9a-fA-F]{2})*$", maxLength: 1_048_576 } as const;
+
+/** Exactly 32 bytes as 64 hex characters. */
+export const hex32 = { type: "string", pattern: "^[0-9a-fA-F]{64}$" } as const;
+
+/** How byte values are written in JSON bodies. */
+export const encodingEnum = { type: "string", enum: ["base64url", "hex", "utf8"] } as const;
+
+/** `{ ok: true }` for operations with nothing else to say. */
+export const okSchema = {
+  type: "object",
+  required: ["ok"],
+  properties: { ok: { type: "boolean" } },
+} as const;

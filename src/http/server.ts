@@ -1,0 +1,63 @@
+// Listening server with graceful shutdown: stop accepting, finish in-flight requests, close the database.
+import type { FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+import { KeywardError } from "../errors/keyward-error.js";
+import type { Keyward } from "../service/keyward.js";
+import { buildApp } from "./app.js";
+
+/** A started server. */
+export interface RunningServer {
+  readonly app: FastifyInstance;
+  /** Base URL, e.g. `http://127.0.0.1:8787`. */
+  readonly url: string;
+  /** Graceful stop: no new connections, in-flight requests finish, then the storage closes. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Options of `startServer`. */
+export interface ServerOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly logger?: Logger;
+  /** How often other instances' writes are pulled into in-memory indexes (default 200 ms). */
+  readonly syncIntervalMs?: number;
+}
+
+/**
+ * Builds the app over `kw`, starts background sync and listens.
+ * @throws KeywardError `unavailable` when the address cannot be bound (one line, with the OS code).
+ * @example const server = await startServer(kw, { host: "127.0.0.1", port: 8787 });
+ */
+export async function startServer(kw: Keyward, options: ServerOptions): Promise<RunningServer> {
+  const app = await buildApp(kw, options.logger ? { logger: options.logger } : {});
+  try {
+    await app.listen({ host: options.host, port: options.port });
+  } catch (err) {
+    await app.close();
+    const code = (err as { code?: unknown }).code;
+    throw new KeywardError(
+      "unavailable",
+      `cannot listen on ${options.host}:${options.port}${typeof code === "string" ? ` (${code})` : ""}`,
+    );
+  }
+  await kw.sync();
+  kw.startSync(options.syncIntervalMs ?? 200);
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : options.port;
+  const host = options.host.includes(":") ? `[${options.host}]` : options.host;
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    url: `http://${host === "0.0.0.0" || host === "[::]" ? "127.0.0.1" : host}:${port}`,
+    close() {
+      closing ??= (async () => {
+        try {
+          await app.close();
+        } finally {
+          await kw.close();
+        }
+      })();
+      return closing;
+    },
+  };
+}

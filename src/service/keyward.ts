@@ -1,0 +1,108 @@
+// The composition root: opens the storage, wires every domain service, keeps caches current, closes.
+import type { Storage } from "../store/ports.js";
+import type { KeywardConfig } from "./config.js";
+import { openConfiguredStorage } from "./open.js";
+import { TokenService } from "./tokens.js";
+
+/** Secret namespace of the user-level secrets (`keyward secret …` and `/v1/secrets`). */
+export const USER_SECRET_NAMESPACE = "user";
+
+/** Everything the surfaces (HTTP, CLI) need, wired over one storage. */
+export interface Keyward {
+  readonly storage: Storage;
+  readonly tokens: TokenService;
+  /** Brings in-memory indexes up to date with writes made by other instances. */
+  sync(): Promise<void>;
+  /** Starts calling `sync()` every `intervalMs` (idempotent); stopped by `close()`. */
+  startSync(intervalMs: number): void;
+  /** Database readiness: one read through the storage. */
+  ready(): Promise<boolean>;
+  /** Stops background work and closes the storage. */
+  close(): Promise<void>;
+}
+
+/** Options of `createKeyward` / `openKeyward`. */
+export interface KeywardOptions {
+  /** Token lookup cache in ms (default 1000): bounds how long a revocation takes on other instances. */
+  readonly tokenCacheMs?: number;
+}
+
+/**
+ * The token service wired with its audit sink: what `keyward token …` needs without the whole service.
+ * @example const tokens = createTokenService(storage);
+ */
+export function createTokenService(storage: Storage, options: KeywardOptions = {}): TokenService {
+  return new TokenService(storage, {
+    ...(options.tokenCacheMs !== undefined ? { cacheMs: options.tokenCacheMs } : {}),
+  });
+}
+
+/**
+ * Wires the services over an already open storage (tests, embedding). The returned `close()` closes it.
+ * @example const kw = createKeyward((await openTestSqliteStorage()).storage);
+ */
+export async function createKeyward(storage: Storage, options: KeywardOptions = {}): Promise<Keyward> {
+  const tokens = createTokenService(storage, options);
+  const syncers: (() => Promise<void>)[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let syncing: Promise<void> | undefined;
+  let closed = false;
+
+  const sync = (): Promise<void> => {
+    // Overlapping ticks share one pass instead of piling up behind a slow database.
+    syncing ??= (async () => {
+      try {
+        for (const s of syncers) await s();
+      } finally {
+        syncing = undefined;
+      }
+    })();
+    return syncing;
+  };
+
+  return {
+    storage,
+    tokens,
+    sync,
+    startSync(intervalMs: number) {
+      if (timer || closed) return;
+      timer = setInterval(() => {
+        sync().catch(() => undefined);
+      }, intervalMs);
+      timer.unref();
+    },
+    async ready() {
+      try {
+        await storage.state.get("service.health", "probe");
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (timer) clearInterval(timer);
+      await syncing?.catch(() => undefined);
+      await storage.close();
+    },
+  };
+}
+
+/**
+ * Opens the configured storage (creating the sealed store when `createIfMissing`, as dev mode does) and
+ * wires the services.
+ * @throws KeywardError `unseal_failed`, `not_initialized`, `invalid_input` from the storage.
+ */
+export async function openKeyward(
+  config: KeywardConfig,
+  options: KeywardOptions & { createIfMissing?: boolean } = {},
+): Promise<Keyward> {
+  const storage = await openConfiguredStorage(config, options.createIfMissing ?? false);
+  try {
+    return await createKeyward(storage, options);
+  } catch (err) {
+    await storage.close();
+    throw err;
+  }
+}

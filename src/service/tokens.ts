@@ -1,0 +1,231 @@
+// API bearer tokens: scoped, optionally partition-bound, shown once, stored only as SHA-256 hashes.
+import { assertString } from "../crypto/assert.js";
+import { base64urlToBytes, bytesToBase64url, bytesToHex, equalBytes, hexToBytes } from "../crypto/bytes.js";
+import { sha256 } from "../crypto/hash.js";
+import { randomBytes } from "../crypto/random.js";
+import { InputRangeError, InputTypeError } from "../errors/input-errors.js";
+import { KeywardError } from "../errors/keyward-error.js";
+import type { Storage, StorageTx } from "../store/ports.js";
+import { RecordTable } from "../store/records.js";
+
+/**
+ * Every scope a token can carry. `admin` implies every other scope (and token management); each HTTP
+ * route requires exactly one scope (docs/http-api.md lists them).
+ */
+export const SCOPES = [
+  "admin",
+  "secrets:read",
+  "secrets:write",
+  "custody:read",
+  "custody:sign",
+  "custody:admin",
+  "audit:read",
+  "delegations:read",
+  "delegations:write",
+  "delegates:read",
+  "delegates:write",
+  "delegates:migrate",
+  "rooms:read",
+  "rooms:write",
+] as const;
+
+/** One token scope. */
+export type Scope = (typeof SCOPES)[number];
+
+/** Partition names a token can be bound to (the same shape custody accepts for partitions). */
+export const PARTITION_NAME_RE = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+/** The persisted (non-secret) view of a token: its hash never leaves this module. */
+export interface TokenInfo {
+  readonly id: string;
+  readonly scopes: readonly Scope[];
+  readonly partition: string | null;
+  readonly label: string | null;
+  readonly createdAt: string;
+  readonly revokedAt: string | null;
+}
+
+/** What a request authenticated with a token may do. */
+export interface TokenPrincipal {
+  readonly id: string;
+  readonly scopes: ReadonlySet<Scope>;
+  readonly partition: string | null;
+}
+
+/** Port for recording admin actions (wired to the audit domain by the composition root). */
+export interface TokenAuditSink {
+  append(
+    tx: StorageTx,
+    event: { kind: string; subject: string; actor?: string; data?: Record<string, string | null> },
+  ): Promise<unknown>;
+}
+
+interface TokenRecord extends TokenInfo {
+  readonly hash: string;
+}
+
+/** State table owned by the token service. */
+export const TOKEN_TABLE = "service.token";
+const TOKEN_RE = /^kw_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
+
+/** True when `value` names a known scope. */
+export function isScope(value: unknown): value is Scope {
+  return typeof value === "string" && (SCOPES as readonly string[]).includes(value);
+}
+
+function publicInfo(r: TokenRecord): TokenInfo {
+  return {
+    id: r.id,
+    scopes: r.scopes,
+    partition: r.partition,
+    label: r.label,
+    createdAt: r.createdAt,
+    revokedAt: r.revokedAt,
+  };
+}
+
+/**
+ * Issues, lists, revokes and checks API tokens. A token is `kw_<id>_<43 base64url chars>` (32 random bytes);
+ * only SHA-256 of the random part is stored and it is compared in constant time. Lookups are cached for
+ * `cacheMs` (default 1000 ms), so a revocation made by another instance takes effect within that time.
+ *
+ * @example
+ * const tokens = new TokenService(storage);
+ * const { token } = await tokens.create({ scopes: ["delegations:read"] });
+ * const principal = await tokens.authenticate(token); // { id, scopes, partition }
+ */
+export class TokenService {
+  readonly #table = new RecordTable<TokenRecord>(TOKEN_TABLE);
+  readonly #cache = new Map<string, { record: TokenRecord | undefined; at: number }>();
+  readonly #cacheMs: number;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly options: { audit?: TokenAuditSink; cacheMs?: number; now?: () => Date } = {},
+  ) {
+    this.#cacheMs = options.cacheMs ?? 1000;
+  }
+
+  /**
+   * Creates a token. The returned `token` is shown once; only its hash is stored.
+   * @throws {RangeError} for an empty or unknown scope list, a malformed partition or an over-long label.
+   */
+  async create(input: {
+    scopes: readonly string[];
+    partition?: string | null;
+    label?: string | null;
+    actor?: string;
+  }): Promise<{ token: string; info: TokenInfo }> {
+    if (!Array.isArray(input?.scopes)) throw new InputTypeError("scopes must be an array");
+    if (input.scopes.length === 0) throw new InputRangeError("scopes must not be empty");
+    for (const s of input.scopes) {
+      if (!isScope(s)) throw new InputRangeError(`scopes: unknown scope (allowed: ${SCOPES.join(", ")})`);
+    }
+    const partition = input.partition ?? null;
+    if (partition !== null) {
+      assertString(partition, "partition");
+      if (!PARTITION_NAME_RE.test(partition))
+        throw new InputRangeError("partition must match [a-z0-9][a-z0-9._-]{0,63}");
+    }
+    const label = input.label ?? null;
+    if (label !== null) assertString(label, "label", { maxLength: 200 });
+    const id = bytesToHex(randomBytes(8));
+    const secret = randomBytes(32);
+    const token = `kw_${id}_${bytesToBase64url(secret)}`;
+    const record: TokenRecord = {
+      id,
+      scopes: [...new Set(input.scopes as Scope[])].sort(),
+      partition,
+      label,
+      createdAt: this.#now().toISOString(),
+      revokedAt: null,
+      hash: bytesToHex(sha256(secret)),
+    };
+    secret.fill(0);
+    await this.storage.transaction(async (tx) => {
+      if (!(await this.#table.insert(tx.state, id, record)))
+        throw new KeywardError("conflict", "token id collision, retry");
+      await this.options.audit?.append(tx, {
+        kind: "token.create",
+        subject: id,
+        ...(input.actor ? { actor: input.actor } : {}),
+        data: { scopes: record.scopes.join(","), partition },
+      });
+    });
+    return { token, info: publicInfo(record) };
+  }
+
+  /** Every token (revoked ones included), oldest first. */
+  async list(): Promise<TokenInfo[]> {
+    const out: TokenInfo[] = [];
+    for await (const { value } of this.#table.scan(this.storage.state)) out.push(publicInfo(value));
+    return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  }
+
+  /**
+   * Revokes a token (final). Revoking an already revoked token is a no-op returning the same info.
+   * @throws KeywardError `not_found`; {RangeError} for a malformed id.
+   */
+  async revoke(id: string, actor?: string): Promise<TokenInfo> {
+    assertString(id, "id");
+    if (!/^[0-9a-f]{16}$/.test(id)) throw new InputRangeError("id must be 16 hex characters");
+    const info = await this.storage.transaction(async (tx) => {
+      const record = await this.#table.get(tx.state, id);
+      if (!record) throw new KeywardError("not_found", `token ${id} does not exist`);
+      if (record.revokedAt !== null) return publicInfo(record);
+      const revoked: TokenRecord = { ...record, revokedAt: this.#now().toISOString() };
+      await this.#table.put(tx.state, id, revoked);
+      await this.options.audit?.append(tx, {
+        kind: "token.revoke",
+        subject: id,
+        ...(actor ? { actor } : {}),
+      });
+      return publicInfo(revoked);
+    });
+    this.#cache.delete(id);
+    return info;
+  }
+
+  /**
+   * Checks a presented token: the principal when it exists, matches (constant time) and is not revoked;
+   * otherwise undefined. Never throws for a malformed token.
+   */
+  async authenticate(token: unknown): Promise<TokenPrincipal | undefined> {
+    if (typeof token !== "string") return undefined;
+    const m = TOKEN_RE.exec(token);
+    if (!m) return undefined;
+    const id = m[1]!;
+    let secret: Uint8Array;
+    try {
+      secret = base64urlToBytes(m[2]!, "token");
+    } catch {
+      return undefined;
+    }
+    const record = await this.#lookup(id);
+    const presented = sha256(secret);
+    secret.fill(0);
+    if (!record || record.revokedAt !== null) return undefined;
+    if (!equalBytes(presented, hexToBytes(record.hash, "hash", 32))) return undefined;
+    return { id, scopes: new Set(record.scopes), partition: record.partition };
+  }
+
+  async #lookup(id: string): Promise<TokenRecord | undefined> {
+    const now = Date.now();
+    const hit = this.#cache.get(id);
+    if (hit && now - hit.at < this.#cacheMs) return hit.record;
+    const record = await this.#table.get(this.storage.state, id);
+    // Unknown ids are cached too (briefly), so garbage tokens cannot force a database read each.
+    if (this.#cache.size > 10_000) this.#cache.clear();
+    this.#cache.set(id, { record, at: now });
+    return record;
+  }
+
+  #now(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+}
+
+/** True when `principal` holds `scope` (directly or through `admin`). */
+export function hasScope(principal: TokenPrincipal, scope: Scope): boolean {
+  return principal.scopes.has(scope) || principal.scopes.has("admin");
+}

@@ -1,0 +1,156 @@
+// In-process HTTP tests: error shape, auth, scopes, partition binding, OpenAPI, metrics, health, secrets.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { leakForms, startTestApp, type TestApp } from "./http-harness.js";
+
+let t: TestApp;
+const secretsWritten: string[] = [];
+
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(async () => {
+  // Logs of the whole file: no token, no secret value in any form.
+  const all = t.logs.join("");
+  for (const form of leakForms([...t.issued, ...secretsWritten])) expect(all).not.toContain(form);
+  await t.close();
+});
+
+describe("public routes", () => {
+  it("healthz reports live and ready with the backend", async () => {
+    const res = await t.request("GET", "/healthz");
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ live: true, ready: true, backend: "sqlite" });
+  });
+
+  it("serves an OpenAPI 3.1 document listing every route with its scope", async () => {
+    const res = await t.request("GET", "/openapi.json");
+    expect(res.statusCode).toBe(200);
+    const doc = res.json();
+    expect(doc.openapi).toBe("3.1.0");
+    expect(doc.paths["/v1/secrets/{name}"].put["x-keyward-scope"]).toBe("secrets:write");
+    expect(
+      doc.paths["/v1/secrets/{name}"].put.requestBody.content["application/json"].schema.required,
+    ).toEqual(["value"]);
+    expect(doc.paths["/v1/tokens"].post.responses["4XX"].content["application/json"].schema.$ref).toBe(
+      "#/components/schemas/ErrorBody",
+    );
+    expect(doc.paths["/healthz"].get.security).toEqual([]);
+  });
+
+  it("unknown routes answer 404 in the one error shape", async () => {
+    const res = await t.request("GET", "/v1/nope");
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toEqual({ error: { code: "not_found", message: "no such route for GET" } });
+  });
+});
+
+describe("authentication and authorization", () => {
+  it("missing token → 401, garbage token → 401, wrong scope → 403", async () => {
+    const none = await t.request("GET", "/v1/secrets");
+    expect(none.statusCode).toBe(401);
+    expect(none.json().error.code).toBe("unauthorized");
+    expect(none.headers["www-authenticate"]).toContain("Bearer");
+    const garbage = await t.request("GET", "/v1/secrets", { token: "kw_0000000000000000_xxx" });
+    expect(garbage.statusCode).toBe(401);
+    const reader = await t.token(["delegations:read"]);
+    const wrong = await t.request("GET", "/v1/secrets", { token: reader });
+    expect(wrong.statusCode).toBe(403);
+    expect(wrong.json()).toEqual({ error: { code: "forbidden", message: "token lacks scope secrets:read" } });
+  });
+
+  it("a partition-bound token cannot use unpartitioned routes", async () => {
+    const bound = await t.token(["secrets:read"], "acme");
+    const res = await t.request("GET", "/v1/secrets", { token: bound });
+    expect(res.statusCode).toBe(403);
+  });
+
+  it("a revoked token stops working", async () => {
+    const tok = await t.token(["secrets:read"]);
+    expect((await t.request("GET", "/v1/secrets", { token: tok })).statusCode).toBe(200);
+    const id = tok.split("_")[1]!;
+    const rev = await t.request("DELETE", `/v1/tokens/${id}`, { token: t.adminToken });
+    expect(rev.statusCode).toBe(200);
+    expect(rev.json().revokedAt).not.toBeNull();
+    expect((await t.request("GET", "/v1/secrets", { token: tok })).statusCode).toBe(401);
+  });
+
+  it("admin creates and lists tokens without ever listing their values", async () => {
+    const res = await t.request("POST", "/v1/tokens", {
+      token: t.adminToken,
+      body: { scopes: ["rooms:read"], partition: "acme", label: "ci" },
+    });
+    expect(res.statusCode).toBe(201);
+    const { token, info } = res.json();
+    t.issued.push(token);
+    expect(token).toMatch(/^kw_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
+    expect(info).toMatchObject({ scopes: ["rooms:read"], partition: "acme", label: "ci", revokedAt: null });
+    const list = await t.request("GET", "/v1/tokens", { token: t.adminToken });
+    expect(list.body).not.toContain(token.split("_")[2]);
+    expect(list.json().tokens.map((x: { id: string }) => x.id)).toContain(info.id);
+  });
+});
+
+describe("validation", () => {
+  it("names the field: missing, wrong type, unknown field, bad enum, bad JSON", async () => {
+    const post = (body: unknown, headers?: Record<string, string>) =>
+      t.request("POST", "/v1/tokens", { token: t.adminToken, body, ...(headers ? { headers } : {}) });
+    expect((await post({})).json()).toEqual({
+      error: { code: "invalid_input", message: "body.scopes is required" },
+    });
+    expect((await post({ scopes: ["admin"], extra: 1 })).json().error.message).toBe(
+      "body.extra is not allowed",
+    );
+    const badEnum = await post({ scopes: ["root"] });
+    expect(badEnum.statusCode).toBe(400);
+    expect(badEnum.json().error.message).toMatch(/^body\.scopes\[0\] must be equal to one of/);
+    const badJson = await post('{"scopes": [', { "content-type": "application/json" });
+    expect(badJson.statusCode).toBe(400);
+    expect(badJson.json()).toEqual({ error: { code: "invalid_input", message: "body: invalid JSON" } });
+    const badType = await post("<scopes/>", { "content-type": "application/xml" });
+    expect(badType.statusCode).toBe(415);
+    expect(badType.json().error.code).toBe("unsupported_media_type");
+  });
+});
+
+describe("secrets", () => {
+  it("put, reveal in three encodings, list, delete; values never logged", async () => {
+    const token = await t.token(["secrets:read", "secrets:write"]);
+    const value = "correct horse battery staple 42";
+    secretsWritten.push(value);
+    const put = await t.request("PUT", "/v1/secrets/db-password", {
+      token,
+      body: { value, encoding: "utf8" },
+    });
+    expect(put.json()).toEqual({ name: "db-password", bytes: value.length });
+    const get = await t.request("GET", "/v1/secrets/db-password?encoding=hex", { token });
+    expect(get.json().value).toBe(Buffer.from(value).toString("hex"));
+    const b64 = await t.request("GET", "/v1/secrets/db-password", { token });
+    expect(b64.json()).toEqual({
+      name: "db-password",
+      value: Buffer.from(value).toString("base64url"),
+      encoding: "base64url",
+    });
+    const list = await t.request("GET", "/v1/secrets?prefix=db-", { token });
+    expect(list.json()).toEqual({ names: ["db-password"] });
+    const bad = await t.request("PUT", "/v1/secrets/x", { token, body: { value: "zz", encoding: "hex" } });
+    expect(bad.json()).toEqual({
+      error: { code: "invalid_input", message: expect.stringMatching(/^body\.value must be hex/) },
+    });
+    expect((await t.request("DELETE", "/v1/secrets/db-password", { token })).json()).toEqual({
+      deleted: true,
+    });
+    expect((await t.request("GET", "/v1/secrets/db-password", { token })).statusCode).toBe(404);
+  });
+});
+
+describe("metrics", () => {
+  it("counts requests per route and operation outcomes", async () => {
+    const res = await t.request("GET", "/metrics");
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toMatch(
+      /keyward_http_requests_total\{method="GET",route="\/healthz",status="200"\} \d+/,
+    );
+    expect(res.body).toMatch(/keyward_operations_total\{operation="listSecrets",outcome="denied"\} \d+/);
+    expect(res.body).toContain("keyward_http_request_duration_seconds_bucket");
+  });
+});
