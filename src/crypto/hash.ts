@@ -1,7 +1,10 @@
 // Hash wrappers: BLAKE3 (hash, keyed_hash, derive_key), SHA-256/512, Keccak-256, HMAC-SHA-256.
+// BLAKE3 is @noble/hashes: measured against blake3-wasm, @napi-rs/blake-hash and hash-wasm for 32–68-byte
+// inputs and kept (BENCHMARKS.md, "crypto"); this file is the one place to swap it.
 import { createHash, createHmac } from "node:crypto";
 import { blake3 } from "@noble/hashes/blake3.js";
 import { keccak_256 } from "@noble/hashes/sha3.js";
+import { InputTypeError } from "../errors/input-errors.js";
 import { assertBytes, assertInteger, assertString } from "./assert.js";
 import { utf8 } from "./bytes.js";
 
@@ -20,12 +23,52 @@ export function blake3Keyed(key: Uint8Array, data: Uint8Array, outLen = 32): Uin
   return blake3(data, { key, dkLen: outLen });
 }
 
-/** BLAKE3 derive_key mode: `context` is a hard-coded, globally unique UTF-8 string. */
+/**
+ * BLAKE3 keyed_hash of `parts[0] ‖ parts[1] ‖ …` with a 32-byte `key`, streamed (no concatenated copy).
+ * @throws {TypeError|RangeError} when key is not 32 bytes or a part is not bytes.
+ * @example blake3KeyedConcat(root, [ownerVerifyingKey, u32le(version)]);
+ */
+export function blake3KeyedConcat(key: Uint8Array, parts: readonly Uint8Array[], outLen = 32): Uint8Array {
+  assertBytes(key, 32, "key");
+  if (!Array.isArray(parts)) throw new InputTypeError("parts must be an array of Uint8Array");
+  for (const [i, p] of parts.entries()) assertBytes(p, undefined, `parts[${i}]`);
+  assertInteger(outLen, 1, 1 << 20, "outLen");
+  const h = blake3.create({ key, dkLen: outLen });
+  for (const p of parts) h.update(p);
+  return h.digest(); // digest() also wipes the hasher's internal state
+}
+
+type Blake3Hasher = ReturnType<typeof blake3.create>;
+
+// One derive_key hasher per context string, holding only the (public) context key: cloning it skips
+// re-hashing the context on every call, ≈1.5× faster for the 32-byte inputs keyward derives from.
+// Contexts are hard-coded constants, so the bound is never reached in practice.
+const contextHashers = new Map<string, Blake3Hasher>();
+const MAX_CACHED_CONTEXTS = 256;
+
+function deriveKeyHasher(context: string): Blake3Hasher {
+  const cached = contextHashers.get(context);
+  if (cached) return cached.clone();
+  const fresh = blake3.create({ context: utf8(context) });
+  if (contextHashers.size >= MAX_CACHED_CONTEXTS) return fresh;
+  contextHashers.set(context, fresh);
+  return fresh.clone();
+}
+
+/**
+ * BLAKE3 derive_key mode: `context` is a hard-coded, globally unique UTF-8 string.
+ * @throws {TypeError|RangeError} for an empty or non-string context, non-bytes material or a bad outLen.
+ * @example blake3DeriveKey("river-rotate v1 2026-04 room-secret-root", seed);
+ */
 export function blake3DeriveKey(context: string, material: Uint8Array, outLen = 32): Uint8Array {
   assertString(context, "context", { nonEmpty: true });
   assertBytes(material, undefined, "material");
   assertInteger(outLen, 1, 1 << 20, "outLen");
-  return blake3(material, { context: utf8(context), dkLen: outLen });
+  const h = deriveKeyHasher(context).update(material);
+  // The XOF stream's first 32 bytes are the default digest, so one path serves every length.
+  const out = h.xof(outLen);
+  h.destroy(); // wipes the state that absorbed the (secret) material
+  return out;
 }
 
 /** SHA-256 (node:crypto). */

@@ -1,8 +1,7 @@
 // River's deterministic room secret (seed 002, byte-compatible with river-core's derive_room_secret).
-import { blake3 } from "@noble/hashes/blake3.js";
 import { assertBytes, assertInteger } from "../crypto/assert.js";
 import { u32le, wipe } from "../crypto/bytes.js";
-import { blake3DeriveKey } from "../crypto/hash.js";
+import { blake3DeriveKey, blake3KeyedConcat } from "../crypto/hash.js";
 
 /** River's hard-coded phase-1 context string; changing it is a wire-format break. */
 export const ROOM_SECRET_CONTEXT = "river-rotate v1 2026-04 room-secret-root";
@@ -26,7 +25,7 @@ export function deriveRoomSecret(
   assertInteger(version, 0, 0xffffffff, "version");
   const root = blake3DeriveKey(ROOM_SECRET_CONTEXT, seed);
   try {
-    return blake3.create({ key: root }).update(ownerVerifyingKey).update(u32le(version)).digest();
+    return blake3KeyedConcat(root, [ownerVerifyingKey, u32le(version)]);
   } finally {
     wipe(root);
   }

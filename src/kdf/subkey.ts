@@ -1,9 +1,7 @@
 // keyward's generic two-phase subkey derivation: BLAKE3 derive_key(context, ikm), then keyed_hash over parts.
-
-import { blake3 } from "@noble/hashes/blake3.js";
 import { assertBytes, assertString } from "../crypto/assert.js";
 import { u32le, wipe } from "../crypto/bytes.js";
-import { blake3DeriveKey } from "../crypto/hash.js";
+import { blake3DeriveKey, blake3KeyedConcat } from "../crypto/hash.js";
 
 /**
  * Derives 32 bytes: `root = BLAKE3.derive_key(context, ikm)`, then
@@ -19,12 +17,10 @@ export function deriveSubkey(context: string, ikm: Uint8Array, ...parts: Uint8Ar
   for (const [i, p] of parts.entries()) assertBytes(p, undefined, `parts[${i}]`);
   const root = blake3DeriveKey(context, ikm);
   try {
-    const h = blake3.create({ key: root });
-    for (const p of parts) {
-      h.update(u32le(p.length));
-      h.update(p);
-    }
-    return h.digest();
+    return blake3KeyedConcat(
+      root,
+      parts.flatMap((p) => [u32le(p.length), p]),
+    );
   } finally {
     wipe(root);
   }
