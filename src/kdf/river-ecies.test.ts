@@ -10,7 +10,12 @@ import { randomBytes } from "../crypto/random.js";
 import { Secret } from "../crypto/secret.js";
 import { ed25519PublicToX25519 } from "../crypto/x25519.js";
 import { KeywardError } from "../errors/keyward-error.js";
-import { decryptSecretForMember, encryptSecretForMember, type RiverEncryptedSecret } from "./river-ecies.js";
+import {
+  decryptSecretForMember,
+  encryptSecretForKnownMembers,
+  encryptSecretForMember,
+  type RiverEncryptedSecret,
+} from "./river-ecies.js";
 
 // Output of `python3 src/kdf/river-ecies.vectors.py` (Python `cryptography` 48.0.0 + Debian b3sum 1.2.0).
 // The first vector is also River's published known answer (freenet/river common/src/ecies.rs,
@@ -104,6 +109,18 @@ describe("river-v1 known answers", () => {
       expect(bytesToHex(decryptSecretForMember(enc, seed))).toBe(v.secret);
     });
   }
+
+  it("the batch form gives the same bytes for every vector", () => {
+    for (const v of VECTORS) {
+      const [enc] = encryptSecretForKnownMembers(hexToBytes(v.secret), [hexToBytes(v.memberVerifyingKey)]);
+      expect(bytesToHex(enc!.ciphertext)).toBe(v.ciphertext);
+      expect(bytesToHex(enc!.ephemeralPublicKey)).toBe(v.ephemeralPublicKey);
+    }
+    const [small] = SMALL_ORDER_ED;
+    expect(codeOf(() => encryptSecretForKnownMembers(new Uint8Array(32), [hexToBytes(small!)]))).toBe(
+      "invalid_input",
+    );
+  });
 
   it("accepts Secret-wrapped inputs without consuming them", () => {
     const v = VECTORS[0]!;
