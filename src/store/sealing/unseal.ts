@@ -72,12 +72,21 @@ export async function unsealKeyring(raw: RawBackend, material: UnsealMaterial): 
 /**
  * Rotates the root key: re-wraps every data key under the new material in one transaction. Secrets are not
  * touched (they stay sealed by their data keys). The old material stops working.
+ * @throws KeywardError `conflict` when another instance added a data key since `keyring` was unsealed.
+ * @example await rotateRootKey(storage.raw, storage.keyring, { passphrase: newPassphrase });
  */
 export async function rotateRootKey(raw: RawBackend, keyring: Keyring, next: UnsealMaterial): Promise<void> {
   const params = newRootKeyParams(next);
   const rootKey = deriveRootKey(next, params);
   try {
     await raw.transaction(async (tx) => {
+      // A data key added by another instance since this keyring was unsealed would stay wrapped by the old
+      // root key and become unreadable: refuse instead of losing it.
+      const stored = (await tx.metaList(KEYRING_PREFIX)).map((e) =>
+        Number(e.key.slice(KEYRING_PREFIX.length)),
+      );
+      if (stored.some((v) => !keyring.versions.includes(v)))
+        throw new KeywardError("conflict", "the keyring changed since it was unsealed: reopen and retry");
       for (const v of keyring.versions)
         await tx.metaPut(keyringKey(v), wrapDataKey(rootKey, v, keyring.keyFor(v)));
       await tx.metaPut(PARAMS_KEY, enc.encode(JSON.stringify(params)));
