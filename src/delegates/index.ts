@@ -1,0 +1,45 @@
+// Delegates domain (DESIGN §5): apps and key chains, certified versions, secret namespaces, migration, sessions.
+export { type AppInfo, AppRegistry, verifyKeyChain } from "./apps.js";
+export {
+  CERTIFICATE_TAG,
+  CERTIFICATE_TYPE,
+  type CertificateBody,
+  certificateBytes,
+  certifyDelegate,
+  type DelegateCertificate,
+  formatCertificate,
+  parseCertificate,
+  verifyCertificate,
+} from "./certificate.js";
+export { Delegates, type DelegatesOptions } from "./delegates.js";
+export { DelegateMigrations, type MigrationResult } from "./migration.js";
+export type { AuditSink, DelegatesAuditEvent, DelegatesContext } from "./ports.js";
+export { delegateNamespace } from "./records.js";
+export { DelegateSecrets } from "./secrets.js";
+export { checkPolicy, type PolicyRefusal, type SessionPolicy } from "./sessions/policy.js";
+export {
+  SealedSeedSessionKeys,
+  type SessionKeyLoad,
+  type SessionKeys,
+  type SessionSigner,
+} from "./sessions/session-keys.js";
+export {
+  type ActionInput,
+  DelegateSessions,
+  type RehydrateReport,
+  type SessionInfo,
+} from "./sessions/sessions.js";
+export {
+  REVOCATION_TAG,
+  type RevocationStatement,
+  ROTATION_TAG,
+  type RotationStatement,
+  revocationBytes,
+  rotationBytes,
+  signRevocation,
+  signRotation,
+  verifyRevocation,
+  verifyRotation,
+} from "./statements.js";
+export { type IssuedToken, MigrationTokens, parseToken, TOKEN_PREFIX, tokenHash } from "./tokens.js";
+export { DelegateVersions, type VersionInfo, type VersionStatus } from "./versions.js";

@@ -1,0 +1,181 @@
+// Migration: move every secret of a delegate version to a newer certified version of the same app, once.
+import { bytesToBase64url, utf8 } from "../crypto/bytes.js";
+import { randomBytes } from "../crypto/random.js";
+import { KeywardError } from "../errors/keyward-error.js";
+import type { StorageTx } from "../store/ports.js";
+import { refuseTombstoned, requireVersion } from "./lookups.js";
+import type { DelegatesContext } from "./ports.js";
+import { delegateNamespace, LOCK_TABLE, type MigrationRecord, TABLES } from "./records.js";
+import { moveSessions } from "./sessions/session-moves.js";
+import { parseToken, tokenHash } from "./tokens.js";
+import { delegateKeyHex } from "./validate.js";
+import { certificateHolds } from "./versions.js";
+
+/** What a migration did. */
+export interface MigrationResult {
+  readonly id: string;
+  readonly app: string;
+  readonly from: string;
+  readonly to: string;
+  readonly fromVersion: number;
+  readonly toVersion: number;
+  readonly moved: number;
+  /** Names the target already held: the target's (newer) value was kept (see docs/delegates.md). */
+  readonly conflicts: readonly string[];
+  readonly at: string;
+}
+
+async function tokenUsedError(tx: StorageTx, hash: string): Promise<KeywardError> {
+  const use = await TABLES.tokenUse.get(tx.state, hash);
+  const when = use ? new Date(use.at).toISOString() : "?";
+  return new KeywardError(
+    "token_used",
+    `token already used by migration ${use?.migration ?? "?"} (${use?.from ?? "?"} → ${use?.to ?? "?"}) at ${when}`,
+    { migration: use?.migration ?? null },
+  );
+}
+
+/** Runs migrations under the rules of DESIGN §5. */
+export class DelegateMigrations {
+  constructor(private readonly ctx: DelegatesContext) {}
+
+  /**
+   * Migrates `from` → `to` with a token issued for that pair. Checks, in order: token known
+   * (`token_mismatch`), unused (`token_used`, naming the migration that consumed it), bound to this pair
+   * (`token_mismatch`), unexpired (`token_expired`); same app (`wrong_app`); both certificates valid under
+   * the app's key chain (`invalid_certificate`); target version > source version (`rollback`); target not
+   * revoked (`revoked_target`); neither side already migrated (`migrated`). Then, in one transaction:
+   * every secret moved (re-sealed under the target's namespace; on a name clash the target's value wins),
+   * the source tombstoned, the token consumed, the sessions re-pointed and an audit event written.
+   * @throws KeywardError with the codes above, `not_found`, or `invalid_input` for a malformed token.
+   * @example const r = await delegates.migrations.migrate(v1Key, v7Key, token); // r.moved
+   */
+  async migrate(from: string | Uint8Array, to: string | Uint8Array, token: string): Promise<MigrationResult> {
+    const src = delegateKeyHex(from, "from");
+    const dst = delegateKeyHex(to, "to");
+    const hash = tokenHash(parseToken(token));
+    const id = `mig_${bytesToBase64url(randomBytes(12))}`;
+    return this.ctx.storage.transaction(async (tx) => {
+      // Lock rows in key order: concurrent migrations and secret writes touching these delegates queue here.
+      for (const k of [src, dst].sort()) await tx.state.put(LOCK_TABLE, k, utf8("1"));
+      const now = this.ctx.now();
+      const tok = await TABLES.token.get(tx.state, hash);
+      if (!tok) throw new KeywardError("token_mismatch", "the token was not issued for this migration");
+      if (await TABLES.tokenUse.get(tx.state, hash)) throw await tokenUsedError(tx, hash);
+      if (tok.from !== src || tok.to !== dst)
+        throw new KeywardError(
+          "token_mismatch",
+          `token ${tok.id} was issued for a different (source, target) pair`,
+        );
+      if (now >= tok.expiresAt)
+        throw new KeywardError(
+          "token_expired",
+          `token ${tok.id} expired at ${new Date(tok.expiresAt).toISOString()}`,
+        );
+      const source = await requireVersion(tx.state, src);
+      const target = await requireVersion(tx.state, dst);
+      if (source.app !== target.app)
+        throw new KeywardError(
+          "wrong_app",
+          `source belongs to app ${source.app}, target to app ${target.app}`,
+        );
+      if (!(await certificateHolds(tx.state, target)))
+        throw new KeywardError(
+          "invalid_certificate",
+          `target ${dst}'s certificate is not valid under app ${target.app}'s key chain`,
+        );
+      if (!(await certificateHolds(tx.state, source)))
+        throw new KeywardError(
+          "invalid_certificate",
+          `source ${src}'s certificate is not valid under app ${source.app}'s key chain`,
+        );
+      if (target.version <= source.version)
+        throw new KeywardError(
+          "rollback",
+          `target version ${target.version} is not newer than source version ${source.version}`,
+        );
+      if (target.revoked)
+        throw new KeywardError(
+          "revoked_target",
+          `target ${dst} (v${target.version}) was revoked: ${target.revoked.reason}`,
+        );
+      await refuseTombstoned(tx.state, src, "source");
+      await refuseTombstoned(tx.state, dst, "target");
+
+      // The insert is the single-use guarantee: atomic across instances sharing one database.
+      if (!(await TABLES.tokenUse.insert(tx.state, hash, { migration: id, from: src, to: dst, at: now })))
+        throw await tokenUsedError(tx, hash);
+      if (!(await TABLES.tombstone.insert(tx.state, src, { to: dst, migration: id, at: now })))
+        await refuseTombstoned(tx.state, src, "source");
+
+      const { moved, conflicts } = await moveSecrets(tx, src, dst);
+      await moveSessions(tx, src, dst);
+      const record: MigrationRecord = {
+        id,
+        app: source.app,
+        from: src,
+        to: dst,
+        fromVersion: source.version,
+        toVersion: target.version,
+        moved,
+        conflicts,
+        token: tok.id,
+        at: now,
+      };
+      await TABLES.migration.put(tx.state, id, record);
+      await this.ctx.audit.append(tx, {
+        kind: "delegate.migrated",
+        subject: `delegate:${src}`,
+        data: {
+          migration: id,
+          app: source.app,
+          to: dst,
+          fromVersion: source.version,
+          toVersion: target.version,
+          moved,
+          conflicts,
+          token: tok.id,
+        },
+      });
+      const { token: _t, ...pub } = record;
+      return { ...pub, at: new Date(now).toISOString() };
+    });
+  }
+
+  /** A completed migration by id (undefined when unknown). */
+  async get(id: string): Promise<MigrationRecord | undefined> {
+    return TABLES.migration.get(this.ctx.storage.state, id);
+  }
+}
+
+/**
+ * Moves every secret (user secrets and session seeds) from the source namespace to the target's, opening
+ * and re-sealing each (the seal's associated data binds the namespace). A name the target already holds
+ * keeps the target's value: newer never loses to older.
+ */
+async function moveSecrets(
+  tx: StorageTx,
+  src: string,
+  dst: string,
+): Promise<{ moved: number; conflicts: string[] }> {
+  const from = delegateNamespace(src);
+  const to = delegateNamespace(dst);
+  const conflicts: string[] = [];
+  let moved = 0;
+  for (const name of await tx.secrets.list(from)) {
+    if (await tx.secrets.has(to, name)) {
+      conflicts.push(name);
+    } else {
+      const value = await tx.secrets.get(from, name);
+      if (value === undefined) continue;
+      try {
+        await tx.secrets.put(to, name, value);
+      } finally {
+        value.wipe();
+      }
+      moved++;
+    }
+    await tx.secrets.delete(from, name);
+  }
+  return { moved, conflicts };
+}

@@ -1,0 +1,73 @@
+// A sealed secret namespace per delegate key: put/get/list/delete, refused once the delegate migrated.
+import { utf8 } from "../crypto/bytes.js";
+import { Secret } from "../crypto/secret.js";
+import { InputTypeError } from "../errors/input-errors.js";
+import type { StorageTx } from "../store/ports.js";
+import { refuseTombstoned, requireVersion } from "./lookups.js";
+import type { DelegatesContext } from "./ports.js";
+import { delegateNamespace, LOCK_TABLE } from "./records.js";
+import { assertSecretName, delegateKeyHex, RESERVED_SECRET_PREFIX } from "./validate.js";
+
+/**
+ * Takes the delegate's lock row, then checks it is registered and not migrated. Secret writes and
+ * migrations both start here, so on Postgres they serialize per delegate (see LOCK_TABLE).
+ */
+export async function lockLiveDelegate(tx: StorageTx, key: string, role = "delegate"): Promise<void> {
+  await tx.state.put(LOCK_TABLE, key, utf8("1"));
+  await requireVersion(tx.state, key);
+  await refuseTombstoned(tx.state, key, role);
+}
+
+/** The secret namespace of each registered delegate (values sealed by the SecretStore). */
+export class DelegateSecrets {
+  constructor(private readonly ctx: DelegatesContext) {}
+
+  /**
+   * Stores (or replaces) a secret. The Secret stays owned by the caller.
+   * @throws KeywardError `not_found` (unregistered delegate), `migrated` (write to the target instead).
+   * @example await delegates.secrets.put(v1Key, "room-key", Secret.from(bytes));
+   */
+  async put(delegateKey: string | Uint8Array, name: string, value: Secret): Promise<void> {
+    const key = delegateKeyHex(delegateKey);
+    assertSecretName(name);
+    if (!Secret.is(value)) throw new InputTypeError("value must be a Secret");
+    await this.ctx.storage.transaction(async (tx) => {
+      await lockLiveDelegate(tx, key);
+      await tx.secrets.put(delegateNamespace(key), name, value);
+    });
+  }
+
+  /**
+   * A secret, or undefined when absent. The caller wipes it after use.
+   * @throws KeywardError `not_found` (unregistered delegate), `migrated` (its secrets moved away).
+   */
+  async get(delegateKey: string | Uint8Array, name: string): Promise<Secret | undefined> {
+    const key = delegateKeyHex(delegateKey);
+    assertSecretName(name);
+    const state = this.ctx.storage.state;
+    await requireVersion(state, key);
+    await refuseTombstoned(state, key, "delegate");
+    return this.ctx.storage.secrets.get(delegateNamespace(key), name);
+  }
+
+  /** The delegate's secret names (keyward's own session seeds are not listed). */
+  async list(delegateKey: string | Uint8Array): Promise<string[]> {
+    const key = delegateKeyHex(delegateKey);
+    await requireVersion(this.ctx.storage.state, key);
+    const names = await this.ctx.storage.secrets.list(delegateNamespace(key));
+    return names.filter((n) => !n.startsWith(RESERVED_SECRET_PREFIX));
+  }
+
+  /**
+   * Deletes a secret; returns whether it existed.
+   * @throws KeywardError `not_found`, `migrated`.
+   */
+  async delete(delegateKey: string | Uint8Array, name: string): Promise<boolean> {
+    const key = delegateKeyHex(delegateKey);
+    assertSecretName(name);
+    return this.ctx.storage.transaction(async (tx) => {
+      await lockLiveDelegate(tx, key);
+      return tx.secrets.delete(delegateNamespace(key), name);
+    });
+  }
+}

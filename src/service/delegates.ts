@@ -1,0 +1,34 @@
+// Composition root for the delegates domain: wires its AuditSink port to the audit log and picks the clock.
+import { Delegates } from "../delegates/delegates.js";
+import type { AuditSink } from "../delegates/ports.js";
+import type { SessionKeys } from "../delegates/sessions/session-keys.js";
+import type { Storage } from "../store/ports.js";
+import { openAuditLog } from "./audit.js";
+
+/** Options of `createDelegates`. */
+export interface CreateDelegatesOptions {
+  /** An already opened audit log (default: open the storage's audit log). */
+  readonly audit?: AuditSink;
+  /** Epoch milliseconds (default Date.now). */
+  readonly now?: () => number;
+  /** Where session keys live (default: sealed seeds in the delegate's own namespace). */
+  readonly sessionKeys?: SessionKeys;
+}
+
+/**
+ * The delegates domain over `storage`, its events appended to the hash-chained audit log in the same
+ * transaction as each change.
+ * @example const delegates = await createDelegates(storage); await delegates.sessions.rehydrate();
+ */
+export async function createDelegates(
+  storage: Storage,
+  options: CreateDelegatesOptions = {},
+): Promise<Delegates> {
+  const audit = options.audit ?? (await openAuditLog(storage));
+  return new Delegates({
+    storage,
+    audit,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.sessionKeys ? { sessionKeys: options.sessionKeys } : {}),
+  });
+}
