@@ -7,6 +7,7 @@ import { installErrorHandling } from "./errors.js";
 import { createLogger } from "./logging.js";
 import { createMetrics, type DomainGauge, installMetrics } from "./metrics.js";
 import { installOpenApi } from "./openapi.js";
+import { auditRoutes } from "./routes/audit.js";
 import { healthRoutes } from "./routes/health.js";
 import { secretRoutes } from "./routes/secrets.js";
 import { tokenRoutes } from "./routes/tokens.js";
@@ -62,9 +63,21 @@ export async function buildApp(kw: Keyward, options: AppOptions = {}): Promise<F
     done();
   });
 
+  // While shutting down, answers close their connection so keep-alive clients do not hold the exit.
+  let closing = false;
+  app.addHook("preClose", (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook("onSend", (_req, reply, payload, done) => {
+    if (closing) reply.header("connection", "close");
+    done(null, payload);
+  });
+
   healthRoutes(app, kw);
   tokenRoutes(app, kw);
   secretRoutes(app, kw);
+  auditRoutes(app, kw);
   await app.ready();
   return app;
 }

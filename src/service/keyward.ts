@@ -1,5 +1,7 @@
 // The composition root: opens the storage, wires every domain service, keeps caches current, closes.
+import type { AuditLog } from "../audit/audit-log.js";
 import type { Storage } from "../store/ports.js";
+import { openAuditLog } from "./audit.js";
 import type { KeywardConfig } from "./config.js";
 import { openConfiguredStorage } from "./open.js";
 import { TokenService } from "./tokens.js";
@@ -11,6 +13,7 @@ export const USER_SECRET_NAMESPACE = "user";
 export interface Keyward {
   readonly storage: Storage;
   readonly tokens: TokenService;
+  readonly audit: AuditLog;
   /** Brings in-memory indexes up to date with writes made by other instances. */
   sync(): Promise<void>;
   /** Starts calling `sync()` every `intervalMs` (idempotent); stopped by `close()`. */
@@ -29,10 +32,14 @@ export interface KeywardOptions {
 
 /**
  * The token service wired with its audit sink: what `keyward token …` needs without the whole service.
- * @example const tokens = createTokenService(storage);
+ * @example const tokens = await createTokenService(storage);
  */
-export function createTokenService(storage: Storage, options: KeywardOptions = {}): TokenService {
+export async function createTokenService(
+  storage: Storage,
+  options: KeywardOptions & { audit?: AuditLog } = {},
+): Promise<TokenService> {
   return new TokenService(storage, {
+    audit: options.audit ?? (await openAuditLog(storage)),
     ...(options.tokenCacheMs !== undefined ? { cacheMs: options.tokenCacheMs } : {}),
   });
 }
@@ -42,7 +49,8 @@ export function createTokenService(storage: Storage, options: KeywardOptions = {
  * @example const kw = createKeyward((await openTestSqliteStorage()).storage);
  */
 export async function createKeyward(storage: Storage, options: KeywardOptions = {}): Promise<Keyward> {
-  const tokens = createTokenService(storage, options);
+  const audit = await openAuditLog(storage);
+  const tokens = await createTokenService(storage, { ...options, audit });
   const syncers: (() => Promise<void>)[] = [];
   let timer: NodeJS.Timeout | undefined;
   let syncing: Promise<void> | undefined;
@@ -63,6 +71,7 @@ export async function createKeyward(storage: Storage, options: KeywardOptions = 
   return {
     storage,
     tokens,
+    audit,
     sync,
     startSync(intervalMs: number) {
       if (timer || closed) return;
@@ -84,6 +93,7 @@ export async function createKeyward(storage: Storage, options: KeywardOptions = 
       closed = true;
       if (timer) clearInterval(timer);
       await syncing?.catch(() => undefined);
+      audit.close();
       await storage.close();
     },
   };

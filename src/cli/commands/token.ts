@@ -26,8 +26,8 @@ export function registerTokenCommands(program: Command): void {
     .action(async (opts: { scope: string; partition?: string; label?: string }, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
       const scopes = parseListFlag(opts.scope, "--scope");
-      const created = await withStorage(cmd, (storage) =>
-        createTokenService(storage).create({
+      const created = await withStorage(cmd, async (storage) =>
+        (await createTokenService(storage)).create({
           scopes,
           partition: opts.partition ?? null,
           label: opts.label ?? null,
@@ -42,7 +42,7 @@ export function registerTokenCommands(program: Command): void {
     .description("list tokens (ids, scopes, partition, state; never the token values)")
     .action(async (_opts: unknown, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
-      const tokens = await withStorage(cmd, (storage) => createTokenService(storage).list());
+      const tokens = await withStorage(cmd, async (storage) => (await createTokenService(storage)).list());
       emit(g.json, { tokens }, tokens.length ? tokens.map(describe).join("\n") : "no tokens");
     });
 
@@ -52,7 +52,9 @@ export function registerTokenCommands(program: Command): void {
     .argument("<id>", "token id (16 hex characters, the part after kw_)")
     .action(async (id: string, _opts: unknown, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
-      const info = await withStorage(cmd, (storage) => createTokenService(storage).revoke(id, "cli"));
+      const info = await withStorage(cmd, async (storage) =>
+        (await createTokenService(storage)).revoke(id, "cli"),
+      );
       emit(g.json, info, describe(info));
     });
 }
