@@ -1,0 +1,278 @@
+// The in-memory delegation index: applies grant/revoke events and answers exact point-in-time checks.
+import { KeywardError } from "../errors/keyward-error.js";
+import { type DelegationEvent, parseEvent } from "./events.js";
+import { IdDictionary } from "./id-dictionary.js";
+import { assertPosition, type DelegationId, normalizeId } from "./ids.js";
+import { KeyTable, NO_KEY } from "./key-table.js";
+
+/** A validity interval `[from, until)`; `until` null = open with no expiry. */
+export interface DelegationInterval {
+  readonly from: number;
+  readonly until: number | null;
+}
+
+/** The answer to "was provider P allowed to act for delegator D on scope S at position N?". */
+export interface CheckResult {
+  readonly authorized: boolean;
+  /** The interval that contains the position (null when unauthorized). */
+  readonly interval: DelegationInterval | null;
+}
+
+/** Every interval of one (delegator, provider, scope) key, oldest first. */
+export interface KeyHistory {
+  readonly delegator: DelegationId;
+  readonly provider: DelegationId;
+  readonly scope: DelegationId;
+  readonly intervals: DelegationInterval[];
+  /** Position of the key's last accepted event: a later event must not be earlier than this. */
+  readonly lastEventAt: number;
+}
+
+/** Size figures of the index. */
+export interface IndexStats {
+  readonly keys: number;
+  readonly pairs: number;
+  readonly intervals: number;
+  /** Bytes held by the index's typed arrays (id dictionaries for string ids/providers/scopes excluded). */
+  readonly bytes: number;
+  readonly lastSeq: number;
+}
+
+function conflict(e: DelegationEvent, scope: DelegationId, last: number): KeywardError {
+  return new KeywardError(
+    "conflict",
+    `${e.op} at ${e.at} is earlier than the last event (at ${last}) for delegator ${e.delegator}, provider ${e.provider}, scope ${scope}`,
+  );
+}
+
+/**
+ * Full-history delegation index in typed arrays (≈ 40 bytes per interval, no object per key). Rules
+ * (docs/delegations.md): validity is `[grant, revoke)`; an expiry closes at `expiresAt`; a grant of a scope
+ * that is open at `at` renews it (same interval, new expiry); a grant otherwise opens a new interval; a revoke
+ * of a granted scope that is not open is accepted and changes nothing but the ordering position; a revoke of
+ * a never-granted scope (or delegation) is `not_found`; an event earlier than a key's last one is `conflict`.
+ * @example
+ * const index = new DelegationIndex();
+ * index.apply(parseEvent({ op: "grant", delegator: 1234, provider: "A", scopes: [1], at: 100 }));
+ * index.check(1234, "A", 1, 99); // { authorized: false, interval: null }
+ */
+export class DelegationIndex {
+  #t = new KeyTable();
+  #delegators = new IdDictionary();
+  #providers = new IdDictionary();
+  #scopes = new IdDictionary();
+  #lastSeq = 0;
+
+  /** Sequence number of the last logged event applied (0 = none). */
+  get lastSeq(): number {
+    return this.#lastSeq;
+  }
+
+  /** Sizes and memory of the index. */
+  stats(): IndexStats {
+    const t = this.#t;
+    return { keys: t.keys, pairs: t.pairs, intervals: t.intervals, bytes: t.bytes(), lastSeq: this.#lastSeq };
+  }
+
+  /**
+   * Exact point-in-time check.
+   * @throws {TypeError|RangeError} for a malformed id or position.
+   */
+  check(delegator: DelegationId, provider: DelegationId, scope: DelegationId, at: number): CheckResult {
+    assertPosition(at, "at");
+    const k = this.#findKey(normalizeId(delegator, "delegator"), normalizeId(provider, "provider"), scope);
+    const i = k < 0 ? -1 : this.#decide(k, at);
+    if (i < 0) return { authorized: false, interval: null };
+    const until = this.#t.iUntil[i]!;
+    return {
+      authorized: true,
+      interval: { from: this.#t.iFrom[i]!, until: until === Infinity ? null : until },
+    };
+  }
+
+  /** Allocation-free check for hot loops (ids must already be normalised; `at` a safe integer). */
+  isAuthorized(delegator: DelegationId, provider: DelegationId, scope: DelegationId, at: number): boolean {
+    const k = this.#findKey(delegator, provider, scope);
+    return k >= 0 && this.#decide(k, at) >= 0;
+  }
+
+  /** The history of one key, or of every scope of the delegation when `scope` is omitted (newest key first). */
+  history(delegator: DelegationId, provider: DelegationId, scope?: DelegationId): KeyHistory[] {
+    const d = normalizeId(delegator, "delegator");
+    const p = normalizeId(provider, "provider");
+    if (scope !== undefined) {
+      const k = this.#findKey(d, p, normalizeId(scope, "scope"));
+      return k < 0 ? [] : [this.keyHistory(k)];
+    }
+    const out: KeyHistory[] = [];
+    for (let k = this.#pairHead(d, p); k !== NO_KEY && k >= 0; k = this.#t.kNext[k]!)
+      out.push(this.keyHistory(k));
+    return out;
+  }
+
+  /** Number of keys (for iteration with `keyHistory`). */
+  get keyCount(): number {
+    return this.#t.keys;
+  }
+
+  /** The history of the key in row `k` (0 ≤ k < keyCount). */
+  keyHistory(k: number): KeyHistory {
+    const t = this.#t;
+    const intervals: DelegationInterval[] = [];
+    const s = t.kStart[k]!;
+    for (let i = s; i < s + t.kCount[k]!; i++) {
+      const until = t.iUntil[i]!;
+      intervals.push({ from: t.iFrom[i]!, until: until === Infinity ? null : until });
+    }
+    const dc = t.kD[k]!;
+    return {
+      delegator: dc >= 0 ? dc : this.#delegators.value(-dc - 1),
+      provider: this.#providers.value(t.kP[k]!),
+      scope: this.#scopes.value(t.kS[k]!),
+      intervals,
+      lastEventAt: t.kLast[k]!,
+    };
+  }
+
+  /**
+   * Validates (parseEvent) and applies one event; all scopes or none.
+   * @throws {TypeError|RangeError} for a malformed event.
+   * @throws KeywardError `conflict` (earlier than a key's last event) or `not_found` (revoke of a scope or
+   *   delegation never granted).
+   */
+  apply(event: DelegationEvent): void {
+    this.#apply(parseEvent(event));
+  }
+
+  #apply(e: DelegationEvent): void {
+    const t = this.#t;
+    if (e.op === "grant") {
+      const d = this.#dCode(e.delegator, true);
+      const p = this.#providers.intern(e.provider);
+      const keys = e.scopes.map((s) => t.findKey(d, p, this.#scopes.intern(s)));
+      for (const [i, k] of keys.entries())
+        if (k >= 0 && e.at < t.kLast[k]!) throw conflict(e, e.scopes[i]!, t.kLast[k]!);
+      const until = e.expiresAt ?? Infinity;
+      for (const [i, found] of keys.entries()) {
+        const k = found >= 0 ? found : t.createKey(d, p, this.#scopes.find(e.scopes[i]!));
+        const n = t.kCount[k]!;
+        const lastUntilIndex = t.kStart[k]! + n - 1;
+        // Open at `at` (not yet revoked or expired): a renewal keeps the interval and takes the new expiry.
+        if (n > 0 && e.at < t.iUntil[lastUntilIndex]!) t.setLastUntil(k, until);
+        else t.pushInterval(k, e.at, until);
+        t.setLastAt(k, e.at);
+      }
+      return;
+    }
+    const d = this.#dCode(e.delegator, false);
+    const p = this.#providers.find(e.provider);
+    let keys: number[];
+    if (e.scopes === undefined) {
+      keys = [];
+      for (let k = this.#pairHead(e.delegator, e.provider); k >= 0 && k !== NO_KEY; k = t.kNext[k]!)
+        keys.push(k);
+      if (keys.length === 0)
+        throw new KeywardError("not_found", `no delegation from ${e.delegator} to ${e.provider} to revoke`);
+    } else {
+      keys = e.scopes.map((s) => (p < 0 || Number.isNaN(d) ? -1 : t.findKey(d, p, this.#scopes.find(s))));
+      const missing = keys.indexOf(-1);
+      if (missing >= 0)
+        throw new KeywardError(
+          "not_found",
+          `scope ${e.scopes[missing]} was never granted by ${e.delegator} to ${e.provider}`,
+        );
+    }
+    for (const k of keys)
+      if (e.at < t.kLast[k]!) throw conflict(e, this.#scopes.value(t.kS[k]!), t.kLast[k]!);
+    for (const k of keys) {
+      const last = t.kStart[k]! + t.kCount[k]! - 1;
+      if (e.at < t.iUntil[last]!) t.setLastUntil(k, e.at);
+      t.setLastAt(k, e.at);
+    }
+  }
+
+  /**
+   * Applies the logged event number `seq` (already validated by the log's decoder). Already-applied sequence numbers are skipped (returns false), so a
+   * sync that overlaps a local write is harmless.
+   * @throws KeywardError `internal` on a gap (the log is gap-free by construction).
+   */
+  applyLogged(seq: number, e: DelegationEvent): boolean {
+    assertPosition(seq, "seq");
+    if (seq <= this.#lastSeq) return false;
+    if (seq !== this.#lastSeq + 1)
+      throw new KeywardError("internal", `delegation log gap: expected ${this.#lastSeq + 1}, got ${seq}`);
+    this.#apply(e);
+    this.#lastSeq = seq;
+    return true;
+  }
+
+  /**
+   * Runs `fn` against the index and then undoes every change it made, synchronously, so no reader ever sees
+   * the simulated state. Used to validate a batch before it is written.
+   */
+  simulate<T>(fn: (index: DelegationIndex) => T): T {
+    this.#t.beginUndo();
+    try {
+      const out = fn(this);
+      if (out instanceof Promise) throw new TypeError("simulate() needs a synchronous function");
+      return out;
+    } finally {
+      this.#t.rollback();
+    }
+  }
+
+  /** Reclaims pool garbage and trims arrays (done after a rebuild). */
+  compact(): void {
+    this.#t.compact();
+  }
+
+  /** An independent deep copy (to dry-run a whole import). */
+  clone(): DelegationIndex {
+    const c = new DelegationIndex();
+    c.#t = this.#t.clone();
+    c.#delegators = this.#delegators.clone();
+    c.#providers = this.#providers.clone();
+    c.#scopes = this.#scopes.clone();
+    c.#lastSeq = this.#lastSeq;
+    return c;
+  }
+
+  #dCode(id: DelegationId, create: boolean): number {
+    if (typeof id === "number") return id;
+    const n = create ? this.#delegators.intern(id) : this.#delegators.find(id);
+    return n < 0 ? Number.NaN : -1 - n;
+  }
+
+  #findKey(delegator: DelegationId, provider: DelegationId, scope: DelegationId): number {
+    const d = typeof delegator === "number" ? delegator : this.#dCode(delegator, false);
+    const p = this.#providers.find(provider);
+    const s = this.#scopes.find(scope);
+    if (p < 0 || s < 0 || Number.isNaN(d)) return -1;
+    return this.#t.findKey(d, p, s);
+  }
+
+  #pairHead(delegator: DelegationId, provider: DelegationId): number {
+    const d = this.#dCode(delegator, false);
+    const p = this.#providers.find(provider);
+    if (p < 0 || Number.isNaN(d)) return -1;
+    const slot = this.#t.findPairSlot(d, p);
+    return slot < 0 ? -1 : this.#t.pSlots[slot]! - 1;
+  }
+
+  /** Pool index of the interval containing `at`, or −1. */
+  #decide(k: number, at: number): number {
+    const t = this.#t;
+    const start = t.kStart[k]!;
+    let lo = 0;
+    let hi = t.kCount[k]!;
+    // Last interval with from ≤ at (intervals are ordered by from; equal froms keep arrival order).
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (t.iFrom[start + mid]! <= at) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === 0) return -1;
+    const i = start + lo - 1;
+    return at < t.iUntil[i]! ? i : -1;
+  }
+}
