@@ -9,3 +9,5 @@ export * from "./errors/index.js";
 // --- kdf ---
 export * from "./kdf/index.js";
 export { openAuditLog } from "./service/audit.js";
+// --- store ---
+export * from "./store/index.js";

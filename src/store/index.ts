@@ -1,4 +1,11 @@
-// Storage: the StateStore/SecretStore ports, typed records, sealing and the backends.
+// Storage: the StateStore/SecretStore ports, typed records, sealing, rehydration, domain migrations and backends.
+export {
+  type AppliedMigration,
+  appliedMigrations,
+  type DomainMigration,
+  type MigrationResult,
+  runDomainMigrations,
+} from "./migrations.js";
 export { type OpenStorageOptions, openStorage, resolveDbUrl } from "./open.js";
 export type {
   ScanOptions,
@@ -11,4 +18,15 @@ export type {
   StorageTx,
 } from "./ports.js";
 export { type Codec, jsonCodec, RecordTable } from "./records.js";
+export {
+  persistWithSecret,
+  type Rehydrated,
+  type RehydrationEvent,
+  type RehydrationReason,
+  type RehydrationReport,
+  type RehydrationSpec,
+  rehydrateAll,
+  rehydrateOne,
+  type SecretRef,
+} from "./rehydrate.js";
 export type { UnsealMaterial } from "./sealing/root-key.js";
