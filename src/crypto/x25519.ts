@@ -1,5 +1,6 @@
 // X25519 (RFC 7748) via @noble/curves, plus the Ed25519 → X25519 conversions used by River's ECIES.
 import { ed25519, x25519 } from "@noble/curves/ed25519.js";
+import { InputRangeError } from "../errors/input-errors.js";
 import { assertBytes } from "./assert.js";
 import { wipe } from "./bytes.js";
 import { sha512 } from "./hash.js";
@@ -32,7 +33,11 @@ export function x25519SharedSecret(privateKey: Uint8Array, publicKey: Uint8Array
  */
 export function ed25519PublicToX25519(verifyingKey: Uint8Array): Uint8Array {
   assertBytes(verifyingKey, 32, "verifyingKey");
-  return ed25519.utils.toMontgomery(verifyingKey);
+  try {
+    return ed25519.utils.toMontgomery(verifyingKey);
+  } catch {
+    throw new InputRangeError("verifyingKey is not a valid Ed25519 point");
+  }
 }
 
 /** X25519 private scalar of an Ed25519 seed: the first 32 bytes of SHA-512(seed), clamped. */
