@@ -1,6 +1,6 @@
 // Migration rules end to end on a real sealed SQLite file: happy paths, every refusal code, replay after restart.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { bytesToHex, hexToBytes, utf8 } from "../crypto/bytes.js";
+import { bytesToHex, utf8 } from "../crypto/bytes.js";
 import { Secret } from "../crypto/secret.js";
 import { KeywardError } from "../errors/keyward-error.js";
 import { openStorage } from "../store/open.js";

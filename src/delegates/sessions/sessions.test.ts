@@ -1,7 +1,7 @@
 // Sessions on a real sealed SQLite file: no secret in state bytes, policy, rehydration outcomes, exactly-once firing.
 import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { bytesToHex, hexToBytes, utf8 } from "../../crypto/bytes.js";
+import { hexToBytes, utf8 } from "../../crypto/bytes.js";
 import { ed25519Verify } from "../../crypto/ed25519.js";
 import type { KeywardError } from "../../errors/keyward-error.js";
 import type { Storage } from "../../store/ports.js";
