@@ -8,6 +8,8 @@ import { createLogger } from "./logging.js";
 import { createMetrics, type DomainGauge, installMetrics } from "./metrics.js";
 import { installOpenApi } from "./openapi.js";
 import { auditRoutes } from "./routes/audit.js";
+import { delegateSessionRoutes } from "./routes/delegate-sessions.js";
+import { delegateRoutes } from "./routes/delegates.js";
 import { healthRoutes } from "./routes/health.js";
 import { secretRoutes } from "./routes/secrets.js";
 import { tokenRoutes } from "./routes/tokens.js";
@@ -78,6 +80,8 @@ export async function buildApp(kw: Keyward, options: AppOptions = {}): Promise<F
   tokenRoutes(app, kw);
   secretRoutes(app, kw);
   auditRoutes(app, kw);
+  delegateRoutes(app, kw.delegates);
+  delegateSessionRoutes(app, kw.delegates);
   await app.ready();
   return app;
 }

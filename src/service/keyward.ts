@@ -1,8 +1,10 @@
 // The composition root: opens the storage, wires every domain service, keeps caches current, closes.
 import type { AuditLog } from "../audit/audit-log.js";
+import type { Delegates } from "../delegates/delegates.js";
 import type { Storage } from "../store/ports.js";
 import { openAuditLog } from "./audit.js";
 import type { KeywardConfig } from "./config.js";
+import { createDelegates } from "./delegates.js";
 import { openConfiguredStorage } from "./open.js";
 import { TokenService } from "./tokens.js";
 
@@ -14,9 +16,13 @@ export interface Keyward {
   readonly storage: Storage;
   readonly tokens: TokenService;
   readonly audit: AuditLog;
+  readonly delegates: Delegates;
   /** Brings in-memory indexes up to date with writes made by other instances. */
   sync(): Promise<void>;
-  /** Starts calling `sync()` every `intervalMs` (idempotent); stopped by `close()`. */
+  /**
+   * Starts background work (idempotent; stopped by `close()`): `sync()` every `intervalMs`, and due
+   * delegate-session actions fired every second (each exactly once across instances).
+   */
   startSync(intervalMs: number): void;
   /** Database readiness: one read through the storage. */
   ready(): Promise<boolean>;
@@ -51,8 +57,13 @@ export async function createTokenService(
 export async function createKeyward(storage: Storage, options: KeywardOptions = {}): Promise<Keyward> {
   const audit = await openAuditLog(storage);
   const tokens = await createTokenService(storage, { ...options, audit });
+  const delegates = await createDelegates(storage, { audit });
+  // Sessions persisted by earlier runs get their keys back (missing secrets are dropped and audited).
+  await delegates.sessions.rehydrate();
   const syncers: (() => Promise<void>)[] = [];
   let timer: NodeJS.Timeout | undefined;
+  let dueTimer: NodeJS.Timeout | undefined;
+  let firing: Promise<unknown> | undefined;
   let syncing: Promise<void> | undefined;
   let closed = false;
 
@@ -72,6 +83,7 @@ export async function createKeyward(storage: Storage, options: KeywardOptions = 
     storage,
     tokens,
     audit,
+    delegates,
     sync,
     startSync(intervalMs: number) {
       if (timer || closed) return;
@@ -79,6 +91,15 @@ export async function createKeyward(storage: Storage, options: KeywardOptions = 
         sync().catch(() => undefined);
       }, intervalMs);
       timer.unref();
+      dueTimer = setInterval(() => {
+        firing ??= delegates.sessions
+          .runDue()
+          .catch(() => undefined)
+          .finally(() => {
+            firing = undefined;
+          });
+      }, 1000);
+      dueTimer.unref();
     },
     async ready() {
       try {
@@ -92,7 +113,9 @@ export async function createKeyward(storage: Storage, options: KeywardOptions = 
       if (closed) return;
       closed = true;
       if (timer) clearInterval(timer);
+      if (dueTimer) clearInterval(dueTimer);
       await syncing?.catch(() => undefined);
+      await firing;
       audit.close();
       await storage.close();
     },

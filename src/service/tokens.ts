@@ -24,6 +24,7 @@ export const SCOPES = [
   "delegations:write",
   "delegates:read",
   "delegates:write",
+  "delegates:secrets",
   "delegates:migrate",
   "rooms:read",
   "rooms:write",
