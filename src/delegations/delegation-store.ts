@@ -1,0 +1,159 @@
+// Writes delegation events durably (gap-free log, idempotent ids, optimistic retries) and keeps the index current.
+import { KeywardError } from "../errors/keyward-error.js";
+import type { Storage, StorageTx } from "../store/ports.js";
+import { DelegationIndex } from "./delegation-index.js";
+import { eventRecords, hashHex, idRecords, seqKey, syncIndex } from "./event-log.js";
+import { type DelegationEvent, eventHash, parseEvent } from "./events.js";
+
+/** What happened to one event of a batch. */
+export type WriteOutcome =
+  | { readonly status: "applied"; readonly seq: number }
+  /** The id was already applied with the same event: nothing written. */
+  | { readonly status: "duplicate"; readonly seq: number };
+
+/** Refusal of one event of a batch: nothing of the batch was written. `index` is the event's position. */
+export class BatchRefusedError extends KeywardError {
+  constructor(
+    readonly index: number,
+    readonly refusal: KeywardError,
+  ) {
+    super(refusal.code, refusal.message, { index });
+  }
+}
+
+/** Another writer took the next sequence number first: re-sync and retry. */
+class SeqTaken extends Error {}
+
+const MAX_ATTEMPTS = 50;
+
+/**
+ * The delegations domain over a Storage: an index rebuilt from the log at `open`, writes through the log, and
+ * `sync()` to pick up events written by other instances sharing the database.
+ *
+ * Writes are optimistic: catch up with the log, validate the batch against the index (simulated, then undone),
+ * and insert events at lastSeq+1, lastSeq+2, … with create-only inserts in one transaction. A concurrent writer
+ * that took a sequence number makes the insert fail, and the whole batch is retried on fresh state, so the log
+ * is gap-free and in commit order, and every instance applies the same events in the same order.
+ * @example
+ * const store = await DelegationStore.open(storage);
+ * await store.write([{ op: "grant", delegator: 1234, provider: "A", scopes: [1], at: 100 }]);
+ * store.index.check(1234, "A", 1, 150).authorized; // true
+ */
+export class DelegationStore {
+  #syncing: Promise<number> | undefined;
+
+  private constructor(
+    readonly storage: Storage,
+    readonly index: DelegationIndex,
+  ) {}
+
+  /**
+   * Opens the domain: rebuilds the index from the whole log (then compacts it).
+   * @param upToSeq - stop after this sequence number (to rebuild the state a checkpoint covers).
+   */
+  static async open(storage: Storage, upToSeq?: number): Promise<DelegationStore> {
+    const store = new DelegationStore(storage, new DelegationIndex());
+    if (upToSeq === undefined) await store.sync();
+    else {
+      for await (const { key, value } of eventRecords.scan(storage.state, { lte: seqKey(upToSeq) }))
+        store.index.applyLogged(Number(key), parseEvent(value));
+    }
+    store.index.compact();
+    return store;
+  }
+
+  /**
+   * Applies events logged by any instance since the last sync (cheap when there are none: one range read).
+   * Concurrent calls share one read. Returns the number of events applied.
+   */
+  sync(): Promise<number> {
+    if (this.#syncing) return this.#syncing.then(() => this.sync());
+    const run = syncIndex(this.index, this.storage.state).finally(() => {
+      this.#syncing = undefined;
+    });
+    this.#syncing = run;
+    return run;
+  }
+
+  /**
+   * Validates and durably applies a batch of events, all or nothing. An event whose id was already applied
+   * with the same content is a no-op (`duplicate`); an id reused for a different event is `conflict`.
+   * `extra` runs inside the same transaction (e.g. to record import progress).
+   * @throws {TypeError|RangeError} for a malformed event.
+   * @throws BatchRefusedError (`conflict`, `not_found`) naming the refused event's position; nothing written.
+   */
+  async write(events: readonly unknown[], extra?: (tx: StorageTx) => Promise<void>): Promise<WriteOutcome[]> {
+    const parsed = events.map((e, i) => {
+      try {
+        return parseEvent(e);
+      } catch (err) {
+        if (err instanceof TypeError || err instanceof RangeError)
+          throw new BatchRefusedError(i, new KeywardError("invalid_input", err.message));
+        throw err;
+      }
+    });
+    const hashes = parsed.map((e) => (e.id === undefined ? "" : hashHex(eventHash(e))));
+    for (let attempt = 1; ; attempt++) {
+      let written: { seq: number; event: DelegationEvent }[] = [];
+      try {
+        const outcomes = await this.storage.transaction(async (tx) => {
+          written = [];
+          await syncIndex(this.index, tx.state);
+          const plan = await this.#plan(tx, parsed, hashes);
+          let seq = this.index.lastSeq;
+          for (const [i, e] of parsed.entries()) {
+            if (plan[i]!.status !== "applied") continue;
+            seq++;
+            if (!(await eventRecords.insert(tx.state, seqKey(seq), e))) throw new SeqTaken();
+            if (e.id !== undefined && !(await idRecords.insert(tx.state, e.id, { seq, hash: hashes[i]! })))
+              throw new SeqTaken();
+            written.push({ seq, event: e });
+          }
+          await extra?.(tx);
+          return plan;
+        });
+        // Committed: apply in sequence order (a concurrent sync may already have applied some: skipped).
+        for (const w of written) this.index.applyLogged(w.seq, w.event);
+        return outcomes;
+      } catch (err) {
+        if (!(err instanceof SeqTaken) || attempt >= MAX_ATTEMPTS) {
+          if (err instanceof SeqTaken)
+            throw new KeywardError("unavailable", "delegation log is too busy: gave up after retries");
+          throw err;
+        }
+      }
+    }
+  }
+
+  /** Decides each event's outcome against the current index without changing it. */
+  async #plan(tx: StorageTx, events: DelegationEvent[], hashes: string[]): Promise<WriteOutcome[]> {
+    const known = new Map<string, { seq: number; hash: string }>();
+    for (const e of events) {
+      if (e.id === undefined || known.has(e.id)) continue;
+      const rec = await idRecords.get(tx.state, e.id);
+      if (rec) known.set(e.id, rec);
+    }
+    return this.index.simulate((index) => {
+      let seq = index.lastSeq;
+      return events.map((e, i): WriteOutcome => {
+        const prior = e.id === undefined ? undefined : known.get(e.id);
+        if (prior) {
+          if (prior.hash === hashes[i]) return { status: "duplicate", seq: prior.seq };
+          throw new BatchRefusedError(
+            i,
+            new KeywardError("conflict", `id ${JSON.stringify(e.id)} was already used for a different event`),
+          );
+        }
+        try {
+          index.apply(e);
+        } catch (err) {
+          if (err instanceof KeywardError) throw new BatchRefusedError(i, err);
+          throw err;
+        }
+        seq++;
+        if (e.id !== undefined) known.set(e.id, { seq, hash: hashes[i]! });
+        return { status: "applied", seq };
+      });
+    });
+  }
+}
