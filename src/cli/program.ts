@@ -1,5 +1,7 @@
 // Builds the `keyward` command tree; each domain registers its commands from cli/commands/<domain>.ts.
 import { Command } from "commander";
+import { registerAppCommands } from "./commands/app.js";
+import { registerDelegateCommands } from "./commands/delegate.js";
 import { registerDelegateKeyCommand, registerDeriveCommands } from "./commands/derive.js";
 import { registerServeCommand } from "./commands/serve.js";
 import { registerTokenCommands } from "./commands/token.js";
@@ -26,6 +28,8 @@ export function buildProgram(): Command {
     .command("delegate")
     .description("delegates: keys, certificates, secrets, migration");
   registerDelegateKeyCommand(delegate);
+  registerDelegateCommands(delegate);
+  registerAppCommands(program);
 
   registerTokenCommands(program);
   registerServeCommand(program);

@@ -1,0 +1,160 @@
+// `keyward delegate certify|register|revoke-version|status|versions|token|migrate` (+ secret and session groups).
+import { writeFileSync } from "node:fs";
+import type { Command } from "commander";
+import { bytesToHex } from "../../crypto/bytes.js";
+import { certifyDelegate, formatCertificate, parseCertificate } from "../../delegates/certificate.js";
+import { DEFAULT_TOKEN_TTL, MAX_TOKEN_TTL } from "../../delegates/tokens.js";
+import type { VersionInfo, VersionStatus } from "../../delegates/versions.js";
+import { InputRangeError } from "../../errors/input-errors.js";
+import { emit, type GlobalOptions } from "../io.js";
+import { parseHexFlag, parseIntFlag, readFileFlag } from "../parse.js";
+import { flagOrStdin, readSeedFile, withDelegates } from "./delegate-io.js";
+import { registerDelegateSecretCommands } from "./delegate-secret.js";
+import { registerDelegateSessionCommands } from "./delegate-session.js";
+
+function describeVersion(v: VersionInfo): string {
+  const revoked = v.revoked ? `  REVOKED (${v.revoked.reason})` : "";
+  return `${v.delegateKey}  ${v.app} v${v.version}${revoked}`;
+}
+
+function describeStatus(s: VersionStatus): string {
+  const where = s.migratedTo ? `migrated to ${s.migratedTo.to} (${s.migratedTo.migration})` : "live";
+  return `${describeVersion(s)}\n  ${where}; ${s.secrets} secret(s), ${s.sessions} session(s)`;
+}
+
+/** Registers the delegate subcommands on the shared `delegate` command (next to `delegate key`). */
+export function registerDelegateCommands(delegate: Command): void {
+  delegate
+    .command("certify")
+    .description("offline, by the app author: sign a certificate for a delegate version (writes --out)")
+    .requiredOption("--app-key <file>", "app seed file (from `app keygen`)")
+    .requiredOption("--code <file>", "delegate code (e.g. WASM)")
+    .option("--params <hex>", "delegate parameters as hex (default empty)")
+    .requiredOption("--version <n>", "version number, 0 … 4294967295")
+    .requiredOption("--out <file>", "certificate file to write")
+    .action(
+      (
+        opts: { appKey: string; code: string; params?: string; version: string; out: string },
+        cmd: Command,
+      ) => {
+        const g = cmd.optsWithGlobals<GlobalOptions>();
+        const code = readFileFlag(opts.code, "--code");
+        const params = opts.params === undefined ? new Uint8Array(0) : parseHexFlag(opts.params, "--params");
+        const version = parseIntFlag(opts.version, "--version", 0, 0xffffffff);
+        const seed = readSeedFile(opts.appKey, "--app-key");
+        try {
+          const cert = certifyDelegate(seed, code, params, version);
+          try {
+            writeFileSync(opts.out, formatCertificate(cert));
+          } catch {
+            throw new InputRangeError(`--out: cannot write file ${opts.out}`);
+          }
+          const key = bytesToHex(cert.delegateKey);
+          emit(
+            g.json,
+            {
+              delegateKey: key,
+              codeHash: bytesToHex(cert.codeHash),
+              version,
+              appKey: bytesToHex(cert.appKey),
+              out: opts.out,
+            },
+            key,
+          );
+        } finally {
+          seed.wipe();
+        }
+      },
+    );
+
+  delegate
+    .command("register")
+    .description("register a delegate version from its certificate (must be signed by the app's current key)")
+    .requiredOption("--cert <file>", "certificate file from `delegate certify`")
+    .action(async (opts: { cert: string }, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      const cert = parseCertificate(new TextDecoder().decode(readFileFlag(opts.cert, "--cert")));
+      const info = await withDelegates(cmd, (d) => d.versions.register(cert));
+      emit(g.json, info, describeVersion(info));
+    });
+
+  delegate
+    .command("revoke-version")
+    .description("revoke a delegate version with a statement signed by the app's current key")
+    .requiredOption("--delegate <key>", "delegate key, 64 hex")
+    .requiredOption("--app-key <file>", "the app's current seed file")
+    .option("--reason <text>", "why (recorded, at most 200 characters)", "")
+    .action(async (opts: { delegate: string; appKey: string; reason: string }, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      const seed = readSeedFile(opts.appKey, "--app-key");
+      try {
+        const info = await withDelegates(cmd, (d) =>
+          d.versions.revokeWithKey(opts.delegate, opts.reason, seed),
+        );
+        emit(g.json, info, describeVersion(info));
+      } finally {
+        seed.wipe();
+      }
+    });
+
+  delegate
+    .command("status")
+    .description("a delegate version: app, version, revocation, where its secrets are")
+    .requiredOption("--delegate <key>", "delegate key, 64 hex")
+    .action(async (opts: { delegate: string }, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      const s = await withDelegates(cmd, (d) => d.versions.status(opts.delegate));
+      emit(g.json, s, describeStatus(s));
+    });
+
+  delegate
+    .command("versions")
+    .description("registered versions of an app")
+    .requiredOption("--app <name>", "app name")
+    .action(async (opts: { app: string }, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      const versions = await withDelegates(cmd, (d) => d.versions.list(opts.app));
+      emit(g.json, { versions }, versions.length ? versions.map(describeVersion).join("\n") : "no versions");
+    });
+
+  delegate
+    .command("token")
+    .description("issue a single-use migration token for (source, target); shown once, stored hashed")
+    .requiredOption("--from <key>", "source delegate key")
+    .requiredOption("--to <key>", "target delegate key")
+    .option("--ttl <seconds>", `lifetime in seconds (default ${DEFAULT_TOKEN_TTL})`)
+    .action(async (opts: { from: string; to: string; ttl?: string }, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      const ttl =
+        opts.ttl === undefined ? DEFAULT_TOKEN_TTL : parseIntFlag(opts.ttl, "--ttl", 1, MAX_TOKEN_TTL);
+      const t = await withDelegates(cmd, (d) => d.tokens.issue(opts.from, opts.to, ttl));
+      emit(
+        g.json,
+        { token: t.token, id: t.id, from: t.from, to: t.to, expiresAt: t.expiresAt },
+        `${t.token}\n# token ${t.id}: single use, expires ${t.expiresAt}; shown once`,
+      );
+    });
+
+  delegate
+    .command("migrate")
+    .description(
+      "move every secret of --from to the newer version --to (one transaction; the token is consumed)",
+    )
+    .requiredOption("--from <key>", "source delegate key")
+    .requiredOption("--to <key>", "target delegate key")
+    .requiredOption("--token <token>", "migration token (or - to read it from stdin)")
+    .action(async (opts: { from: string; to: string; token: string }, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      const token = await flagOrStdin(opts.token, "--token");
+      const r = await withDelegates(cmd, (d) => d.migrations.migrate(opts.from, opts.to, token));
+      const conflicts = r.conflicts.length ? `; kept the target's value for ${r.conflicts.join(", ")}` : "";
+      emit(
+        g.json,
+        r,
+        `migrated ${r.moved} secret(s) ${r.app} v${r.fromVersion} → v${r.toVersion} (migration ${r.id})${conflicts}`,
+      );
+    });
+
+  registerDelegateSecretCommands(delegate);
+  registerDelegateSessionCommands(delegate);
+}
