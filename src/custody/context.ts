@@ -1,0 +1,206 @@
+// Shared machinery of custody operations: the context, transactions with retry, MSK cache, key use and wipe.
+import { hexToBytes, wipe } from "../crypto/bytes.js";
+import type { Secret } from "../crypto/secret.js";
+import { KeywardError } from "../errors/keyward-error.js";
+import type { Storage, StorageTx } from "../store/ports.js";
+import { deriveIdentitySeed, schemePublicKey } from "./derive.js";
+import { SCHEMES, type Scheme } from "./identity.js";
+import {
+  GENERATION_TABLE,
+  type HistoryEntry,
+  history,
+  historyKey,
+  LEGACY_NAMESPACE,
+  MSK_NAMESPACE,
+  mskName,
+  type PathRecord,
+  pad,
+  pathKey,
+  paths,
+} from "./records.js";
+
+/** The audit port custody writes to (mirrors audit's AuditSink; wired by service/). */
+export interface CustodyAuditSink {
+  append(
+    tx: StorageTx,
+    event: {
+      kind: string;
+      subject: string;
+      actor?: string | undefined;
+      data?: Record<string, string | number | boolean | null | string[]>;
+      sensitive?: Record<string, string>;
+    },
+  ): Promise<unknown>;
+}
+
+/** Options of `createCustody` / `new Custody`. */
+export interface CustodyOptions {
+  readonly audit: CustodyAuditSink;
+  /** Clock in milliseconds (tests inject one). */
+  readonly now?: () => number;
+  /** Recorded as `actor` on audit events (e.g. "cli", a token id). */
+  readonly actor?: string;
+  /**
+   * Test hook: called with every buffer that holds a derived or unsealed private key, before use. The buffer
+   * is zeroed when the operation ends, so a test can assert it is all zeros afterwards.
+   */
+  readonly observeKeyMaterial?: (buffer: Uint8Array) => void;
+}
+
+/** Everything an operation needs. */
+export interface CustodyContext {
+  readonly storage: Storage;
+  readonly audit: CustodyAuditSink;
+  readonly now: () => number;
+  readonly actor: string | undefined;
+  readonly observe: ((buffer: Uint8Array) => void) | undefined;
+  /** Unsealed MSKs by `mskName`, kept only in memory as Secret (DESIGN Invariant 3). */
+  readonly msks: Map<string, Secret>;
+}
+
+const MAX_TX_ATTEMPTS = 8;
+
+/** A write race lost to another instance: the whole transaction is retried. */
+export function raceLost(what: string): KeywardError {
+  return new KeywardError("conflict", `concurrent change: ${what}`, { retryable: true });
+}
+
+/** Runs `fn` in one transaction, retrying when a create-only claim was lost to a concurrent writer. */
+export async function runTx<T>(ctx: CustodyContext, fn: (tx: StorageTx) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ctx.storage.transaction(fn);
+    } catch (err) {
+      const retryable = err instanceof KeywardError && err.code === "conflict" && err.details?.retryable;
+      if (!retryable || attempt >= MAX_TX_ATTEMPTS) throw err;
+    }
+  }
+}
+
+/** The MSK of (partition, epoch), from the in-memory cache or unsealed from the SecretStore. */
+export async function loadMsk(
+  ctx: CustodyContext,
+  tx: StorageTx,
+  partition: string,
+  epoch: number,
+): Promise<Secret> {
+  const name = mskName(partition, epoch);
+  const cached = ctx.msks.get(name);
+  if (cached && !cached.wiped) return cached;
+  const msk = await tx.secrets.get(MSK_NAMESPACE, name);
+  if (!msk)
+    throw new KeywardError("not_found", `the MSK of partition ${partition} epoch ${epoch} is missing`);
+  ctx.msks.set(name, msk);
+  return msk;
+}
+
+/** Forgets (and wipes) a cached MSK once it was destroyed. */
+export function evictMsk(ctx: CustodyContext, partition: string, epoch: number): void {
+  const name = mskName(partition, epoch);
+  ctx.msks.get(name)?.wipe();
+  ctx.msks.delete(name);
+}
+
+/**
+ * The private key bytes of a path for `scheme` at its current generation (derived from the MSK, or a copy of
+ * the imported legacy key). Synchronous after the awaits, so a cached MSK cannot be wiped mid-derivation.
+ * The caller must wipe the result (use `withPathKey`).
+ */
+export async function pathKeyBytes(
+  ctx: CustodyContext,
+  tx: StorageTx,
+  rec: PathRecord,
+  scheme: Scheme,
+  at: { generation: number; epoch: number | null } = rec,
+): Promise<Uint8Array> {
+  let out: Uint8Array;
+  if (at.epoch === null) {
+    if (!rec.legacy || rec.legacy.scheme !== scheme)
+      throw new KeywardError(
+        "conflict",
+        `this path holds an imported ${rec.legacy?.scheme ?? "legacy"} key: remap it before using ${scheme}`,
+      );
+    const legacy = await tx.secrets.get(LEGACY_NAMESPACE, pathKey(rec.partition, rec.address, rec.label));
+    if (!legacy) throw new KeywardError("not_found", "the imported key of this path is missing");
+    out = Uint8Array.from(legacy.expose());
+    legacy.wipe();
+  } else {
+    const msk = await loadMsk(ctx, tx, rec.partition, at.epoch);
+    out = msk.use((m) => deriveIdentitySeed(m, hexToBytes(rec.address), rec.label, at.generation, scheme));
+  }
+  ctx.observe?.(out);
+  return out;
+}
+
+/** Runs `fn` with a path's private key bytes and wipes them afterwards (also on error). */
+export async function withPathKey<T>(
+  ctx: CustodyContext,
+  tx: StorageTx,
+  rec: PathRecord,
+  scheme: Scheme,
+  fn: (key: Uint8Array) => T,
+  at?: { generation: number; epoch: number | null },
+): Promise<T> {
+  const key = await pathKeyBytes(ctx, tx, rec, scheme, at);
+  try {
+    return fn(key);
+  } finally {
+    wipe(key);
+  }
+}
+
+/** Public keys of every scheme available at a key source (all three when derived; the legacy one otherwise). */
+export async function publicKeysAt(
+  ctx: CustodyContext,
+  tx: StorageTx,
+  rec: PathRecord,
+  at: { generation: number; epoch: number | null },
+): Promise<Partial<Record<Scheme, string>>> {
+  const out: Partial<Record<Scheme, string>> = {};
+  const schemes = at.epoch === null && rec.legacy ? [rec.legacy.scheme] : SCHEMES;
+  for (const s of schemes)
+    out[s] = await withPathKey(
+      ctx,
+      tx,
+      rec,
+      s,
+      (k) => Buffer.from(schemePublicKey(s, k)).toString("hex"),
+      at,
+    );
+  return out;
+}
+
+/** Claims a generation for a path (create-only): a generation is never used twice, also across restarts. */
+export async function claimGeneration(
+  tx: StorageTx,
+  key: string,
+  generation: number,
+  now: number,
+): Promise<void> {
+  const value = new TextEncoder().encode(JSON.stringify({ claimedAt: now }));
+  if (!(await tx.state.insert(GENERATION_TABLE, `${key}/${pad(generation)}`, value)))
+    throw raceLost(`generation ${generation} was already claimed`);
+}
+
+/** Writes the next version of a path with its history entry; a lost race on the version is retried. */
+export async function commitChange(
+  ctx: CustodyContext,
+  tx: StorageTx,
+  rec: PathRecord,
+  next: Partial<PathRecord>,
+  entry: Omit<HistoryEntry, "version" | "time">,
+): Promise<PathRecord> {
+  const time = ctx.now();
+  const version = rec.version + 1;
+  const key = pathKey(rec.partition, rec.address, rec.label);
+  if (!(await history.insert(tx.state, historyKey(key, version), { ...entry, version, time })))
+    throw raceLost("the path changed");
+  const updated: PathRecord = { ...rec, ...next, version, updatedAt: time };
+  await paths.put(tx.state, key, updated);
+  return updated;
+}
+
+/** The audit subject of a path (no identity in clear: it is recorded as a sensitive field). */
+export function subjectOf(rec: Pick<PathRecord, "partition" | "address" | "label">): string {
+  return pathKey(rec.partition, rec.address, rec.label);
+}

@@ -1,0 +1,281 @@
+// The Custody facade: partitions, identity keys (key, sign, lifecycle, MSK rotation, legacy keys) and the
+// service-internal key-use hooks other domains are wired to.
+import { assertBytes } from "../crypto/assert.js";
+import { bytesToHex, hexToBytes, wipe } from "../crypto/bytes.js";
+import { ed25519Sign } from "../crypto/ed25519.js";
+import { blake3Hash } from "../crypto/hash.js";
+import { eip191Sign, evmAddress, secp256k1SignDigest } from "../crypto/secp256k1.js";
+import type { Secret } from "../crypto/secret.js";
+import { x25519SharedSecret } from "../crypto/x25519.js";
+import { InputRangeError, InputTypeError } from "../errors/input-errors.js";
+import { KeywardError } from "../errors/keyward-error.js";
+import type { Storage } from "../store/ports.js";
+import { type CustodyContext, type CustodyOptions, pathKeyBytes, runTx, subjectOf } from "./context.js";
+import { assertScheme, type Scheme } from "./identity.js";
+import {
+  importLegacy,
+  type KeyChangeResult,
+  type PathHistory,
+  pathHistory,
+  remapLegacy,
+  revokePath,
+  rotatePath,
+  type StatusResult,
+  setSuspended,
+} from "./lifecycle.js";
+import {
+  createPartition,
+  listPartitions,
+  type MskProgress,
+  type MskRotationResult,
+  type PartitionInfo,
+  rotateMsk,
+} from "./partitions.js";
+import { type IdentityRef, preparePath } from "./path-ops.js";
+import type { PathRecord } from "./records.js";
+
+/** Public key of an identity path for one scheme (`evmAddress` for secp256k1). */
+export interface IdentityKey {
+  readonly address: string;
+  readonly publicKey: string;
+  readonly generation: number;
+  readonly scheme: Scheme;
+  readonly evmAddress?: string;
+}
+
+/** A signature (hex) with the key that made it. secp256k1: 65 bytes r‖s‖v (v 0/1, or 27/28 with EIP-191). */
+export interface SignResult {
+  readonly signature: string;
+  readonly publicKey: string;
+  readonly generation: number;
+  readonly scheme: Scheme;
+  readonly address: string;
+}
+
+function currentPublicKey(rec: PathRecord, scheme: Scheme): string {
+  const pub = rec.publicKeys[scheme];
+  if (pub === undefined)
+    throw new KeywardError(
+      "conflict",
+      `this path holds an imported ${rec.legacy?.scheme ?? ""} key: remap it before using ${scheme}`,
+    );
+  return pub;
+}
+
+/**
+ * Identity-key custody: one MSK per partition, keys derived per (identity, label, generation, scheme), used but
+ * never returned. Every signature and lifecycle change is appended to the audit log in the same transaction.
+ *
+ * @example
+ * const custody = new Custody(storage, { audit });
+ * await custody.createPartition("acme");
+ * const ref = { partition: "acme", identity: "email:alice@example.com" };
+ * const { publicKey } = await custody.key(ref);
+ * const { signature } = await custody.sign(ref, utf8("hello"));
+ */
+export class Custody {
+  readonly #ctx: CustodyContext;
+
+  constructor(storage: Storage, options: CustodyOptions) {
+    if (storage === null || typeof storage !== "object" || typeof storage.transaction !== "function")
+      throw new InputTypeError("storage must be a Storage");
+    if (!options?.audit || typeof options.audit.append !== "function")
+      throw new InputTypeError("options.audit must be an AuditSink");
+    this.#ctx = {
+      storage,
+      audit: options.audit,
+      now: options.now ?? Date.now,
+      actor: options.actor,
+      observe: options.observeKeyMaterial,
+      msks: new Map(),
+    };
+  }
+
+  /** Creates a partition with its own MSK. @throws KeywardError `already_exists`. */
+  createPartition(name: string): Promise<PartitionInfo> {
+    return createPartition(this.#ctx, name);
+  }
+
+  /** Lists partitions. */
+  listPartitions(): Promise<PartitionInfo[]> {
+    return listPartitions(this.#ctx);
+  }
+
+  /**
+   * The current public key of a path (created at generation 0 on first use). Suspended paths still answer.
+   * @throws KeywardError `not_found` (partition), `revoked`, `conflict` (other scheme on an imported key).
+   */
+  async key(ref: IdentityRef, scheme: Scheme = "ed25519"): Promise<IdentityKey> {
+    assertScheme(scheme);
+    const rec = await runTx(this.#ctx, (tx) =>
+      preparePath(this.#ctx, tx, ref, { create: true, requireActive: false }),
+    );
+    const publicKey = currentPublicKey(rec, scheme);
+    const out = { address: rec.address, publicKey, generation: rec.generation, scheme };
+    return scheme === "secp256k1" ? { ...out, evmAddress: evmAddress(hexToBytes(publicKey)) } : out;
+  }
+
+  /**
+   * Signs with a path's current key. ed25519 signs the message; secp256k1 signs a 32-byte digest, or with
+   * `eip191` a personal message (EIP-191). x25519 keys cannot sign.
+   * @throws invalid input; KeywardError `suspended`, `revoked`, `not_found`.
+   */
+  async sign(
+    ref: IdentityRef,
+    message: Uint8Array,
+    options: { scheme?: Scheme; eip191?: boolean } = {},
+  ): Promise<SignResult> {
+    assertBytes(message, undefined, "message");
+    const scheme = options.scheme ?? "ed25519";
+    assertScheme(scheme);
+    const eip191 = options.eip191 === true;
+    if (scheme === "x25519") throw new InputRangeError("x25519 keys cannot sign (use ed25519 or secp256k1)");
+    if (eip191 && scheme !== "secp256k1") throw new InputRangeError("eip191 requires scheme secp256k1");
+    if (scheme === "secp256k1" && !eip191 && message.length !== 32)
+      throw new InputRangeError("secp256k1 signs a 32-byte digest (use eip191 for a personal message)");
+    const ctx = this.#ctx;
+    return runTx(ctx, async (tx) => {
+      const rec = await preparePath(ctx, tx, ref, { create: true, requireActive: true });
+      const publicKey = currentPublicKey(rec, scheme);
+      const key = await pathKeyBytes(ctx, tx, rec, scheme);
+      let sig: Uint8Array;
+      try {
+        if (scheme === "ed25519") sig = ed25519Sign(key, message);
+        else sig = eip191 ? eip191Sign(key, message) : secp256k1SignDigest(key, message);
+      } finally {
+        wipe(key);
+      }
+      await ctx.audit.append(tx, {
+        kind: "custody.sign",
+        subject: subjectOf(rec),
+        actor: ctx.actor,
+        data: { scheme, generation: rec.generation, eip191, publicKey },
+        sensitive: { messageHash: bytesToHex(blake3Hash(message)) },
+      });
+      return {
+        signature: bytesToHex(sig),
+        publicKey,
+        generation: rec.generation,
+        scheme,
+        address: rec.address,
+      };
+    });
+  }
+
+  /** Rotates to generation + 1; the old keys sign a statement naming the new public keys. */
+  rotate(ref: IdentityRef): Promise<KeyChangeResult> {
+    return rotatePath(this.#ctx, ref);
+  }
+
+  /** Suspends a path (reversible): signing fails with `suspended`. */
+  suspend(ref: IdentityRef): Promise<StatusResult> {
+    return setSuspended(this.#ctx, ref, true);
+  }
+
+  /** Resumes a suspended path. */
+  resume(ref: IdentityRef): Promise<StatusResult> {
+    return setSuspended(this.#ctx, ref, false);
+  }
+
+  /** Revokes a path for good: every later use fails with `revoked`. */
+  revoke(ref: IdentityRef): Promise<StatusResult> {
+    return revokePath(this.#ctx, ref);
+  }
+
+  /** Public keys, statements and status changes of a path, oldest first. */
+  history(ref: IdentityRef): Promise<PathHistory> {
+    return pathHistory(this.#ctx, ref);
+  }
+
+  /** Opens a new MSK epoch; moves paths now (`batch`, default) or lazily on use. */
+  rotateMsk(
+    partition: string,
+    options: { batch?: boolean; onProgress?: MskProgress } = {},
+  ): Promise<MskRotationResult> {
+    return rotateMsk(this.#ctx, partition, options);
+  }
+
+  /** Imports a random Ed25519 seed / secp256k1 private key (sealed) for a new path. */
+  importLegacy(
+    ref: IdentityRef,
+    scheme: "ed25519" | "secp256k1",
+    key: Secret,
+  ): ReturnType<typeof importLegacy> {
+    return importLegacy(this.#ctx, ref, scheme, key);
+  }
+
+  /** Moves an imported-key path to a derived key by a remap statement the imported key signs. */
+  remap(ref: IdentityRef): Promise<KeyChangeResult> {
+    return remapLegacy(this.#ctx, ref);
+  }
+
+  /**
+   * SERVICE-INTERNAL (wired by service/, never exposed over HTTP): runs `fn` with the path's current Ed25519
+   * seed and public key, then wipes the seed (also on error). Rooms use it for River's room-secret derivation.
+   * The use is audited. @throws KeywardError `suspended`, `revoked`.
+   */
+  async withEd25519Seed<T>(
+    ref: IdentityRef,
+    fn: (seed: Uint8Array, publicKey: Uint8Array) => T | Promise<T>,
+    purpose = "service",
+  ): Promise<T> {
+    if (typeof fn !== "function") throw new InputTypeError("fn must be a function");
+    return this.#withKey(ref, "ed25519", purpose, async (seed, pub) => fn(seed, pub));
+  }
+
+  /**
+   * SERVICE-INTERNAL: X25519 agreement with the path's key; `fn` gets the shared secret, wiped afterwards.
+   * @throws invalid input for a low-order peer key; KeywardError `suspended`, `revoked`.
+   */
+  async withX25519Agreement<T>(
+    ref: IdentityRef,
+    peerPublicKey: Uint8Array,
+    fn: (shared: Uint8Array) => T | Promise<T>,
+    purpose = "service",
+  ): Promise<T> {
+    assertBytes(peerPublicKey, 32, "peerPublicKey");
+    if (typeof fn !== "function") throw new InputTypeError("fn must be a function");
+    return this.#withKey(ref, "x25519", purpose, async (key) => {
+      const shared = x25519SharedSecret(key, peerPublicKey);
+      if (!shared) throw new InputRangeError("peerPublicKey is a low-order point");
+      try {
+        return await fn(shared);
+      } finally {
+        wipe(shared);
+      }
+    });
+  }
+
+  /** Wipes cached MSKs. The instance must not be used afterwards. */
+  close(): void {
+    for (const m of this.#ctx.msks.values()) m.wipe();
+    this.#ctx.msks.clear();
+  }
+
+  async #withKey<T>(
+    ref: IdentityRef,
+    scheme: Scheme,
+    purpose: string,
+    fn: (key: Uint8Array, publicKey: Uint8Array) => Promise<T>,
+  ): Promise<T> {
+    const ctx = this.#ctx;
+    const held: Uint8Array[] = [];
+    try {
+      const publicKey = await runTx(ctx, async (tx) => {
+        const rec = await preparePath(ctx, tx, ref, { create: true, requireActive: true });
+        const pub = currentPublicKey(rec, scheme);
+        held.push(await pathKeyBytes(ctx, tx, rec, scheme));
+        await ctx.audit.append(tx, {
+          kind: "custody.key-use",
+          subject: subjectOf(rec),
+          actor: ctx.actor,
+          data: { scheme, generation: rec.generation, purpose: String(purpose) },
+        });
+        return hexToBytes(pub);
+      });
+      return await fn(held[held.length - 1]!, publicKey);
+    } finally {
+      wipe(...held);
+    }
+  }
+}
