@@ -12,8 +12,8 @@ export {
   verifyCertificate,
 } from "./certificate.js";
 export { Delegates, type DelegatesOptions } from "./delegates.js";
-export { DelegateMigrations, type MigrationResult } from "./migration.js";
-export type { AuditSink, DelegatesAuditEvent, DelegatesContext } from "./ports.js";
+export { type DelegateMigrationResult, DelegateMigrations } from "./migration.js";
+export type { AuditSink as DelegatesAuditSink, DelegatesAuditEvent, DelegatesContext } from "./ports.js";
 export { delegateNamespace } from "./records.js";
 export { DelegateSecrets } from "./secrets.js";
 export { checkPolicy, type PolicyRefusal, type SessionPolicy } from "./sessions/policy.js";

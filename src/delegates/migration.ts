@@ -12,7 +12,7 @@ import { delegateKeyHex } from "./validate.js";
 import { certificateHolds } from "./versions.js";
 
 /** What a migration did. */
-export interface MigrationResult {
+export interface DelegateMigrationResult {
   readonly id: string;
   readonly app: string;
   readonly from: string;
@@ -50,7 +50,11 @@ export class DelegateMigrations {
    * @throws KeywardError with the codes above, `not_found`, or `invalid_input` for a malformed token.
    * @example const r = await delegates.migrations.migrate(v1Key, v7Key, token); // r.moved
    */
-  async migrate(from: string | Uint8Array, to: string | Uint8Array, token: string): Promise<MigrationResult> {
+  async migrate(
+    from: string | Uint8Array,
+    to: string | Uint8Array,
+    token: string,
+  ): Promise<DelegateMigrationResult> {
     const src = delegateKeyHex(from, "from");
     const dst = delegateKeyHex(to, "to");
     const hash = tokenHash(parseToken(token));
