@@ -3,6 +3,9 @@ import { Command } from "commander";
 import { registerAppCommands } from "./commands/app.js";
 import { registerDelegateCommands } from "./commands/delegate.js";
 import { registerDelegateKeyCommand, registerDeriveCommands } from "./commands/derive.js";
+import { registerInitCommands } from "./commands/init.js";
+import { registerRoomCommands } from "./commands/room.js";
+import { registerSecretCommands } from "./commands/secret.js";
 import { registerServeCommand } from "./commands/serve.js";
 import { registerTokenCommands } from "./commands/token.js";
 
@@ -23,6 +26,8 @@ export function buildProgram(): Command {
   program.configureOutput({ outputError: (str, write) => write(str) });
 
   registerDeriveCommands(program);
+  registerInitCommands(program);
+  registerSecretCommands(program);
 
   const delegate = program
     .command("delegate")
@@ -31,6 +36,7 @@ export function buildProgram(): Command {
   registerDelegateCommands(delegate);
   registerAppCommands(program);
 
+  registerRoomCommands(program);
   registerTokenCommands(program);
   registerServeCommand(program);
 

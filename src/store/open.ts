@@ -6,7 +6,7 @@ import { openPostgresBackend } from "./postgres/postgres-backend.js";
 import type { RawBackend } from "./raw.js";
 import { SealedStorage } from "./sealed-storage.js";
 import type { UnsealMaterial } from "./sealing/root-key.js";
-import { initializeSealing, isInitialized, unsealKeyring } from "./sealing/unseal.js";
+import { initializeSealing, isInitialized, rotateRootKey, unsealKeyring } from "./sealing/unseal.js";
 import { openSqliteBackend } from "./sqlite/sqlite-backend.js";
 
 /** Where the data lives and how to unseal it. */
@@ -52,4 +52,30 @@ export async function openStorage(options: OpenStorageOptions): Promise<Storage>
     await raw.close();
     throw err;
   }
+}
+
+/**
+ * Creates the sealed keyring of a new store (schema included). Never overwrites: an initialised store is refused.
+ * @throws KeywardError `already_exists`, `invalid_input`, `unavailable`.
+ * @example await initializeStorage({ dataDir: ".keyward", unseal: { passphrase } });
+ */
+export async function initializeStorage(options: Omit<OpenStorageOptions, "createIfMissing">): Promise<void> {
+  const raw = await openRawBackend(resolveDbUrl(options.db, options.dataDir));
+  try {
+    if (await isInitialized(raw))
+      throw new KeywardError("already_exists", "this store is already initialised");
+    await initializeSealing(raw, options.unseal);
+  } finally {
+    await raw.close();
+  }
+}
+
+/**
+ * Rotates the root key of an open storage: the keyring is re-wrapped under `next`; secrets are untouched.
+ * @throws KeywardError `conflict` (keyring changed by another instance), `unseal_failed` (unreadable `next`).
+ */
+export async function rotateStorageRootKey(storage: Storage, next: UnsealMaterial): Promise<void> {
+  if (!(storage instanceof SealedStorage))
+    throw new KeywardError("invalid_input", "storage is not a sealed storage");
+  await rotateRootKey(storage.raw, storage.keyring, next);
 }

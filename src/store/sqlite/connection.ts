@@ -1,5 +1,5 @@
 // One shared better-sqlite3 connection per database file per process, with its async mutex and migrations.
-import { existsSync, mkdirSync, realpathSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, realpathSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { SQLITE_MIGRATIONS } from "./migrations.js";
@@ -65,7 +65,10 @@ export function acquireSqlite(path: string): SharedSqlite {
     existing.refs++;
     return existing;
   }
+  const created = path !== ":memory:" && !existsSync(path);
   const db = new Database(path);
+  // Owner-only: the file holds sealed secrets and the wrapped keyring (SQLite gives -wal/-shm the same mode).
+  if (created) chmodSync(path, 0o600);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL"); // WAL + NORMAL: atomic always, durable across process crashes.
   db.pragma("busy_timeout = 5000");
