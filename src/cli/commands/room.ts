@@ -1,0 +1,209 @@
+// `keyward room …`: create, add, remove, rotate, show, export, import, verify, decrypt.
+import { readFileSync, writeFileSync } from "node:fs";
+import type { Command } from "commander";
+import { bytesToHex, hexToBytes, wipe } from "../../crypto/bytes.js";
+import { Secret } from "../../crypto/secret.js";
+import { InputRangeError } from "../../errors/input-errors.js";
+import type { RoomsService } from "../../rooms/rooms-service.js";
+import { verifyRoomExport } from "../../rooms/verify.js";
+import { createRooms } from "../../service/rooms.js";
+import { isJson, withStorage } from "../context.js";
+import { emit } from "../io.js";
+import { parseHexFlag, parseIntFlag, readFileFlag } from "../parse.js";
+
+/** Reads a seed file: 64 hex characters (surrounding whitespace allowed), as a Secret. */
+function readSeedFile(path: string | undefined, flag: string): Secret {
+  const raw = readFileFlag(path, flag);
+  const text = new TextDecoder().decode(raw).trim();
+  wipe(raw);
+  if (!/^[0-9a-fA-F]{64}$/.test(text)) throw new InputRangeError(`${flag} must hold 64 hex characters`);
+  return Secret.adopt(hexToBytes(text, flag, 32));
+}
+
+function readText(path: string, flag: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    throw new InputRangeError(`${flag}: cannot read file ${path}`);
+  }
+}
+
+async function withRooms<T>(cmd: Command, fn: (rooms: RoomsService) => Promise<T>): Promise<T> {
+  return withStorage(cmd, async (storage) => {
+    const wired = createRooms(storage);
+    try {
+      return await fn(wired.rooms);
+    } finally {
+      await wired.close();
+    }
+  });
+}
+
+function memberFlag(value: string | undefined): string {
+  return bytesToHex(parseHexFlag(value, "--member", 32));
+}
+
+/** Registers `room` and its subcommands. */
+export function registerRoomCommands(program: Command): void {
+  const room = program
+    .command("room")
+    .description("rooms: deterministic versioned group secrets, encrypted per member (river-v1)");
+
+  room
+    .command("create")
+    .description("create a room; its id is the owner's Ed25519 public key")
+    .requiredOption("--name <name>", "local name of the room")
+    .option(
+      "--owner-seed-file <file>",
+      "owner Ed25519 seed file (64 hex); stored sealed for later operations",
+    )
+    .option("--owner-partition <p>", "custody partition of the owner identity")
+    .option("--owner-identity <id>", "custody identity of the owner (type:value)")
+    .action(
+      async (
+        opts: { name: string; ownerSeedFile?: string; ownerPartition?: string; ownerIdentity?: string },
+        cmd: Command,
+      ) => {
+        const custody = opts.ownerPartition !== undefined || opts.ownerIdentity !== undefined;
+        if (custody === (opts.ownerSeedFile !== undefined))
+          throw new InputRangeError("give --owner-seed-file or --owner-partition with --owner-identity");
+        if (custody && (opts.ownerPartition === undefined || opts.ownerIdentity === undefined))
+          throw new InputRangeError("--owner-partition and --owner-identity go together");
+        const seed =
+          opts.ownerSeedFile !== undefined
+            ? readSeedFile(opts.ownerSeedFile, "--owner-seed-file")
+            : undefined;
+        try {
+          const out = await withRooms(cmd, (rooms) =>
+            rooms.create({
+              name: opts.name,
+              ...(seed ? { ownerSeed: seed } : {}),
+              ...(custody
+                ? { custody: { partition: opts.ownerPartition!, identity: opts.ownerIdentity! } }
+                : {}),
+            }),
+          );
+          emit(isJson(cmd), out, `room ${out.room} created at version ${out.version}`);
+        } finally {
+          seed?.wipe();
+        }
+      },
+    );
+
+  room
+    .command("add")
+    .description("give a member (Ed25519 verifying key) the current version's secret")
+    .requiredOption("--room <room>", "room name or id")
+    .requiredOption("--member <hex>", "member Ed25519 verifying key, 64 hex")
+    .action(async (opts: { room: string; member: string }, cmd: Command) => {
+      const member = memberFlag(opts.member);
+      const out = await withRooms(cmd, (rooms) => rooms.add(opts.room, member));
+      emit(isJson(cmd), { version: out.version, added: out.added }, String(out.version));
+    });
+
+  room
+    .command("remove")
+    .description("remove (ban) a member: rotates synchronously to version + 1 without them")
+    .requiredOption("--room <room>", "room name or id")
+    .requiredOption("--member <hex>", "member Ed25519 verifying key, 64 hex")
+    .action(async (opts: { room: string; member: string }, cmd: Command) => {
+      const member = memberFlag(opts.member);
+      const out = await withRooms(cmd, (rooms) => rooms.remove(opts.room, member));
+      emit(isJson(cmd), { version: out.version }, String(out.version));
+    });
+
+  room
+    .command("rotate")
+    .description("rotate to version + 1 (same members, new secret)")
+    .requiredOption("--room <room>", "room name or id")
+    .action(async (opts: { room: string }, cmd: Command) => {
+      const out = await withRooms(cmd, (rooms) => rooms.rotate(opts.room));
+      emit(isJson(cmd), { version: out.version }, String(out.version));
+    });
+
+  room
+    .command("show")
+    .description("room id, version, members, removed members")
+    .requiredOption("--room <room>", "room name or id")
+    .action(async (opts: { room: string }, cmd: Command) => {
+      const s = await withRooms(cmd, (rooms) => rooms.show(opts.room));
+      const human = [
+        `room ${s.room}${s.name ? ` (${s.name})` : ""}, owner key: ${s.owner}`,
+        `version ${s.version} (${s.versions} versions)`,
+        `members (${s.members.length}):`,
+        ...s.members.map((m) => `  ${m}`),
+        ...(s.removed.length
+          ? ["removed:", ...s.removed.map((r) => `  ${r.member} at version ${r.version}`)]
+          : []),
+        ...(s.exposed.length
+          ? [`WARNING: ${s.exposed.length} removed member(s) hold the current version: rotate`]
+          : []),
+      ].join("\n");
+      emit(isJson(cmd), s, human);
+    });
+
+  room
+    .command("export")
+    .description("write the room's canonical export (identical bytes on every replica with the same state)")
+    .requiredOption("--room <room>", "room name or id")
+    .requiredOption("--out <file>", "output file")
+    .action(async (opts: { room: string; out: string }, cmd: Command) => {
+      const text = await withRooms(cmd, (rooms) => rooms.export(opts.room));
+      writeFileSync(opts.out, text);
+      emit(isJson(cmd), { out: opts.out, bytes: Buffer.byteLength(text) }, opts.out);
+    });
+
+  room
+    .command("import")
+    .description("verify an export and merge it (set union; conflicts resolved deterministically, reported)")
+    .argument("<file>", "export file")
+    .option("--name <name>", "local name for the room")
+    .action(async (file: string, opts: { name?: string }, cmd: Command) => {
+      const text = readText(file, "FILE");
+      const out = await withRooms(cmd, (rooms) => rooms.import(text, opts.name ? { name: opts.name } : {}));
+      const a = out.merge.added;
+      emit(
+        isJson(cmd),
+        out,
+        `room ${out.room} at version ${out.version}: +${a.versions} versions, +${a.members} member records, ` +
+          `+${a.removals} removals, ${out.merge.conflicts.length} conflicts` +
+          (out.rotatedTo !== null
+            ? `; rotated to ${out.rotatedTo} (a removed member held the current version)`
+            : ""),
+      );
+    });
+
+  room
+    .command("verify")
+    .description(
+      "check an export: owner signatures, version sequence, references (no data dir needed; an invalid file is a\n" +
+        "clean answer: exit 0 with valid=false)",
+    )
+    .argument("<file>", "export file")
+    .action((file: string, _opts: unknown, cmd: Command) => {
+      const v = verifyRoomExport(readText(file, "FILE"));
+      const human = v.valid
+        ? `valid: room ${v.room}, version ${v.currentVersion}${v.canonical ? "" : " (not canonical)"}`
+        : `INVALID: ${v.problems.join("; ")}`;
+      emit(isJson(cmd), v, [human, ...v.warnings.map((w) => `warning: ${w}`)].join("\n"));
+    });
+
+  room
+    .command("decrypt")
+    .description("a member's secret for a version, from their river-v1 record (64 hex)")
+    .requiredOption("--room <room>", "room name or id")
+    .requiredOption("--version <n>", "version, 0 … 4294967295")
+    .requiredOption("--member-seed-file <file>", "member Ed25519 seed file (64 hex)")
+    .action(async (opts: { room: string; version: string; memberSeedFile: string }, cmd: Command) => {
+      const version = parseIntFlag(opts.version, "--version", 0, 0xffffffff);
+      const seed = readSeedFile(opts.memberSeedFile, "--member-seed-file");
+      try {
+        const secret = await withRooms(cmd, (rooms) => rooms.decrypt(opts.room, version, seed));
+        const hex = secret.use(bytesToHex);
+        secret.wipe();
+        emit(isJson(cmd), { secret: hex, version }, hex);
+      } finally {
+        seed.wipe();
+      }
+    });
+}

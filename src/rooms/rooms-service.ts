@@ -1,0 +1,258 @@
+// The rooms domain service: room operations over the stores, with the owner key borrowed through ports.
+import { assertString } from "../crypto/assert.js";
+import { bytesToHex } from "../crypto/bytes.js";
+import { Secret } from "../crypto/secret.js";
+import { KeywardError } from "../errors/keyward-error.js";
+import type { Storage } from "../store/ports.js";
+import { exportRoom, parseRoomExport } from "./export-format.js";
+import { decryptRoomSecret } from "./member-access.js";
+import { addMemberRecords, createRoomRecords, type RoomChange, rotateRecords } from "./operations.js";
+import { type RoomOwnerKey, rawSeedOwnerKey } from "./owner-key.js";
+import {
+  getOwnerSeed,
+  getRoomMeta,
+  loadRoomState,
+  putOwnerSeed,
+  putRoomMeta,
+  type RoomMeta,
+  type RoomOwnerRef,
+  roomByName,
+  saveRecords,
+} from "./repository.js";
+import type { RotationPool } from "./rotation-pool.js";
+import type { MergeReport, RoomState } from "./state.js";
+import { type RoomVerification, verifyRoomRecords } from "./verify.js";
+
+/** Custody as rooms see it: an Ed25519 identity key lent as a RoomOwnerKey (wired by src/service/). */
+export interface RoomCustodyPort {
+  ownerKey(ref: { partition: string; identity: string; label?: string }): Promise<RoomOwnerKey>;
+}
+
+/** Options of the rooms service. */
+export interface RoomsServiceOptions {
+  readonly custody?: RoomCustodyPort;
+  /** Parallel member-record building for large rotations. */
+  readonly pool?: RotationPool;
+}
+
+/** What `show` reports about a room. */
+export interface RoomSummary {
+  readonly room: string;
+  readonly name: string | null;
+  readonly owner: RoomOwnerRef["kind"];
+  readonly version: number;
+  readonly versions: number;
+  readonly members: string[];
+  readonly removed: { member: string; version: number }[];
+  /** Removed members still holding the current version: rotate before sending. */
+  readonly exposed: string[];
+}
+
+/** Result of an import: the verdict, what the merge changed, and the rotation it forced (if any). */
+export interface RoomImportResult {
+  readonly room: string;
+  readonly version: number;
+  readonly verification: Omit<RoomVerification, "canonical">;
+  readonly merge: MergeReport;
+  readonly rotatedTo: number | null;
+}
+
+/**
+ * Rooms over a Storage. Records go to the state store (public); a raw owner seed goes sealed to the
+ * SecretStore; custody-held owner keys are borrowed through `options.custody`.
+ * @example
+ * const rooms = new RoomsService(storage);
+ * const { room } = await rooms.create({ name: "team", ownerSeed });
+ * await rooms.add("team", memberHex);
+ * await rooms.remove("team", memberHex); // rotates to version 1
+ */
+export class RoomsService {
+  constructor(
+    private readonly storage: Storage,
+    private readonly options: RoomsServiceOptions = {},
+  ) {}
+
+  /**
+   * Creates a room owned by a raw seed (stored sealed) or a custody identity. The room id is the owner's
+   * verifying key, so a second replica creating the room from the same key gets the same id and records.
+   * @throws KeywardError `already_exists` (room or name taken), `invalid_input`, `unavailable` (no custody).
+   */
+  async create(input: {
+    name?: string;
+    ownerSeed?: Uint8Array | Secret;
+    custody?: { partition: string; identity: string; label?: string };
+  }): Promise<{ room: string; ownerPublicKey: string; version: number }> {
+    if (input.name !== undefined) assertString(input.name, "name", { nonEmpty: true, maxLength: 200 });
+    if ((input.ownerSeed === undefined) === (input.custody === undefined))
+      throw new KeywardError("invalid_input", "give exactly one owner: a raw seed or a custody identity");
+    const seedOwner = input.ownerSeed !== undefined ? rawSeedOwnerKey(input.ownerSeed) : undefined;
+    try {
+      const owner = seedOwner ?? (await this.#custody().ownerKey(input.custody!));
+      const room = bytesToHex(owner.publicKey);
+      const ref: RoomOwnerRef = seedOwner ? { kind: "seed" } : { kind: "custody", ...input.custody! };
+      const existing = await getRoomMeta(this.storage.state, room);
+      if (existing && existing.owner.kind !== "none")
+        throw new KeywardError("already_exists", "this room already exists");
+      const name = input.name ?? existing?.name ?? null;
+      if (name !== null) {
+        const taken = await roomByName(this.storage.state, name);
+        if (taken && taken !== room) throw new KeywardError("already_exists", `room name "${name}" is taken`);
+      }
+      const state = await loadRoomState(this.storage.state, room);
+      const change = state.currentVersion < 0 ? await createRoomRecords(owner) : undefined;
+      await this.storage.transaction(async (tx) => {
+        if (seedOwner) await seedOwner.withSeed((seed) => putOwnerSeed(tx.secrets, room, Secret.from(seed)));
+        await putRoomMeta(tx.state, { room, name, owner: ref });
+        if (change) {
+          state.merge(change);
+          await saveRecords(tx.state, state, change);
+        }
+      });
+      return { room, ownerPublicKey: room, version: state.currentVersion };
+    } finally {
+      seedOwner?.wipe();
+    }
+  }
+
+  /** Resolves a room reference: 64-hex room id or a local name. @throws KeywardError `not_found`. */
+  async resolve(ref: string): Promise<RoomMeta> {
+    assertString(ref, "room", { nonEmpty: true });
+    const id = /^[0-9a-fA-F]{64}$/.test(ref) ? ref.toLowerCase() : await roomByName(this.storage.state, ref);
+    const meta = id ? await getRoomMeta(this.storage.state, id) : undefined;
+    if (!meta) throw new KeywardError("not_found", `room "${ref}" does not exist`);
+    return meta;
+  }
+
+  /** Adds a member (their Ed25519 verifying key, hex) at the current version. */
+  async add(ref: string, member: string): Promise<{ room: string; version: number; added: boolean }> {
+    const { meta, state } = await this.#load(ref);
+    const change = await this.#withOwner(meta, (owner) => addMemberRecords(state, owner, member));
+    await this.#commit(state, change);
+    return { room: meta.room, version: change.version, added: change.members.length > 0 };
+  }
+
+  /** Removes (bans) a member: synchronous rotation to version + 1 without them. */
+  async remove(ref: string, member: string): Promise<{ room: string; version: number }> {
+    const { meta, state } = await this.#load(ref);
+    const change = await this.#withOwner(meta, (owner) =>
+      rotateRecords(state, owner, [member], this.options.pool),
+    );
+    await this.#commit(state, change);
+    return { room: meta.room, version: change.version };
+  }
+
+  /** Manual rotation to version + 1 (same members, new secret). */
+  async rotate(ref: string): Promise<{ room: string; version: number }> {
+    const { meta, state } = await this.#load(ref);
+    const change = await this.#withOwner(meta, (owner) => rotateRecords(state, owner, [], this.options.pool));
+    await this.#commit(state, change);
+    return { room: meta.room, version: change.version };
+  }
+
+  /** A summary of the room's current state. */
+  async show(ref: string): Promise<RoomSummary> {
+    const { meta, state } = await this.#load(ref);
+    const version = state.currentVersion;
+    return {
+      room: meta.room,
+      name: meta.name,
+      owner: meta.owner.kind,
+      version,
+      versions: state.versions.size,
+      members: state.membersAt(version),
+      removed: state.records().removals.map((r) => ({ member: r.member, version: r.version })),
+      exposed: state.exposedAtCurrent(),
+    };
+  }
+
+  /** The canonical export text of a room. */
+  async export(ref: string): Promise<string> {
+    return exportRoom((await this.#load(ref)).state);
+  }
+
+  /**
+   * Verifies and merges an export (set union; conflicts resolved deterministically and reported). When a
+   * removed member turns out to hold the current version and this replica has the owner key, rotates.
+   * @throws KeywardError `invalid_signature` when the export does not verify; TypeError/RangeError when
+   *   malformed; `already_exists` when `name` belongs to another room.
+   */
+  async import(text: string, opts: { name?: string } = {}): Promise<RoomImportResult> {
+    const exp = parseRoomExport(text);
+    const verification = verifyRoomRecords(exp);
+    if (!verification.valid)
+      throw new KeywardError(
+        "invalid_signature",
+        `room export does not verify: ${verification.problems[0]}`,
+        {
+          problems: verification.problems,
+        },
+      );
+    const room = verification.room;
+    let meta = await getRoomMeta(this.storage.state, room);
+    const name = opts.name ?? meta?.name ?? null;
+    if (name !== null) {
+      const taken = await roomByName(this.storage.state, name);
+      if (taken && taken !== room) throw new KeywardError("already_exists", `room name "${name}" is taken`);
+    }
+    meta = { room, name, owner: meta?.owner ?? { kind: "none" } };
+    const state = await loadRoomState(this.storage.state, room);
+    const merge = state.merge(exp);
+    const metaToSave = meta;
+    await this.storage.transaction(async (tx) => {
+      await putRoomMeta(tx.state, metaToSave);
+      await saveRecords(tx.state, state, exp);
+    });
+    let rotatedTo: number | null = null;
+    if (state.exposedAtCurrent().length > 0 && meta.owner.kind !== "none") {
+      const change = await this.#withOwner(meta, (owner) =>
+        rotateRecords(state, owner, [], this.options.pool),
+      );
+      await this.#commit(state, change);
+      rotatedTo = change.version;
+    }
+    return { room, version: state.currentVersion, verification, merge, rotatedTo };
+  }
+
+  /** The secret of `version` for the member holding `memberSeed` (from their own record). */
+  async decrypt(ref: string, version: number, memberSeed: Uint8Array | Secret): Promise<Secret> {
+    const { state } = await this.#load(ref);
+    return decryptRoomSecret(state, version, memberSeed);
+  }
+
+  /** The loaded record set of a room (for library users: payloads, custom checks). */
+  async state(ref: string): Promise<RoomState> {
+    return (await this.#load(ref)).state;
+  }
+
+  #custody(): RoomCustodyPort {
+    if (!this.options.custody)
+      throw new KeywardError("unavailable", "custody-held owner keys are not available here");
+    return this.options.custody;
+  }
+
+  async #load(ref: string): Promise<{ meta: RoomMeta; state: RoomState }> {
+    const meta = await this.resolve(ref);
+    return { meta, state: await loadRoomState(this.storage.state, meta.room) };
+  }
+
+  async #withOwner<T>(meta: RoomMeta, fn: (owner: RoomOwnerKey) => Promise<T>): Promise<T> {
+    const o = meta.owner;
+    if (o.kind === "custody") return fn(await this.#custody().ownerKey(o));
+    if (o.kind === "none")
+      throw new KeywardError("forbidden", "this replica does not hold the room owner's key");
+    const seed = await getOwnerSeed(this.storage.secrets, meta.room);
+    if (!seed) throw new KeywardError("not_found", "the room's owner seed is missing from the secret store");
+    const owner = rawSeedOwnerKey(seed);
+    seed.wipe();
+    try {
+      return await fn(owner);
+    } finally {
+      owner.wipe();
+    }
+  }
+
+  async #commit(state: RoomState, change: RoomChange): Promise<void> {
+    state.merge(change);
+    await this.storage.transaction((tx) => saveRecords(tx.state, state, change));
+  }
+}
