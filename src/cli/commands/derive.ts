@@ -17,6 +17,8 @@ export function registerDeriveCommands(program: Command): void {
     .requiredOption("--seed <hex>", "owner Ed25519 seed, 32 bytes as 64 hex")
     .requiredOption("--owner <hex>", "owner Ed25519 verifying key, 32 bytes as 64 hex")
     .requiredOption("--version <n>", "secret version, 0 … 4294967295")
+    // Bad usage is reported as one line naming the flag (the contract), not followed by the whole help.
+    .showHelpAfterError(false)
     .action((opts: { seed: string; owner: string; version: string }, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
       const seed = parseHexFlag(opts.seed, "--seed", 32);
@@ -36,6 +38,7 @@ export function registerDelegateKeyCommand(delegate: Command): void {
     .description("freenet delegate key: BLAKE3(BLAKE3(code) ‖ params) (64 hex on stdout)")
     .requiredOption("--code <file>", "delegate code (e.g. WASM) file")
     .option("--params <hex>", "delegate parameters as hex (default empty)")
+    .showHelpAfterError(false)
     .action((opts: { code: string; params?: string }, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
       const code = readFileFlag(opts.code, "--code");
