@@ -110,6 +110,15 @@ export class DelegationIndex {
     return out;
   }
 
+  /** Row of a key (for `keyHistory`), or −1 when the key has no history. */
+  keyRow(delegator: DelegationId, provider: DelegationId, scope: DelegationId): number {
+    return this.#findKey(
+      normalizeId(delegator, "delegator"),
+      normalizeId(provider, "provider"),
+      normalizeId(scope, "scope"),
+    );
+  }
+
   /** Number of keys (for iteration with `keyHistory`). */
   get keyCount(): number {
     return this.#t.keys;

@@ -1,0 +1,131 @@
+// Checkpoints over the delegation index: a Merkle root over every key's full history, signed through a port.
+import { blake3 } from "@noble/hashes/blake3.js";
+import { assertBytes } from "../crypto/assert.js";
+import { bytesToBase64url, bytesToHex } from "../crypto/bytes.js";
+import { KeywardError } from "../errors/keyward-error.js";
+import type { DelegationIndex } from "./delegation-index.js";
+import type { DelegationId } from "./ids.js";
+import { merkleLeafHash, merkleRootAndPath, NODE_BYTES } from "./merkle.js";
+import {
+  checkpointMessage,
+  type DelegationCheckpoint,
+  type DelegationProof,
+  keyOrderHash,
+  leafBytes,
+  type WireInterval,
+} from "./proof-format.js";
+
+/**
+ * The signer port: Ed25519 over the checkpoint message. The service wires it to a sealed service key (or a
+ * custody identity); the private key never leaves the implementation.
+ */
+export interface CheckpointSigner {
+  readonly publicKey: Uint8Array;
+  sign(message: Uint8Array): Uint8Array | Promise<Uint8Array>;
+}
+
+function wire(
+  index: DelegationIndex,
+  row: number,
+): { h: ReturnType<DelegationIndex["keyHistory"]>; iv: WireInterval[] } {
+  const h = index.keyHistory(row);
+  return { h, iv: h.intervals.map((i) => [i.from, i.until] as const) };
+}
+
+/**
+ * The Merkle tree of one index state: leaves = every key's full history, ordered by key-order hash so the root
+ * depends only on the histories (not on insertion order). Building costs O(keys) hashing.
+ * @example
+ * const tree = DelegationTree.build(store.index);
+ * const checkpoint = await tree.sign(signer);
+ * const proof = tree.prove(1234, "A", 1);
+ */
+export class DelegationTree {
+  private constructor(
+    private readonly index: DelegationIndex,
+    /** Leaf hashes in tree order. */
+    private readonly leaves: Uint8Array,
+    /** Tree position of each index row. */
+    private readonly position: Uint32Array,
+    readonly size: number,
+    readonly seq: number,
+    readonly root: Uint8Array,
+  ) {}
+
+  /** Builds the tree of `index` as it is now (its `lastSeq` is the checkpoint's `seq`). */
+  static build(index: DelegationIndex): DelegationTree {
+    const n = index.keyCount;
+    const order = new Uint8Array(n * NODE_BYTES);
+    for (let k = 0; k < n; k++) {
+      const { h } = wire(index, k);
+      order.set(keyOrderHash(h.delegator, h.provider, h.scope), k * NODE_BYTES);
+    }
+    // Sort by the first 8 bytes as two big-endian u32 (fast numeric compares), full bytes only on a tie.
+    const view = new DataView(order.buffer);
+    const hi = new Uint32Array(n);
+    const lo = new Uint32Array(n);
+    for (let k = 0; k < n; k++) {
+      hi[k] = view.getUint32(k * NODE_BYTES);
+      lo[k] = view.getUint32(k * NODE_BYTES + 4);
+    }
+    const full = (a: number, b: number) =>
+      Buffer.compare(order.subarray(a * 32, a * 32 + 32), order.subarray(b * 32, b * 32 + 32));
+    const rows = Array.from({ length: n }, (_, k) => k);
+    rows.sort((a, b) => hi[a]! - hi[b]! || lo[a]! - lo[b]! || full(a, b));
+    const leaves = new Uint8Array(n * NODE_BYTES);
+    const position = new Uint32Array(n);
+    for (const [pos, k] of rows.entries()) {
+      const { h, iv } = wire(index, k);
+      leaves.set(merkleLeafHash(leafBytes(h.delegator, h.provider, h.scope, iv)), pos * NODE_BYTES);
+      position[k] = pos;
+    }
+    // RFC 9162: the root of an empty tree is the hash of the empty string.
+    const root = n === 0 ? blake3(new Uint8Array(0)) : merkleRootAndPath(leaves).root;
+    return new DelegationTree(index, leaves, position, n, index.lastSeq, root);
+  }
+
+  /**
+   * Signs this tree's root through `signer`.
+   * @throws {TypeError|RangeError} when the signer returns something other than 64 bytes.
+   */
+  async sign(signer: CheckpointSigner): Promise<DelegationCheckpoint> {
+    assertBytes(signer.publicKey, 32, "signer.publicKey");
+    const signature = await signer.sign(checkpointMessage(this.seq, this.size, this.root));
+    assertBytes(signature, 64, "signature");
+    return {
+      version: 1,
+      seq: this.seq,
+      size: this.size,
+      root: bytesToBase64url(this.root),
+      signature: bytesToBase64url(signature),
+      publicKey: bytesToHex(signer.publicKey),
+    };
+  }
+
+  /**
+   * The proof for one key (its full history and Merkle path). The index must not have changed since `build`.
+   * @throws KeywardError `not_found` when the key has no history in this tree; `conflict` when the index moved on.
+   */
+  prove(delegator: DelegationId, provider: DelegationId, scope: DelegationId): DelegationProof {
+    if (this.index.lastSeq !== this.seq)
+      throw new KeywardError("conflict", "the index changed since this tree was built: rebuild it");
+    const row = this.index.keyRow(delegator, provider, scope);
+    if (row < 0)
+      throw new KeywardError(
+        "not_found",
+        `no history for delegator ${delegator}, provider ${provider}, scope ${scope}`,
+      );
+    const { h, iv } = wire(this.index, row);
+    const pos = this.position[row]!;
+    const { path } = merkleRootAndPath(this.leaves, pos);
+    return {
+      version: 1,
+      delegator: h.delegator,
+      provider: h.provider,
+      scope: h.scope,
+      intervals: iv,
+      index: pos,
+      path: path.map(bytesToBase64url),
+    };
+  }
+}
