@@ -1,0 +1,67 @@
+// Helpers for the delegates process tests: spawn test/delegates-worker.ts and collect its JSON lines.
+import { type ChildProcess, spawn } from "node:child_process";
+import { bytesToHex } from "../src/crypto/bytes.js";
+
+/** A running worker and its parsed stdout lines. */
+export interface Worker {
+  readonly child: ChildProcess;
+  readonly lines: unknown[];
+  /** Resolves on the first line matching `pred`. */
+  waitFor(pred: (line: unknown) => boolean): Promise<unknown>;
+  /** Resolves with the exit code (or signal name) once the process ended. */
+  readonly exited: Promise<number | string>;
+}
+
+/** Spawns the worker in `mode` against `dbUrl`, unsealing with `key`. */
+export function spawnWorker(mode: string, dbUrl: string, key: Uint8Array, args: string[]): Worker {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "test/delegates-worker.ts", mode, dbUrl, ...args],
+    {
+      cwd: process.cwd(),
+      env: { ...process.env, KW_TEST_KEY: bytesToHex(key) },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  const lines: unknown[] = [];
+  const waiters: { pred: (l: unknown) => boolean; resolve: (l: unknown) => void }[] = [];
+  let buf = "";
+  let stderr = "";
+  child.stderr?.on("data", (d: Buffer) => {
+    stderr += d.toString();
+  });
+  child.stdout?.on("data", (d: Buffer) => {
+    buf += d.toString();
+    for (let i = buf.indexOf("\n"); i >= 0; i = buf.indexOf("\n")) {
+      const line = JSON.parse(buf.slice(0, i)) as unknown;
+      buf = buf.slice(i + 1);
+      lines.push(line);
+      for (const w of [...waiters]) {
+        if (!w.pred(line)) continue;
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(line);
+      }
+    }
+  });
+  const exited = new Promise<number | string>((resolve) =>
+    child.on("exit", (code, signal) => {
+      if (code && code !== 0) process.stderr.write(`worker ${mode} failed: ${stderr}\n`);
+      resolve(signal ?? code ?? -1);
+    }),
+  );
+  return {
+    child,
+    lines,
+    exited,
+    waitFor(pred) {
+      const hit = lines.find(pred);
+      if (hit !== undefined) return Promise.resolve(hit);
+      return new Promise((resolve, reject) => {
+        waiters.push({ pred, resolve });
+        void exited.then(() =>
+          reject(new Error(`worker ${mode} exited before the expected line: ${stderr}`)),
+        );
+      });
+    },
+  };
+}

@@ -1,0 +1,62 @@
+// Replay safety across processes: 100 concurrent migration attempts with one token from 10 separate processes
+// sharing one real PostgreSQL database (and one SQLite file) → exactly one succeeds, the rest get token_used.
+import { afterEach, describe, expect, it } from "vitest";
+import { utf8 } from "../src/crypto/bytes.js";
+import { Secret } from "../src/crypto/secret.js";
+import { Delegates } from "../src/delegates/delegates.js";
+import { newAppKey, recordingAudit, registerVersions } from "../src/delegates/test-support.js";
+import { openTestPostgresStorage, openTestSqliteStorage, type TestStorage } from "../src/store/testing.js";
+import { spawnWorker } from "./delegates-process.js";
+
+interface Outcome {
+  ok: boolean;
+  id?: string;
+  code?: string;
+  message?: string;
+}
+
+let t: TestStorage | undefined;
+afterEach(async () => {
+  await t?.cleanup();
+  t = undefined;
+});
+
+async function race(
+  open: () => Promise<TestStorage>,
+  processes: number,
+  attemptsEach: number,
+): Promise<void> {
+  t = await open();
+  const d = new Delegates({ storage: t.storage, audit: recordingAudit() });
+  const app = newAppKey();
+  await d.apps.register("chat", app.publicKey);
+  const v = await registerVersions(d, app, "chat", [1, 2]);
+  for (let i = 0; i < 10; i++) await d.secrets.put(v.get(1)!, `s${i}`, Secret.from(utf8(`value ${i}`)));
+  const { token } = await d.tokens.issue(v.get(1)!, v.get(2)!);
+  const workers = Array.from({ length: processes }, () =>
+    spawnWorker("migrate", t!.dbUrl, t!.key, [v.get(1)!, v.get(2)!, token, String(attemptsEach)]),
+  );
+  const outcomes: Outcome[] = [];
+  for (const w of workers) {
+    outcomes.push(...((await w.waitFor(Array.isArray)) as Outcome[]));
+    await w.exited;
+  }
+  expect(outcomes).toHaveLength(processes * attemptsEach);
+  const wins = outcomes.filter((o) => o.ok);
+  expect(wins).toHaveLength(1);
+  const losers = outcomes.filter((o) => !o.ok);
+  expect(new Set(losers.map((o) => o.code))).toEqual(new Set(["token_used"]));
+  for (const l of losers) expect(l.message).toContain(wins[0]!.id);
+  expect((await d.secrets.list(v.get(2)!)).length).toBe(10);
+  expect((await d.versions.status(v.get(1)!)).migratedTo?.migration).toBe(wins[0]!.id);
+}
+
+describe("one token, many processes", () => {
+  it("PostgreSQL: 100 attempts from 10 processes → exactly one migration", async () => {
+    await race(openTestPostgresStorage, 10, 10);
+  });
+
+  it("SQLite file: 20 attempts from 4 processes → exactly one migration", async () => {
+    await race(openTestSqliteStorage, 4, 5);
+  });
+});
