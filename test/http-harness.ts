@@ -13,6 +13,8 @@ export interface TestApp {
   readonly kw: Keyward;
   readonly adminToken: string;
   readonly logs: string[];
+  /** The SQLite file behind the app (tests open a second, read-only connection to watch commits). */
+  readonly dbPath: string;
   /** Creates a token and remembers it for the log leak check. */
   token(scopes: Scope[], partition?: string): Promise<string>;
   /** Every token created through `token()` (and the admin token). */
@@ -49,6 +51,7 @@ export async function startTestApp(): Promise<TestApp> {
     kw,
     adminToken,
     logs,
+    dbPath: test.dbUrl.slice("sqlite:".length),
     issued,
     token,
     request(method, url, opts = {}) {

@@ -1,9 +1,9 @@
 // The Fastify app: auth, one error shape, OpenAPI, metrics, request logs, and every /v1 route.
-import Fastify, { type FastifyInstance, LogController } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply, LogController } from "fastify";
 import type { Logger } from "pino";
 import type { Keyward } from "../service/keyward.js";
 import { installAuth } from "./auth.js";
-import { installErrorHandling } from "./errors.js";
+import { installErrorHandling, sendError } from "./errors.js";
 import { createLogger } from "./logging.js";
 import { createMetrics, type DomainGauge, installMetrics } from "./metrics.js";
 import { installOpenApi } from "./openapi.js";
@@ -44,6 +44,10 @@ export async function buildApp(kw: Keyward, options: AppOptions = {}): Promise<F
     routerOptions: { maxParamLength: 1024 },
     return503OnClosing: true,
     forceCloseConnections: "idle",
+    // Router-level failures (a malformed URL) get the same error body as everything else.
+    frameworkErrors: (_err, _req, reply) => {
+      sendError(reply as unknown as FastifyReply, "invalid_input", "malformed URL");
+    },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: "array", allErrors: false } },
   }) as unknown as FastifyInstance;
 

@@ -1,0 +1,176 @@
+// One valid sample request per API operation (by operationId), for the authorization matrix and the fuzzer.
+import { bytesToHex, hexToBytes } from "../src/crypto/bytes.js";
+import { ed25519Sign } from "../src/crypto/ed25519.js";
+import { randomBytes } from "../src/crypto/random.js";
+import { Secret } from "../src/crypto/secret.js";
+import { formatCertificate } from "../src/delegates/certificate.js";
+import { revocationBytes, rotationBytes } from "../src/delegates/statements.js";
+import { certifyVersion, newAppKey, type TestAppKey } from "../src/delegates/test-support.js";
+import type { TestApp } from "./http-harness.js";
+
+/** A request that the route accepts (2xx) when sent with a token holding the right scope. */
+export interface Sample {
+  readonly method: string;
+  readonly url: string;
+  readonly body?: unknown;
+  /** The partition the request touches (partitioned routes only). */
+  readonly partition?: string;
+}
+
+/** Entities created once so samples can refer to them. */
+export interface FixtureState {
+  readonly t: TestApp;
+  readonly appKey: TestAppKey;
+  /** Live delegate versions 1 and 2 of app "fixture". */
+  readonly v1: string;
+  readonly v2: string;
+  readonly sessionId: string;
+  /** A counter for fresh names. */
+  next(): number;
+}
+
+/** The partition partitioned samples touch; tokens bound elsewhere must be refused. */
+export const FIXTURE_PARTITION = "acme";
+
+/** Creates the entities the samples need (through the domain APIs, not HTTP). */
+export async function prepareFixtures(t: TestApp): Promise<FixtureState> {
+  const appKey = newAppKey();
+  const d = t.kw.delegates;
+  await d.apps.register("fixture", appKey.publicKey);
+  const v1 = (await d.versions.register(certifyVersion(appKey, "fixture", 1))).delegateKey;
+  const v2 = (await d.versions.register(certifyVersion(appKey, "fixture", 2))).delegateKey;
+  const session = await d.sessions.create(v2, {
+    messagePrefix: new Uint8Array(0),
+    maxUses: 1_000_000,
+    expiresAt: Date.now() + 3_600_000,
+  });
+  await t.kw.storage.secrets.put("user", "fixture-secret", Secret.from(randomBytes(24)));
+  await d.secrets.put(v2, "fixture-secret", Secret.from(randomBytes(24)));
+  let n = 0;
+  return { t, appKey, v1, v2, sessionId: session.id, next: () => ++n };
+}
+
+/** A fresh registered app with versions `versions` (for destructive samples: migrate, revoke). */
+async function freshVersions(
+  f: FixtureState,
+  versions: number[],
+): Promise<{ key: TestAppKey; keys: string[] }> {
+  const key = newAppKey();
+  const name = `fresh-${f.next()}`;
+  await f.t.kw.delegates.apps.register(name, key.publicKey);
+  const keys: string[] = [];
+  for (const v of versions)
+    keys.push((await f.t.kw.delegates.versions.register(certifyVersion(key, name, v))).delegateKey);
+  return { key, keys };
+}
+
+type Make = (f: FixtureState) => Sample | Promise<Sample>;
+
+/** Sample factories by operationId. The matrix test fails when a route has none. */
+export const SAMPLES: Record<string, Make> = {
+  health: () => ({ method: "GET", url: "/healthz" }),
+  metrics: () => ({ method: "GET", url: "/metrics" }),
+  openapi: () => ({ method: "GET", url: "/openapi.json" }),
+  createToken: () => ({ method: "POST", url: "/v1/tokens", body: { scopes: ["rooms:read"] } }),
+  listTokens: () => ({ method: "GET", url: "/v1/tokens" }),
+  revokeToken: async (f) => {
+    const { info } = await f.t.kw.tokens.create({ scopes: ["rooms:read"] });
+    return { method: "DELETE", url: `/v1/tokens/${info.id}` };
+  },
+  listSecrets: () => ({ method: "GET", url: "/v1/secrets" }),
+  putSecret: (f) => ({ method: "PUT", url: `/v1/secrets/s-${f.next()}`, body: { value: "c2VjcmV0" } }),
+  getSecret: () => ({ method: "GET", url: "/v1/secrets/fixture-secret" }),
+  deleteSecret: async (f) => {
+    const name = `del-${f.next()}`;
+    await f.t.kw.storage.secrets.put("user", name, Secret.from(randomBytes(8)));
+    return { method: "DELETE", url: `/v1/secrets/${name}` };
+  },
+  verifyAudit: () => ({ method: "GET", url: "/v1/audit/verify" }),
+  registerApp: (f) => ({
+    method: "POST",
+    url: "/v1/apps",
+    body: { name: `app-${f.next()}`, publicKey: bytesToHex(randomBytes(32)) },
+  }),
+  listApps: () => ({ method: "GET", url: "/v1/apps" }),
+  getApp: () => ({ method: "GET", url: "/v1/apps/fixture" }),
+  listAppVersions: () => ({ method: "GET", url: "/v1/apps/fixture/versions" }),
+  rotateAppKey: async (f) => {
+    const key = newAppKey();
+    const name = `rot-${f.next()}`;
+    await f.t.kw.delegates.apps.register(name, key.publicKey);
+    const newKey = randomBytes(32);
+    const statement = { app: name, sequence: 1, previousKey: key.publicKey, newKey };
+    const signature = key.seed.use((s) => ed25519Sign(s, rotationBytes(statement)));
+    return {
+      method: "POST",
+      url: `/v1/apps/${name}/rotate-key`,
+      body: {
+        sequence: 1,
+        previousKey: key.hex,
+        newKey: bytesToHex(newKey),
+        signature: bytesToHex(signature),
+      },
+    };
+  },
+  registerDelegate: (f) => ({
+    method: "POST",
+    url: "/v1/delegates",
+    body: { certificate: formatCertificate(certifyVersion(f.appKey, "fixture", 100 + f.next())) },
+  }),
+  delegateStatus: (f) => ({ method: "GET", url: `/v1/delegates/${f.v2}` }),
+  revokeDelegate: async (f) => {
+    const { key, keys } = await freshVersions(f, [1]);
+    const statement = {
+      appKey: key.publicKey,
+      delegateKey: hexToBytes(keys[0]!),
+      version: 1,
+      reason: "test",
+    };
+    const signature = key.seed.use((s) => ed25519Sign(s, revocationBytes(statement)));
+    return {
+      method: "POST",
+      url: `/v1/delegates/${keys[0]}/revoke`,
+      body: { reason: "test", appKey: key.hex, signature: bytesToHex(signature) },
+    };
+  },
+  issueMigrationToken: (f) => ({
+    method: "POST",
+    url: `/v1/delegates/${f.v1}/migration-tokens`,
+    body: { to: f.v2, ttlSeconds: 60 },
+  }),
+  migrateDelegate: async (f) => {
+    const { keys } = await freshVersions(f, [1, 2]);
+    const { token } = await f.t.kw.delegates.tokens.issue(keys[0]!, keys[1]!, 600);
+    f.t.issued.push(token);
+    return { method: "POST", url: `/v1/delegates/${keys[0]}/migrate`, body: { to: keys[1], token } };
+  },
+  listDelegateSecrets: (f) => ({ method: "GET", url: `/v1/delegates/${f.v2}/secrets` }),
+  putDelegateSecret: (f) => ({
+    method: "PUT",
+    url: `/v1/delegates/${f.v2}/secrets/d-${f.next()}`,
+    body: { value: "00ff", encoding: "hex" },
+  }),
+  getDelegateSecret: (f) => ({ method: "GET", url: `/v1/delegates/${f.v2}/secrets/fixture-secret` }),
+  deleteDelegateSecret: async (f) => {
+    const name = `dd-${f.next()}`;
+    await f.t.kw.delegates.secrets.put(f.v2, name, Secret.from(randomBytes(8)));
+    return { method: "DELETE", url: `/v1/delegates/${f.v2}/secrets/${name}` };
+  },
+  createSession: (f) => ({
+    method: "POST",
+    url: `/v1/delegates/${f.v2}/sessions`,
+    body: { policy: { messagePrefix: "", maxUses: 3, expiresAt: Date.now() + 60_000 } },
+  }),
+  listSessions: (f) => ({ method: "GET", url: `/v1/delegates/${f.v2}/sessions` }),
+  getSession: (f) => ({ method: "GET", url: `/v1/sessions/${f.sessionId}` }),
+  sessionSign: (f) => ({
+    method: "POST",
+    url: `/v1/sessions/${f.sessionId}/sign`,
+    body: { message: "6869" },
+  }),
+  scheduleAction: (f) => ({
+    method: "POST",
+    url: `/v1/sessions/${f.sessionId}/actions`,
+    body: { fireAt: Date.now() + 3_600_000, message: "6869" },
+  }),
+};
