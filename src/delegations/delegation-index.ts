@@ -96,6 +96,26 @@ export class DelegationIndex {
     return k >= 0 && this.#decide(k, at) >= 0;
   }
 
+  /**
+   * Allocation-free lookup for batch work: the pool position of the interval containing `at`, or −1. Ids must
+   * already be normalised; read the interval with `intervalAt`.
+   */
+  locate(delegator: DelegationId, provider: DelegationId, scope: DelegationId, at: number): number {
+    const k = this.#findKey(delegator, provider, scope);
+    return k < 0 ? -1 : this.#decide(k, at);
+  }
+
+  /** `from` of the interval at pool position `i` (from `locate`). */
+  intervalFrom(i: number): number {
+    return this.#t.iFrom[i]!;
+  }
+
+  /** `until` of the interval at pool position `i` (null = open). */
+  intervalUntil(i: number): number | null {
+    const u = this.#t.iUntil[i]!;
+    return u === Infinity ? null : u;
+  }
+
   /** The history of one key, or of every scope of the delegation when `scope` is omitted (newest key first). */
   history(delegator: DelegationId, provider: DelegationId, scope?: DelegationId): KeyHistory[] {
     const d = normalizeId(delegator, "delegator");

@@ -1,0 +1,68 @@
+// Batch validation of CSV and NDJSON rows: verdicts per line, invalid rows counted, summary totals.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { validateBatch } from "./batch-validate.js";
+import { splitCsvLine } from "./csv.js";
+import { DelegationIndex } from "./delegation-index.js";
+
+const index = new DelegationIndex();
+index.apply({ op: "grant", delegator: 1234, provider: "A", scopes: [1, "a,b"], at: 100 });
+index.apply({ op: "revoke", delegator: 1234, provider: "A", scopes: [1], at: 400 });
+
+async function run(text: string, format?: "csv" | "ndjson") {
+  let out = "";
+  async function* src() {
+    const b = new TextEncoder().encode(text);
+    for (let i = 0; i < b.length; i += 5) yield b.subarray(i, i + 5);
+  }
+  const summary = await validateBatch(index, src(), {
+    ...(format ? { format } : {}),
+    write: (c) => void (out += c),
+  });
+  return {
+    summary,
+    verdicts: out
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l)),
+  };
+}
+
+describe("validateBatch", () => {
+  it("CSV: header in any order, quoted fields, CRLF, blank lines, invalid rows", async () => {
+    const { summary, verdicts } = await run(
+      'at,scope,provider,delegator\r\n150,1,A,1234\r\n400,1,A,1234\r\n\r\n150,"a,b",A,1234\r\n-5,1,A,1234\n99,1,A\n',
+    );
+    expect(summary).toEqual({ rows: 5, authorized: 2, unauthorized: 1, invalid: 2 });
+    expect(verdicts).toEqual([
+      { line: 2, verdict: "authorized", from: 100, until: 400 },
+      { line: 3, verdict: "unauthorized" },
+      { line: 5, verdict: "authorized", from: 100, until: null },
+      { line: 6, verdict: "invalid", error: "at must be a non-negative integer" },
+      { line: 7, verdict: "invalid", error: "missing delegator" },
+    ]);
+  });
+
+  it("NDJSON rows (format guessed from the first line)", async () => {
+    const { summary, verdicts } = await run(
+      '{"delegator":1234,"provider":"A","scope":1,"at":399}\n{"delegator":"1234","provider":"A","scope":1,"at":99}\n{"delegator":1234,"provider":"A","scope":1}\nnope\n',
+    );
+    expect(summary).toEqual({ rows: 4, authorized: 1, unauthorized: 1, invalid: 2 });
+    expect(verdicts.map((v) => v.verdict)).toEqual(["authorized", "unauthorized", "invalid", "invalid"]);
+    expect(verdicts[3].error).toBe("not valid JSON");
+  });
+
+  it("refuses a CSV without the required columns", async () => {
+    await expect(run("delegator,provider,at\n1,2,3\n")).rejects.toThrow(/lacks scope/);
+  });
+
+  it("property: splitCsvLine inverts RFC 4180 quoting of any fields without line breaks", () => {
+    const field = fc.string({ unit: fc.constantFrom("a", ",", '"', " ", "1", "é") });
+    fc.assert(
+      fc.property(fc.array(field, { minLength: 1, maxLength: 6 }), (fields) => {
+        const line = fields.map((f) => (/[,"]/.test(f) ? `"${f.replaceAll('"', '""')}"` : f)).join(",");
+        expect(splitCsvLine(line)).toEqual(fields);
+      }),
+    );
+  });
+});
