@@ -17,7 +17,9 @@ async function run(text: string, format?: "csv" | "ndjson") {
   }
   const summary = await validateBatch(index, src(), {
     ...(format ? { format } : {}),
-    write: (c) => void (out += c),
+    write: (c) => {
+      out += c;
+    },
   });
   return {
     summary,
