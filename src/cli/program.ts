@@ -1,6 +1,8 @@
 // Builds the `keyward` command tree; each domain registers its commands from cli/commands/<domain>.ts.
 import { Command } from "commander";
 import { registerAppCommands } from "./commands/app.js";
+import { registerAuditCommands } from "./commands/audit.js";
+import { registerCustodyCommands } from "./commands/custody.js";
 import { registerDelegateCommands } from "./commands/delegate.js";
 import { registerDelegateKeyCommand, registerDeriveCommands } from "./commands/derive.js";
 import { registerInitCommands } from "./commands/init.js";
@@ -36,6 +38,8 @@ export function buildProgram(): Command {
   registerDelegateCommands(delegate);
   registerAppCommands(program);
 
+  registerCustodyCommands(program);
+  registerAuditCommands(program);
   registerRoomCommands(program);
   registerTokenCommands(program);
   registerServeCommand(program);

@@ -37,6 +37,8 @@ export const ERROR_CODES = {
   unavailable: { http: 503, exit: 1 },
   payload_too_large: { http: 413, exit: 2 },
   unsupported_media_type: { http: 415, exit: 2 },
+  /** `keyward audit verify` found a modified, removed, reordered or inserted entry. */
+  audit_broken: { http: 500, exit: 1 },
   internal: { http: 500, exit: 1 },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
