@@ -4,6 +4,7 @@ import { registerAppCommands } from "./commands/app.js";
 import { registerAuditCommands } from "./commands/audit.js";
 import { registerCustodyCommands } from "./commands/custody.js";
 import { registerDelegateCommands } from "./commands/delegate.js";
+import { registerDelegationCommands } from "./commands/delegations.js";
 import { registerDelegateKeyCommand, registerDeriveCommands } from "./commands/derive.js";
 import { registerInitCommands } from "./commands/init.js";
 import { registerRoomCommands } from "./commands/room.js";
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
 
   registerCustodyCommands(program);
   registerAuditCommands(program);
+  registerDelegationCommands(program);
   registerRoomCommands(program);
   registerTokenCommands(program);
   registerServeCommand(program);

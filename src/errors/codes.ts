@@ -34,6 +34,7 @@ export const ERROR_CODES = {
   token_expired: { http: 410, exit: 1 },
   token_mismatch: { http: 403, exit: 1 },
   invalid_signature: { http: 422, exit: 1 },
+  invalid_proof: { http: 422, exit: 1 },
   unavailable: { http: 503, exit: 1 },
   payload_too_large: { http: 413, exit: 2 },
   unsupported_media_type: { http: 415, exit: 2 },

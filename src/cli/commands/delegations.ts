@@ -1,0 +1,223 @@
+// `keyward delegations …`: grant, revoke, import, check, history, validate, checkpoint, prove, verify.
+import { readFileSync, writeFileSync } from "node:fs";
+import type { Command } from "commander";
+import { validateBatch } from "../../delegations/batch-validate.js";
+import { compareWithCompactView } from "../../delegations/compact-view.js";
+import { type DelegationId, normalizeId, parsePosition } from "../../delegations/ids.js";
+import { ImportRefusedError, importEvents } from "../../delegations/import-events.js";
+import { verifyDelegationProof } from "../../delegations/verify-proof.js";
+import { InputRangeError } from "../../errors/input-errors.js";
+import { KeywardError } from "../../errors/keyward-error.js";
+import { DelegationsService } from "../../service/delegations.js";
+import { isJson, withStorage } from "../context.js";
+import { emit } from "../io.js";
+import { parseHexFlag, parseListFlag } from "../parse.js";
+import { fileSink, fileSize, progressBar, readChunks } from "./delegations-io.js";
+
+type Ids = { delegator: string; provider: string; scope?: string };
+
+const id = (value: string | undefined, flag: string): DelegationId => {
+  if (value === undefined) throw new InputRangeError(`${flag} is required`);
+  return normalizeId(value, flag);
+};
+const position = (value: string | undefined, flag: string): number => {
+  if (value === undefined) throw new InputRangeError(`${flag} is required`);
+  return parsePosition(value.trim(), flag);
+};
+
+function withDelegations<T>(cmd: Command, fn: (d: DelegationsService) => Promise<T>): Promise<T> {
+  return withStorage(cmd, async (storage) => fn(await DelegationsService.open(storage)));
+}
+
+function keyOptions(c: Command, scope: "required" | "optional" | "list" | "optional-list"): Command {
+  c.requiredOption("--delegator <id>", "delegator id (integer ≤ 2^53−1 or string)").requiredOption(
+    "--provider <id>",
+    "provider id",
+  );
+  if (scope === "required") return c.requiredOption("--scope <id>", "scope id");
+  if (scope === "optional") return c.option("--scope <id>", "scope id (default: every scope)");
+  if (scope === "list") return c.requiredOption("--scope <ids>", "scope id or comma-separated ids");
+  return c.option("--scope <ids>", "scope ids (default: the whole delegation)");
+}
+
+/** Registers `delegations` and its subcommands. */
+export function registerDelegationCommands(program: Command): void {
+  const dg = program
+    .command("delegations")
+    .description("delegations with full history: exact point-in-time checks, batch validation, proofs");
+
+  keyOptions(dg.command("grant").description("grant scopes from position --at"), "list")
+    .requiredOption("--at <n>", "position (block number)")
+    .option("--expires-at <n>", "closes at this position (authorized until n−1)")
+    .option("--id <id>", "idempotency id: replaying it is a no-op")
+    .action(async (o: Ids & { at: string; expiresAt?: string; id?: string }, cmd: Command) => {
+      const event = {
+        op: "grant",
+        delegator: id(o.delegator, "--delegator"),
+        provider: id(o.provider, "--provider"),
+        scopes: parseListFlag(o.scope, "--scope").map((s) => normalizeId(s, "--scope")),
+        at: position(o.at, "--at"),
+        ...(o.expiresAt === undefined ? {} : { expiresAt: position(o.expiresAt, "--expires-at") }),
+        ...(o.id === undefined ? {} : { id: o.id }),
+      };
+      const [out] = await withDelegations(cmd, (d) => d.store.write([event]));
+      emit(isJson(cmd), out);
+    });
+
+  keyOptions(
+    dg.command("revoke").description("revoke scopes (or the whole delegation) at --at"),
+    "optional-list",
+  )
+    .requiredOption("--at <n>", "position (block number)")
+    .option("--id <id>", "idempotency id: replaying it is a no-op")
+    .action(async (o: Ids & { at: string; id?: string }, cmd: Command) => {
+      const event = {
+        op: "revoke",
+        delegator: id(o.delegator, "--delegator"),
+        provider: id(o.provider, "--provider"),
+        ...(o.scope === undefined
+          ? {}
+          : { scopes: parseListFlag(o.scope, "--scope").map((s) => normalizeId(s, "--scope")) }),
+        at: position(o.at, "--at"),
+        ...(o.id === undefined ? {} : { id: o.id }),
+      };
+      const [out] = await withDelegations(cmd, (d) => d.store.write([event]));
+      emit(isJson(cmd), out);
+    });
+
+  dg.command("import")
+    .description("import NDJSON events; any bad line applies nothing; re-run to resume")
+    .argument("<file>", "NDJSON file")
+    .option("--progress", "show a progress bar even when stderr is not a terminal")
+    .option("--batch-size <n>", "events per transaction (default 1000)")
+    .action(async (file: string, o: { progress?: boolean; batchSize?: string }, cmd: Command) => {
+      const size = fileSize(file, "FILE");
+      const batchSize = o.batchSize === undefined ? undefined : position(o.batchSize, "--batch-size");
+      if (batchSize === 0) throw new InputRangeError("--batch-size must be at least 1");
+      const bar = progressBar(size * 3, "import", o.progress);
+      try {
+        const summary = await withDelegations(cmd, (d) =>
+          importEvents(d.store, {
+            open: () => readChunks(file),
+            onProgress: (phase, bytes) => bar.advance(bytes, phase),
+            ...(batchSize === undefined ? {} : { batchSize }),
+          }),
+        );
+        bar.stop();
+        emit(isJson(cmd), summary);
+      } catch (err) {
+        bar.stop();
+        if (err instanceof ImportRefusedError)
+          for (const e of err.errors) process.stderr.write(`line ${e.line}: ${e.code}: ${e.message}\n`);
+        throw err;
+      }
+    });
+
+  keyOptions(
+    dg.command("check").description("was the provider allowed to act for the delegator at --at?"),
+    "required",
+  )
+    .requiredOption("--at <n>", "position (block number)")
+    .option("--compact", "also show the compact granted_at/revoked_at view's verdict")
+    .action(async (o: Ids & { at: string; compact?: boolean }, cmd: Command) => {
+      const at = position(o.at, "--at");
+      const args = [
+        id(o.delegator, "--delegator"),
+        id(o.provider, "--provider"),
+        id(o.scope, "--scope"),
+      ] as const;
+      const out = await withDelegations(cmd, async (d) => {
+        if (!o.compact) return d.store.index.check(...args, at);
+        const c = compareWithCompactView(d.store.index, ...args, at);
+        return { ...c.exact, compact: c.compact, differs: c.differs };
+      });
+      emit(isJson(cmd), out);
+    });
+
+  keyOptions(dg.command("history").description("every validity interval of a delegation"), "optional").action(
+    async (o: Ids, cmd: Command) => {
+      const scope = o.scope === undefined ? undefined : id(o.scope, "--scope");
+      const delegator = id(o.delegator, "--delegator");
+      const provider = id(o.provider, "--provider");
+      const out = await withDelegations(cmd, async (d) =>
+        d.store.index.history(delegator, provider, scope).map((h) => {
+          const last = h.intervals[h.intervals.length - 1];
+          return { ...h, compact: { grantedAt: last?.from ?? null, revokedAt: last?.until ?? null } };
+        }),
+      );
+      emit(isJson(cmd), { delegator, provider, keys: out });
+    },
+  );
+
+  dg.command("validate")
+    .description("check every row (delegator,provider,scope,at) of a CSV or NDJSON file")
+    .argument("<file>", "CSV with header delegator,provider,scope,at — or NDJSON rows")
+    .option("--out <file>", "write one NDJSON verdict per row")
+    .option("--format <fmt>", "csv or ndjson (default: guessed from the first line)")
+    .option("--progress", "show a progress bar even when stderr is not a terminal")
+    .action(async (file: string, o: { out?: string; format?: string; progress?: boolean }, cmd: Command) => {
+      if (o.format !== undefined && o.format !== "csv" && o.format !== "ndjson")
+        throw new InputRangeError("--format must be csv or ndjson");
+      const size = fileSize(file, "FILE");
+      const summary = await withDelegations(cmd, async (d) => {
+        const sink = o.out === undefined ? undefined : fileSink(o.out);
+        const bar = progressBar(size, "validate", o.progress);
+        try {
+          return await validateBatch(d.store.index, readChunks(file), {
+            ...(o.format === undefined ? {} : { format: o.format as "csv" | "ndjson" }),
+            ...(sink ? { write: (c: string) => sink.write(c) } : {}),
+            onProgress: (bytes) => bar.advance(bytes),
+          });
+        } finally {
+          bar.stop();
+          await sink?.close();
+        }
+      });
+      emit(isJson(cmd), summary);
+    });
+
+  dg.command("checkpoint")
+    .description("sign a Merkle root over every key's history (the signing key is created on first use)")
+    .action(async (_o: unknown, cmd: Command) => {
+      emit(isJson(cmd), await withDelegations(cmd, (d) => d.checkpoint()));
+    });
+
+  keyOptions(
+    dg.command("prove").description("a key's history + Merkle path against the newest checkpoint"),
+    "required",
+  )
+    .option("--out <file>", "write the proof file here instead of stdout")
+    .action(async (o: Ids & { out?: string }, cmd: Command) => {
+      const file = await withDelegations(cmd, (d) =>
+        d.prove(id(o.delegator, "--delegator"), id(o.provider, "--provider"), id(o.scope, "--scope")),
+      );
+      if (o.out === undefined) emit(true, file);
+      else {
+        writeFileSync(o.out, `${JSON.stringify(file)}\n`);
+        emit(isJson(cmd), { out: o.out, bytes: JSON.stringify(file.proof).length });
+      }
+    });
+
+  dg.command("verify")
+    .description("verify a proof file offline and answer at --at (exit 1 if the proof is invalid)")
+    .requiredOption("--proof <file>", "proof file from `delegations prove`")
+    .requiredOption("--at <n>", "position (block number)")
+    .option("--public-key <hex>", "trusted checkpoint key (default: this store's key)")
+    .action(async (o: { proof: string; at: string; publicKey?: string }, cmd: Command) => {
+      const at = position(o.at, "--at");
+      let file: { proof?: unknown; checkpoint?: unknown };
+      try {
+        file = JSON.parse(readFileSync(o.proof, "utf8"));
+      } catch {
+        throw new InputRangeError(`--proof: cannot read a JSON proof file at ${o.proof}`);
+      }
+      const key =
+        o.publicKey === undefined
+          ? await withDelegations(cmd, async (d) => (await d.signer()).publicKey)
+          : parseHexFlag(o.publicKey, "--public-key", 32);
+      const r = verifyDelegationProof(file?.proof, file?.checkpoint, key, at);
+      if (r === false)
+        throw new KeywardError("invalid_proof", "the proof does not verify against the checkpoint and key");
+      emit(isJson(cmd), { valid: true, ...r });
+    });
+}
