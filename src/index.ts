@@ -6,6 +6,51 @@ export * from "./audit/index.js";
 export * from "./crypto/index.js";
 // --- delegates ---
 export * from "./delegates/index.js";
+// --- delegations ---
+export {
+  BatchRefusedError,
+  type CheckpointSigner,
+  type CheckResult,
+  checkpointMessage,
+  type CompactComparison,
+  compareWithCompactView,
+  DELEGATION_TABLES,
+  DELEGATION_TAGS,
+  type DelegationCheckpoint,
+  type DelegationEvent,
+  type DelegationId,
+  DelegationIndex,
+  type DelegationInterval,
+  type DelegationProof,
+  type DelegationProofResult,
+  DelegationStore,
+  DelegationTree,
+  type GrantEvent,
+  ImportRefusedError,
+  type ImportOptions,
+  type ImportSummary,
+  importEvents,
+  type IndexStats,
+  type KeyHistory,
+  type LineError,
+  leafBytes,
+  normalizeId as normalizeDelegationId,
+  parseEvent as parseDelegationEvent,
+  type RevokeEvent,
+  type ValidateOptions,
+  type ValidationSummary,
+  validateBatch,
+  verifyDelegationProof,
+  type WireInterval,
+  type WriteOutcome,
+} from "./delegations/index.js";
+export {
+  CHECKPOINT_KEY_NAME,
+  DELEGATIONS_SECRET_NAMESPACE,
+  type DelegationProofFile,
+  DelegationsService,
+  storageCheckpointSigner,
+} from "./service/delegations.js";
 // --- errors ---
 export * from "./errors/index.js";
 // --- kdf ---
