@@ -11,8 +11,8 @@ export {
   BatchRefusedError,
   type CheckpointSigner,
   type CheckResult,
-  checkpointMessage,
   type CompactComparison,
+  checkpointMessage,
   compareWithCompactView,
   DELEGATION_TABLES,
   DELEGATION_TAGS,
@@ -26,11 +26,11 @@ export {
   DelegationStore,
   DelegationTree,
   type GrantEvent,
-  ImportRefusedError,
   type ImportOptions,
+  ImportRefusedError,
   type ImportSummary,
-  importEvents,
   type IndexStats,
+  importEvents,
   type KeyHistory,
   type LineError,
   leafBytes,
@@ -44,6 +44,12 @@ export {
   type WireInterval,
   type WriteOutcome,
 } from "./delegations/index.js";
+// --- errors ---
+export * from "./errors/index.js";
+// --- kdf ---
+export * from "./kdf/index.js";
+export { openAuditLog } from "./service/audit.js";
+export { type CreateDelegatesOptions, createDelegates } from "./service/delegates.js";
 export {
   CHECKPOINT_KEY_NAME,
   DELEGATIONS_SECRET_NAMESPACE,
@@ -51,11 +57,5 @@ export {
   DelegationsService,
   storageCheckpointSigner,
 } from "./service/delegations.js";
-// --- errors ---
-export * from "./errors/index.js";
-// --- kdf ---
-export * from "./kdf/index.js";
-export { openAuditLog } from "./service/audit.js";
-export { type CreateDelegatesOptions, createDelegates } from "./service/delegates.js";
 // --- store ---
 export * from "./store/index.js";
