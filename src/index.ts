@@ -48,6 +48,16 @@ export {
 export * from "./errors/index.js";
 // --- kdf ---
 export * from "./kdf/index.js";
+// --- rooms ---
+export {
+  assertRiverMemberKey,
+  decryptSecretForMember,
+  encryptSecretForMember,
+  RIVER_ECIES_EPHEMERAL_DOMAIN,
+  RIVER_V1_SUITE,
+  type RiverEncryptedSecret,
+} from "./kdf/river-ecies.js";
+export * from "./rooms/index.js";
 export { openAuditLog } from "./service/audit.js";
 export { type CreateDelegatesOptions, createDelegates } from "./service/delegates.js";
 export {
@@ -57,5 +67,12 @@ export {
   DelegationsService,
   storageCheckpointSigner,
 } from "./service/delegations.js";
+export {
+  type CustodyEd25519Lender,
+  type CustodyIdentityRef,
+  createRooms,
+  custodyRoomOwnerKeys,
+  type WiredRooms,
+} from "./service/rooms.js";
 // --- store ---
 export * from "./store/index.js";
