@@ -67,6 +67,7 @@ describe("BLAKE3 official vectors (blake3_test_vectors.json)", () => {
     );
     expect(() => blake3KeyedConcat(KEY, "ab" as unknown as Uint8Array[])).toThrow(TypeError);
     expect(() => blake3DeriveKey("", new Uint8Array(0))).toThrow(RangeError);
+    expect(() => blake3DeriveKey("ctx \ud800", new Uint8Array(0))).toThrow(/context must be well-formed/);
     expect(() => blake3DeriveKey(1 as unknown as string, new Uint8Array(0))).toThrow(TypeError);
     expect(() => blake3Hash(new Uint8Array(0), 0)).toThrow(RangeError);
     expect(() => blake3Hash([1, 2] as unknown as Uint8Array)).toThrow(TypeError);
