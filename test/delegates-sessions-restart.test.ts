@@ -1,0 +1,77 @@
+// Sessions across a restart: a process creates a session with a pending action and is SIGKILLed; fresh
+// processes rehydrate it and the action fires exactly once (two racing runners, then a third finds nothing).
+import { afterEach, describe, expect, it } from "vitest";
+import { hexToBytes, utf8 } from "../src/crypto/bytes.js";
+import { ed25519Verify } from "../src/crypto/ed25519.js";
+import { Delegates } from "../src/delegates/delegates.js";
+import type { FiredRecord } from "../src/delegates/records.js";
+import type { RehydrateReport } from "../src/delegates/sessions/sessions.js";
+import { newAppKey, recordingAudit, registerVersions } from "../src/delegates/test-support.js";
+import { openTestPostgresStorage, openTestSqliteStorage, type TestStorage } from "../src/store/testing.js";
+import { spawnWorker } from "./delegates-process.js";
+
+interface RunOutput {
+  rehydrated: RehydrateReport;
+  fired: FiredRecord[];
+}
+
+let t: TestStorage | undefined;
+afterEach(async () => {
+  await t?.cleanup();
+  t = undefined;
+});
+
+async function scenario(open: () => Promise<TestStorage>): Promise<void> {
+  t = await open();
+  const d = new Delegates({ storage: t.storage, audit: recordingAudit() });
+  const app = newAppKey();
+  await d.apps.register("wallet", app.publicKey);
+  const v1 = (await registerVersions(d, app, "wallet", [1])).get(1)!;
+
+  const creator = spawnWorker("session-create", t.dbUrl, t.key, [v1, "400"]);
+  const created = (await creator.waitFor((l) => typeof (l as { session?: string }).session === "string")) as {
+    session: string;
+    publicKey: string;
+  };
+  creator.child.kill("SIGKILL");
+  expect(await creator.exited).toBe("SIGKILL");
+  await new Promise((r) => setTimeout(r, 500));
+
+  const runs = [
+    spawnWorker("session-run", t.dbUrl, t.key, []),
+    spawnWorker("session-run", t.dbUrl, t.key, []),
+  ];
+  const outputs: RunOutput[] = [];
+  for (const r of runs) {
+    outputs.push((await r.waitFor((l) => typeof l === "object" && l !== null && "fired" in l)) as RunOutput);
+    await r.exited;
+  }
+  for (const o of outputs) expect(o.rehydrated.loaded).toContain(created.session);
+  const fired = outputs.flatMap((o) => o.fired);
+  expect(fired).toHaveLength(1);
+  expect(fired[0]!.session).toBe(created.session);
+  const ok = ed25519Verify(
+    hexToBytes(created.publicKey),
+    utf8("pay:after-restart"),
+    hexToBytes(fired[0]!.signature!),
+  );
+  expect(ok).toBe(true);
+
+  const again = spawnWorker("session-run", t.dbUrl, t.key, []);
+  const last = (await again.waitFor((l) => typeof l === "object" && l !== null && "fired" in l)) as RunOutput;
+  await again.exited;
+  expect(last.fired).toEqual([]);
+  const shown = await d.sessions.show(created.session);
+  expect(shown.uses).toBe(1);
+  expect(shown.pending).toEqual([]);
+  expect(shown.fired).toHaveLength(1);
+}
+
+describe("a session survives its process", () => {
+  it("SQLite: killed creator, two racing runners → the pending action fires once", async () => {
+    await scenario(openTestSqliteStorage);
+  });
+  it("PostgreSQL: killed creator, two racing runners → the pending action fires once", async () => {
+    await scenario(openTestPostgresStorage);
+  });
+});
