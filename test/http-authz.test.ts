@@ -82,7 +82,8 @@ describe("authorization matrix", () => {
       if (right.statusCode >= 300)
         failures.push(`${op.operationId} right token → ${right.statusCode} ${right.body}`);
       if (sample.partition) {
-        const sameBound = await send(await make(f), await t.token([scope], sample.partition));
+        const fresh = await make(f);
+        const sameBound = await send(fresh, await t.token([scope], fresh.partition));
         if (sameBound.statusCode >= 300)
           failures.push(`${op.operationId} token bound to its partition → ${sameBound.statusCode}`);
       }

@@ -1,6 +1,6 @@
 // One valid sample request per API operation (by operationId), for the authorization matrix and the fuzzer.
 import { bytesToHex, hexToBytes } from "../src/crypto/bytes.js";
-import { ed25519Sign } from "../src/crypto/ed25519.js";
+import { ed25519PublicKey, ed25519Sign } from "../src/crypto/ed25519.js";
 import { randomBytes } from "../src/crypto/random.js";
 import { Secret } from "../src/crypto/secret.js";
 import { formatCertificate } from "../src/delegates/certificate.js";
@@ -25,12 +25,34 @@ export interface FixtureState {
   readonly v1: string;
   readonly v2: string;
   readonly sessionId: string;
+  /** A room owned by a custody identity in FIXTURE_PARTITION, and its export text. */
+  readonly room: string;
+  readonly roomExport: string;
   /** A counter for fresh names. */
   next(): number;
 }
 
 /** The partition partitioned samples touch; tokens bound elsewhere must be refused. */
 export const FIXTURE_PARTITION = "acme";
+
+/** The partition whose MSK the samples rotate. */
+export const MSK_PARTITION = "msk-rotation";
+
+/** The identity custody samples use. */
+export const ALICE = { partition: FIXTURE_PARTITION, identity: "email:alice@example.com" };
+const P = `/v1/partitions/${FIXTURE_PARTITION}`;
+
+/** A valid Ed25519 verifying key (hex) for a new room member. */
+export function newMember(): string {
+  return bytesToHex(ed25519PublicKey(randomBytes(32)));
+}
+
+/** A fresh identity path (key derived) in the fixture partition; returns its identity string. */
+async function freshIdentity(f: FixtureState): Promise<string> {
+  const identity = `email:user${f.next()}@example.com`;
+  await f.t.kw.custody.key({ partition: FIXTURE_PARTITION, identity });
+  return identity;
+}
 
 /** Creates the entities the samples need (through the domain APIs, not HTTP). */
 export async function prepareFixtures(t: TestApp): Promise<FixtureState> {
@@ -46,8 +68,18 @@ export async function prepareFixtures(t: TestApp): Promise<FixtureState> {
   });
   await t.kw.storage.secrets.put("user", "fixture-secret", Secret.from(randomBytes(24)));
   await d.secrets.put(v2, "fixture-secret", Secret.from(randomBytes(24)));
+  await t.kw.custody.createPartition(FIXTURE_PARTITION);
+  // MSK rotation changes every derived key of a partition, room owners included: it gets its own partition.
+  await t.kw.custody.createPartition(MSK_PARTITION);
+  await t.kw.custody.key(ALICE);
+  const { room } = await t.kw.rooms.create({
+    name: "team",
+    custody: { partition: FIXTURE_PARTITION, identity: "email:owner@example.com" },
+  });
+  await t.kw.rooms.add(room, newMember());
+  const roomExport = await t.kw.rooms.export(room);
   let n = 0;
-  return { t, appKey, v1, v2, sessionId: session.id, next: () => ++n };
+  return { t, appKey, v1, v2, sessionId: session.id, room, roomExport, next: () => ++n };
 }
 
 /** A fresh registered app with versions `versions` (for destructive samples: migrate, revoke). */
@@ -173,4 +205,91 @@ export const SAMPLES: Record<string, Make> = {
     url: `/v1/sessions/${f.sessionId}/actions`,
     body: { fireAt: Date.now() + 3_600_000, message: "6869" },
   }),
+  createPartition: (f) => {
+    const name = `p${f.next()}`;
+    return { method: "POST", url: "/v1/partitions", body: { name }, partition: name };
+  },
+  listPartitions: () => ({ method: "GET", url: "/v1/partitions" }),
+  identityKey: () => ({
+    method: "GET",
+    url: `${P}/identities/${ALICE.identity}/key?scheme=secp256k1`,
+    partition: FIXTURE_PARTITION,
+  }),
+  identitySign: () => ({
+    method: "POST",
+    url: `${P}/identities/${ALICE.identity}/sign`,
+    body: { message: "68656c6c6f" },
+    partition: FIXTURE_PARTITION,
+  }),
+  identityHistory: () => ({
+    method: "GET",
+    url: `${P}/identities/${ALICE.identity}/history`,
+    partition: FIXTURE_PARTITION,
+  }),
+  rotateIdentity: async (f) => ({
+    method: "POST",
+    url: `${P}/identities/${await freshIdentity(f)}/rotate`,
+    partition: FIXTURE_PARTITION,
+  }),
+  suspendIdentity: async (f) => ({
+    method: "POST",
+    url: `${P}/identities/${await freshIdentity(f)}/suspend`,
+    partition: FIXTURE_PARTITION,
+  }),
+  resumeIdentity: async (f) => {
+    const identity = await freshIdentity(f);
+    await f.t.kw.custody.suspend({ partition: FIXTURE_PARTITION, identity });
+    return { method: "POST", url: `${P}/identities/${identity}/resume`, partition: FIXTURE_PARTITION };
+  },
+  revokeIdentity: async (f) => ({
+    method: "POST",
+    url: `${P}/identities/${await freshIdentity(f)}/revoke`,
+    partition: FIXTURE_PARTITION,
+  }),
+  importLegacyKey: (f) => ({
+    method: "POST",
+    url: `${P}/identities/email:legacy${f.next()}@example.com/import-legacy`,
+    body: { scheme: "ed25519", privateKey: bytesToHex(randomBytes(32)) },
+    partition: FIXTURE_PARTITION,
+  }),
+  remapIdentity: async (f) => {
+    const identity = `email:remap${f.next()}@example.com`;
+    await f.t.kw.custody.importLegacy(
+      { partition: FIXTURE_PARTITION, identity },
+      "ed25519",
+      Secret.from(randomBytes(32)),
+    );
+    return { method: "POST", url: `${P}/identities/${identity}/remap`, partition: FIXTURE_PARTITION };
+  },
+  rotateMsk: () => ({
+    method: "POST",
+    url: `/v1/partitions/${MSK_PARTITION}/msk/rotate`,
+    body: {},
+    partition: MSK_PARTITION,
+  }),
+  createRoom: (f) => ({
+    method: "POST",
+    url: "/v1/rooms",
+    body: {
+      name: `room-${f.next()}`,
+      owner: { partition: FIXTURE_PARTITION, identity: `email:r${f.next()}@example.com` },
+    },
+    partition: FIXTURE_PARTITION,
+  }),
+  showRoom: (f) => ({ method: "GET", url: `/v1/rooms/${f.room}`, partition: FIXTURE_PARTITION }),
+  addRoomMember: (f) => ({
+    method: "POST",
+    url: `/v1/rooms/${f.room}/members`,
+    body: { member: newMember() },
+    partition: FIXTURE_PARTITION,
+  }),
+  removeRoomMember: async (f) => {
+    const member = newMember();
+    await f.t.kw.rooms.add(f.room, member);
+    return { method: "DELETE", url: `/v1/rooms/team/members/${member}`, partition: FIXTURE_PARTITION };
+  },
+  rotateRoom: (f) => ({ method: "POST", url: `/v1/rooms/${f.room}/rotate`, partition: FIXTURE_PARTITION }),
+  exportRoom: (f) => ({ method: "GET", url: `/v1/rooms/${f.room}/export`, partition: FIXTURE_PARTITION }),
+  importRoom: (f) => ({ method: "POST", url: "/v1/rooms/import", body: { export: f.roomExport } }),
+  verifyRoom: (f) => ({ method: "POST", url: "/v1/rooms/verify", body: { export: f.roomExport } }),
 };

@@ -8,9 +8,11 @@ import { createLogger } from "./logging.js";
 import { createMetrics, type DomainGauge, installMetrics } from "./metrics.js";
 import { installOpenApi } from "./openapi.js";
 import { auditRoutes } from "./routes/audit.js";
+import { custodyRoutes } from "./routes/custody.js";
 import { delegateSessionRoutes } from "./routes/delegate-sessions.js";
 import { delegateRoutes } from "./routes/delegates.js";
 import { healthRoutes } from "./routes/health.js";
+import { roomRoutes } from "./routes/rooms.js";
 import { secretRoutes } from "./routes/secrets.js";
 import { tokenRoutes } from "./routes/tokens.js";
 
@@ -86,6 +88,8 @@ export async function buildApp(kw: Keyward, options: AppOptions = {}): Promise<F
   auditRoutes(app, kw);
   delegateRoutes(app, kw.delegates);
   delegateSessionRoutes(app, kw.delegates);
+  custodyRoutes(app, kw.custody);
+  roomRoutes(app, kw.rooms, kw.custody);
   await app.ready();
   return app;
 }

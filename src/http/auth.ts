@@ -4,7 +4,7 @@ import { hasScope, type Scope, type TokenPrincipal, type TokenService } from "..
 import { sendError } from "./errors.js";
 
 /** How a route names the partition it touches (for partition-bound tokens). */
-export type PartitionOf = (req: FastifyRequest) => string | undefined;
+export type PartitionOf = (req: FastifyRequest) => string | undefined | Promise<string | undefined>;
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -55,7 +55,7 @@ async function checkPartition(req: FastifyRequest, reply: FastifyReply) {
   const principal = req.principal;
   if (!principal || principal.partition === null) return;
   const partitionOf = req.routeOptions.config.partition;
-  const touched = partitionOf ? partitionOf(req) : undefined;
+  const touched = partitionOf ? await partitionOf(req) : undefined;
   if (touched === undefined)
     return sendError(reply, "forbidden", "a partition-bound token cannot use this route");
   if (touched !== principal.partition)

@@ -1,11 +1,15 @@
 // The composition root: opens the storage, wires every domain service, keeps caches current, closes.
 import type { AuditLog } from "../audit/audit-log.js";
+import type { Custody } from "../custody/custody.js";
 import type { Delegates } from "../delegates/delegates.js";
+import type { RoomsService } from "../rooms/rooms-service.js";
 import type { Storage } from "../store/ports.js";
 import { openAuditLog } from "./audit.js";
 import type { KeywardConfig } from "./config.js";
+import { createCustody } from "./custody.js";
 import { createDelegates } from "./delegates.js";
 import { openConfiguredStorage } from "./open.js";
+import { createRooms } from "./rooms.js";
 import { TokenService } from "./tokens.js";
 
 /** Secret namespace of the user-level secrets (`keyward secret …` and `/v1/secrets`). */
@@ -16,7 +20,9 @@ export interface Keyward {
   readonly storage: Storage;
   readonly tokens: TokenService;
   readonly audit: AuditLog;
+  readonly custody: Custody;
   readonly delegates: Delegates;
+  readonly rooms: RoomsService;
   /** Brings in-memory indexes up to date with writes made by other instances. */
   sync(): Promise<void>;
   /**
@@ -57,7 +63,10 @@ export async function createTokenService(
 export async function createKeyward(storage: Storage, options: KeywardOptions = {}): Promise<Keyward> {
   const audit = await openAuditLog(storage);
   const tokens = await createTokenService(storage, { ...options, audit });
+  // Custody's audit actor is the service; per-request token ids are in the request log lines.
+  const custody = await createCustody(storage, { audit, actor: "service" });
   const delegates = await createDelegates(storage, { audit });
+  const rooms = createRooms(storage, { custody: custody.custody });
   // Sessions persisted by earlier runs get their keys back (missing secrets are dropped and audited).
   await delegates.sessions.rehydrate();
   const syncers: (() => Promise<void>)[] = [];
@@ -83,7 +92,9 @@ export async function createKeyward(storage: Storage, options: KeywardOptions = 
     storage,
     tokens,
     audit,
+    custody: custody.custody,
     delegates,
+    rooms: rooms.rooms,
     sync,
     startSync(intervalMs: number) {
       if (timer || closed) return;
@@ -116,6 +127,8 @@ export async function createKeyward(storage: Storage, options: KeywardOptions = 
       if (dueTimer) clearInterval(dueTimer);
       await syncing?.catch(() => undefined);
       await firing;
+      await rooms.close();
+      custody.close();
       audit.close();
       await storage.close();
     },
