@@ -14,13 +14,16 @@ interface Reply {
   readonly error?: { code: string; message: string };
 }
 
-function workerUrl(): { url: URL; execArgv: string[] } {
-  // From the TypeScript sources (tests, `node --import tsx`) the worker must load tsx too.
-  const ts = import.meta.url.endsWith(".ts");
-  return {
-    url: new URL(ts ? "./rotation-worker.ts" : "./rotation-worker.js", import.meta.url),
-    execArgv: ts ? ["--import", "tsx"] : [],
-  };
+/**
+ * Starts one worker. From the TypeScript sources (tests, `node --import tsx`, the bin in a checkout) the
+ * worker registers tsx itself first: loader flags in a worker's execArgv are not honoured on Node 20.
+ */
+function startWorker(): Worker {
+  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./rotation-worker.js", import.meta.url));
+  const api = import.meta.resolve("tsx/esm/api");
+  const entry = new URL("./rotation-worker.ts", import.meta.url).href;
+  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(boot, { eval: true });
 }
 
 /**
@@ -43,13 +46,14 @@ export class RotationPool {
   }
 
   #ensureWorkers(): Worker[] {
-    const { url, execArgv } = workerUrl();
     while (this.#workers.length < this.threads - 1) {
-      const w = new Worker(url, { execArgv });
+      const w = startWorker();
       w.on("message", (reply: Reply) => {
         const p = this.#pending.get(reply.id);
         if (!p) return;
         this.#pending.delete(reply.id);
+        w.unref(); // idle workers never keep the process alive
+
         if (reply.error) p.reject(new KeywardError(reply.error.code as never, reply.error.message));
         else p.resolve(reply.records ?? []);
       });
@@ -88,6 +92,7 @@ export class RotationPool {
       const id = this.#next++;
       return new Promise<MemberRecord[]>((resolve, reject) => {
         this.#pending.set(id, { resolve, reject });
+        w.ref();
         w.postMessage({ id, seed: Uint8Array.from(seed), room, version, members: chunk });
       });
     });
