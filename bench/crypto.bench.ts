@@ -1,6 +1,6 @@
 // Crypto benchmark: deriveRoomSecret with the chosen BLAKE3 next to plain @noble/hashes, and Ed25519
 // sign/verify per second (node:crypto with a cached KeyObject vs per-call import vs @noble/curves).
-// Run: `npm run bench -- crypto`. Every figure is measured in this run; ratios compare within the run.
+// Run: `npm run bench -- crypto` (BENCH_SECONDS=N per contender, default 2). All figures come from one run.
 import { ed25519 as nobleEd25519 } from "@noble/curves/ed25519.js";
 import { blake3 } from "@noble/hashes/blake3.js";
 import { u32le } from "../src/crypto/bytes.js";
@@ -14,41 +14,43 @@ import {
 import { randomBytes } from "../src/crypto/random.js";
 import { deriveRoomSecret, ROOM_SECRET_CONTEXT } from "../src/kdf/room-secret.js";
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? "0.5");
-const ROUNDS = 3;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? "2");
+const SLICE_MS = 10;
 
-/** Operations per second of `fn` over about SECONDS (after a short warm-up). */
-function opsPerSecond(fn: (i: number) => unknown): number {
-  const warmEnd = performance.now() + 100;
-  let i = 0;
-  while (performance.now() < warmEnd) fn(i++);
-  let ops = 0;
-  const start = performance.now();
-  const end = start + SECONDS * 1000;
-  let now = start;
-  while (now < end) {
-    for (let k = 0; k < 64; k++) fn(ops + k);
-    ops += 64;
-    now = performance.now();
-  }
-  return (ops * 1000) / (now - start);
+/** CPU time (user + system) this process has used, in seconds. */
+function cpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
 }
 
 /**
- * Measures the contenders in alternating rounds and keeps each one's best round, so a burst of load from
- * other processes on the shared machine penalises no contender in particular. The first is the baseline.
+ * Measures the contenders in interleaved 10 ms slices for about SECONDS each and reports operations per
+ * second of this process's CPU time. Other processes loading the shared 2-core machine then slow neither
+ * contender in particular (they take wall time, not this process's CPU time); the first is the baseline.
  */
 function compare(title: string, contenders: [string, (i: number) => unknown][]): void {
-  const best = contenders.map(() => 0);
-  for (let r = 0; r < ROUNDS; r++) {
-    for (const [j, [, fn]] of contenders.entries()) best[j] = Math.max(best[j]!, opsPerSecond(fn));
+  const ops = contenders.map(() => 0);
+  const cpu = contenders.map(() => 0);
+  for (const [, fn] of contenders) for (let i = 0; i < 200; i++) fn(i); // warm-up (JIT, noble tables)
+  const end = performance.now() + SECONDS * 1000 * contenders.length;
+  while (performance.now() < end) {
+    for (const [j, [, fn]] of contenders.entries()) {
+      const sliceEnd = performance.now() + SLICE_MS;
+      const c0 = cpuSeconds();
+      let n = 0;
+      while (performance.now() < sliceEnd) {
+        for (let k = 0; k < 16; k++) fn(ops[j]! + n + k);
+        n += 16;
+      }
+      cpu[j]! += cpuSeconds() - c0;
+      ops[j]! += n;
+    }
   }
-  console.log(`\n### ${title}`);
-  const baseline = best[0]!;
+  console.log(`\n### ${title} — operations per CPU-second`);
+  const rate = (j: number) => ops[j]! / cpu[j]!;
   for (const [j, [name]] of contenders.entries()) {
-    const ops = best[j]!;
-    const ratio = j === 0 ? "  (baseline)" : `  ${(ops / baseline).toFixed(2)}× baseline`;
-    console.log(`${name.padEnd(64)} ${Math.round(ops).toLocaleString("en-US").padStart(10)} /s${ratio}`);
+    const ratio = j === 0 ? "  (baseline)" : `  ${(rate(j) / rate(0)).toFixed(2)}× baseline`;
+    console.log(`${name.padEnd(64)} ${Math.round(rate(j)).toLocaleString("en-US").padStart(10)} /s${ratio}`);
   }
 }
 
