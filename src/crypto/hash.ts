@@ -41,7 +41,7 @@ export function blake3KeyedConcat(key: Uint8Array, parts: readonly Uint8Array[],
 type Blake3Hasher = ReturnType<typeof blake3.create>;
 
 // One derive_key hasher per context string, holding only the (public) context key: cloning it skips
-// re-hashing the context on every call (deriveRoomSecret 1.1–2.4× faster in bench/crypto.bench.ts).
+// re-hashing the context on every call (deriveRoomSecret ≈1.3× faster, BENCHMARKS.md "crypto").
 // Contexts are hard-coded constants, so the bound is never reached in practice.
 const contextHashers = new Map<string, Blake3Hasher>();
 const MAX_CACHED_CONTEXTS = 256;
