@@ -1,16 +1,26 @@
 // The Custody facade: partitions, identity keys (key, sign, lifecycle, MSK rotation, legacy keys) and the
 // service-internal key-use hooks other domains are wired to.
+
+import type { KeyObject } from "node:crypto";
 import { assertBytes } from "../crypto/assert.js";
 import { bytesToHex, hexToBytes, wipe } from "../crypto/bytes.js";
-import { ed25519Sign } from "../crypto/ed25519.js";
+import { ed25519PrivateKeyObject, ed25519Sign } from "../crypto/ed25519.js";
 import { blake3Hash } from "../crypto/hash.js";
 import { eip191Sign, evmAddress, secp256k1SignDigest } from "../crypto/secp256k1.js";
 import type { Secret } from "../crypto/secret.js";
 import { x25519SharedSecret } from "../crypto/x25519.js";
 import { InputRangeError, InputTypeError } from "../errors/input-errors.js";
 import { KeywardError } from "../errors/keyward-error.js";
-import type { Storage } from "../store/ports.js";
-import { type CustodyContext, type CustodyOptions, pathKeyBytes, runTx, subjectOf } from "./context.js";
+import type { Storage, StorageTx } from "../store/ports.js";
+import {
+  type CustodyContext,
+  type CustodyOptions,
+  pathKeyBytes,
+  runTx,
+  SigningKeyCache,
+  subjectOf,
+  withPathKey,
+} from "./context.js";
 import { assertScheme, type Scheme } from "./identity.js";
 import {
   importLegacy,
@@ -88,6 +98,7 @@ export class Custody {
       actor: options.actor,
       observe: options.observeKeyMaterial,
       msks: new Map(),
+      edKeys: new SigningKeyCache(options.keyCacheSize ?? 1024),
     };
   }
 
@@ -137,14 +148,12 @@ export class Custody {
     return runTx(ctx, async (tx) => {
       const rec = await preparePath(ctx, tx, ref, { create: true, requireActive: true });
       const publicKey = currentPublicKey(rec, scheme);
-      const key = await pathKeyBytes(ctx, tx, rec, scheme);
-      let sig: Uint8Array;
-      try {
-        if (scheme === "ed25519") sig = ed25519Sign(key, message);
-        else sig = eip191 ? eip191Sign(key, message) : secp256k1SignDigest(key, message);
-      } finally {
-        wipe(key);
-      }
+      const sig =
+        scheme === "ed25519"
+          ? ed25519Sign(await this.#ed25519Key(tx, rec), message)
+          : await withPathKey(ctx, tx, rec, scheme, (key) =>
+              eip191 ? eip191Sign(key, message) : secp256k1SignDigest(key, message),
+            );
       await ctx.audit.append(tx, {
         kind: "custody.sign",
         subject: subjectOf(rec),
@@ -246,10 +255,22 @@ export class Custody {
     });
   }
 
-  /** Wipes cached MSKs. The instance must not be used afterwards. */
+  /** Wipes cached MSKs and drops imported keys. The instance must not be used afterwards. */
   close(): void {
     for (const m of this.#ctx.msks.values()) m.wipe();
     this.#ctx.msks.clear();
+    this.#ctx.edKeys.clear();
+  }
+
+  /** The path's Ed25519 signing KeyObject: cached, or derived + imported with the seed wiped at once. */
+  async #ed25519Key(tx: StorageTx, rec: PathRecord): Promise<KeyObject> {
+    const path = subjectOf(rec);
+    const tag = `${rec.epoch ?? "legacy"}/${rec.generation}`;
+    const cached = this.#ctx.edKeys.get(path, tag);
+    if (cached) return cached;
+    const key = await withPathKey(this.#ctx, tx, rec, "ed25519", (seed) => ed25519PrivateKeyObject(seed));
+    this.#ctx.edKeys.set(path, tag, key);
+    return key;
   }
 
   async #withKey<T>(

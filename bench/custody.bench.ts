@@ -1,0 +1,91 @@
+// Custody benchmark: Ed25519 derive+sign per second (MSK → identity seed → sign → wipe) next to node:crypto
+// signing with a cached KeyObject (the ceiling), plus the full audited `Custody.sign` over SQLite.
+// Run: `npm run bench -- custody`. Every figure is measured in this run; ratios compare within the run.
+import { sign } from "node:crypto";
+import { wipe } from "../src/crypto/bytes.js";
+import { ed25519PrivateKeyObject, ed25519Sign } from "../src/crypto/ed25519.js";
+import { randomBytes } from "../src/crypto/random.js";
+import { deriveIdentitySeed } from "../src/custody/derive.js";
+import { createCustody } from "../src/service/custody.js";
+import { openTestSqliteStorage } from "../src/store/testing.js";
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? "0.5");
+const ROUNDS = 3;
+const TARGET = 15_000;
+
+function opsPerSecond(fn: (i: number) => unknown): number {
+  const warmEnd = performance.now() + 100;
+  let i = 0;
+  while (performance.now() < warmEnd) fn(i++);
+  let ops = 0;
+  const start = performance.now();
+  const end = start + SECONDS * 1000;
+  let now = start;
+  while (now < end) {
+    for (let k = 0; k < 64; k++) fn(ops + k);
+    ops += 64;
+    now = performance.now();
+  }
+  return (ops * 1000) / (now - start);
+}
+
+async function asyncOpsPerSecond(fn: (i: number) => Promise<unknown>, seconds: number): Promise<number> {
+  for (let i = 0; i < 50; i++) await fn(i);
+  let ops = 0;
+  const start = performance.now();
+  while (performance.now() - start < seconds * 1000) await fn(ops++);
+  return (ops * 1000) / (performance.now() - start);
+}
+
+const msk = randomBytes(32);
+const addresses = Array.from({ length: 64 }, () => randomBytes(32));
+const messages = Array.from({ length: 64 }, () => randomBytes(64));
+const cachedKey = ed25519PrivateKeyObject(randomBytes(32));
+
+/** The ceiling: node:crypto Ed25519 with a cached KeyObject (no derivation, no import). */
+const ceiling = (i: number) => sign(null, messages[i & 63]!, cachedKey);
+/** What custody does per signature: derive the seed from the cached MSK, import, sign, wipe. */
+const deriveAndSign = (i: number) => {
+  const seed = deriveIdentitySeed(msk, addresses[i & 63]!, "", i & 7, "ed25519");
+  try {
+    return ed25519Sign(seed, messages[i & 63]!);
+  } finally {
+    wipe(seed);
+  }
+};
+
+const best = [0, 0];
+for (let r = 0; r < ROUNDS; r++) {
+  best[0] = Math.max(best[0]!, opsPerSecond(ceiling));
+  best[1] = Math.max(best[1]!, opsPerSecond(deriveAndSign));
+}
+const [base, derived] = best as [number, number];
+console.log("\n### Ed25519 derive + sign (one core)");
+console.log(
+  `${"node:crypto sign, cached KeyObject (ceiling)".padEnd(60)} ${Math.round(base).toLocaleString("en-US").padStart(10)} /s  (baseline)`,
+);
+console.log(
+  `${"custody derive (BLAKE3 subkey) + import + sign + wipe".padEnd(60)} ${Math.round(derived).toLocaleString("en-US").padStart(10)} /s  ${(derived / base).toFixed(2)}× baseline`,
+);
+const pass = derived >= TARGET && derived >= base * 0.5;
+console.log(`target ≥ ${TARGET.toLocaleString("en-US")}/s and ≥ 0.50× ceiling: ${pass ? "met" : "NOT met"}`);
+
+// The full operation: one SQLite transaction per signature (path read, status check, key, sign, audit append),
+// with the imported-key cache off (derive + import every time) and on (default).
+for (const keyCacheSize of [0, 1024]) {
+  const t = await openTestSqliteStorage();
+  try {
+    const { custody, close } = await createCustody(t.storage, { actor: "bench", keyCacheSize });
+    await custody.createPartition("bench");
+    const refs = Array.from({ length: 16 }, (_, i) => ({ partition: "bench", identity: `user:u${i}` }));
+    for (const ref of refs) await custody.key(ref);
+    const full = await asyncOpsPerSecond((i) => custody.sign(refs[i & 15]!, messages[i & 63]!), SECONDS * 2);
+    const name = `Custody.sign, SQLite, audited, key cache ${keyCacheSize ? "on" : "off"}`;
+    console.log(
+      `${name.padEnd(60)} ${Math.round(full).toLocaleString("en-US").padStart(10)} /s  ${(full / base).toFixed(2)}× baseline`,
+    );
+    close();
+  } finally {
+    await t.cleanup();
+  }
+}
