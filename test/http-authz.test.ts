@@ -48,7 +48,11 @@ function matches(op: Operation, sample: Sample): boolean {
 }
 
 const send = (s: Sample, token?: string) =>
-  t.request(s.method, s.url, { token, ...(s.body !== undefined ? { body: s.body } : {}) });
+  t.request(s.method, s.url, {
+    token,
+    ...(s.body !== undefined ? { body: s.body } : {}),
+    ...(s.contentType !== undefined ? { contentType: s.contentType } : {}),
+  });
 
 describe("authorization matrix", () => {
   it("every documented operation has a sample and every sample a route", () => {

@@ -13,6 +13,8 @@ export interface Sample {
   readonly method: string;
   readonly url: string;
   readonly body?: unknown;
+  /** Media type of a raw (non-JSON) body. */
+  readonly contentType?: string;
   /** The partition the request touches (partitioned routes only). */
   readonly partition?: string;
 }
@@ -68,6 +70,7 @@ export async function prepareFixtures(t: TestApp): Promise<FixtureState> {
   });
   await t.kw.storage.secrets.put("user", "fixture-secret", Secret.from(randomBytes(24)));
   await d.secrets.put(v2, "fixture-secret", Secret.from(randomBytes(24)));
+  await t.kw.delegations.write([{ op: "grant", delegator: 7, provider: "A", scopes: [1], at: 100 }]);
   await t.kw.custody.createPartition(FIXTURE_PARTITION);
   // MSK rotation changes every derived key of a partition, room owners included: it gets its own partition.
   await t.kw.custody.createPartition(MSK_PARTITION);
@@ -292,4 +295,40 @@ export const SAMPLES: Record<string, Make> = {
   exportRoom: (f) => ({ method: "GET", url: `/v1/rooms/${f.room}/export`, partition: FIXTURE_PARTITION }),
   importRoom: (f) => ({ method: "POST", url: "/v1/rooms/import", body: { export: f.roomExport } }),
   verifyRoom: (f) => ({ method: "POST", url: "/v1/rooms/verify", body: { export: f.roomExport } }),
+  grantDelegation: (f) => ({
+    method: "POST",
+    url: "/v1/delegations/grant",
+    body: { delegator: 1000 + f.next(), provider: "A", scopes: [1, "posts"], at: 100 },
+  }),
+  revokeDelegation: async (f) => {
+    const delegator = 5000 + f.next();
+    await f.t.kw.delegations.write([{ op: "grant", delegator, provider: "A", scopes: [1], at: 10 }]);
+    return { method: "POST", url: "/v1/delegations/revoke", body: { delegator, provider: "A", at: 20 } };
+  },
+  writeDelegationEvents: (f) => ({
+    method: "POST",
+    url: "/v1/delegations/events",
+    body: { events: [{ op: "grant", delegator: 9000 + f.next(), provider: "B", scopes: [2], at: 5 }] },
+  }),
+  importDelegations: (f) => ({
+    method: "POST",
+    url: "/v1/delegations/import",
+    body: `${JSON.stringify({ op: "grant", delegator: 20_000 + f.next(), provider: "C", scopes: [3], at: 1 })}\n`,
+    contentType: "application/x-ndjson",
+  }),
+  checkDelegation: () => ({
+    method: "GET",
+    url: "/v1/delegations/check?delegator=7&provider=A&scope=1&at=150",
+  }),
+  compareDelegation: () => ({
+    method: "GET",
+    url: "/v1/delegations/compare?delegator=7&provider=A&scope=1&at=150",
+  }),
+  delegationHistory: () => ({ method: "GET", url: "/v1/delegations/history?delegator=7&provider=A" }),
+  validateDelegations: () => ({
+    method: "POST",
+    url: "/v1/delegations/validate",
+    body: "delegator,provider,scope,at\n7,A,1,150\n7,A,1,50\n",
+    contentType: "text/csv",
+  }),
 };

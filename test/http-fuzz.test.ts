@@ -117,11 +117,12 @@ function build(g: Generated): {
     body = copy;
   }
   if (g.body.kind === "raw") payload = g.body.text;
+  else if (typeof body === "string") payload = body;
   else if (body !== undefined) payload = JSON.stringify(body);
   const headers: Record<string, string> = {};
   const token = tokens[g.token % tokens.length];
   if (token) headers.authorization = `Bearer ${token}`;
-  if (payload !== undefined) headers["content-type"] = g.contentType ?? "application/json";
+  if (payload !== undefined) headers["content-type"] = g.contentType ?? s.contentType ?? "application/json";
   return {
     method,
     url: search ? `${path}?${search}` : path,

@@ -22,7 +22,12 @@ export interface TestApp {
   request(
     method: string,
     url: string,
-    opts?: { token?: string | undefined; body?: unknown; headers?: Record<string, string> },
+    opts?: {
+      token?: string | undefined;
+      body?: unknown;
+      headers?: Record<string, string>;
+      contentType?: string | undefined;
+    },
   ): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
@@ -57,6 +62,7 @@ export async function startTestApp(): Promise<TestApp> {
     request(method, url, opts = {}) {
       const headers: Record<string, string> = { ...(opts.headers ?? {}) };
       if (opts.token !== undefined) headers.authorization = `Bearer ${opts.token}`;
+      if (opts.contentType !== undefined) headers["content-type"] = opts.contentType;
       return app.inject({
         method: method as "GET",
         url,

@@ -11,6 +11,7 @@ import { auditRoutes } from "./routes/audit.js";
 import { custodyRoutes } from "./routes/custody.js";
 import { delegateSessionRoutes } from "./routes/delegate-sessions.js";
 import { delegateRoutes } from "./routes/delegates.js";
+import { delegationRoutes } from "./routes/delegations.js";
 import { healthRoutes } from "./routes/health.js";
 import { roomRoutes } from "./routes/rooms.js";
 import { secretRoutes } from "./routes/secrets.js";
@@ -90,6 +91,7 @@ export async function buildApp(kw: Keyward, options: AppOptions = {}): Promise<F
   delegateSessionRoutes(app, kw.delegates);
   custodyRoutes(app, kw.custody);
   roomRoutes(app, kw.rooms, kw.custody);
+  delegationRoutes(app, kw.delegations);
   await app.ready();
   return app;
 }

@@ -2,6 +2,7 @@
 import type { AuditLog } from "../audit/audit-log.js";
 import type { Custody } from "../custody/custody.js";
 import type { Delegates } from "../delegates/delegates.js";
+import { DelegationStore } from "../delegations/delegation-store.js";
 import type { RoomsService } from "../rooms/rooms-service.js";
 import type { Storage } from "../store/ports.js";
 import { openAuditLog } from "./audit.js";
@@ -22,6 +23,8 @@ export interface Keyward {
   readonly audit: AuditLog;
   readonly custody: Custody;
   readonly delegates: Delegates;
+  /** Delegation log + in-memory index (kept current across instances by `sync()`). */
+  readonly delegations: DelegationStore;
   readonly rooms: RoomsService;
   /** Brings in-memory indexes up to date with writes made by other instances. */
   sync(): Promise<void>;
@@ -67,9 +70,10 @@ export async function createKeyward(storage: Storage, options: KeywardOptions = 
   const custody = await createCustody(storage, { audit, actor: "service" });
   const delegates = await createDelegates(storage, { audit });
   const rooms = createRooms(storage, { custody: custody.custody });
+  const delegations = await DelegationStore.open(storage);
   // Sessions persisted by earlier runs get their keys back (missing secrets are dropped and audited).
   await delegates.sessions.rehydrate();
-  const syncers: (() => Promise<void>)[] = [];
+  const syncers: (() => Promise<unknown>)[] = [() => delegations.sync()];
   let timer: NodeJS.Timeout | undefined;
   let dueTimer: NodeJS.Timeout | undefined;
   let firing: Promise<unknown> | undefined;
@@ -94,6 +98,7 @@ export async function createKeyward(storage: Storage, options: KeywardOptions = 
     audit,
     custody: custody.custody,
     delegates,
+    delegations,
     rooms: rooms.rooms,
     sync,
     startSync(intervalMs: number) {
