@@ -4,6 +4,8 @@
 export * from "./audit/index.js";
 // --- crypto ---
 export * from "./crypto/index.js";
+// --- custody ---
+export * from "./custody/index.js";
 // --- delegates ---
 export * from "./delegates/index.js";
 // --- delegations ---
@@ -59,6 +61,7 @@ export {
 } from "./kdf/river-ecies.js";
 export * from "./rooms/index.js";
 export { openAuditLog } from "./service/audit.js";
+export { type CustodyService, createCustody } from "./service/custody.js";
 export { type CreateDelegatesOptions, createDelegates } from "./service/delegates.js";
 export {
   CHECKPOINT_KEY_NAME,
