@@ -1,20 +1,22 @@
 // Helpers for the delegates process tests: spawn test/delegates-worker.ts and collect its JSON lines.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { bytesToHex } from "../src/crypto/bytes.js";
 
 /**
- * Bundles test/delegates-worker.ts into one ESM file (esbuild, which tsx ships with) so that each spawned
- * worker starts in ~0.25 s instead of ~0.7 s through tsx: the crash test spawns more than 50 of them.
- * The bundle lives under node_modules/.cache so its bare imports (better-sqlite3, pg) resolve.
+ * Bundles a TypeScript entry into one ESM file (esbuild, which tsx ships with) so that each spawned process
+ * starts in ~0.25 s instead of ~0.7 s through tsx: the crash test spawns more than 50 workers and the CLI
+ * test runs the CLI ~30 times. The bundle lives under node_modules/.cache so bare imports still resolve.
  */
-export async function bundleWorker(): Promise<string> {
+export async function bundleEntry(entry: string): Promise<string> {
   const { build } = await import("esbuild");
-  const dir = mkdtempSync(join(process.cwd(), "node_modules", ".cache", "keyward-delegates-worker-"));
-  const outfile = join(dir, "worker.mjs");
+  const cache = join(process.cwd(), "node_modules", ".cache");
+  mkdirSync(cache, { recursive: true });
+  const dir = mkdtempSync(join(cache, "keyward-delegates-test-"));
+  const outfile = join(dir, "bundle.mjs");
   await build({
-    entryPoints: ["test/delegates-worker.ts"],
+    entryPoints: [entry],
     bundle: true,
     platform: "node",
     format: "esm",
@@ -24,6 +26,11 @@ export async function bundleWorker(): Promise<string> {
     logLevel: "silent",
   });
   return outfile;
+}
+
+/** The worker bundle (see bundleEntry). */
+export function bundleWorker(): Promise<string> {
+  return bundleEntry("test/delegates-worker.ts");
 }
 
 /** A running worker and its parsed stdout lines. */

@@ -1,12 +1,14 @@
 // Replay safety across processes: 100 concurrent migration attempts with one token from 10 separate processes
 // sharing one real PostgreSQL database (and one SQLite file) → exactly one succeeds, the rest get token_used.
-import { afterEach, describe, expect, it } from "vitest";
+import { rmSync } from "node:fs";
+import { dirname } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { utf8 } from "../src/crypto/bytes.js";
 import { Secret } from "../src/crypto/secret.js";
 import { Delegates } from "../src/delegates/delegates.js";
 import { newAppKey, recordingAudit, registerVersions } from "../src/delegates/test-support.js";
 import { openTestPostgresStorage, openTestSqliteStorage, type TestStorage } from "../src/store/testing.js";
-import { spawnWorker } from "./delegates-process.js";
+import { bundleWorker, spawnWorker } from "./delegates-process.js";
 
 interface Outcome {
   ok: boolean;
@@ -16,6 +18,13 @@ interface Outcome {
 }
 
 let t: TestStorage | undefined;
+let bundle: string;
+beforeAll(async () => {
+  bundle = await bundleWorker();
+});
+afterAll(() => {
+  rmSync(dirname(bundle), { recursive: true, force: true });
+});
 afterEach(async () => {
   await t?.cleanup();
   t = undefined;
@@ -34,7 +43,7 @@ async function race(
   for (let i = 0; i < 10; i++) await d.secrets.put(v.get(1)!, `s${i}`, Secret.from(utf8(`value ${i}`)));
   const { token } = await d.tokens.issue(v.get(1)!, v.get(2)!);
   const workers = Array.from({ length: processes }, () =>
-    spawnWorker("migrate", t!.dbUrl, t!.key, [v.get(1)!, v.get(2)!, token, String(attemptsEach)]),
+    spawnWorker("migrate", t!.dbUrl, t!.key, [v.get(1)!, v.get(2)!, token, String(attemptsEach)], bundle),
   );
   const outcomes: Outcome[] = [];
   for (const w of workers) {
@@ -43,7 +52,10 @@ async function race(
   }
   expect(outcomes).toHaveLength(processes * attemptsEach);
   const wins = outcomes.filter((o) => o.ok);
-  expect(wins).toHaveLength(1);
+  const summary = JSON.stringify([
+    ...new Set(outcomes.map((o) => (o.ok ? "ok" : `${o.code}: ${o.message}`))),
+  ]);
+  expect(wins, summary).toHaveLength(1);
   const losers = outcomes.filter((o) => !o.ok);
   expect(new Set(losers.map((o) => o.code))).toEqual(new Set(["token_used"]));
   for (const l of losers) expect(l.message).toContain(wins[0]!.id);

@@ -1,6 +1,8 @@
 // Sessions across a restart: a process creates a session with a pending action and is SIGKILLed; fresh
 // processes rehydrate it and the action fires exactly once (two racing runners, then a third finds nothing).
-import { afterEach, describe, expect, it } from "vitest";
+import { rmSync } from "node:fs";
+import { dirname } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { hexToBytes, utf8 } from "../src/crypto/bytes.js";
 import { ed25519Verify } from "../src/crypto/ed25519.js";
 import { Delegates } from "../src/delegates/delegates.js";
@@ -8,7 +10,7 @@ import type { FiredRecord } from "../src/delegates/records.js";
 import type { RehydrateReport } from "../src/delegates/sessions/sessions.js";
 import { newAppKey, recordingAudit, registerVersions } from "../src/delegates/test-support.js";
 import { openTestPostgresStorage, openTestSqliteStorage, type TestStorage } from "../src/store/testing.js";
-import { spawnWorker } from "./delegates-process.js";
+import { bundleWorker, spawnWorker } from "./delegates-process.js";
 
 interface RunOutput {
   rehydrated: RehydrateReport;
@@ -16,6 +18,13 @@ interface RunOutput {
 }
 
 let t: TestStorage | undefined;
+let bundle: string;
+beforeAll(async () => {
+  bundle = await bundleWorker();
+});
+afterAll(() => {
+  rmSync(dirname(bundle), { recursive: true, force: true });
+});
 afterEach(async () => {
   await t?.cleanup();
   t = undefined;
@@ -28,7 +37,7 @@ async function scenario(open: () => Promise<TestStorage>): Promise<void> {
   await d.apps.register("wallet", app.publicKey);
   const v1 = (await registerVersions(d, app, "wallet", [1])).get(1)!;
 
-  const creator = spawnWorker("session-create", t.dbUrl, t.key, [v1, "400"]);
+  const creator = spawnWorker("session-create", t.dbUrl, t.key, [v1, "400"], bundle);
   const created = (await creator.waitFor((l) => typeof (l as { session?: string }).session === "string")) as {
     session: string;
     publicKey: string;
@@ -38,8 +47,8 @@ async function scenario(open: () => Promise<TestStorage>): Promise<void> {
   await new Promise((r) => setTimeout(r, 500));
 
   const runs = [
-    spawnWorker("session-run", t.dbUrl, t.key, []),
-    spawnWorker("session-run", t.dbUrl, t.key, []),
+    spawnWorker("session-run", t.dbUrl, t.key, [], bundle),
+    spawnWorker("session-run", t.dbUrl, t.key, [], bundle),
   ];
   const outputs: RunOutput[] = [];
   for (const r of runs) {
@@ -57,7 +66,7 @@ async function scenario(open: () => Promise<TestStorage>): Promise<void> {
   );
   expect(ok).toBe(true);
 
-  const again = spawnWorker("session-run", t.dbUrl, t.key, []);
+  const again = spawnWorker("session-run", t.dbUrl, t.key, [], bundle);
   const last = (await again.waitFor((l) => typeof l === "object" && l !== null && "fired" in l)) as RunOutput;
   await again.exited;
   expect(last.fired).toEqual([]);
