@@ -31,7 +31,8 @@ function seedFile(name: string, byte: number): { path: string; key: string; seed
   return { path, key: bytesToHex(ed25519PublicKey(seed)), seed };
 }
 
-describe("keyward room (CLI end to end)", () => {
+// Each step is a real process (~0.5 s of CPU for tsx start-up): generous timeout for a loaded CI machine.
+describe("keyward room (CLI end to end)", { timeout: 180_000 }, () => {
   const owner = seedFile("owner", 0x77);
   const [alice, bob, carol] = [seedFile("alice", 1), seedFile("bob", 2), seedFile("carol", 3)];
 
@@ -115,6 +116,18 @@ describe("keyward room (CLI end to end)", () => {
     const imp = kw("c", "room", "import", bad);
     expect(imp.code).toBe(1);
     expect(imp.err).toMatch(/^error invalid_signature: /);
+  });
+
+  it("an owner key held by custody: the room id is the identity's Ed25519 public key", () => {
+    expect(kw("a", "partition", "create", "acme").code).toBe(0);
+    const id = ["--owner-partition", "acme", "--owner-identity", "email:owner@example.com"];
+    const created = JSON.parse(kw("a", "--json", "room", "create", "--name", "cust", ...id).out);
+    const key = JSON.parse(
+      kw("a", "--json", "identity", "key", "--partition", "acme", "--identity", "email:owner@example.com")
+        .out,
+    );
+    expect(created).toEqual({ room: key.publicKey, ownerPublicKey: key.publicKey, version: 0 });
+    expect(kw("a", "room", "rotate", "--room", "cust").out).toBe("1");
   });
 
   it("bad input exits 2 with one line naming the flag, no stack trace", () => {

@@ -6,6 +6,7 @@ import { Secret } from "../../crypto/secret.js";
 import { InputRangeError } from "../../errors/input-errors.js";
 import type { RoomsService } from "../../rooms/rooms-service.js";
 import { verifyRoomExport } from "../../rooms/verify.js";
+import { createCustody } from "../../service/custody.js";
 import { createRooms } from "../../service/rooms.js";
 import { isJson, withStorage } from "../context.js";
 import { emit } from "../io.js";
@@ -30,11 +31,14 @@ function readText(path: string, flag: string): string {
 
 async function withRooms<T>(cmd: Command, fn: (rooms: RoomsService) => Promise<T>): Promise<T> {
   return withStorage(cmd, async (storage) => {
-    const wired = createRooms(storage);
+    // Custody lends owner keys for rooms created with --owner-partition/--owner-identity.
+    const custody = await createCustody(storage, { actor: "cli" });
+    const wired = createRooms(storage, { custody: custody.custody });
     try {
       return await fn(wired.rooms);
     } finally {
       await wired.close();
+      custody.close();
     }
   });
 }
