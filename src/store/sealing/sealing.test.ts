@@ -9,7 +9,7 @@ import { openStorage } from "../open.js";
 import type { RawSecretRow } from "../raw.js";
 import type { SealedStorage } from "../sealed-storage.js";
 import { openTestSqliteStorage, type TestStorage } from "../testing.js";
-import { secretAad } from "./keyring.js";
+import { newNonce, secretAad } from "./keyring.js";
 import { deriveRootKey } from "./root-key.js";
 import { addDataKey, initializeSealing, rotateRootKey, unsealKeyring } from "./unseal.js";
 
@@ -47,6 +47,21 @@ describe("root key derivation (independent vectors)", () => {
     //   b3sum --derive-key "keyward v1 root-key-file" --no-names
     const key = deriveRootKey({ key: Uint8Array.from({ length: 32 }, (_, i) => i) }, { kind: "key" });
     expect(bytesToHex(key)).toBe("e13b9ae88b64b6ecf0c73d384c8246f8ee6c64d7b0536356ee76c437600cf353");
+  });
+});
+
+describe("secret AAD and nonces", () => {
+  it("the AAD is the documented length-prefixed layout (vector from Python)", () => {
+    // python3 -c "import struct; print((b'keyward v1 secret-aad'+struct.pack('<I',2)+b'ns'+struct.pack('<I',2)
+    //   +'é'.encode()+struct.pack('<I',7)).hex())"
+    expect(bytesToHex(secretAad("ns", "é", 7))).toBe(
+      "6b657977617264207631207365637265742d616164020000006e7302000000c3a907000000",
+    );
+  });
+
+  it("nonces stay unique across pool refills", () => {
+    const seen = new Set(Array.from({ length: 5000 }, () => bytesToHex(newNonce())));
+    expect(seen.size).toBe(5000);
   });
 });
 
