@@ -126,4 +126,34 @@ describe("delegations over HTTP", () => {
     const json = await t.request("POST", "/v1/delegations/validate", { token: r, body: { rows: [] } });
     expect(json.statusCode).toBe(415);
   });
+
+  it("checkpoint, proof, stand-alone verification; a tampered proof verifies false", async () => {
+    const cp = await t.request("POST", "/v1/delegations/checkpoint", { token: w });
+    expect(cp.statusCode).toBe(200);
+    const { publicKey } = cp.json();
+    const file = (
+      await t.request("GET", "/v1/delegations/proof?delegator=1234&provider=A&scope=1", { token: r })
+    ).json();
+    expect(file.checkpoint.seq).toBe(cp.json().seq);
+    const ok = await t.request("POST", "/v1/delegations/verify", {
+      token: r,
+      body: { ...file, publicKey, at: 150 },
+    });
+    expect(ok.json()).toMatchObject({ valid: true, result: { authorized: true } });
+    const intervals = file.proof.intervals as [number, number | null][];
+    const tampered = {
+      ...file,
+      proof: { ...file.proof, intervals: [[intervals[0]![0] - 1, intervals[0]![1]], ...intervals.slice(1)] },
+    };
+    const bad = await t.request("POST", "/v1/delegations/verify", {
+      token: r,
+      body: { ...tampered, publicKey, at: 150 },
+    });
+    expect(bad.json()).toEqual({ valid: false });
+    const malformed = await t.request("POST", "/v1/delegations/verify", {
+      token: r,
+      body: { ...file, proof: { ...file.proof, intervals: [{}] }, publicKey, at: 150 },
+    });
+    expect(malformed.statusCode).toBe(400);
+  });
 });

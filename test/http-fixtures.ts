@@ -30,6 +30,8 @@ export interface FixtureState {
   /** A room owned by a custody identity in FIXTURE_PARTITION, and its export text. */
   readonly room: string;
   readonly roomExport: string;
+  /** A delegation proof file (checkpoint + proof of 7/A/1) and the checkpoint key (hex). */
+  readonly proof: { checkpoint: unknown; proof: unknown; publicKey: string };
   /** A counter for fresh names. */
   next(): number;
 }
@@ -70,7 +72,10 @@ export async function prepareFixtures(t: TestApp): Promise<FixtureState> {
   });
   await t.kw.storage.secrets.put("user", "fixture-secret", Secret.from(randomBytes(24)));
   await d.secrets.put(v2, "fixture-secret", Secret.from(randomBytes(24)));
-  await t.kw.delegations.write([{ op: "grant", delegator: 7, provider: "A", scopes: [1], at: 100 }]);
+  await t.kw.delegations.store.write([{ op: "grant", delegator: 7, provider: "A", scopes: [1], at: 100 }]);
+  await t.kw.delegations.checkpoint();
+  const proofFile = await t.kw.delegations.prove(7, "A", 1);
+  const checkpointKey = bytesToHex((await t.kw.delegations.signer()).publicKey);
   await t.kw.custody.createPartition(FIXTURE_PARTITION);
   // MSK rotation changes every derived key of a partition, room owners included: it gets its own partition.
   await t.kw.custody.createPartition(MSK_PARTITION);
@@ -82,7 +87,17 @@ export async function prepareFixtures(t: TestApp): Promise<FixtureState> {
   await t.kw.rooms.add(room, newMember());
   const roomExport = await t.kw.rooms.export(room);
   let n = 0;
-  return { t, appKey, v1, v2, sessionId: session.id, room, roomExport, next: () => ++n };
+  return {
+    t,
+    appKey,
+    v1,
+    v2,
+    sessionId: session.id,
+    room,
+    roomExport,
+    proof: { ...proofFile, publicKey: checkpointKey },
+    next: () => ++n,
+  };
 }
 
 /** A fresh registered app with versions `versions` (for destructive samples: migrate, revoke). */
@@ -302,7 +317,7 @@ export const SAMPLES: Record<string, Make> = {
   }),
   revokeDelegation: async (f) => {
     const delegator = 5000 + f.next();
-    await f.t.kw.delegations.write([{ op: "grant", delegator, provider: "A", scopes: [1], at: 10 }]);
+    await f.t.kw.delegations.store.write([{ op: "grant", delegator, provider: "A", scopes: [1], at: 10 }]);
     return { method: "POST", url: "/v1/delegations/revoke", body: { delegator, provider: "A", at: 20 } };
   },
   writeDelegationEvents: (f) => ({
@@ -330,5 +345,12 @@ export const SAMPLES: Record<string, Make> = {
     url: "/v1/delegations/validate",
     body: "delegator,provider,scope,at\n7,A,1,150\n7,A,1,50\n",
     contentType: "text/csv",
+  }),
+  delegationCheckpoint: () => ({ method: "POST", url: "/v1/delegations/checkpoint" }),
+  delegationProof: () => ({ method: "GET", url: "/v1/delegations/proof?delegator=7&provider=A&scope=1" }),
+  verifyDelegationProof: (f) => ({
+    method: "POST",
+    url: "/v1/delegations/verify",
+    body: { ...f.proof, at: 150 },
   }),
 };

@@ -2,13 +2,13 @@
 import type { AuditLog } from "../audit/audit-log.js";
 import type { Custody } from "../custody/custody.js";
 import type { Delegates } from "../delegates/delegates.js";
-import { DelegationStore } from "../delegations/delegation-store.js";
 import type { RoomsService } from "../rooms/rooms-service.js";
 import type { Storage } from "../store/ports.js";
 import { openAuditLog } from "./audit.js";
 import type { KeywardConfig } from "./config.js";
 import { createCustody } from "./custody.js";
 import { createDelegates } from "./delegates.js";
+import { DelegationsService } from "./delegations.js";
 import { openConfiguredStorage } from "./open.js";
 import { createRooms } from "./rooms.js";
 import { TokenService } from "./tokens.js";
@@ -23,8 +23,8 @@ export interface Keyward {
   readonly audit: AuditLog;
   readonly custody: Custody;
   readonly delegates: Delegates;
-  /** Delegation log + in-memory index (kept current across instances by `sync()`). */
-  readonly delegations: DelegationStore;
+  /** Delegation log, in-memory index (kept current across instances by `sync()`), checkpoints, proofs. */
+  readonly delegations: DelegationsService;
   readonly rooms: RoomsService;
   /** Brings in-memory indexes up to date with writes made by other instances. */
   sync(): Promise<void>;
@@ -70,7 +70,7 @@ export async function createKeyward(storage: Storage, options: KeywardOptions = 
   const custody = await createCustody(storage, { audit, actor: "service" });
   const delegates = await createDelegates(storage, { audit });
   const rooms = createRooms(storage, { custody: custody.custody });
-  const delegations = await DelegationStore.open(storage);
+  const delegations = await DelegationsService.open(storage);
   // Sessions persisted by earlier runs get their keys back (missing secrets are dropped and audited).
   await delegates.sessions.rehydrate();
   const syncers: (() => Promise<unknown>)[] = [() => delegations.sync()];

@@ -3,10 +3,11 @@ import { Readable } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import { validateBatch } from "../../delegations/batch-validate.js";
 import { compareWithCompactView } from "../../delegations/compact-view.js";
-import type { DelegationStore } from "../../delegations/delegation-store.js";
 import { normalizeId } from "../../delegations/ids.js";
 import { importEvents } from "../../delegations/import-events.js";
+import { verifyDelegationProof } from "../../delegations/verify-proof.js";
 import { KeywardError } from "../../errors/keyward-error.js";
+import type { DelegationsService } from "../../service/delegations.js";
 import { position } from "../schemas.js";
 import { looseObject } from "./delegates.js";
 
@@ -55,7 +56,8 @@ async function* once(bytes: Uint8Array): AsyncIterable<Uint8Array> {
 }
 
 /** Registers the delegation routes (unpartitioned). */
-export function delegationRoutes(app: FastifyInstance, store: DelegationStore): void {
+export function delegationRoutes(app: FastifyInstance, service: DelegationsService): void {
+  const store = service.store;
   app.addContentTypeParser([...RAW_TYPES], { parseAs: "buffer" }, (_req, body, done) => done(null, body));
 
   app.post<{ Body: Record<string, unknown> }>(
@@ -255,6 +257,84 @@ export function delegationRoutes(app: FastifyInstance, store: DelegationStore): 
       });
       chunks.push(`${JSON.stringify({ summary })}\n`);
       return reply.type("application/x-ndjson").send(Readable.from(chunks));
+    },
+  );
+
+  app.post(
+    "/v1/delegations/checkpoint",
+    {
+      config: { scope: "delegations:write" },
+      schema: {
+        summary:
+          "Sign and store a checkpoint (Merkle root over every key's history) at the current log position",
+        tags: ["delegations"],
+        operationId: "delegationCheckpoint",
+        response: { 200: looseObject("version, seq, size, root, signature, publicKey") },
+      },
+    },
+    async () => service.checkpoint(),
+  );
+
+  app.get<{ Querystring: { delegator: string; provider: string; scope: string } }>(
+    "/v1/delegations/proof",
+    {
+      config: { scope: "delegations:read" },
+      schema: {
+        summary:
+          "Proof of one key's full history against the newest checkpoint (verifiable with no database)",
+        tags: ["delegations"],
+        operationId: "delegationProof",
+        querystring: {
+          type: "object",
+          required: ["delegator", "provider", "scope"],
+          additionalProperties: false,
+          properties: { delegator: idQuery, provider: idQuery, scope: idQuery },
+        },
+        response: { 200: looseObject("checkpoint, proof") },
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      return service.prove(
+        normalizeId(q.delegator, "delegator"),
+        normalizeId(q.provider, "provider"),
+        normalizeId(q.scope, "scope"),
+      );
+    },
+  );
+
+  app.post<{ Body: { proof: unknown; checkpoint: unknown; publicKey: string; at: number } }>(
+    "/v1/delegations/verify",
+    {
+      config: { scope: "delegations:read" },
+      schema: {
+        summary: "Verify a proof against a checkpoint and a trusted public key at a position (no state used)",
+        tags: ["delegations"],
+        operationId: "verifyDelegationProof",
+        body: {
+          type: "object",
+          required: ["proof", "checkpoint", "publicKey", "at"],
+          additionalProperties: false,
+          properties: {
+            proof: { type: "object" },
+            checkpoint: { type: "object" },
+            publicKey: { type: "string", pattern: "^[0-9a-fA-F]{64}$" },
+            at: position,
+          },
+        },
+        response: {
+          200: {
+            type: "object",
+            required: ["valid"],
+            properties: { valid: { type: "boolean" }, result: looseObject("authorized, interval, …") },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const b = req.body;
+      const result = verifyDelegationProof(b.proof, b.checkpoint, b.publicKey, b.at);
+      return result === false ? { valid: false } : { valid: true, result };
     },
   );
 }
