@@ -17,7 +17,10 @@ export class SealedSecrets implements SecretWriter {
     assertStoreKey(namespace, "namespace");
     assertStoreKey(name, "name");
     const row = await this.tx.secretGet(namespace, name);
-    return row ? Secret.adopt(this.keyring.open(namespace, name, row)) : undefined;
+    if (!row) return undefined;
+    if (!this.keyring.has(row.keyVersion))
+      await this.keyring.ensure(row.keyVersion, (k) => this.tx.metaGet(k));
+    return Secret.adopt(this.keyring.open(namespace, name, row));
   }
 
   async has(namespace: string, name: string): Promise<boolean> {

@@ -66,10 +66,38 @@ export function secretAad(namespace: string, name: string, keyVersion: number): 
   return new Uint8Array(out.buffer, out.byteOffset, out.length);
 }
 
-/** The unsealed data keys in memory. */
+/** Meta key of the wrapped data key `version`. */
+export function keyringKey(version: number): string {
+  return `keyring/${String(version).padStart(10, "0")}`;
+}
+
+/** The unsealed data keys in memory (and the root key, to pick up data keys other instances add). */
 export class Keyring {
   readonly #keys = new Map<number, Uint8Array>();
   #active = 0;
+  #rootKey: Uint8Array | undefined;
+
+  /** Keeps a copy of the root key so data keys added later by other instances can be unwrapped. */
+  setRootKey(rootKey: Uint8Array): void {
+    if (this.#rootKey) wipe(this.#rootKey);
+    this.#rootKey = Uint8Array.from(rootKey);
+  }
+
+  /** True when data key `version` is loaded. */
+  has(version: number): boolean {
+    return this.#keys.has(version);
+  }
+
+  /**
+   * Loads data key `version` if another instance added it since this keyring was unsealed (Postgres deployments
+   * share one keyring). Unknown versions stay unknown (opening then fails with `decrypt_failed`).
+   * @throws KeywardError `unseal_failed` when the keyring was re-wrapped under another root key meanwhile.
+   */
+  async ensure(version: number, read: (metaKey: string) => Promise<Uint8Array | undefined>): Promise<void> {
+    if (this.#keys.has(version) || !this.#rootKey || !Number.isInteger(version) || version < 1) return;
+    const wrapped = await read(keyringKey(version));
+    if (wrapped) this.add(version, unwrapDataKey(this.#rootKey, version, wrapped));
+  }
 
   /** Adds an unwrapped key; the highest version becomes active. */
   add(version: number, key: Uint8Array): void {
@@ -120,9 +148,11 @@ export class Keyring {
     return out;
   }
 
-  /** Zeroes every data key. */
+  /** Zeroes every data key and the root key. */
   wipe(): void {
     for (const k of this.#keys.values()) wipe(k);
     this.#keys.clear();
+    if (this.#rootKey) wipe(this.#rootKey);
+    this.#rootKey = undefined;
   }
 }

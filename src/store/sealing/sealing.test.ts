@@ -217,3 +217,20 @@ describe("rotation races", () => {
     await again.close();
   });
 });
+
+describe("several instances sharing one keyring", () => {
+  it("an instance picks up a data key another instance added, reads its secrets and seals with it", async () => {
+    const { t, s } = await fresh();
+    const other = (await openStorage({ db: t.dbUrl, unseal: { key: t.key } })) as SealedStorage;
+    try {
+      expect(await addDataKey(other.raw, other.keyring, { key: t.key })).toBe(2);
+      await other.secrets.put("ns", "from-other", Secret.from(b("v2 secret")));
+      expect(s.keyring.has(2)).toBe(false);
+      expect((await s.secrets.get("ns", "from-other"))?.expose()).toEqual(b("v2 secret"));
+      await s.secrets.put("ns", "mine", Secret.from(b("mine")));
+      expect((await s.raw.direct.secretGet("ns", "mine"))?.keyVersion).toBe(2);
+    } finally {
+      await other.close();
+    }
+  });
+});

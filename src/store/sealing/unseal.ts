@@ -3,17 +3,13 @@ import { bytesToHex, hexToBytes, wipe } from "../../crypto/bytes.js";
 import { randomBytes } from "../../crypto/random.js";
 import { KeywardError } from "../../errors/keyward-error.js";
 import type { RawBackend, RawTx } from "../raw.js";
-import { Keyring, unwrapDataKey, wrapDataKey } from "./keyring.js";
+import { Keyring, keyringKey, unwrapDataKey, wrapDataKey } from "./keyring.js";
 import { deriveRootKey, newRootKeyParams, type RootKeyParams, type UnsealMaterial } from "./root-key.js";
 
 const PARAMS_KEY = "root-params";
 const KEYRING_PREFIX = "keyring/";
 const enc = new TextEncoder();
 const dec = new TextDecoder();
-
-function keyringKey(version: number): string {
-  return `${KEYRING_PREFIX}${String(version).padStart(10, "0")}`;
-}
 
 async function readParams(tx: RawTx): Promise<RootKeyParams | undefined> {
   const raw = await tx.metaGet(PARAMS_KEY);
@@ -59,6 +55,7 @@ export async function unsealKeyring(raw: RawBackend, material: UnsealMaterial): 
       const version = Number(key.slice(KEYRING_PREFIX.length));
       keyring.add(version, unwrapDataKey(rootKey, version, value));
     }
+    keyring.setRootKey(rootKey);
   } catch (err) {
     keyring.wipe();
     throw err;
@@ -91,6 +88,7 @@ export async function rotateRootKey(raw: RawBackend, keyring: Keyring, next: Uns
         await tx.metaPut(keyringKey(v), wrapDataKey(rootKey, v, keyring.keyFor(v)));
       await tx.metaPut(PARAMS_KEY, enc.encode(JSON.stringify(params)));
     });
+    keyring.setRootKey(rootKey);
   } finally {
     wipe(rootKey);
   }
