@@ -166,8 +166,10 @@ async function moveSecrets(
   const to = delegateNamespace(dst);
   const conflicts: string[] = [];
   let moved = 0;
+  // One listing of the target instead of a lookup per secret (a round trip each on Postgres).
+  const held = new Set(await tx.secrets.list(to));
   for (const name of await tx.secrets.list(from)) {
-    if (await tx.secrets.has(to, name)) {
+    if (held.has(name)) {
       conflicts.push(name);
     } else {
       const value = await tx.secrets.get(from, name);
