@@ -1,16 +1,15 @@
 // Checkpoints over the delegation index: a Merkle root over every key's full history, signed through a port.
-import { blake3 } from "@noble/hashes/blake3.js";
 import { assertBytes } from "../crypto/assert.js";
 import { bytesToBase64url, bytesToHex } from "../crypto/bytes.js";
 import { KeywardError } from "../errors/keyward-error.js";
-import type { DelegationIndex } from "./delegation-index.js";
+import type { DelegationIndex, KeyHistory } from "./delegation-index.js";
 import type { DelegationId } from "./ids.js";
-import { merkleLeafHash, merkleRootAndPath, NODE_BYTES } from "./merkle.js";
+import { MerkleTree, merkleLeafHash, NODE_BYTES } from "./merkle.js";
 import {
   checkpointMessage,
+  compareIds,
   type DelegationCheckpoint,
   type DelegationProof,
-  keyOrderHash,
   leafBytes,
   type WireInterval,
 } from "./proof-format.js";
@@ -24,17 +23,14 @@ export interface CheckpointSigner {
   sign(message: Uint8Array): Uint8Array | Promise<Uint8Array>;
 }
 
-function wire(
-  index: DelegationIndex,
-  row: number,
-): { h: ReturnType<DelegationIndex["keyHistory"]>; iv: WireInterval[] } {
+function wire(index: DelegationIndex, row: number): { h: KeyHistory; iv: WireInterval[] } {
   const h = index.keyHistory(row);
   return { h, iv: h.intervals.map((i) => [i.from, i.until] as const) };
 }
 
 /**
- * The Merkle tree of one index state: leaves = every key's full history, ordered by key-order hash so the root
- * depends only on the histories (not on insertion order). Building costs O(keys) hashing.
+ * The Merkle tree of one index state: leaves = every key's full history, ordered by key (compareIds) so the
+ * root depends only on the histories, not on insertion order. Building costs O(keys) hashing; a proof ~20 hashes.
  * @example
  * const tree = DelegationTree.build(store.index);
  * const checkpoint = await tree.sign(signer);
@@ -43,8 +39,7 @@ function wire(
 export class DelegationTree {
   private constructor(
     private readonly index: DelegationIndex,
-    /** Leaf hashes in tree order. */
-    private readonly leaves: Uint8Array,
+    private readonly tree: MerkleTree,
     /** Tree position of each index row. */
     private readonly position: Uint32Array,
     readonly size: number,
@@ -55,23 +50,13 @@ export class DelegationTree {
   /** Builds the tree of `index` as it is now (its `lastSeq` is the checkpoint's `seq`). */
   static build(index: DelegationIndex): DelegationTree {
     const n = index.keyCount;
-    const order = new Uint8Array(n * NODE_BYTES);
-    for (let k = 0; k < n; k++) {
-      const { h } = wire(index, k);
-      order.set(keyOrderHash(h.delegator, h.provider, h.scope), k * NODE_BYTES);
-    }
-    // Sort by the first 8 bytes as two big-endian u32 (fast numeric compares), full bytes only on a tie.
-    const view = new DataView(order.buffer);
-    const hi = new Uint32Array(n);
-    const lo = new Uint32Array(n);
-    for (let k = 0; k < n; k++) {
-      hi[k] = view.getUint32(k * NODE_BYTES);
-      lo[k] = view.getUint32(k * NODE_BYTES + 4);
-    }
-    const full = (a: number, b: number) =>
-      Buffer.compare(order.subarray(a * 32, a * 32 + 32), order.subarray(b * 32, b * 32 + 32));
+    const ids = Array.from({ length: n }, (_, k) => index.keyIds(k));
     const rows = Array.from({ length: n }, (_, k) => k);
-    rows.sort((a, b) => hi[a]! - hi[b]! || lo[a]! - lo[b]! || full(a, b));
+    rows.sort((a, b) => {
+      const x = ids[a]!;
+      const y = ids[b]!;
+      return compareIds(x[0], y[0]) || compareIds(x[1], y[1]) || compareIds(x[2], y[2]);
+    });
     const leaves = new Uint8Array(n * NODE_BYTES);
     const position = new Uint32Array(n);
     for (const [pos, k] of rows.entries()) {
@@ -79,9 +64,8 @@ export class DelegationTree {
       leaves.set(merkleLeafHash(leafBytes(h.delegator, h.provider, h.scope, iv)), pos * NODE_BYTES);
       position[k] = pos;
     }
-    // RFC 9162: the root of an empty tree is the hash of the empty string.
-    const root = n === 0 ? blake3(new Uint8Array(0)) : merkleRootAndPath(leaves).root;
-    return new DelegationTree(index, leaves, position, n, index.lastSeq, root);
+    const tree = MerkleTree.build(leaves);
+    return new DelegationTree(index, tree, position, n, index.lastSeq, tree.root);
   }
 
   /**
@@ -117,7 +101,7 @@ export class DelegationTree {
       );
     const { h, iv } = wire(this.index, row);
     const pos = this.position[row]!;
-    const { path } = merkleRootAndPath(this.leaves, pos);
+    const path = this.tree.path(pos);
     return {
       version: 1,
       delegator: h.delegator,

@@ -144,6 +144,17 @@ export class DelegationIndex {
     return this.#t.keys;
   }
 
+  /** The ids of the key in row `k` (0 ≤ k < keyCount): [delegator, provider, scope]. */
+  keyIds(k: number): [DelegationId, DelegationId, DelegationId] {
+    const t = this.#t;
+    const dc = t.kD[k]!;
+    return [
+      dc >= 0 ? dc : this.#delegators.value(-dc - 1),
+      this.#providers.value(t.kP[k]!),
+      this.#scopes.value(t.kS[k]!),
+    ];
+  }
+
   /** The history of the key in row `k` (0 ≤ k < keyCount). */
   keyHistory(k: number): KeyHistory {
     const t = this.#t;
@@ -153,11 +164,11 @@ export class DelegationIndex {
       const until = t.iUntil[i]!;
       intervals.push({ from: t.iFrom[i]!, until: until === Infinity ? null : until });
     }
-    const dc = t.kD[k]!;
+    const [delegator, provider, scope] = this.keyIds(k);
     return {
-      delegator: dc >= 0 ? dc : this.#delegators.value(-dc - 1),
-      provider: this.#providers.value(t.kP[k]!),
-      scope: this.#scopes.value(t.kS[k]!),
+      delegator,
+      provider,
+      scope,
       intervals,
       lastEventAt: t.kLast[k]!,
     };

@@ -1,12 +1,10 @@
 // Wire format of delegation checkpoints and proofs: canonical leaf, key-order and checkpoint-message bytes.
 import { canonicalEncode } from "../crypto/canonical.js";
-import { blake3Hash } from "../crypto/hash.js";
 import type { DelegationId } from "./ids.js";
 
 /** Domain-separation tags (docs/wire-format.md, "Delegations"). */
 export const DELEGATION_TAGS = {
   leaf: "keyward v1 delegation-leaf",
-  keyOrder: "keyward v1 delegation-key",
   checkpoint: "keyward v1 delegations-checkpoint",
 } as const;
 
@@ -35,34 +33,108 @@ export interface DelegationProof {
   readonly provider: DelegationId;
   readonly scope: DelegationId;
   readonly intervals: readonly WireInterval[];
-  /** Leaf position in the checkpoint's tree (keys ordered by their key-order hash). */
+  /** Leaf position in the checkpoint's tree (keys in compareIds order). */
   readonly index: number;
   /** Sibling hashes from the leaf up, base64url of 32 bytes each. */
   readonly path: readonly string[];
 }
 
-/** Canonical bytes of a leaf: the key and every interval, oldest first. */
+const TEXT = new TextEncoder();
+const LEAF_TAG_BYTES = TEXT.encode("keyward v1 delegation-leaf");
+
+/** Growable little-endian writer for the hand-rolled leaf encoder. */
+class LeafWriter {
+  buf = new Uint8Array(256);
+  view = new DataView(this.buf.buffer);
+  n = 0;
+  room(k: number): void {
+    if (this.n + k <= this.buf.length) return;
+    const b = new Uint8Array(Math.max(this.buf.length * 2, this.n + k));
+    b.set(this.buf.subarray(0, this.n));
+    this.buf = b;
+    this.view = new DataView(b.buffer);
+  }
+  byte(v: number): void {
+    this.room(1);
+    this.buf[this.n++] = v;
+  }
+  u32(v: number): void {
+    this.room(4);
+    this.view.setUint32(this.n, v, true);
+    this.n += 4;
+  }
+  uint(v: number): void {
+    this.room(9);
+    this.buf[this.n] = 0x03;
+    this.view.setBigUint64(this.n + 1, BigInt(v), true);
+    this.n += 9;
+  }
+  raw(b: Uint8Array): void {
+    this.room(b.length);
+    this.buf.set(b, this.n);
+    this.n += b.length;
+  }
+  key(name: string): void {
+    const b = TEXT.encode(name);
+    this.u32(b.length);
+    this.raw(b);
+  }
+  id(v: DelegationId): void {
+    if (typeof v === "number") {
+      this.uint(v);
+      return;
+    }
+    const b = TEXT.encode(v);
+    this.byte(0x05);
+    this.u32(b.length);
+    this.raw(b);
+  }
+}
+
+/**
+ * Canonical bytes of a leaf: exactly `canonicalEncode("keyward v1 delegation-leaf", {delegator, provider, scope,
+ * intervals: [[from, until|null], …]})` (crypto/canonical.ts), written directly because checkpoints encode
+ * millions of leaves. Ids must be normalised (ids.ts) and positions safe integers.
+ */
 export function leafBytes(
   delegator: DelegationId,
   provider: DelegationId,
   scope: DelegationId,
   intervals: readonly WireInterval[],
 ): Uint8Array {
-  return canonicalEncode(DELEGATION_TAGS.leaf, {
-    delegator,
-    provider,
-    scope,
-    intervals: intervals.map(([f, u]) => [f, u]),
-  });
+  const w = new LeafWriter();
+  w.u32(LEAF_TAG_BYTES.length);
+  w.raw(LEAF_TAG_BYTES);
+  // A map of 4 entries, keys in UTF-8 byte order: delegator < intervals < provider < scope.
+  w.byte(0x08);
+  w.u32(4);
+  w.key("delegator");
+  w.id(delegator);
+  w.key("intervals");
+  w.byte(0x07);
+  w.u32(intervals.length);
+  for (const [from, until] of intervals) {
+    w.byte(0x07);
+    w.u32(2);
+    w.uint(from);
+    if (until === null) w.byte(0x00);
+    else w.uint(until);
+  }
+  w.key("provider");
+  w.id(provider);
+  w.key("scope");
+  w.id(scope);
+  return w.buf.slice(0, w.n);
 }
 
-/** BLAKE3 of the key's canonical bytes: the order of leaves in the tree (independent of insertion order). */
-export function keyOrderHash(
-  delegator: DelegationId,
-  provider: DelegationId,
-  scope: DelegationId,
-): Uint8Array {
-  return blake3Hash(canonicalEncode(DELEGATION_TAGS.keyOrder, [delegator, provider, scope]));
+/**
+ * Total order of keys in the tree: by delegator, then provider, then scope; integer ids before string ids,
+ * integers numerically, strings by UTF-8 bytes. Deterministic on every replica.
+ */
+export function compareIds(a: DelegationId, b: DelegationId): number {
+  if (typeof a === "number") return typeof b === "number" ? a - b : -1;
+  if (typeof b === "number") return 1;
+  return a === b ? 0 : Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
 /** The bytes a checkpoint signature covers. */

@@ -1,9 +1,16 @@
 // Checkpoints and proofs: every proof verifies and agrees with the index; every tampered field gives false.
 import { generateKeyPairSync, sign } from "node:crypto";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { canonicalEncode } from "../crypto/canonical.js";
 import { DelegationTree } from "./checkpoint.js";
 import { DelegationIndex } from "./delegation-index.js";
-import type { DelegationCheckpoint, DelegationProof } from "./proof-format.js";
+import {
+  DELEGATION_TAGS,
+  type DelegationCheckpoint,
+  type DelegationProof,
+  leafBytes,
+} from "./proof-format.js";
 import { verifyDelegationProof } from "./verify-proof.js";
 
 // An Ed25519 signer built directly on node:crypto (independent of keyward's ed25519 wrapper).
@@ -152,11 +159,37 @@ describe("checkpoint and proofs", () => {
     expect(JSON.stringify(big).length).toBeLessThanOrEqual(2048);
   });
 
+  it("leafBytes is exactly the canonical encoding of the leaf (property)", () => {
+    const id = fc.oneof(
+      fc.nat({ max: Number.MAX_SAFE_INTEGER }),
+      fc.string({ minLength: 1, maxLength: 8 }).filter((s) => !/^[0-9]+$/.test(s)),
+    );
+    const pos = fc.nat({ max: Number.MAX_SAFE_INTEGER });
+    fc.assert(
+      fc.property(
+        id,
+        id,
+        id,
+        fc.array(fc.tuple(pos, fc.option(pos, { nil: null })), { maxLength: 5 }),
+        (d, p, s, iv) => {
+          expect(leafBytes(d, p, s, iv)).toEqual(
+            canonicalEncode(DELEGATION_TAGS.leaf, {
+              delegator: d,
+              provider: p,
+              scope: s,
+              intervals: iv.map(([f, u]) => [f, u]),
+            }),
+          );
+        },
+      ),
+    );
+  });
+
   it("an empty index has the RFC 9162 empty root and nothing to prove", () => {
     const tree = DelegationTree.build(new DelegationIndex());
     expect(Buffer.from(tree.root).toString("hex")).toBe(
-      // b3sum /dev/null
-      "af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262",
+      // sha256sum /dev/null
+      "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
     );
     expect(() => tree.prove(1, 2, 3)).toThrow(expect.objectContaining({ code: "not_found" }));
   });
