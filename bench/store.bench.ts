@@ -6,104 +6,139 @@ import { aesGcmOpen, aesGcmSeal } from "../src/crypto/aead.js";
 import { concatBytes } from "../src/crypto/bytes.js";
 import { randomBytes } from "../src/crypto/random.js";
 import { Secret } from "../src/crypto/secret.js";
-import type { Storage } from "../src/store/ports.js";
+import type { Storage, StorageTx } from "../src/store/ports.js";
 import { secretAad } from "../src/store/sealing/keyring.js";
 import { openTestPostgresStorage, openTestSqliteStorage, type TestStorage } from "../src/store/testing.js";
 
 const SCALE = Number(process.env.BENCH_SCALE ?? "1");
 const ROUNDS = 3;
 
-type Case = [name: string, run: (round: number) => Promise<number>];
+/** A measurement: operations per wall-clock second and per CPU-second of this process. */
+interface Rate {
+  readonly wall: number;
+  readonly cpu: number;
+}
 
-/** Runs each case ROUNDS times (alternating) and keeps its best ops/s; the first case is the baseline. */
-async function compare(title: string, cases: Case[]): Promise<void> {
-  const best = cases.map(() => 0);
+type Case = [name: string, run: (round: number) => Promise<Rate>];
+
+/** Measures `n` operations done by `body`: wall-clock and this process's CPU time (user + system). */
+async function measure(n: number, body: () => Promise<void>): Promise<Rate> {
+  const cpu0 = process.cpuUsage();
+  const start = performance.now();
+  await body();
+  const wallMs = performance.now() - start;
+  const cpu = process.cpuUsage(cpu0);
+  return { wall: (n * 1000) / wallMs, cpu: (n * 1e6) / (cpu.user + cpu.system) };
+}
+
+/**
+ * Runs each case ROUNDS times (alternating) and keeps its best rates; the first case is the baseline. CPU-time
+ * rates are what load from other processes distorts least (SQLite runs in this process); for Postgres the
+ * server's work is not in this process, so compare its wall-clock rates.
+ */
+async function compare(title: string, cases: Case[], ratioBy: keyof Rate): Promise<void> {
+  const best = cases.map(() => ({ wall: 0, cpu: 0 }));
   for (let r = 0; r < ROUNDS; r++) {
-    for (const [j, [, run]] of cases.entries()) best[j] = Math.max(best[j]!, await run(r));
+    for (const [j, [, run]] of cases.entries()) {
+      const m = await run(r);
+      best[j] = { wall: Math.max(best[j]!.wall, m.wall), cpu: Math.max(best[j]!.cpu, m.cpu) };
+    }
   }
   console.log(`\n### ${title}`);
+  console.log(`${"".padEnd(60)} ${"wall /s".padStart(10)} ${"CPU /s".padStart(10)}  ratio (${ratioBy})`);
+  const fmt = (x: number) => Math.round(x).toLocaleString("en-US").padStart(10);
   for (const [j, [name]] of cases.entries()) {
-    const ops = best[j]!;
-    const ratio = j === 0 ? "  (baseline)" : `  ${(ops / best[0]!).toFixed(2)}× baseline`;
-    console.log(`${name.padEnd(60)} ${Math.round(ops).toLocaleString("en-US").padStart(10)} /s${ratio}`);
+    const m = best[j]!;
+    const ratio = j === 0 ? "  (baseline)" : `  ${(m[ratioBy] / best[0]![ratioBy]).toFixed(2)}×`;
+    console.log(`${name.padEnd(60)} ${fmt(m.wall)} ${fmt(m.cpu)}${ratio}`);
   }
 }
 
-/** ops/s of `n` sequential awaited calls. */
-async function timed(n: number, fn: (i: number) => Promise<unknown>): Promise<number> {
-  const start = performance.now();
-  for (let i = 0; i < n; i++) await fn(i);
-  return (n * 1000) / (performance.now() - start);
+/** `n` sequential awaited calls. */
+function timed(n: number, fn: (i: number) => Promise<unknown>): Promise<Rate> {
+  return measure(n, async () => {
+    for (let i = 0; i < n; i++) await fn(i);
+  });
 }
 
-/** ops/s of `n` calls with `parallel` in flight at once (what a server with many requests does). */
-async function timedParallel(
-  n: number,
-  parallel: number,
-  fn: (i: number) => Promise<unknown>,
-): Promise<number> {
-  const start = performance.now();
+/** `n` calls with `parallel` in flight at once (what a server with many requests does). */
+function timedParallel(n: number, parallel: number, fn: (i: number) => Promise<unknown>): Promise<Rate> {
   let next = 0;
-  await Promise.all(
-    Array.from({ length: parallel }, async () => {
-      while (next < n) await fn(next++);
-    }),
-  );
-  return (n * 1000) / (performance.now() - start);
+  return measure(n, async () => {
+    await Promise.all(
+      Array.from({ length: parallel }, async () => {
+        while (next < n) await fn(next++);
+      }),
+    );
+  });
 }
 
-/** ops/s of `n` writes batched `batch` per transaction. */
-async function timedBatched(
+/** `n` writes batched `batch` per transaction. */
+function timedBatched(
   s: Storage,
   n: number,
   batch: number,
-  fn: (tx: Parameters<Parameters<Storage["transaction"]>[0]>[0], i: number) => Promise<unknown>,
-): Promise<number> {
-  const start = performance.now();
-  for (let i = 0; i < n; i += batch)
-    await s.transaction(async (tx) => {
-      for (let k = i; k < Math.min(n, i + batch); k++) await fn(tx, k);
-    });
-  return (n * 1000) / (performance.now() - start);
+  fn: (tx: StorageTx, i: number) => Promise<unknown>,
+): Promise<Rate> {
+  return measure(n, async () => {
+    for (let i = 0; i < n; i += batch)
+      await s.transaction(async (tx) => {
+        for (let k = i; k < Math.min(n, i + batch); k++) await fn(tx, k);
+      });
+  });
 }
 
 const values = Array.from({ length: 256 }, () => randomBytes(32));
 const secrets = values.map((v) => Secret.from(v));
 
-async function storeCases(label: string, t: TestStorage, n: number, parallel: number): Promise<void> {
+async function storeCases(
+  label: string,
+  t: TestStorage,
+  n: number,
+  parallel: number,
+  ratioBy: keyof Rate,
+): Promise<void> {
   const s = t.storage;
   const name = (r: number, i: number) => `r${r}-${String(i).padStart(7, "0")}`;
-  await compare(`${label}: writes (32-byte values, ${n} per case)`, [
+  await compare(
+    `${label}: writes (32-byte values, ${n} per case)`,
     [
-      "plain state put, auto-commit",
-      (r) => timed(n, (i) => s.state.put("bench.state", name(r, i), values[i & 255]!)),
+      [
+        "plain state put, auto-commit",
+        (r) => timed(n, (i) => s.state.put("bench.state", name(r, i), values[i & 255]!)),
+      ],
+      [
+        "sealed secret put, auto-commit",
+        (r) => timed(n, (i) => s.secrets.put("bench", name(r, i), secrets[i & 255]!)),
+      ],
+      [
+        `sealed secret put, auto-commit, ${parallel} in flight`,
+        (r) => timedParallel(n, parallel, (i) => s.secrets.put("bench.p", name(r, i), secrets[i & 255]!)),
+      ],
+      [
+        "plain state put, 1000 per transaction",
+        (r) =>
+          timedBatched(s, n, 1000, (tx, i) => tx.state.put("bench.state.tx", name(r, i), values[i & 255]!)),
+      ],
+      [
+        "sealed secret put, 1000 per transaction",
+        (r) => timedBatched(s, n, 1000, (tx, i) => tx.secrets.put("bench.tx", name(r, i), secrets[i & 255]!)),
+      ],
     ],
+    ratioBy,
+  );
+  await compare(
+    `${label}: reads (${n} per case)`,
     [
-      "sealed secret put, auto-commit",
-      (r) => timed(n, (i) => s.secrets.put("bench", name(r, i), secrets[i & 255]!)),
+      ["plain state get", (r) => timed(n, (i) => s.state.get("bench.state", name(r, i)))],
+      ["sealed secret get (open + Secret)", (r) => timed(n, (i) => s.secrets.get("bench", name(r, i)))],
+      [
+        `sealed secret get, ${parallel} in flight`,
+        (r) => timedParallel(n, parallel, (i) => s.secrets.get("bench", name(r, i))),
+      ],
     ],
-    [
-      `sealed secret put, auto-commit, ${parallel} in flight`,
-      (r) => timedParallel(n, parallel, (i) => s.secrets.put("bench.p", name(r, i), secrets[i & 255]!)),
-    ],
-    [
-      "plain state put, 1000 per transaction",
-      (r) =>
-        timedBatched(s, n, 1000, (tx, i) => tx.state.put("bench.state.tx", name(r, i), values[i & 255]!)),
-    ],
-    [
-      "sealed secret put, 1000 per transaction",
-      (r) => timedBatched(s, n, 1000, (tx, i) => tx.secrets.put("bench.tx", name(r, i), secrets[i & 255]!)),
-    ],
-  ]);
-  await compare(`${label}: reads (${n} per case)`, [
-    ["plain state get", (r) => timed(n, (i) => s.state.get("bench.state", name(r, i)))],
-    ["sealed secret get (open + Secret)", (r) => timed(n, (i) => s.secrets.get("bench", name(r, i)))],
-    [
-      `sealed secret get, ${parallel} in flight`,
-      (r) => timedParallel(n, parallel, (i) => s.secrets.get("bench", name(r, i))),
-    ],
-  ]);
+    ratioBy,
+  );
 }
 
 function aeadCases(): Case[] {
@@ -112,9 +147,9 @@ function aeadCases(): Case[] {
   const sealLoop =
     (seal: (v: Uint8Array) => Uint8Array, open: (c: Uint8Array) => Uint8Array | undefined) => () => {
       const n = 50_000 * SCALE;
-      const start = performance.now();
-      for (let i = 0; i < n; i++) if (!open(seal(values[i & 255]!))) throw new Error("open failed");
-      return Promise.resolve((n * 1000) / (performance.now() - start));
+      return measure(n, async () => {
+        for (let i = 0; i < n; i++) if (!open(seal(values[i & 255]!))) throw new Error("open failed");
+      });
     };
   return [
     [
@@ -141,17 +176,17 @@ function aeadCases(): Case[] {
 }
 
 console.log("machine: shared by other engineers' test runs; compare ratios within this run");
-await compare("secret AEAD: seal + open of a 32-byte secret with its AAD", aeadCases());
+await compare("secret AEAD: seal + open of a 32-byte secret with its AAD", aeadCases(), "cpu");
 
 const lite = await openTestSqliteStorage();
 try {
-  await storeCases("SQLite (WAL, synchronous=NORMAL)", lite, 20_000 * SCALE, 8);
+  await storeCases("SQLite (WAL, synchronous=NORMAL)", lite, 20_000 * SCALE, 8, "cpu");
 } finally {
   await lite.cleanup();
 }
 const pg = await openTestPostgresStorage();
 try {
-  await storeCases("PostgreSQL (local server, pool of 4)", pg, 2_000 * SCALE, 4);
+  await storeCases("PostgreSQL (local server, pool of 4)", pg, 2_000 * SCALE, 4, "wall");
 } finally {
   await pg.cleanup();
 }
