@@ -22,7 +22,15 @@ export function emit(json: boolean | undefined, value: unknown, human?: string):
  * reported as a generic internal error with no details (no stack trace, no secret).
  */
 export function reportError(err: unknown, json: boolean | undefined): number {
-  if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+  if (err instanceof CommanderError) {
+    if (err.exitCode === 0) return 0; // --help / --version
+    // commander already printed its one-line usage message on stderr; --json callers also get the body.
+    if (json) {
+      const message = err.message.replace(/^error:\s*/, "");
+      process.stdout.write(`${JSON.stringify({ error: { code: "invalid_input", message } })}\n`);
+    }
+    return 2;
+  }
   const pub = toPublicError(err);
   if (pub.code === "internal" && process.env.KEYWARD_DEBUG) console.error(err);
   if (json) process.stdout.write(`${JSON.stringify({ error: pub })}\n`);
