@@ -19,7 +19,6 @@ export { DelegateSecrets } from "./secrets.js";
 export { checkPolicy, type PolicyRefusal, type SessionPolicy } from "./sessions/policy.js";
 export {
   SealedSeedSessionKeys,
-  type SessionKeyLoad,
   type SessionKeys,
   type SessionSigner,
 } from "./sessions/session-keys.js";

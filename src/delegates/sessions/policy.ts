@@ -1,6 +1,7 @@
 // Session policy: what a delegated session may sign (message prefix, number of uses, expiry).
 import { assertBytes, assertInteger } from "../../crypto/assert.js";
 import { bytesToHex } from "../../crypto/bytes.js";
+import { InputRangeError } from "../../errors/input-errors.js";
 import type { SessionPolicyRecord } from "../records.js";
 import { assertTime } from "../validate.js";
 
@@ -24,7 +25,7 @@ export type PolicyRefusal = "expired" | "max-uses" | "prefix";
 export function policyRecord(policy: SessionPolicy): SessionPolicyRecord {
   assertBytes(policy.messagePrefix, undefined, "policy.messagePrefix");
   if (policy.messagePrefix.length > MAX_POLICY_PREFIX)
-    assertInteger(policy.messagePrefix.length, 0, MAX_POLICY_PREFIX, "policy.messagePrefix length");
+    throw new InputRangeError(`policy.messagePrefix must be at most ${MAX_POLICY_PREFIX} bytes`);
   assertInteger(policy.maxUses, 1, 1_000_000_000, "policy.maxUses");
   assertTime(policy.expiresAt, "policy.expiresAt");
   return {

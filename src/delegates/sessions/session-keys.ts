@@ -1,10 +1,11 @@
 // Session signing keys: a port, and the default implementation (a sealed Ed25519 seed in the delegate's namespace).
 import type { KeyObject } from "node:crypto";
-import { equalBytes, hexToBytes, wipe } from "../../crypto/bytes.js";
+import { assertBytes } from "../../crypto/assert.js";
+import { wipe } from "../../crypto/bytes.js";
 import { ed25519PrivateKeyObject, ed25519PublicKey, ed25519Sign } from "../../crypto/ed25519.js";
 import { randomBytes } from "../../crypto/random.js";
 import { Secret } from "../../crypto/secret.js";
-import type { SecretReader, StorageTx } from "../../store/ports.js";
+import type { StorageTx } from "../../store/ports.js";
 import { delegateNamespace, type SecretRef } from "../records.js";
 import { RESERVED_SECRET_PREFIX } from "../validate.js";
 
@@ -14,15 +15,10 @@ export interface SessionSigner {
   sign(message: Uint8Array): Uint8Array;
 }
 
-/** Outcome of loading a persisted session's key (the rehydration pattern of DESIGN §2). */
-export type SessionKeyLoad =
-  | { readonly status: "ok"; readonly signer: SessionSigner }
-  | { readonly status: "missing" }
-  | { readonly status: "mismatch" };
-
 /**
- * Where session keys live. The default keeps a sealed seed in the delegate's namespace; a custody-backed
- * implementation can replace it (the domain only sees references and public keys).
+ * How session keys are made and used. The record only ever holds `ref` and the public key; the secret behind
+ * `ref` is fetched from the SecretStore at rehydration (DESIGN §2's pattern). The default keeps an Ed25519
+ * seed in the delegate's namespace; another implementation (e.g. custody-derived) can replace it.
  */
 export interface SessionKeys {
   /** Creates a key for `sessionId` inside `tx`; returns its reference and public key. */
@@ -31,11 +27,10 @@ export interface SessionKeys {
     delegateKey: string,
     sessionId: string,
   ): Promise<{ ref: SecretRef; publicKey: Uint8Array }>;
-  /**
-   * Loads the key behind `ref` and checks it against the persisted public key (hex). Missing secret →
-   * "missing"; a different key → "mismatch"; storage I/O errors are thrown (the caller keeps the session).
-   */
-  load(secrets: SecretReader, ref: SecretRef, publicKeyHex: string): Promise<SessionKeyLoad>;
+  /** The public key the fetched secret stands for (checked against the persisted one). */
+  publicKey(secret: Secret): Uint8Array;
+  /** A signer over the fetched secret; the caller wipes `secret` afterwards. */
+  signer(secret: Secret): SessionSigner;
 }
 
 class KeyObjectSigner implements SessionSigner {
@@ -69,23 +64,19 @@ export class SealedSeedSessionKeys implements SessionKeys {
     }
   }
 
-  async load(secrets: SecretReader, ref: SecretRef, publicKeyHex: string): Promise<SessionKeyLoad> {
-    const seed = await secrets.get(ref.namespace, ref.name);
-    if (!seed) return { status: "missing" };
-    try {
-      if (seed.length !== 32) return { status: "mismatch" };
-      const pub = seed.use((s) => ed25519PublicKey(s));
-      if (!equalBytes(pub, hexToBytes(publicKeyHex, "publicKey", 32))) return { status: "mismatch" };
-      // A cached KeyObject signs ~10× faster than re-importing; the seed copy itself is wiped below.
-      return {
-        status: "ok",
-        signer: new KeyObjectSigner(
-          pub,
-          seed.use((s) => ed25519PrivateKeyObject(s)),
-        ),
-      };
-    } finally {
-      seed.wipe();
-    }
+  publicKey(secret: Secret): Uint8Array {
+    return secret.use((s) => {
+      assertBytes(s, 32, "session seed");
+      return ed25519PublicKey(s);
+    });
+  }
+
+  signer(secret: Secret): SessionSigner {
+    // A cached KeyObject signs ~10× faster than importing the seed per signature; the seed itself is wiped
+    // by the caller once this returns.
+    return new KeyObjectSigner(
+      this.publicKey(secret),
+      secret.use((s) => ed25519PrivateKeyObject(s)),
+    );
   }
 }

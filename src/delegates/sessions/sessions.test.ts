@@ -10,7 +10,6 @@ import { Delegates } from "../delegates.js";
 import { TABLES } from "../records.js";
 import { newAppKey, recordedEvents, recordingAudit, registerVersions } from "../test-support.js";
 import type { SessionKeys } from "./session-keys.js";
-import { SealedSeedSessionKeys } from "./session-keys.js";
 
 let t: TestStorage;
 let now: number;
@@ -86,7 +85,7 @@ describe("rehydration", () => {
     await t.storage.secrets.delete(goneRecord!.secret.namespace, goneRecord!.secret.name);
     const report = await make(t.storage).sessions.rehydrate();
     expect(report.loaded).toEqual([ok.id]);
-    expect(report.dropped).toEqual([{ id: gone.id, reason: "missing-secret" }]);
+    expect(report.dropped).toEqual([{ id: gone.id, reason: "secret_missing" }]);
     expect(await TABLES.session.get(t.storage.state, gone.id)).toBeUndefined();
     expect((await d.sessions.list()).map((s) => s.id)).toEqual([ok.id]);
     const dropped = (await recordedEvents(t.storage)).filter((e) => e.kind === "delegate.session.dropped");
@@ -94,27 +93,39 @@ describe("rehydration", () => {
       {
         kind: "delegate.session.dropped",
         subject: `session:${gone.id}`,
-        data: { delegate: v.get(1), reason: "missing-secret", droppedActions: 1 },
+        data: { delegate: v.get(1), reason: "secret_missing", droppedActions: 1 },
       },
     ]);
 
-    const failing: SessionKeys = {
-      create: (tx, delegate, id) => new SealedSeedSessionKeys().create(tx, delegate, id),
-      load: async () => {
-        throw new Error("disk on fire");
+    // Fault injection over the real store: reading secrets fails (e.g. the database is unreachable).
+    const real = t.storage;
+    const broken: Storage = {
+      backend: real.backend,
+      state: real.state,
+      transaction: (fn) => real.transaction(fn),
+      close: () => real.close(),
+      secrets: {
+        get: async () => {
+          throw new Error("disk on fire");
+        },
+        has: (ns, name) => real.secrets.has(ns, name),
+        list: (ns, prefix) => real.secrets.list(ns, prefix),
+        put: (ns, name, value) => real.secrets.put(ns, name, value),
+        delete: (ns, name) => real.secrets.delete(ns, name),
       },
     };
-    const kept = await make(t.storage, failing).sessions.rehydrate();
-    expect(kept).toEqual({ loaded: [], dropped: [], kept: [{ id: ok.id, error: "io-error" }] });
+    const kept = await make(broken).sessions.rehydrate();
+    expect(kept).toEqual({ loaded: [], dropped: [], kept: [{ id: ok.id, reason: "io_error" }] });
     expect(await TABLES.session.get(t.storage.state, ok.id)).toBeDefined();
   });
 
-  it("drops a session whose stored key does not match its public key", async () => {
+  it("keeps (does not load) a session whose stored key does not match its public key", async () => {
     const s = await d.sessions.create(v.get(1)!, policy());
     const r = await TABLES.session.get(t.storage.state, s.id);
     await TABLES.session.put(t.storage.state, s.id, { ...r!, publicKey: "00".repeat(31) + "01" });
     const report = await make(t.storage).sessions.rehydrate();
-    expect(report.dropped).toEqual([{ id: s.id, reason: "public-key-mismatch" }]);
+    expect(report).toEqual({ loaded: [], dropped: [], kept: [{ id: s.id, reason: "public_key_mismatch" }] });
+    expect(await TABLES.session.get(t.storage.state, s.id)).toBeDefined();
   });
 });
 

@@ -1,11 +1,12 @@
 // Delegated sessions (seed 001): persisted with a secret reference and public key only, rehydrated at start,
 // pending actions fired exactly once (claimed with an insert) — also after a restart.
 import { assertBytes, assertString } from "../../crypto/assert.js";
-import { bytesToBase64url, bytesToHex, hexToBytes } from "../../crypto/bytes.js";
+import { bytesToBase64url, bytesToHex, equalBytes, hexToBytes } from "../../crypto/bytes.js";
 import { randomBytes } from "../../crypto/random.js";
 import { InputRangeError } from "../../errors/input-errors.js";
 import { KeywardError } from "../../errors/keyward-error.js";
 import type { StorageTx } from "../../store/ports.js";
+import { type RehydrationEvent, type RehydrationSpec, rehydrateAll } from "../../store/rehydrate.js";
 import type { DelegatesContext } from "../ports.js";
 import { type ActionRecord, type FiredRecord, padNumber, type SessionRecord, TABLES } from "../records.js";
 import { lockLiveDelegate } from "../secrets.js";
@@ -31,16 +32,13 @@ export interface SessionInfo {
   readonly fired: readonly FiredRecord[];
 }
 
-/** What `rehydrate` did with each persisted session. */
+/** What `rehydrate` did with each persisted session (the store's rehydration helper decides). */
 export interface RehydrateReport {
   readonly loaded: readonly string[];
-  /** Dropped with an explicit `delegate.session.dropped` audit event. */
-  readonly dropped: readonly {
-    readonly id: string;
-    readonly reason: "missing-secret" | "public-key-mismatch";
-  }[];
-  /** Kept (not loaded) because reading the secret failed; retried on the next start. */
-  readonly kept: readonly { readonly id: string; readonly error: string }[];
+  /** Secret gone: dropped with its pending actions and an explicit `delegate.session.dropped` audit event. */
+  readonly dropped: readonly { readonly id: string; readonly reason: "secret_missing" }[];
+  /** Left in place, not loaded (I/O or unsealing error, or a key that does not match): retried next start. */
+  readonly kept: readonly { readonly id: string; readonly reason: string }[];
 }
 
 const id = (prefix: string): string => `${prefix}_${bytesToBase64url(randomBytes(12))}`;
@@ -140,31 +138,37 @@ export class DelegateSessions {
   }
 
   /**
-   * Loads every persisted session's key (fetch by reference, check the public key). A missing secret or a
-   * different key drops the session (record, pending actions) with an audit event; an I/O error keeps it.
+   * Loads every persisted session's key with the store's rehydration helper: fetch the secret by reference,
+   * check its public key against the persisted one. A missing secret drops the session (record, index,
+   * pending actions) with a `delegate.session.dropped` audit event; any other failure keeps the record.
    */
   async rehydrate(): Promise<RehydrateReport> {
-    const records: SessionRecord[] = [];
-    for await (const { value } of TABLES.session.scan(this.ctx.storage.state)) records.push(value);
+    const spec: RehydrationSpec<SessionRecord> = {
+      table: TABLES.session,
+      secretRef: (r) => r.secret,
+      publicKey: (r) => hexToBytes(r.publicKey, "publicKey", 32),
+      derivePublicKey: (secret) => this.keys.publicKey(secret),
+    };
+    const records = new Map<string, SessionRecord>();
+    for await (const { key, value } of TABLES.session.scan(this.ctx.storage.state)) records.set(key, value);
+    const kept: { id: string; reason: string }[] = [];
+    const dropped: { id: string; reason: "secret_missing" }[] = [];
+    const report = await rehydrateAll(this.ctx.storage, spec, (e: RehydrationEvent) => {
+      if (e.type === "kept") kept.push({ id: e.key, reason: e.reason });
+      if (e.type === "dropped") dropped.push({ id: e.key, reason: e.reason });
+    });
     const loaded: string[] = [];
-    const dropped: { id: string; reason: "missing-secret" | "public-key-mismatch" }[] = [];
-    const kept: { id: string; error: string }[] = [];
-    for (const s of records) {
-      let result: Awaited<ReturnType<SessionKeys["load"]>>;
+    for (const { key, secret } of report.restored) {
       try {
-        result = await this.keys.load(this.ctx.storage.secrets, s.secret, s.publicKey);
-      } catch (err) {
-        kept.push({ id: s.id, error: err instanceof KeywardError ? err.code : "io-error" });
-        continue;
+        this.#live.set(key, this.keys.signer(secret));
+        loaded.push(key);
+      } finally {
+        secret.wipe();
       }
-      if (result.status === "ok") {
-        this.#live.set(s.id, result.signer);
-        loaded.push(s.id);
-        continue;
-      }
-      const reason = result.status === "missing" ? "missing-secret" : "public-key-mismatch";
-      await this.drop(s, reason);
-      dropped.push({ id: s.id, reason });
+    }
+    for (const d of dropped) {
+      const record = records.get(d.id);
+      if (record) await this.cleanUpDropped(record);
     }
     return { loaded, dropped, kept };
   }
@@ -198,7 +202,10 @@ export class DelegateSessions {
       for await (const { value } of TABLES.sessionByDelegate.scan(state, { prefix: `${d}/` }))
         ids.push(value.id);
     }
-    return Promise.all(ids.map((i) => this.show(i)));
+    const out: SessionInfo[] = [];
+    // An index entry can outlive its session if a process died between dropping and cleaning up: skip it.
+    for (const i of ids) if (await TABLES.session.get(state, i)) out.push(await this.show(i));
+    return out;
   }
 
   /**
@@ -276,25 +283,33 @@ export class DelegateSessions {
     return fired;
   }
 
+  /** Loads a session created after this process rehydrated (e.g. by another instance). */
   private async loadInTx(tx: StorageTx, s: SessionRecord): Promise<SessionSigner | undefined> {
-    const r = await this.keys.load(tx.secrets, s.secret, s.publicKey);
-    if (r.status !== "ok") return undefined;
-    this.#live.set(s.id, r.signer);
-    return r.signer;
+    const secret = await tx.secrets.get(s.secret.namespace, s.secret.name);
+    if (!secret) return undefined;
+    try {
+      if (!equalBytes(this.keys.publicKey(secret), hexToBytes(s.publicKey, "publicKey", 32)))
+        return undefined;
+      const signer = this.keys.signer(secret);
+      this.#live.set(s.id, signer);
+      return signer;
+    } finally {
+      secret.wipe();
+    }
   }
 
-  private async drop(s: SessionRecord, reason: "missing-secret" | "public-key-mismatch"): Promise<void> {
+  /** After the helper deleted a session whose secret is gone: its index, pending actions and the event. */
+  private async cleanUpDropped(s: SessionRecord): Promise<void> {
     const actions: string[] = [];
     for await (const { key, value } of TABLES.action.scan(this.ctx.storage.state))
       if (value.session === s.id) actions.push(key);
     await this.ctx.storage.transaction(async (tx) => {
-      await TABLES.session.delete(tx.state, s.id);
       await TABLES.sessionByDelegate.delete(tx.state, `${s.delegate}/${s.id}`);
       for (const k of actions) await TABLES.action.delete(tx.state, k);
       await this.ctx.audit.append(tx, {
         kind: "delegate.session.dropped",
         subject: `session:${s.id}`,
-        data: { delegate: s.delegate, reason, droppedActions: actions.length },
+        data: { delegate: s.delegate, reason: "secret_missing", droppedActions: actions.length },
       });
     });
   }
