@@ -59,6 +59,7 @@ export async function buildApp(kw: Keyward, options: AppOptions = {}): Promise<F
   installAuth(app, kw.tokens);
   installMetrics(app, createMetrics(options.gauges));
   app.addHook("onResponse", (req, reply, done) => {
+    if (!logger.isLevelEnabled("info")) return done();
     req.log.info(
       {
         method: req.method,

@@ -33,33 +33,71 @@ export function assertRouteHasScope(route: RouteOptions): void {
   if (scope === undefined) throw new Error(`route ${route.method} ${route.url} declares no scope`);
 }
 
-async function authenticate(tokens: TokenService, req: FastifyRequest, reply: FastifyReply) {
-  const scope = req.routeOptions.config.scope;
-  if (scope === undefined || scope === "public") return;
-  const header = req.headers.authorization;
-  const match = typeof header === "string" ? BEARER_RE.exec(header) : null;
-  if (!match) {
-    reply.header("www-authenticate", 'Bearer realm="keyward"');
-    return sendError(reply, "unauthorized", "missing bearer token (Authorization: Bearer kw_…)");
-  }
-  const principal = await tokens.authenticate(match[1]);
+function refuseMissing(reply: FastifyReply): FastifyReply {
+  reply.header("www-authenticate", 'Bearer realm="keyward"');
+  return sendError(reply, "unauthorized", "missing bearer token (Authorization: Bearer kw_…)");
+}
+
+/** Sets the principal or refuses (401 unknown token, 403 missing scope). */
+function admit(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  principal: TokenPrincipal | undefined,
+  scope: Scope,
+) {
   if (!principal) {
     reply.header("www-authenticate", 'Bearer realm="keyward", error="invalid_token"');
     return sendError(reply, "unauthorized", "invalid or revoked token");
   }
   req.principal = principal;
   if (!hasScope(principal, scope)) return sendError(reply, "forbidden", `token lacks scope ${scope}`);
+  return undefined;
 }
 
-async function checkPartition(req: FastifyRequest, reply: FastifyReply) {
+/** onRequest: synchronous when the token's record is cached (the hot path), else one lookup. */
+function authenticate(
+  tokens: TokenService,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  done: (err?: Error) => void,
+): void {
+  const scope = req.routeOptions.config.scope;
+  if (scope === undefined || scope === "public") return done();
+  const header = req.headers.authorization;
+  const match = typeof header === "string" ? BEARER_RE.exec(header) : null;
+  if (!match) {
+    refuseMissing(reply);
+    return;
+  }
+  const cached = tokens.peek(match[1]);
+  if (cached) {
+    if (!admit(req, reply, cached.principal, scope)) done();
+    return;
+  }
+  tokens.authenticate(match[1]).then(
+    (principal) => {
+      if (!admit(req, reply, principal, scope)) done();
+    },
+    (err: Error) => done(err),
+  );
+}
+
+/** preHandler: partition binding (after validation, so body fields can name the partition). */
+function checkPartition(req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void {
   const principal = req.principal;
-  if (!principal || principal.partition === null) return;
+  if (!principal || principal.partition === null) return done();
+  const bound = principal.partition;
   const partitionOf = req.routeOptions.config.partition;
-  const touched = partitionOf ? await partitionOf(req) : undefined;
-  if (touched === undefined)
-    return sendError(reply, "forbidden", "a partition-bound token cannot use this route");
-  if (touched !== principal.partition)
-    return sendError(reply, "forbidden", `token is bound to another partition than '${touched}'`);
+  Promise.resolve(partitionOf ? partitionOf(req) : undefined).then(
+    (touched) => {
+      if (touched === undefined)
+        sendError(reply, "forbidden", "a partition-bound token cannot use this route");
+      else if (touched !== bound)
+        sendError(reply, "forbidden", `token is bound to another partition than '${touched}'`);
+      else done();
+    },
+    (err: Error) => done(err),
+  );
 }
 
 /**
@@ -69,6 +107,6 @@ async function checkPartition(req: FastifyRequest, reply: FastifyReply) {
 export function installAuth(app: FastifyInstance, tokens: TokenService): void {
   app.decorateRequest("principal", null);
   app.addHook("onRoute", assertRouteHasScope);
-  app.addHook("onRequest", (req, reply) => authenticate(tokens, req, reply));
-  app.addHook("preHandler", (req, reply) => checkPartition(req, reply));
+  app.addHook("onRequest", (req, reply, done) => authenticate(tokens, req, reply, done));
+  app.addHook("preHandler", checkPartition);
 }

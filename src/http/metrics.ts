@@ -67,13 +67,35 @@ export function createMetrics(gauges: readonly DomainGauge[] = []): HttpMetrics 
 
 /** Records every response and serves `GET /metrics` (public: counts only, no identifiers). */
 export function installMetrics(app: FastifyInstance, metrics: HttpMetrics): void {
+  // Label children are resolved once per (method, route, status): label hashing off the hot path.
+  const children = new Map<
+    string,
+    {
+      readonly requests: { inc(): void };
+      readonly duration: { observe(v: number): void };
+      readonly operation: { inc(): void } | undefined;
+    }
+  >();
   app.addHook("onResponse", (req, reply, done) => {
     const route = req.routeOptions.url ?? "unmatched";
     const status = reply.statusCode;
-    metrics.requests.inc({ method: req.method, route, status: String(status) });
-    metrics.duration.observe({ method: req.method, route }, reply.elapsedTime / 1000);
-    const operation = (req.routeOptions.schema as { operationId?: string } | undefined)?.operationId;
-    if (operation) metrics.operations.inc({ operation, outcome: outcomeOf(status) });
+    const key = `${req.method} ${status} ${route}`;
+    let c = children.get(key);
+    if (!c) {
+      const operation = (req.routeOptions.schema as { operationId?: string } | undefined)?.operationId;
+      c = {
+        requests: metrics.requests.labels({ method: req.method, route, status: String(status) }),
+        duration: metrics.duration.labels({ method: req.method, route }),
+        operation: operation
+          ? metrics.operations.labels({ operation, outcome: outcomeOf(status) })
+          : undefined,
+      };
+      // Unmatched routes have one label value ("unmatched"), so the map stays bounded by routes × statuses.
+      children.set(key, c);
+    }
+    c.requests.inc();
+    c.duration.observe(reply.elapsedTime / 1000);
+    c.operation?.inc();
     done();
   });
   app.get(

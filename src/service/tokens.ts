@@ -69,6 +69,25 @@ interface TokenRecord extends TokenInfo {
 export const TOKEN_TABLE = "service.token";
 const TOKEN_RE = /^kw_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
 
+/** A cached lookup: the live token's hash and principal, or neither for unknown/revoked ids. */
+interface CacheEntry {
+  readonly at: number;
+  readonly hash: Uint8Array | undefined;
+  readonly principal: TokenPrincipal | undefined;
+}
+
+/** Splits a presented token into its id and secret bytes; undefined when malformed (never throws). */
+function parseToken(token: unknown): { id: string; secret: Uint8Array } | undefined {
+  if (typeof token !== "string") return undefined;
+  const m = TOKEN_RE.exec(token);
+  if (!m) return undefined;
+  try {
+    return { id: m[1]!, secret: base64urlToBytes(m[2]!, "token") };
+  } catch {
+    return undefined;
+  }
+}
+
 /** True when `value` names a known scope. */
 export function isScope(value: unknown): value is Scope {
   return typeof value === "string" && (SCOPES as readonly string[]).includes(value);
@@ -97,7 +116,7 @@ function publicInfo(r: TokenRecord): TokenInfo {
  */
 export class TokenService {
   readonly #table = new RecordTable<TokenRecord>(TOKEN_TABLE);
-  readonly #cache = new Map<string, { record: TokenRecord | undefined; at: number }>();
+  readonly #cache = new Map<string, CacheEntry>();
   readonly #cacheMs: number;
 
   constructor(
@@ -192,33 +211,45 @@ export class TokenService {
    * otherwise undefined. Never throws for a malformed token.
    */
   async authenticate(token: unknown): Promise<TokenPrincipal | undefined> {
-    if (typeof token !== "string") return undefined;
-    const m = TOKEN_RE.exec(token);
-    if (!m) return undefined;
-    const id = m[1]!;
-    let secret: Uint8Array;
-    try {
-      secret = base64urlToBytes(m[2]!, "token");
-    } catch {
-      return undefined;
-    }
-    const record = await this.#lookup(id);
-    const presented = sha256(secret);
-    secret.fill(0);
-    if (!record || record.revokedAt !== null) return undefined;
-    if (!equalBytes(presented, hexToBytes(record.hash, "hash", 32))) return undefined;
-    return { id, scopes: new Set(record.scopes), partition: record.partition };
+    const parsed = parseToken(token);
+    if (!parsed) return undefined;
+    return this.#verify(await this.#lookup(parsed.id), parsed.secret);
   }
 
-  async #lookup(id: string): Promise<TokenRecord | undefined> {
+  /**
+   * The same check from the lookup cache only, synchronously (the HTTP hot path): `{ principal }` when the
+   * answer is known, undefined when the token's record must be loaded first (call `authenticate`).
+   */
+  peek(token: unknown): { principal: TokenPrincipal | undefined } | undefined {
+    const parsed = parseToken(token);
+    if (!parsed) return { principal: undefined };
+    const hit = this.#cache.get(parsed.id);
+    if (!hit || Date.now() - hit.at >= this.#cacheMs) return undefined;
+    return { principal: this.#verify(hit, parsed.secret) };
+  }
+
+  #verify(entry: CacheEntry, secret: Uint8Array): TokenPrincipal | undefined {
+    const presented = sha256(secret);
+    secret.fill(0);
+    if (!entry.principal || !entry.hash) return undefined;
+    return equalBytes(presented, entry.hash) ? entry.principal : undefined;
+  }
+
+  async #lookup(id: string): Promise<CacheEntry> {
     const now = Date.now();
     const hit = this.#cache.get(id);
-    if (hit && now - hit.at < this.#cacheMs) return hit.record;
+    if (hit && now - hit.at < this.#cacheMs) return hit;
     const record = await this.#table.get(this.storage.state, id);
+    const live = record && record.revokedAt === null ? record : undefined;
+    const entry: CacheEntry = {
+      at: now,
+      hash: live ? hexToBytes(live.hash, "hash", 32) : undefined,
+      principal: live ? { id, scopes: new Set(live.scopes), partition: live.partition } : undefined,
+    };
     // Unknown ids are cached too (briefly), so garbage tokens cannot force a database read each.
     if (this.#cache.size > 10_000) this.#cache.clear();
-    this.#cache.set(id, { record, at: now });
-    return record;
+    this.#cache.set(id, entry);
+    return entry;
   }
 
   #now(): Date {
