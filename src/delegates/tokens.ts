@@ -3,6 +3,7 @@ import { assertInteger } from "../crypto/assert.js";
 import { base64urlToBytes, bytesToBase64url, bytesToHex, wipe } from "../crypto/bytes.js";
 import { randomBytes } from "../crypto/random.js";
 import { InputRangeError, InputTypeError } from "../errors/input-errors.js";
+import { KeywardError } from "../errors/keyward-error.js";
 import { deriveSubkey } from "../kdf/subkey.js";
 import { refuseTombstoned, requireVersion } from "./lookups.js";
 import type { DelegatesContext } from "./ports.js";
@@ -79,7 +80,7 @@ export class MigrationTokens {
         const id = hash.slice(0, 16);
         // 256 random bits: a collision is not a real case, but never overwrite a token record.
         if (!(await TABLES.token.insert(tx.state, hash, { id, from: src, to: dst, issuedAt, expiresAt })))
-          throw new InputRangeError("token collision");
+          throw new KeywardError("conflict", "token collision, issue again");
         await this.ctx.audit.append(tx, {
           kind: "delegate.token.issued",
           subject: `delegate:${src}`,
