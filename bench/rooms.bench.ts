@@ -9,6 +9,7 @@ import { sha256 } from "../src/crypto/hash.js";
 import { randomBytes } from "../src/crypto/random.js";
 import { ed25519PublicToX25519 } from "../src/crypto/x25519.js";
 import { buildMemberRecords } from "../src/rooms/member-records.js";
+import { saveRecords } from "../src/rooms/repository.js";
 import { RoomsService } from "../src/rooms/rooms-service.js";
 import { RotationPool } from "../src/rooms/rotation-pool.js";
 import { openTestSqliteStorage } from "../src/store/testing.js";
@@ -38,17 +39,28 @@ function rawLoop(): void {
   }
 }
 
-async function best(label: string, fn: () => Promise<unknown> | unknown): Promise<number> {
-  let min = Number.POSITIVE_INFINITY;
+/**
+ * Best of ROUNDS, in wall-clock ms and in CPU ms of this process (all its threads). The machine is shared
+ * (load averages of 10+ on 2 cores while the team works), so wall time mostly measures the others; CPU time
+ * divided by the threads used estimates the idle-machine wall time.
+ */
+async function best(label: string, fn: () => Promise<unknown> | unknown, threads = 1): Promise<number> {
+  let wall = Number.POSITIVE_INFINITY;
+  let cpu = Number.POSITIVE_INFINITY;
   for (let r = 0; r < ROUNDS; r++) {
+    const c = process.cpuUsage();
     const t = performance.now();
     await fn();
-    min = Math.min(min, performance.now() - t);
+    wall = Math.min(wall, performance.now() - t);
+    const d = process.cpuUsage(c);
+    cpu = Math.min(cpu, (d.user + d.system) / 1000);
   }
+  const est = cpu / threads;
   console.log(
-    `${label.padEnd(58)} ${min.toFixed(0).padStart(6)} ms  (${((min * 1000) / N).toFixed(1)} µs/member)`,
+    `${label.padEnd(54)} wall ${wall.toFixed(0).padStart(6)} ms | CPU ${cpu.toFixed(0).padStart(6)} ms` +
+      ` (${((cpu * 1000) / N).toFixed(0)} µs/member) | idle estimate ${est.toFixed(0)} ms`,
   );
-  return min;
+  return est;
 }
 
 console.log(`room rotation, ${N} members, ${availableParallelism()} cores, best of ${ROUNDS}`);
@@ -62,10 +74,12 @@ const coldStart = performance.now();
 await pool.build(ownerSeed, room, version++, members);
 const cold = performance.now() - coldStart;
 console.log(
-  `${"rotation records, 2 threads, cold (workers start)".padEnd(58)} ${cold.toFixed(0).padStart(6)} ms`,
+  `${"rotation records, 2 threads, cold (workers start)".padEnd(54)} wall ${cold.toFixed(0).padStart(6)} ms`,
 );
-const two = await best("rotation records, 2 threads, warm pool", () =>
-  pool.build(ownerSeed, room, version++, members),
+const two = await best(
+  "rotation records, 2 threads, warm pool",
+  () => pool.build(ownerSeed, room, version++, members),
+  2,
 );
 
 // End to end through the service: load 10,000 members from SQLite, rotate, persist every record.
@@ -75,16 +89,16 @@ await rooms.create({ name: "bench", ownerSeed });
 const state = await rooms.state("bench");
 state.merge({ versions: [], members: buildMemberRecords(ownerSeed, room, 0, members), removals: [] });
 await t.storage.transaction(async (tx) => {
-  const { saveRecords } = await import("../src/rooms/repository.js");
   await saveRecords(tx.state, state, state.records());
 });
-const service = await best("RoomsService.rotate (SQLite load + rotate + persist)", () =>
+const service = await best("RoomsService.rotate: SQLite load + rotate + persist (CPU total)", () =>
   rooms.rotate("bench"),
 );
 await pool.close();
 await t.cleanup();
 
 console.log(
-  `\nratios: 1 thread = ${(one / raw).toFixed(2)}× raw loop; 2 threads (warm) = ${(two / raw).toFixed(2)}× raw loop;` +
-    ` target ≤ 1000 ms: ${two <= 1000 ? "met" : "NOT met"} (warm 2-thread ${two.toFixed(0)} ms, service ${service.toFixed(0)} ms)`,
+  `\nratios (CPU): 1 thread = ${(one / raw).toFixed(2)}× the raw X25519+AEAD loop; 2 threads = ${(two / raw).toFixed(2)}×` +
+    ` the 1-thread raw loop. Target ≤ 1000 ms on 2 cores: idle estimate ${two.toFixed(0)} ms` +
+    ` (${two <= 1000 ? "met" : "NOT met"}); with SQLite load + persist ${service.toFixed(0)} ms CPU total.`,
 );
