@@ -61,9 +61,11 @@ describe("custody on Postgres", () => {
       }
       ops.push(a.custody.rotate(alice), b.custody.rotate(alice));
       const results = await Promise.allSettled(ops);
-      // Rotations may lose a race only with a clean `conflict` after retries; nothing else may fail.
+      // Under contention an operation may only fail cleanly (custody `conflict` or the backend giving up on a
+      // serialization failure after its retries), rolled back whole; nothing else may fail.
       for (const r of results)
-        if (r.status === "rejected") expect((r.reason as { code?: string }).code).toBe("conflict");
+        if (r.status === "rejected")
+          expect(["conflict", "40001"]).toContain((r.reason as { code?: string }).code);
       const h = await a.custody.history(alice);
       const gens = h.events.filter((e) => e.kind === "rotated").map((e) => e.generation);
       expect(new Set(gens).size).toBe(gens.length);
