@@ -24,6 +24,36 @@ export interface ValidateOptions {
 }
 
 const COLUMNS = ["delegator", "provider", "scope", "at"] as const;
+
+/** Value of a short canonical digit string (1–15 digits, no leading zero), or −1 (then the full parser decides). */
+function shortDigits(t: string): number {
+  const n = t.length;
+  if (n === 0 || n > 15 || (n > 1 && t.charCodeAt(0) === 48)) return -1;
+  let v = 0;
+  for (let i = 0; i < n; i++) {
+    const c = t.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+function cellAt(fields: string[], columns: number[], i: number): string {
+  const v = fields[columns[i]!];
+  if (v === undefined) throw new InputRangeError(`missing ${COLUMNS[i]}`);
+  return v;
+}
+
+// CSV cells: a fast path for plain integers (the common case in batch files), the full rules otherwise.
+function idCell(t: string, name: string): DelegationId {
+  const v = shortDigits(t);
+  return v >= 0 ? v : normalizeId(t.trim(), name);
+}
+
+function positionCell(t: string): number {
+  const v = shortDigits(t);
+  return v >= 0 ? v : parsePosition(t.trim(), "at");
+}
 const FLUSH_AT = 1 << 16;
 
 /**
@@ -75,17 +105,13 @@ export async function validateBatch(
     try {
       if (format === "csv") {
         const f = splitCsvLine(text);
-        const cell = (i: number) => {
-          const v = f[columns![i]!];
-          if (v === undefined) throw new InputRangeError(`missing ${COLUMNS[i]}`);
-          return v.trim();
-        };
+        const cols = columns!;
         verdict(
           line,
-          normalizeId(cell(0), "delegator"),
-          normalizeId(cell(1), "provider"),
-          normalizeId(cell(2), "scope"),
-          parsePosition(cell(3), "at"),
+          idCell(cellAt(f, cols, 0), "delegator"),
+          idCell(cellAt(f, cols, 1), "provider"),
+          idCell(cellAt(f, cols, 2), "scope"),
+          positionCell(cellAt(f, cols, 3)),
         );
       } else {
         const o = JSON.parse(text) as Record<string, unknown>;

@@ -83,10 +83,10 @@ export class DelegationIndex {
     const k = this.#findKey(normalizeId(delegator, "delegator"), normalizeId(provider, "provider"), scope);
     const i = k < 0 ? -1 : this.#decide(k, at);
     if (i < 0) return { authorized: false, interval: null };
-    const until = this.#t.iUntil[i]!;
+    const until = this.#t.until(i);
     return {
       authorized: true,
-      interval: { from: this.#t.iFrom[i]!, until: until === Infinity ? null : until },
+      interval: { from: this.#t.from(i), until: until === Infinity ? null : until },
     };
   }
 
@@ -107,12 +107,12 @@ export class DelegationIndex {
 
   /** `from` of the interval at pool position `i` (from `locate`). */
   intervalFrom(i: number): number {
-    return this.#t.iFrom[i]!;
+    return this.#t.from(i);
   }
 
   /** `until` of the interval at pool position `i` (null = open). */
   intervalUntil(i: number): number | null {
-    const u = this.#t.iUntil[i]!;
+    const u = this.#t.until(i);
     return u === Infinity ? null : u;
   }
 
@@ -125,7 +125,7 @@ export class DelegationIndex {
       return k < 0 ? [] : [this.keyHistory(k)];
     }
     const out: KeyHistory[] = [];
-    for (let k = this.#pairHead(d, p); k !== NO_KEY && k >= 0; k = this.#t.kNext[k]!)
+    for (let k = this.#pairHead(d, p); k !== NO_KEY && k >= 0; k = this.#t.next(k))
       out.push(this.keyHistory(k));
     return out;
   }
@@ -147,11 +147,11 @@ export class DelegationIndex {
   /** The ids of the key in row `k` (0 ≤ k < keyCount): [delegator, provider, scope]. */
   keyIds(k: number): [DelegationId, DelegationId, DelegationId] {
     const t = this.#t;
-    const dc = t.kD[k]!;
+    const dc = t.d(k);
     return [
       dc >= 0 ? dc : this.#delegators.value(-dc - 1),
-      this.#providers.value(t.kP[k]!),
-      this.#scopes.value(t.kS[k]!),
+      this.#providers.value(t.p(k)),
+      this.#scopes.value(t.s(k)),
     ];
   }
 
@@ -159,10 +159,10 @@ export class DelegationIndex {
   keyHistory(k: number): KeyHistory {
     const t = this.#t;
     const intervals: DelegationInterval[] = [];
-    const s = t.kStart[k]!;
-    for (let i = s; i < s + t.kCount[k]!; i++) {
-      const until = t.iUntil[i]!;
-      intervals.push({ from: t.iFrom[i]!, until: until === Infinity ? null : until });
+    const s = t.start(k);
+    for (let i = s; i < s + t.count(k); i++) {
+      const until = t.until(i);
+      intervals.push({ from: t.from(i), until: until === Infinity ? null : until });
     }
     const [delegator, provider, scope] = this.keyIds(k);
     return {
@@ -170,7 +170,7 @@ export class DelegationIndex {
       provider,
       scope,
       intervals,
-      lastEventAt: t.kLast[k]!,
+      lastEventAt: t.last(k),
     };
   }
 
@@ -191,14 +191,14 @@ export class DelegationIndex {
       const p = this.#providers.intern(e.provider);
       const keys = e.scopes.map((s) => t.findKey(d, p, this.#scopes.intern(s)));
       for (const [i, k] of keys.entries())
-        if (k >= 0 && e.at < t.kLast[k]!) throw conflict(e, e.scopes[i]!, t.kLast[k]!);
+        if (k >= 0 && e.at < t.last(k)) throw conflict(e, e.scopes[i]!, t.last(k));
       const until = e.expiresAt ?? Infinity;
       for (const [i, found] of keys.entries()) {
         const k = found >= 0 ? found : t.createKey(d, p, this.#scopes.find(e.scopes[i]!));
-        const n = t.kCount[k]!;
-        const lastUntilIndex = t.kStart[k]! + n - 1;
+        const n = t.count(k);
+        const lastUntilIndex = t.start(k) + n - 1;
         // Open at `at` (not yet revoked or expired): a renewal keeps the interval and takes the new expiry.
-        if (n > 0 && e.at < t.iUntil[lastUntilIndex]!) t.setLastUntil(k, until);
+        if (n > 0 && e.at < t.until(lastUntilIndex)) t.setLastUntil(k, until);
         else t.pushInterval(k, e.at, until);
         t.setLastAt(k, e.at);
       }
@@ -209,7 +209,7 @@ export class DelegationIndex {
     let keys: number[];
     if (e.scopes === undefined) {
       keys = [];
-      for (let k = this.#pairHead(e.delegator, e.provider); k >= 0 && k !== NO_KEY; k = t.kNext[k]!)
+      for (let k = this.#pairHead(e.delegator, e.provider); k >= 0 && k !== NO_KEY; k = t.next(k))
         keys.push(k);
       if (keys.length === 0)
         throw new KeywardError("not_found", `no delegation from ${e.delegator} to ${e.provider} to revoke`);
@@ -222,11 +222,10 @@ export class DelegationIndex {
           `scope ${e.scopes[missing]} was never granted by ${e.delegator} to ${e.provider}`,
         );
     }
-    for (const k of keys)
-      if (e.at < t.kLast[k]!) throw conflict(e, this.#scopes.value(t.kS[k]!), t.kLast[k]!);
+    for (const k of keys) if (e.at < t.last(k)) throw conflict(e, this.#scopes.value(t.s(k)), t.last(k));
     for (const k of keys) {
-      const last = t.kStart[k]! + t.kCount[k]! - 1;
-      if (e.at < t.iUntil[last]!) t.setLastUntil(k, e.at);
+      const last = t.start(k) + t.count(k) - 1;
+      if (e.at < t.until(last)) t.setLastUntil(k, e.at);
       t.setLastAt(k, e.at);
     }
   }
@@ -302,17 +301,18 @@ export class DelegationIndex {
   /** Pool index of the interval containing `at`, or −1. */
   #decide(k: number, at: number): number {
     const t = this.#t;
-    const start = t.kStart[k]!;
+    const iv = t.iv;
+    const start = t.start(k);
     let lo = 0;
-    let hi = t.kCount[k]!;
+    let hi = t.count(k);
     // Last interval with from ≤ at (intervals are ordered by from; equal froms keep arrival order).
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (t.iFrom[start + mid]! <= at) lo = mid + 1;
+      if (iv[2 * (start + mid)]! <= at) lo = mid + 1;
       else hi = mid;
     }
     if (lo === 0) return -1;
     const i = start + lo - 1;
-    return at < t.iUntil[i]! ? i : -1;
+    return at < iv[2 * i + 1]! ? i : -1;
   }
 }

@@ -1,4 +1,4 @@
-// Typed-array storage of the delegation index: keys (delegator, provider, scope), pairs and interval pools.
+// Typed-array storage of the delegation index: key rows (delegator, provider, scope), pairs and interval pools.
 import { EMPTY_SLOT, mixKey, mixPair, pow2ceil, removeSlot } from "./hash-slots.js";
 
 /** End of a pair's key chain. */
@@ -8,28 +8,21 @@ export const NO_KEY = 0xffffffff;
 const UNDO_STRIDE = 7;
 const CREATED = -1;
 
-function grow<T extends Float64Array | Uint32Array>(a: T, size: number): T {
-  const b = new (a.constructor as new (n: number) => T)(size);
-  b.set(a.subarray(0, Math.min(a.length, size)));
-  return b;
-}
+// One key row = 40 bytes in one buffer, so a lookup touches one or two cache lines instead of one per field:
+// f64[0] delegator code (integers up to 2^53−1; strings as negative codes) · u32[2] provider · u32[3] scope ·
+// u32[4] interval start · u32[5] interval count · u32[6] next key of the same pair · f64[4] last event position.
+const ROW_F64 = 5;
+const ROW_U32 = 10;
 
 /**
- * Keys live in parallel typed arrays (no object per key); each key owns a run of intervals in the pool with a
- * power-of-two capacity, relocated to the pool's end when full (the old run becomes garbage until `compact`).
- * Mutations can be recorded in an undo log (`beginUndo`/`rollback`) to simulate events without committing.
+ * Keys live in fixed-size rows of one ArrayBuffer (no object per key); each key owns a run of [from, until)
+ * pairs in the interval pool with a power-of-two capacity, relocated to the pool's end when full (the old run
+ * becomes garbage until `compact`). Mutations can be recorded in an undo log (`beginUndo`/`rollback`) to
+ * simulate events without committing them.
  */
 export class KeyTable {
-  // Key rows: delegator code (f64: integers up to 2^53−1, strings as negative codes), provider, scope.
-  kD = new Float64Array(16);
-  kP = new Uint32Array(16);
-  kS = new Uint32Array(16);
-  kStart = new Uint32Array(16);
-  kCount = new Uint32Array(16);
-  /** Next key of the same (delegator, provider) pair, or NO_KEY. */
-  kNext = new Uint32Array(16);
-  /** Position of the key's last accepted event (the ordering rule). */
-  kLast = new Float64Array(16);
+  kf = new Float64Array(16 * ROW_F64);
+  ku = new Uint32Array(this.kf.buffer);
   keys = 0;
   kSlots = new Uint32Array(32);
   kMask = 31;
@@ -37,24 +30,60 @@ export class KeyTable {
   pSlots = new Uint32Array(32);
   pMask = 31;
   pairs = 0;
-  /** Interval pool: `from` inclusive, `until` exclusive (Infinity = open, no expiry). */
-  iFrom = new Float64Array(64);
-  iUntil = new Float64Array(64);
+  /** Interval pool: iv[2i] = from (inclusive), iv[2i+1] = until (exclusive; Infinity = open, no expiry). */
+  iv = new Float64Array(128);
   poolTop = 0;
   garbage = 0;
   intervals = 0;
   #undo: number[] | undefined;
 
+  d(k: number): number {
+    return this.kf[k * ROW_F64]!;
+  }
+  p(k: number): number {
+    return this.ku[k * ROW_U32 + 2]!;
+  }
+  s(k: number): number {
+    return this.ku[k * ROW_U32 + 3]!;
+  }
+  start(k: number): number {
+    return this.ku[k * ROW_U32 + 4]!;
+  }
+  count(k: number): number {
+    return this.ku[k * ROW_U32 + 5]!;
+  }
+  next(k: number): number {
+    return this.ku[k * ROW_U32 + 6]!;
+  }
+  last(k: number): number {
+    return this.kf[k * ROW_F64 + 4]!;
+  }
+  from(i: number): number {
+    return this.iv[2 * i]!;
+  }
+  until(i: number): number {
+    return this.iv[2 * i + 1]!;
+  }
+  #setStart(k: number, v: number): void {
+    this.ku[k * ROW_U32 + 4] = v;
+  }
+  #setCount(k: number, v: number): void {
+    this.ku[k * ROW_U32 + 5] = v;
+  }
+
   /** The row of a key, or −1. */
   findKey(d: number, p: number, s: number): number {
     const slots = this.kSlots;
     const mask = this.kMask;
+    const kf = this.kf;
+    const ku = this.ku;
     let h = mixKey(d, p, s) & mask;
     for (;;) {
       const v = slots[h]!;
       if (v === EMPTY_SLOT) return -1;
       const k = v - 1;
-      if (this.kD[k] === d && this.kP[k] === p && this.kS[k] === s) return k;
+      const u = k * ROW_U32;
+      if (kf[k * ROW_F64] === d && ku[u + 2] === p && ku[u + 3] === s) return k;
       h = (h + 1) & mask;
     }
   }
@@ -65,24 +94,25 @@ export class KeyTable {
     for (;;) {
       const v = this.pSlots[h]!;
       if (v === EMPTY_SLOT) return -1;
-      if (this.kD[v - 1] === d && this.kP[v - 1] === p) return h;
+      if (this.d(v - 1) === d && this.p(v - 1) === p) return h;
       h = (h + 1) & this.pMask;
     }
   }
 
   /** Creates a key with no interval (caller checked it is absent) and links it into its pair. */
   createKey(d: number, p: number, s: number): number {
-    if (this.keys === this.kD.length) this.#growKeys(this.keys * 2);
+    if ((this.keys + 1) * ROW_F64 > this.kf.length) this.#resizeKeys(Math.max(16, this.keys * 2));
     const k = this.keys++;
-    this.kD[k] = d;
-    this.kP[k] = p;
-    this.kS[k] = s;
-    this.kStart[k] = 0;
-    this.kCount[k] = 0;
-    this.kLast[k] = -1;
+    this.kf[k * ROW_F64] = d;
+    const u = k * ROW_U32;
+    this.ku[u + 2] = p;
+    this.ku[u + 3] = s;
+    this.ku[u + 4] = 0;
+    this.ku[u + 5] = 0;
+    this.kf[k * ROW_F64 + 4] = -1;
     const ps = this.findPairSlot(d, p);
     const oldHead = ps < 0 ? NO_KEY : this.pSlots[ps]! - 1;
-    this.kNext[k] = oldHead;
+    this.ku[u + 6] = oldHead;
     if (ps < 0) {
       this.pairs++;
       this.#insertSlot(this.pSlots, this.pMask, mixPair(d, p), k);
@@ -97,35 +127,34 @@ export class KeyTable {
   /** Appends the interval [from, until) to key `k`. */
   pushInterval(k: number, from: number, until: number): void {
     this.#record(k);
-    const n = this.kCount[k]!;
+    const n = this.count(k);
     if (n === 0 || n === pow2ceil(n)) {
       // Full (or empty): move the run to the pool's end with double capacity.
       const cap = n === 0 ? 1 : n * 2;
       this.#ensurePool(this.poolTop + cap);
-      const src = this.kStart[k]!;
-      this.iFrom.copyWithin(this.poolTop, src, src + n);
-      this.iUntil.copyWithin(this.poolTop, src, src + n);
+      const src = this.start(k);
+      this.iv.copyWithin(2 * this.poolTop, 2 * src, 2 * (src + n));
       this.garbage += n;
-      this.kStart[k] = this.poolTop;
+      this.#setStart(k, this.poolTop);
       this.poolTop += cap;
     }
-    const at = this.kStart[k]! + n;
-    this.iFrom[at] = from;
-    this.iUntil[at] = until;
-    this.kCount[k] = n + 1;
+    const at = this.start(k) + n;
+    this.iv[2 * at] = from;
+    this.iv[2 * at + 1] = until;
+    this.#setCount(k, n + 1);
     this.intervals++;
   }
 
   /** Sets the end of key `k`'s last interval. */
   setLastUntil(k: number, until: number): void {
     this.#record(k);
-    this.iUntil[this.kStart[k]! + this.kCount[k]! - 1] = until;
+    this.iv[2 * (this.start(k) + this.count(k) - 1) + 1] = until;
   }
 
   /** Sets the position of key `k`'s last accepted event. */
   setLastAt(k: number, at: number): void {
     this.#record(k);
-    this.kLast[k] = at;
+    this.kf[k * ROW_F64 + 4] = at;
   }
 
   /** Starts recording mutations so `rollback` can undo them. */
@@ -145,70 +174,53 @@ export class KeyTable {
         continue;
       }
       const count = u[i + 2]!;
-      this.intervals -= this.kCount[k]! - count;
-      this.kStart[k] = u[i]!;
-      this.kCount[k] = count;
+      this.intervals -= this.count(k) - count;
+      this.#setStart(k, u[i]!);
+      this.#setCount(k, count);
       this.poolTop = u[i + 3]!;
-      if (count > 0) this.iUntil[this.kStart[k]! + count - 1] = u[i + 4]!;
-      this.kLast[k] = u[i + 5]!;
+      if (count > 0) this.iv[2 * (u[i]! + count - 1) + 1] = u[i + 4]!;
+      this.kf[k * ROW_F64 + 4] = u[i + 5]!;
       this.garbage = u[i + 6]!;
     }
-  }
-
-  /** Stops recording without undoing. */
-  commitUndo(): void {
-    this.#undo = undefined;
   }
 
   /** Rewrites the pool without garbage and trims every array to its content (after a rebuild). */
   compact(): void {
     let size = 0;
-    for (let k = 0; k < this.keys; k++) size += this.kCount[k] === 0 ? 0 : pow2ceil(this.kCount[k]!);
-    const from = new Float64Array(Math.max(size, 1));
-    const until = new Float64Array(Math.max(size, 1));
+    for (let k = 0; k < this.keys; k++) size += this.count(k) === 0 ? 0 : pow2ceil(this.count(k));
+    const iv = new Float64Array(Math.max(2 * size, 2));
     let top = 0;
     for (let k = 0; k < this.keys; k++) {
-      const n = this.kCount[k]!;
+      const n = this.count(k);
       if (n === 0) continue;
-      const s = this.kStart[k]!;
-      from.set(this.iFrom.subarray(s, s + n), top);
-      until.set(this.iUntil.subarray(s, s + n), top);
-      this.kStart[k] = top;
+      const s = this.start(k);
+      iv.set(this.iv.subarray(2 * s, 2 * (s + n)), 2 * top);
+      this.#setStart(k, top);
       top += pow2ceil(n);
     }
-    this.iFrom = from;
-    this.iUntil = until;
+    this.iv = iv;
     this.poolTop = top;
     this.garbage = 0;
-    this.#growKeys(Math.max(this.keys, 1));
+    this.#resizeKeys(Math.max(this.keys, 1));
   }
 
   /** Bytes held by every typed array of the table. */
   bytes(): number {
-    const arrays = [this.kD, this.kP, this.kS, this.kStart, this.kCount, this.kNext, this.kLast];
-    let b = this.kSlots.byteLength + this.pSlots.byteLength + this.iFrom.byteLength + this.iUntil.byteLength;
-    for (const a of arrays) b += a.byteLength;
-    return b;
+    return this.kf.byteLength + this.kSlots.byteLength + this.pSlots.byteLength + this.iv.byteLength;
   }
 
   /** A deep copy (typed arrays copied). */
   clone(): KeyTable {
     const c = new KeyTable();
-    c.kD = this.kD.slice();
-    c.kP = this.kP.slice();
-    c.kS = this.kS.slice();
-    c.kStart = this.kStart.slice();
-    c.kCount = this.kCount.slice();
-    c.kNext = this.kNext.slice();
-    c.kLast = this.kLast.slice();
+    c.kf = this.kf.slice();
+    c.ku = new Uint32Array(c.kf.buffer);
     c.keys = this.keys;
     c.kSlots = this.kSlots.slice();
     c.kMask = this.kMask;
     c.pSlots = this.pSlots.slice();
     c.pMask = this.pMask;
     c.pairs = this.pairs;
-    c.iFrom = this.iFrom.slice(0, Math.max(this.poolTop, 1));
-    c.iUntil = this.iUntil.slice(0, Math.max(this.poolTop, 1));
+    c.iv = this.iv.slice(0, Math.max(2 * this.poolTop, 2));
     c.poolTop = this.poolTop;
     c.garbage = this.garbage;
     c.intervals = this.intervals;
@@ -218,19 +230,19 @@ export class KeyTable {
   #record(k: number): void {
     const u = this.#undo;
     if (!u) return;
-    const n = this.kCount[k]!;
-    const lastUntil = n > 0 ? this.iUntil[this.kStart[k]! + n - 1]! : 0;
-    u.push(this.kStart[k]!, k, n, this.poolTop, lastUntil, this.kLast[k]!, this.garbage);
+    const n = this.count(k);
+    const lastUntil = n > 0 ? this.until(this.start(k) + n - 1) : 0;
+    u.push(this.start(k), k, n, this.poolTop, lastUntil, this.last(k), this.garbage);
   }
 
   #unlinkKey(k: number, pairCreated: boolean, oldHead: number): void {
-    const d = this.kD[k]!;
-    const p = this.kP[k]!;
-    const ks = this.#slotOf(this.kSlots, this.kMask, mixKey(d, p, this.kS[k]!), k);
-    removeSlot(this.kSlots, this.kMask, ks, (r) => mixKey(this.kD[r]!, this.kP[r]!, this.kS[r]!));
+    const d = this.d(k);
+    const p = this.p(k);
+    const ks = this.#slotOf(this.kSlots, this.kMask, mixKey(d, p, this.s(k)), k);
+    removeSlot(this.kSlots, this.kMask, ks, (r) => mixKey(this.d(r), this.p(r), this.s(r)));
     const ps = this.#slotOf(this.pSlots, this.pMask, mixPair(d, p), k);
     if (pairCreated) {
-      removeSlot(this.pSlots, this.pMask, ps, (r) => mixPair(this.kD[r]!, this.kP[r]!));
+      removeSlot(this.pSlots, this.pMask, ps, (r) => mixPair(this.d(r), this.p(r)));
       this.pairs--;
     } else this.pSlots[ps] = oldHead + 1;
     this.keys--;
@@ -248,28 +260,25 @@ export class KeyTable {
     slots[h] = row + 1;
   }
 
-  #growKeys(size: number): void {
-    this.kD = grow(this.kD, size);
-    this.kP = grow(this.kP, size);
-    this.kS = grow(this.kS, size);
-    this.kStart = grow(this.kStart, size);
-    this.kCount = grow(this.kCount, size);
-    this.kNext = grow(this.kNext, size);
-    this.kLast = grow(this.kLast, size);
+  #resizeKeys(rows: number): void {
+    const kf = new Float64Array(rows * ROW_F64);
+    kf.set(this.kf.subarray(0, Math.min(this.kf.length, rows * ROW_F64)));
+    this.kf = kf;
+    this.ku = new Uint32Array(kf.buffer);
   }
 
   #ensurePool(size: number): void {
-    if (size <= this.iFrom.length) return;
-    const cap = Math.max(size, this.iFrom.length * 2);
-    this.iFrom = grow(this.iFrom, cap);
-    this.iUntil = grow(this.iUntil, cap);
+    if (2 * size <= this.iv.length) return;
+    const iv = new Float64Array(Math.max(2 * size, this.iv.length * 2));
+    iv.set(this.iv);
+    this.iv = iv;
   }
 
   #rehashKeys(size: number): void {
     this.kSlots = new Uint32Array(size);
     this.kMask = size - 1;
     for (let k = 0; k < this.keys; k++)
-      this.#insertSlot(this.kSlots, this.kMask, mixKey(this.kD[k]!, this.kP[k]!, this.kS[k]!), k);
+      this.#insertSlot(this.kSlots, this.kMask, mixKey(this.d(k), this.p(k), this.s(k)), k);
   }
 
   #rehashPairs(size: number): void {
@@ -278,6 +287,6 @@ export class KeyTable {
     this.pMask = size - 1;
     for (const v of old)
       if (v !== EMPTY_SLOT)
-        this.#insertSlot(this.pSlots, this.pMask, mixPair(this.kD[v - 1]!, this.kP[v - 1]!), v - 1);
+        this.#insertSlot(this.pSlots, this.pMask, mixPair(this.d(v - 1), this.p(v - 1)), v - 1);
   }
 }
