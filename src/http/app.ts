@@ -42,6 +42,9 @@ export async function buildApp(kw: Keyward, options: AppOptions = {}): Promise<F
     loggerInstance: logger,
     // One line per request from our own hook (route, status, token id), none from Fastify.
     logController: new LogController({ disableRequestLogging: true }),
+    // No per-request child logger (pino would redact its bindings on every request): the few request log
+    // lines carry `reqId` themselves.
+    childLoggerFactory: (parent) => parent,
     bodyLimit: options.bodyLimit ?? 16 * 1024 * 1024,
     exposeHeadRoutes: false,
     routerOptions: { maxParamLength: 1024 },
@@ -57,31 +60,30 @@ export async function buildApp(kw: Keyward, options: AppOptions = {}): Promise<F
   installErrorHandling(app);
   installOpenApi(app, { title: "keyward", version: API_VERSION });
   installAuth(app, kw.tokens);
-  installMetrics(app, createMetrics(options.gauges));
+  const observe = installMetrics(app, createMetrics(options.gauges));
+  // One response hook: metrics always, one log line when `info` is on.
   app.addHook("onResponse", (req, reply, done) => {
-    if (!logger.isLevelEnabled("info")) return done();
-    req.log.info(
-      {
-        method: req.method,
-        route: req.routeOptions.url ?? "unmatched",
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime * 100) / 100,
-        ...(req.principal ? { tokenId: req.principal.id } : {}),
-      },
-      "request",
-    );
+    observe(req, reply);
+    if (logger.isLevelEnabled("info"))
+      req.log.info(
+        {
+          reqId: req.id,
+          method: req.method,
+          route: req.routeOptions.url ?? "unmatched",
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime * 100) / 100,
+          ...(req.principal ? { tokenId: req.principal.id } : {}),
+        },
+        "request",
+      );
     done();
   });
 
-  // While shutting down, answers close their connection so keep-alive clients do not hold the exit.
-  let closing = false;
+  // While shutting down, a keep-alive connection closes right after its in-flight answer instead of holding
+  // the exit for the whole keep-alive timeout.
   app.addHook("preClose", (done) => {
-    closing = true;
+    app.server.keepAliveTimeout = 1;
     done();
-  });
-  app.addHook("onSend", (_req, reply, payload, done) => {
-    if (closing) reply.header("connection", "close");
-    done(null, payload);
   });
 
   healthRoutes(app, kw);

@@ -79,7 +79,7 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (pub.code !== "internal") return sendError(reply, pub.code, pub.message);
     const framework = frameworkError(err);
     if (framework) return sendError(reply, framework.code, framework.message);
-    req.log.error({ err }, "internal error");
+    req.log.error({ reqId: req.id, err }, "internal error");
     return sendError(reply, "internal", "internal error");
   });
   // The path is not echoed: a mistyped URL may carry something sensitive.

@@ -1,5 +1,5 @@
 // Prometheus metrics: request counts and latencies per route, operation outcomes, domain gauges.
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 /** A domain gauge read at scrape time (e.g. delegation index size). */
@@ -65,8 +65,14 @@ export function createMetrics(gauges: readonly DomainGauge[] = []): HttpMetrics 
   return { registry, requests, duration, operations };
 }
 
-/** Records every response and serves `GET /metrics` (public: counts only, no identifiers). */
-export function installMetrics(app: FastifyInstance, metrics: HttpMetrics): void {
+/**
+ * Serves `GET /metrics` (public: counts only, no identifiers) and returns the recorder the app's response
+ * hook calls for every response.
+ */
+export function installMetrics(
+  app: FastifyInstance,
+  metrics: HttpMetrics,
+): (req: FastifyRequest, reply: FastifyReply) => void {
   // Label children are resolved once per (method, route, status): label hashing off the hot path.
   const children = new Map<
     string,
@@ -76,7 +82,7 @@ export function installMetrics(app: FastifyInstance, metrics: HttpMetrics): void
       readonly operation: { inc(): void } | undefined;
     }
   >();
-  app.addHook("onResponse", (req, reply, done) => {
+  const observe = (req: FastifyRequest, reply: FastifyReply): void => {
     const route = req.routeOptions.url ?? "unmatched";
     const status = reply.statusCode;
     const key = `${req.method} ${status} ${route}`;
@@ -96,8 +102,7 @@ export function installMetrics(app: FastifyInstance, metrics: HttpMetrics): void
     c.requests.inc();
     c.duration.observe(reply.elapsedTime / 1000);
     c.operation?.inc();
-    done();
-  });
+  };
   app.get(
     "/metrics",
     {
@@ -109,4 +114,5 @@ export function installMetrics(app: FastifyInstance, metrics: HttpMetrics): void
       return metrics.registry.metrics();
     },
   );
+  return observe;
 }
