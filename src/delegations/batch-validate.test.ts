@@ -54,6 +54,30 @@ describe("validateBatch", () => {
     expect(verdicts[3].error).toBe("not valid JSON");
   });
 
+  it("CSV fast path and fallbacks agree: non-canonical integers and bad UTF-8 are invalid rows", async () => {
+    let out = "";
+    async function* src() {
+      yield new TextEncoder().encode(
+        "delegator,provider,scope,at\n1234,A,1,150\n01234,A,1,150\n1234,A,01,150\n",
+      );
+      yield Uint8Array.from([0x31, 0x2c, 0xff, 0x2c, 0x31, 0x2c, 0x31, 0x0a]);
+      yield new TextEncoder().encode("1234,A,1,00150\n1234, A ,1, 150");
+    }
+    const summary = await validateBatch(index, src(), {
+      write: (c) => {
+        out += c;
+      },
+    });
+    // Positions may carry leading zeros (a number has one value); ids may not (two spellings of one id).
+    expect(summary).toEqual({ rows: 6, authorized: 3, unauthorized: 0, invalid: 3 });
+    expect(
+      out
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l).verdict),
+    ).toEqual(["authorized", "invalid", "invalid", "invalid", "authorized", "authorized"]);
+  });
+
   it("refuses a CSV without the required columns", async () => {
     await expect(run("delegator,provider,at\n1,2,3\n")).rejects.toThrow(/lacks scope/);
   });

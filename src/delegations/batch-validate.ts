@@ -3,7 +3,8 @@ import { InputRangeError } from "../errors/input-errors.js";
 import { splitCsvLine } from "./csv.js";
 import type { DelegationIndex } from "./delegation-index.js";
 import { assertPosition, type DelegationId, normalizeId, parsePosition } from "./ids.js";
-import { forEachLine } from "./lines.js";
+import { MAX_LINE_LENGTH } from "./lines.js";
+import { VerdictWriter } from "./verdict-writer.js";
 
 /** Totals of a batch validation (the CLI's stdout line). */
 export interface ValidationSummary {
@@ -24,43 +25,45 @@ export interface ValidateOptions {
 }
 
 const COLUMNS = ["delegator", "provider", "scope", "at"] as const;
-
-/** Value of a short canonical digit string (1–15 digits, no leading zero), or −1 (then the full parser decides). */
-function shortDigits(t: string): number {
-  const n = t.length;
-  if (n === 0 || n > 15 || (n > 1 && t.charCodeAt(0) === 48)) return -1;
-  let v = 0;
-  for (let i = 0; i < n; i++) {
-    const c = t.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return -1;
-    v = v * 10 + c;
-  }
-  return v;
-}
+const decoder = new TextDecoder("utf-8", { fatal: true });
 
 function cellAt(fields: string[], columns: number[], i: number): string {
   const v = fields[columns[i]!];
   if (v === undefined) throw new InputRangeError(`missing ${COLUMNS[i]}`);
-  return v;
+  return v.trim();
 }
 
-// CSV cells: a fast path for plain integers (the common case in batch files), the full rules otherwise.
-function idCell(t: string, name: string): DelegationId {
-  const v = shortDigits(t);
-  return v >= 0 ? v : normalizeId(t.trim(), name);
+/**
+ * Fast path for the common CSV row of plain integers: parses bytes [s, e) into `out` (column order) without
+ * allocating. Returns false when any field is not a canonical integer of 1–15 digits (the string path decides).
+ */
+function numericRow(buf: Uint8Array, s: number, e: number, width: number, out: Float64Array): boolean {
+  let field = 0;
+  let v = 0;
+  let digits = 0;
+  let lead = 0;
+  for (let i = s; i <= e; i++) {
+    const c = i === e ? 44 : buf[i]!;
+    if (c === 44) {
+      if (digits === 0 || digits > 15 || (digits > 1 && lead === 48) || field >= width) return false;
+      out[field++] = v;
+      v = 0;
+      digits = 0;
+      continue;
+    }
+    if (c < 48 || c > 57) return false;
+    if (digits === 0) lead = c;
+    v = v * 10 + (c - 48);
+    digits++;
+  }
+  return field === width;
 }
-
-function positionCell(t: string): number {
-  const v = shortDigits(t);
-  return v >= 0 ? v : parsePosition(t.trim(), "at");
-}
-const FLUSH_AT = 1 << 16;
 
 /**
  * Checks every row against `index` and streams one verdict per row, in constant memory:
  * `{"line":N,"verdict":"authorized","from":F,"until":U|null}`, `{"line":N,"verdict":"unauthorized"}` or
- * `{"line":N,"verdict":"invalid","error":"…"}` (N = 1-based line of the input file). Blank lines are skipped.
- * @throws {RangeError} when the CSV header is missing a column or the input is not UTF-8.
+ * `{"line":N,"verdict":"invalid","error":"…"}` (N = 1-based physical line of the input). Blank lines are skipped.
+ * @throws {RangeError} when the CSV header lacks a column or a line is longer than MAX_LINE_LENGTH.
  * @example const summary = await validateBatch(store.index, createReadStream("batch.csv"), { write });
  */
 export async function validateBatch(
@@ -69,75 +72,98 @@ export async function validateBatch(
   options: ValidateOptions = {},
 ): Promise<ValidationSummary> {
   const summary: ValidationSummary = { rows: 0, authorized: 0, unauthorized: 0, invalid: 0 };
+  const out = options.write ? new VerdictWriter(options.write) : undefined;
   let format = options.format;
   let columns: number[] | undefined;
-  let out = "";
-  const write = options.write;
+  let width = 0;
+  const fields = new Float64Array(8);
+  let line = 0;
 
-  const verdict = (line: number, d: DelegationId, p: DelegationId, s: DelegationId, at: number) => {
+  const verdict = (d: DelegationId, p: DelegationId, s: DelegationId, at: number) => {
     const i = index.locate(d, p, s, at);
     if (i >= 0) {
       summary.authorized++;
-      if (write)
-        out += `{"line":${line},"verdict":"authorized","from":${index.intervalFrom(i)},"until":${index.intervalUntil(i)}}\n`;
+      out?.authorized(line, index.intervalFrom(i), index.intervalUntil(i));
     } else {
       summary.unauthorized++;
-      if (write) out += `{"line":${line},"verdict":"unauthorized"}\n`;
+      out?.unauthorized(line);
     }
   };
-  const invalid = (line: number, err: unknown) => {
-    summary.invalid++;
-    const message = err instanceof TypeError || err instanceof RangeError ? err.message : "invalid row";
-    if (write) out += `{"line":${line},"verdict":"invalid","error":${JSON.stringify(message)}}\n`;
+
+  const textRow = (text: string) => {
+    if (format === "csv") {
+      const f = splitCsvLine(text);
+      const cols = columns!;
+      verdict(
+        normalizeId(cellAt(f, cols, 0), "delegator"),
+        normalizeId(cellAt(f, cols, 1), "provider"),
+        normalizeId(cellAt(f, cols, 2), "scope"),
+        parsePosition(cellAt(f, cols, 3), "at"),
+      );
+      return;
+    }
+    let o: Record<string, unknown>;
+    try {
+      o = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      throw new InputRangeError("not valid JSON");
+    }
+    if (o === null || typeof o !== "object") throw new InputRangeError("row must be a JSON object");
+    assertPosition(o.at, "at");
+    verdict(
+      normalizeId(o.delegator, "delegator"),
+      normalizeId(o.provider, "provider"),
+      normalizeId(o.scope, "scope"),
+      o.at,
+    );
   };
 
-  const onLine = (text: string, line: number) => {
-    if (text.trim().length === 0) return;
-    format ??= text.trimStart().startsWith("{") ? "ndjson" : "csv";
+  const onLine = (buf: Uint8Array, s: number, e: number) => {
+    line++;
+    if (e > s && buf[e - 1] === 13) e--;
+    let first = s;
+    while (first < e && (buf[first] === 32 || buf[first] === 9)) first++;
+    if (first === e) return;
+    format ??= buf[first] === 123 ? "ndjson" : "csv";
     if (format === "csv" && columns === undefined) {
-      const header = splitCsvLine(text).map((h) => h.trim().toLowerCase());
-      columns = COLUMNS.map((c) => header.indexOf(c));
-      const missing = COLUMNS.filter((_, i) => columns![i]! < 0);
+      const header = splitCsvLine(decoder.decode(buf.subarray(s, e))).map((h) => h.trim().toLowerCase());
+      const cols = COLUMNS.map((c) => header.indexOf(c));
+      const missing = COLUMNS.filter((_, i) => cols[i]! < 0);
       if (missing.length) throw new InputRangeError(`line ${line}: CSV header lacks ${missing.join(", ")}`);
+      columns = cols;
+      width = header.length;
       return;
     }
     summary.rows++;
+    if (format === "csv" && width <= fields.length && numericRow(buf, s, e, width, fields)) {
+      const cols = columns!;
+      verdict(fields[cols[0]!]!, fields[cols[1]!]!, fields[cols[2]!]!, fields[cols[3]!]!);
+      return;
+    }
     try {
-      if (format === "csv") {
-        const f = splitCsvLine(text);
-        const cols = columns!;
-        verdict(
-          line,
-          idCell(cellAt(f, cols, 0), "delegator"),
-          idCell(cellAt(f, cols, 1), "provider"),
-          idCell(cellAt(f, cols, 2), "scope"),
-          positionCell(cellAt(f, cols, 3)),
-        );
-      } else {
-        const o = JSON.parse(text) as Record<string, unknown>;
-        if (o === null || typeof o !== "object") throw new InputRangeError("row must be a JSON object");
-        assertPosition(o.at, "at");
-        verdict(
-          line,
-          normalizeId(o.delegator, "delegator"),
-          normalizeId(o.provider, "provider"),
-          normalizeId(o.scope, "scope"),
-          o.at,
-        );
-      }
+      textRow(decoder.decode(buf.subarray(s, e)));
     } catch (err) {
-      invalid(line, err instanceof SyntaxError ? new InputRangeError("not valid JSON") : err);
+      summary.invalid++;
+      const message =
+        err instanceof TypeError || err instanceof RangeError ? err.message : "invalid row (not UTF-8?)";
+      out?.invalid(line, message);
     }
   };
 
-  await forEachLine(source, onLine, async (chunk) => {
-    options.onProgress?.(chunk.length);
-    if (write && out.length >= FLUSH_AT) {
-      const chunk = out;
-      out = "";
-      await write(chunk);
+  let carry: Uint8Array = new Uint8Array(0);
+  for await (const chunk of source) {
+    const buf = carry.length === 0 ? chunk : Buffer.concat([carry, chunk]);
+    let pos = 0;
+    for (let nl = buf.indexOf(10, pos); nl >= 0; nl = buf.indexOf(10, pos)) {
+      onLine(buf, pos, nl);
+      pos = nl + 1;
     }
-  });
-  if (write && out.length > 0) await write(out);
+    carry = buf.slice(pos);
+    if (carry.length > MAX_LINE_LENGTH) throw new InputRangeError(`line ${line + 1} is too long`);
+    options.onProgress?.(chunk.length);
+    await out?.maybeFlush();
+  }
+  if (carry.length > 0) onLine(carry, 0, carry.length);
+  await out?.flush();
   return summary;
 }
