@@ -10,7 +10,7 @@ import { assertOutsideTransaction, runInTransaction } from "../tx-guard.js";
 import { POSTGRES_MIGRATIONS } from "./migrations.js";
 
 const BATCH = 1000;
-const MAX_ATTEMPTS = 12;
+const MAX_ATTEMPTS = 30;
 // serialization_failure, deadlock_detected: the transaction did nothing and can simply run again.
 const RETRYABLE = new Set(["40001", "40P01"]);
 const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -280,7 +280,7 @@ export async function openPostgresBackend(url: string, options: PostgresOptions 
           client.release(broken);
         }
         // Jittered backoff so colliding writers spread out instead of colliding again.
-        await new Promise((r) => setTimeout(r, Math.random() * 2 ** Math.min(attempt, 7)));
+        await new Promise((r) => setTimeout(r, Math.random() * 2 ** Math.min(attempt, 8)));
       }
     },
     async close(): Promise<void> {
