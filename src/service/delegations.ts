@@ -42,6 +42,20 @@ export async function storageCheckpointSigner(storage: Storage): Promise<Checkpo
   return { publicKey, sign: (message) => ed25519Sign(key, message) };
 }
 
+/**
+ * The public key of this store's checkpoint signer, or undefined when no checkpoint key exists yet (nothing is
+ * created: verification must not mint keys).
+ */
+export async function storedCheckpointPublicKey(storage: Storage): Promise<Uint8Array | undefined> {
+  const secret = await storage.secrets.get(DELEGATIONS_SECRET_NAMESPACE, CHECKPOINT_KEY_NAME);
+  if (!secret) return undefined;
+  try {
+    return secret.use((seed) => ed25519PublicKey(seed));
+  } finally {
+    secret.wipe();
+  }
+}
+
 /** A checkpoint with the proof of one key, as `keyward delegations prove` writes it. */
 export interface DelegationProofFile {
   readonly checkpoint: DelegationCheckpoint;

@@ -8,7 +8,7 @@ import { ImportRefusedError, importEvents } from "../../delegations/import-event
 import { verifyDelegationProof } from "../../delegations/verify-proof.js";
 import { InputRangeError } from "../../errors/input-errors.js";
 import { KeywardError } from "../../errors/keyward-error.js";
-import { DelegationsService } from "../../service/delegations.js";
+import { DelegationsService, storedCheckpointPublicKey } from "../../service/delegations.js";
 import { isJson, withStorage } from "../context.js";
 import { emit } from "../io.js";
 import { parseHexFlag, parseListFlag } from "../parse.js";
@@ -213,7 +213,15 @@ export function registerDelegationCommands(program: Command): void {
       }
       const key =
         o.publicKey === undefined
-          ? await withDelegations(cmd, async (d) => (await d.signer()).publicKey)
+          ? await withStorage(cmd, async (storage) => {
+              const stored = await storedCheckpointPublicKey(storage);
+              if (!stored)
+                throw new KeywardError(
+                  "not_found",
+                  "this store has no checkpoint key: pass --public-key HEX",
+                );
+              return stored;
+            })
           : parseHexFlag(o.publicKey, "--public-key", 32);
       const r = verifyDelegationProof(file?.proof, file?.checkpoint, key, at);
       if (r === false)
