@@ -151,7 +151,17 @@ describe("metrics", () => {
       /keyward_http_requests_total\{method="GET",route="\/healthz",status="200"\} \d+/,
     );
     expect(res.body).toMatch(/keyward_operations_total\{operation="listSecrets",outcome="denied"\} \d+/);
-    expect(res.body).toContain("keyward_http_request_duration_seconds_bucket");
+    const count = /keyward_http_request_duration_seconds_count\{method="GET",route="\/healthz"\} (\d+)/.exec(
+      res.body,
+    );
+    const inf =
+      /keyward_http_request_duration_seconds_bucket\{method="GET",route="\/healthz",le="\+Inf"\} (\d+)/.exec(
+        res.body,
+      );
+    expect(Number(count?.[1])).toBeGreaterThan(0);
+    expect(inf?.[1]).toBe(count?.[1]);
+    expect(res.body).toContain("# TYPE keyward_http_request_duration_seconds histogram");
+    expect(res.body).toContain("keyward_process_cpu_user_seconds_total");
   });
 });
 

@@ -27,10 +27,21 @@ export function principalOf(req: FastifyRequest): TokenPrincipal {
   return req.principal;
 }
 
-/** Ensures every route declares a scope, so nothing is reachable unauthenticated by accident. */
-export function assertRouteHasScope(route: RouteOptions): void {
-  const scope = (route.config as { scope?: unknown } | undefined)?.scope;
-  if (scope === undefined) throw new Error(`route ${route.method} ${route.url} declares no scope`);
+/**
+ * Ensures every route declares a scope (nothing is reachable unauthenticated by accident) and gives routes
+ * that name a partition the partition check.
+ */
+export function prepareRoute(route: RouteOptions): void {
+  const config = route.config as { scope?: unknown; partition?: unknown } | undefined;
+  if (config?.scope === undefined) throw new Error(`route ${route.method} ${route.url} declares no scope`);
+  if (config.partition === undefined) return;
+  const existing =
+    route.preHandler === undefined
+      ? []
+      : Array.isArray(route.preHandler)
+        ? route.preHandler
+        : [route.preHandler];
+  route.preHandler = [checkPartition, ...existing];
 }
 
 function refuseMissing(reply: FastifyReply): FastifyReply {
@@ -51,6 +62,9 @@ function admit(
   }
   req.principal = principal;
   if (!hasScope(principal, scope)) return sendError(reply, "forbidden", `token lacks scope ${scope}`);
+  // Routes that name no partition refuse bound tokens at once; the others check after validation.
+  if (principal.partition !== null && !req.routeOptions.config.partition)
+    return sendError(reply, "forbidden", "a partition-bound token cannot use this route");
   return undefined;
 }
 
@@ -82,13 +96,16 @@ function authenticate(
   );
 }
 
-/** preHandler: partition binding (after validation, so body fields can name the partition). */
+/**
+ * preHandler of routes that declare `partition`: binding checked after validation, so body fields can name
+ * the partition.
+ */
 function checkPartition(req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void {
   const principal = req.principal;
-  if (!principal || principal.partition === null) return done();
-  const bound = principal.partition;
   const partitionOf = req.routeOptions.config.partition;
-  Promise.resolve(partitionOf ? partitionOf(req) : undefined).then(
+  if (!principal || principal.partition === null || !partitionOf) return done();
+  const bound = principal.partition;
+  Promise.resolve(partitionOf(req)).then(
     (touched) => {
       if (touched === undefined)
         sendError(reply, "forbidden", "a partition-bound token cannot use this route");
@@ -102,11 +119,11 @@ function checkPartition(req: FastifyRequest, reply: FastifyReply, done: (err?: E
 
 /**
  * Installs authentication: `onRequest` checks the bearer token and the route's scope (401 / 403) before
- * the body is read; `preHandler` checks partition binding once params, query and body are validated.
+ * the body is read, and refuses partition-bound tokens on unpartitioned routes; routes that name a partition
+ * check it in a `preHandler`, once params, query and body are validated.
  */
 export function installAuth(app: FastifyInstance, tokens: TokenService): void {
   app.decorateRequest("principal", null);
-  app.addHook("onRoute", assertRouteHasScope);
+  app.addHook("onRoute", prepareRoute);
   app.addHook("onRequest", (req, reply, done) => authenticate(tokens, req, reply, done));
-  app.addHook("preHandler", checkPartition);
 }

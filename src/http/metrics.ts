@@ -1,6 +1,6 @@
 // Prometheus metrics: request counts and latencies per route, operation outcomes, domain gauges.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { collectDefaultMetrics, Gauge, type Metric, Registry } from "prom-client";
 
 /** A domain gauge read at scrape time (e.g. delegation index size). */
 export interface DomainGauge {
@@ -9,15 +9,39 @@ export interface DomainGauge {
   read(): number | Promise<number>;
 }
 
+/** Latency histogram bounds in seconds. */
+export const DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
+type Labels = Readonly<Record<string, string>>;
+
+interface CounterSeries {
+  readonly labels: Labels;
+  count: number;
+}
+
+interface HistogramSeries {
+  readonly labels: Labels;
+  count: number;
+  sum: number;
+  /** Per-bucket (not cumulative) counts; the last slot is +Inf. */
+  readonly buckets: Float64Array;
+}
+
+/** One response's series, resolved once per (method, status, route). */
+interface ResponseSeries {
+  readonly requests: CounterSeries;
+  readonly duration: HistogramSeries;
+  readonly operation: CounterSeries | undefined;
+}
+
 /** The metrics of one HTTP app (own registry: several apps in one process never collide). */
 export interface HttpMetrics {
   readonly registry: Registry;
-  readonly requests: Counter<"method" | "route" | "status">;
-  readonly duration: Histogram<"method" | "route">;
-  readonly operations: Counter<"operation" | "outcome">;
+  /** Records one response. */
+  observe(req: FastifyRequest, reply: FastifyReply): void;
 }
 
-/** Outcome label of a status code: ok, invalid (400), denied (401/403), refused (other 4xx), error. */
+/** Outcome label of a status code: ok, invalid (400/413/415), denied (401/403), refused (other 4xx), error. */
 export function outcomeOf(status: number): "ok" | "invalid" | "denied" | "refused" | "error" {
   if (status < 400) return "ok";
   if (status === 400 || status === 413 || status === 415) return "invalid";
@@ -26,32 +50,83 @@ export function outcomeOf(status: number): "ok" | "invalid" | "denied" | "refuse
   return "error";
 }
 
+/** A metric whose values are rendered at scrape time from plain counters (no label hashing per request). */
+function scrapeTimeMetric(
+  name: string,
+  help: string,
+  type: "counter" | "histogram",
+  values: () => { value: number; labels: Labels; metricName?: string }[],
+): Metric {
+  const metric = {
+    name,
+    help,
+    type,
+    aggregator: "sum",
+    get: async () => ({ name, help, type, aggregator: "sum", values: values() }),
+    reset() {},
+  };
+  return metric as unknown as Metric;
+}
+
 /**
- * Creates the registry with default process metrics, HTTP metrics and the given domain gauges.
+ * Creates the registry with default process metrics, HTTP metrics and the given domain gauges. Per-request
+ * work is a map lookup and a few increments; Prometheus text is built only when `/metrics` is scraped.
  * @example const metrics = createMetrics([{ name: "keyward_tokens", help: "…", read: () => 3 }]);
  */
 export function createMetrics(gauges: readonly DomainGauge[] = []): HttpMetrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: "keyward_process_" });
-  const requests = new Counter({
-    name: "keyward_http_requests_total",
-    help: "HTTP requests by method, route and status",
-    labelNames: ["method", "route", "status"] as const,
-    registers: [registry],
-  });
-  const duration = new Histogram({
-    name: "keyward_http_request_duration_seconds",
-    help: "HTTP request latency by method and route",
-    labelNames: ["method", "route"] as const,
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [registry],
-  });
-  const operations = new Counter({
-    name: "keyward_operations_total",
-    help: "Domain operations (one per API operationId) by outcome",
-    labelNames: ["operation", "outcome"] as const,
-    registers: [registry],
-  });
+  collectDefaultMetrics({ register: registry, prefix: "keyward_" });
+  const requests = new Map<string, CounterSeries>();
+  const durations = new Map<string, HistogramSeries>();
+  const operations = new Map<string, CounterSeries>();
+  const byResponse = new Map<string, ResponseSeries>();
+
+  const counter = (map: Map<string, CounterSeries>, key: string, labels: Labels): CounterSeries => {
+    let s = map.get(key);
+    if (!s) map.set(key, (s = { labels, count: 0 }));
+    return s;
+  };
+
+  registry.registerMetric(
+    scrapeTimeMetric(
+      "keyward_http_requests_total",
+      "HTTP requests by method, route and status",
+      "counter",
+      () => [...requests.values()].map((s) => ({ value: s.count, labels: s.labels })),
+    ),
+  );
+  registry.registerMetric(
+    scrapeTimeMetric(
+      "keyward_http_request_duration_seconds",
+      "HTTP request latency by method and route",
+      "histogram",
+      () =>
+        [...durations.values()].flatMap((s) => {
+          let cumulative = 0;
+          const buckets = [...DURATION_BUCKETS, Number.POSITIVE_INFINITY].map((le, i) => {
+            cumulative += s.buckets[i]!;
+            return {
+              value: cumulative,
+              labels: { ...s.labels, le: le === Number.POSITIVE_INFINITY ? "+Inf" : String(le) },
+              metricName: "keyward_http_request_duration_seconds_bucket",
+            };
+          });
+          return [
+            ...buckets,
+            { value: s.sum, labels: s.labels, metricName: "keyward_http_request_duration_seconds_sum" },
+            { value: s.count, labels: s.labels, metricName: "keyward_http_request_duration_seconds_count" },
+          ];
+        }),
+    ),
+  );
+  registry.registerMetric(
+    scrapeTimeMetric(
+      "keyward_operations_total",
+      "Domain operations (one per API operationId) by outcome",
+      "counter",
+      () => [...operations.values()].map((s) => ({ value: s.count, labels: s.labels })),
+    ),
+  );
   for (const g of gauges) {
     new Gauge({
       name: g.name,
@@ -62,7 +137,49 @@ export function createMetrics(gauges: readonly DomainGauge[] = []): HttpMetrics 
       },
     });
   }
-  return { registry, requests, duration, operations };
+
+  return {
+    registry,
+    observe(req, reply) {
+      const route = req.routeOptions.url ?? "unmatched";
+      const status = reply.statusCode;
+      const key = `${req.method} ${status} ${route}`;
+      let s = byResponse.get(key);
+      if (!s) {
+        // Unmatched routes share one label value, so the maps stay bounded by routes × statuses.
+        const method = req.method;
+        const operation = (req.routeOptions.schema as { operationId?: string } | undefined)?.operationId;
+        const outcome = outcomeOf(status);
+        let duration = durations.get(`${method} ${route}`);
+        if (!duration) {
+          duration = {
+            labels: { method, route },
+            count: 0,
+            sum: 0,
+            buckets: new Float64Array(DURATION_BUCKETS.length + 1),
+          };
+          durations.set(`${method} ${route}`, duration);
+        }
+        s = {
+          requests: counter(requests, key, { method, route, status: String(status) }),
+          duration,
+          operation: operation
+            ? counter(operations, `${operation} ${outcome}`, { operation, outcome })
+            : undefined,
+        };
+        byResponse.set(key, s);
+      }
+      s.requests.count++;
+      if (s.operation) s.operation.count++;
+      const seconds = reply.elapsedTime / 1000;
+      const d = s.duration;
+      d.count++;
+      d.sum += seconds;
+      let i = 0;
+      while (i < DURATION_BUCKETS.length && seconds > DURATION_BUCKETS[i]!) i++;
+      d.buckets[i]!++;
+    },
+  };
 }
 
 /**
@@ -73,36 +190,6 @@ export function installMetrics(
   app: FastifyInstance,
   metrics: HttpMetrics,
 ): (req: FastifyRequest, reply: FastifyReply) => void {
-  // Label children are resolved once per (method, route, status): label hashing off the hot path.
-  const children = new Map<
-    string,
-    {
-      readonly requests: { inc(): void };
-      readonly duration: { observe(v: number): void };
-      readonly operation: { inc(): void } | undefined;
-    }
-  >();
-  const observe = (req: FastifyRequest, reply: FastifyReply): void => {
-    const route = req.routeOptions.url ?? "unmatched";
-    const status = reply.statusCode;
-    const key = `${req.method} ${status} ${route}`;
-    let c = children.get(key);
-    if (!c) {
-      const operation = (req.routeOptions.schema as { operationId?: string } | undefined)?.operationId;
-      c = {
-        requests: metrics.requests.labels({ method: req.method, route, status: String(status) }),
-        duration: metrics.duration.labels({ method: req.method, route }),
-        operation: operation
-          ? metrics.operations.labels({ operation, outcome: outcomeOf(status) })
-          : undefined,
-      };
-      // Unmatched routes have one label value ("unmatched"), so the map stays bounded by routes × statuses.
-      children.set(key, c);
-    }
-    c.requests.inc();
-    c.duration.observe(reply.elapsedTime / 1000);
-    c.operation?.inc();
-  };
   app.get(
     "/metrics",
     {
@@ -114,5 +201,5 @@ export function installMetrics(
       return metrics.registry.metrics();
     },
   );
-  return observe;
+  return metrics.observe;
 }

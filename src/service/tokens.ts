@@ -1,6 +1,6 @@
 // API bearer tokens: scoped, optionally partition-bound, shown once, stored only as SHA-256 hashes.
 import { assertString } from "../crypto/assert.js";
-import { base64urlToBytes, bytesToBase64url, bytesToHex, equalBytes, hexToBytes } from "../crypto/bytes.js";
+import { bytesToBase64url, bytesToHex, equalBytes, hexToBytes } from "../crypto/bytes.js";
 import { sha256 } from "../crypto/hash.js";
 import { randomBytes } from "../crypto/random.js";
 import { InputRangeError, InputTypeError } from "../errors/input-errors.js";
@@ -81,11 +81,8 @@ function parseToken(token: unknown): { id: string; secret: Uint8Array } | undefi
   if (typeof token !== "string") return undefined;
   const m = TOKEN_RE.exec(token);
   if (!m) return undefined;
-  try {
-    return { id: m[1]!, secret: base64urlToBytes(m[2]!, "token") };
-  } catch {
-    return undefined;
-  }
+  // The regex already fixed the alphabet and length (43 chars = 32 bytes): decode without a re-encode check.
+  return { id: m[1]!, secret: new Uint8Array(Buffer.from(m[2]!, "base64url")) };
 }
 
 /** True when `value` names a known scope. */
