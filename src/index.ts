@@ -48,6 +48,9 @@ export {
 } from "./delegations/index.js";
 // --- errors ---
 export * from "./errors/index.js";
+// --- http (the composition root and API tokens are exported with the other service/ wiring below) ---
+export { type AppOptions, buildApp } from "./http/app.js";
+export { type RunningServer, type ServerOptions, startServer } from "./http/server.js";
 // --- kdf ---
 export * from "./kdf/index.js";
 // --- rooms ---
@@ -71,11 +74,28 @@ export {
   storageCheckpointSigner,
 } from "./service/delegations.js";
 export {
+  createKeyward,
+  createTokenService,
+  type Keyward,
+  type KeywardOptions,
+  openKeyward,
+  USER_SECRET_NAMESPACE,
+} from "./service/keyward.js";
+export {
   type CustodyEd25519Lender,
   type CustodyIdentityRef,
   createRooms,
   custodyRoomOwnerKeys,
   type WiredRooms,
 } from "./service/rooms.js";
+export {
+  hasScope,
+  isScope,
+  SCOPES,
+  type Scope,
+  type TokenInfo,
+  type TokenPrincipal,
+  TokenService,
+} from "./service/tokens.js";
 // --- store ---
 export * from "./store/index.js";
