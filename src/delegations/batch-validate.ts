@@ -78,6 +78,32 @@ export async function validateBatch(
   let width = 0;
   const fields = new Float64Array(8);
   let line = 0;
+  // Integer CSV rows are checked in batches (locateMany); any other row flushes the batch first (order kept).
+  const B = 1024;
+  const bd = new Float64Array(B);
+  const bp = new Float64Array(B);
+  const bs = new Float64Array(B);
+  const ba = new Float64Array(B);
+  const bl = new Float64Array(B);
+  const bo = new Int32Array(B);
+  const pc = new Int32Array(B);
+  const sc = new Int32Array(B);
+  let pending = 0;
+  const flushBatch = () => {
+    if (pending === 0) return;
+    index.locateMany(bd, bp, bs, ba, pending, bo, pc, sc);
+    for (let j = 0; j < pending; j++) {
+      const i = bo[j]!;
+      if (i >= 0) {
+        summary.authorized++;
+        out?.authorized(bl[j]!, index.intervalFrom(i), index.intervalUntil(i));
+      } else {
+        summary.unauthorized++;
+        out?.unauthorized(bl[j]!);
+      }
+    }
+    pending = 0;
+  };
 
   const verdict = (d: DelegationId, p: DelegationId, s: DelegationId, at: number) => {
     const i = index.locate(d, p, s, at);
@@ -137,9 +163,15 @@ export async function validateBatch(
     summary.rows++;
     if (format === "csv" && width <= fields.length && numericRow(buf, s, e, width, fields)) {
       const cols = columns!;
-      verdict(fields[cols[0]!]!, fields[cols[1]!]!, fields[cols[2]!]!, fields[cols[3]!]!);
+      bd[pending] = fields[cols[0]!]!;
+      bp[pending] = fields[cols[1]!]!;
+      bs[pending] = fields[cols[2]!]!;
+      ba[pending] = fields[cols[3]!]!;
+      bl[pending] = line;
+      if (++pending === B) flushBatch();
       return;
     }
+    flushBatch();
     try {
       textRow(decoder.decode(buf.subarray(s, e)));
     } catch (err) {
@@ -158,12 +190,14 @@ export async function validateBatch(
       onLine(buf, pos, nl);
       pos = nl + 1;
     }
+    flushBatch();
     carry = buf.slice(pos);
     if (carry.length > MAX_LINE_LENGTH) throw new InputRangeError(`line ${line + 1} is too long`);
     options.onProgress?.(chunk.length);
     await out?.maybeFlush();
   }
   if (carry.length > 0) onLine(carry, 0, carry.length);
+  flushBatch();
   await out?.flush();
   return summary;
 }

@@ -306,3 +306,29 @@ describe("property: the index answers exactly like a brute-force replay", () => 
     runProperty(400, 3, 400, 40);
   });
 });
+
+describe("locateMany", () => {
+  it("answers exactly like locate for every query (hits, misses, collisions, unknown ids)", () => {
+    const index = new DelegationIndex();
+    for (let d = 0; d < 3000; d++) {
+      index.apply(grant(d, d % 7, [d % 3, 5], 10 + (d % 50)));
+      if (d % 2) index.apply(revoke(d, d % 7, 100 + (d % 30), [5]));
+    }
+    const n = 4096;
+    const [d, p, s, at] = [0, 1, 2, 3].map(() => new Float64Array(n));
+    for (let i = 0; i < n; i++) {
+      d[i] = (i * 7919) % 3100;
+      p[i] = (i * 31) % 9;
+      s[i] = i % 7;
+      at[i] = (i * 13) % 160;
+    }
+    const out = new Int32Array(n);
+    index.locateMany(d!, p!, s!, at!, n, out, new Int32Array(n), new Int32Array(n));
+    let hits = 0;
+    for (let i = 0; i < n; i++) {
+      expect(out[i]).toBe(index.locate(d![i]!, p![i]!, s![i]!, at![i]!));
+      if (out[i]! >= 0) hits++;
+    }
+    expect(hits).toBeGreaterThan(50);
+  });
+});

@@ -88,6 +88,30 @@ export class KeyTable {
     }
   }
 
+  /**
+   * Batched `findKey` for n queries (provider/scope codes < 0 = unknown): home slots are read for every query
+   * first, then rows, so the CPU keeps many independent cache misses in flight instead of one at a time.
+   */
+  findMany(d: Float64Array, p: Int32Array, s: Int32Array, n: number, out: Int32Array): void {
+    const slots = this.kSlots;
+    const mask = this.kMask;
+    const kf = this.kf;
+    const ku = this.ku;
+    for (let i = 0; i < n; i++) {
+      const pi = p[i]!;
+      const si = s[i]!;
+      // An empty home slot gives −1: the key is absent.
+      out[i] = pi < 0 || si < 0 ? -1 : slots[mixKey(d[i]!, pi, si) & mask]! - 1;
+    }
+    for (let i = 0; i < n; i++) {
+      const k = out[i]!;
+      if (k < 0) continue;
+      const u = k * ROW_U32;
+      if (kf[k * ROW_F64] === d[i] && ku[u + 2] === p[i] && ku[u + 3] === s[i]) continue;
+      out[i] = this.findKey(d[i]!, p[i]!, s[i]!);
+    }
+  }
+
   /** The slot of a pair (its value is head key + 1), or −1. */
   findPairSlot(d: number, p: number): number {
     let h = mixPair(d, p) & this.pMask;
