@@ -315,7 +315,12 @@ describe("locateMany", () => {
       if (d % 2) index.apply(revoke(d, d % 7, 100 + (d % 30), [5]));
     }
     const n = 4096;
-    const [d, p, s, at] = [0, 1, 2, 3].map(() => new Float64Array(n));
+    const [d, p, s, at] = [
+      new Float64Array(n),
+      new Float64Array(n),
+      new Float64Array(n),
+      new Float64Array(n),
+    ];
     for (let i = 0; i < n; i++) {
       d[i] = (i * 7919) % 3100;
       p[i] = (i * 31) % 9;
@@ -323,10 +328,10 @@ describe("locateMany", () => {
       at[i] = (i * 13) % 160;
     }
     const out = new Int32Array(n);
-    index.locateMany(d!, p!, s!, at!, n, out, new Int32Array(n), new Int32Array(n));
+    index.locateMany(d, p, s, at, n, out, new Int32Array(n), new Int32Array(n));
     let hits = 0;
     for (let i = 0; i < n; i++) {
-      expect(out[i]).toBe(index.locate(d![i]!, p![i]!, s![i]!, at![i]!));
+      expect(out[i]).toBe(index.locate(d[i]!, p[i]!, s[i]!, at[i]!));
       if (out[i]! >= 0) hits++;
     }
     expect(hits).toBeGreaterThan(50);
