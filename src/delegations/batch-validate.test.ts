@@ -78,6 +78,31 @@ describe("validateBatch", () => {
     ).toEqual(["authorized", "invalid", "invalid", "invalid", "authorized", "authorized"]);
   });
 
+  it("property: the NDJSON and CSV fast paths give the same verdicts as the full parsers", async () => {
+    const row = fc.record({
+      delegator: fc.oneof(fc.constant(1234), fc.nat({ max: 2000 })),
+      provider: fc.constantFrom("A", 7, "B"),
+      scope: fc.oneof(fc.constant(1), fc.constant("a,b"), fc.nat({ max: 3 })),
+      at: fc.nat({ max: 600 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(row, { minLength: 1, maxLength: 30 }), async (rows) => {
+        const fast = rows.map((r) => JSON.stringify(r)).join("\n");
+        const slow = rows.map((r) => JSON.stringify(r).replaceAll(":", ": ")).join("\n");
+        const csvFast = `delegator,provider,scope,at\n${rows.map((r) => [r.delegator, r.provider, typeof r.scope === "string" ? `"${r.scope}"` : r.scope, r.at].join(",")).join("\n")}`;
+        const csvSlow = `delegator,provider,scope,at\n${rows.map((r) => [` ${r.delegator}`, r.provider, `"${r.scope}"`, r.at].join(",")).join("\n")}`;
+        // CSV lines are one further down (the header): compare verdicts without their line numbers.
+        const results = (await Promise.all([fast, slow, csvFast, csvSlow].map((t) => run(t)))).map((r) => ({
+          summary: r.summary,
+          verdicts: r.verdicts.map(({ line: _line, ...rest }) => rest),
+        }));
+        for (const r of results.slice(1)) expect(r).toEqual(results[0]);
+        expect(results[0]!.summary.invalid).toBe(0);
+      }),
+      { numRuns: 50 },
+    );
+  });
+
   it("refuses a CSV without the required columns", async () => {
     await expect(run("delegator,provider,at\n1,2,3\n")).rejects.toThrow(/lacks scope/);
   });

@@ -26,6 +26,7 @@ export interface ValidateOptions {
 
 const COLUMNS = ["delegator", "provider", "scope", "at"] as const;
 const decoder = new TextDecoder("utf-8", { fatal: true });
+const IDENTITY = [0, 1, 2, 3];
 
 function cellAt(fields: string[], columns: number[], i: number): string {
   const v = fields[columns[i]!];
@@ -57,6 +58,37 @@ function numericRow(buf: Uint8Array, s: number, e: number, width: number, out: F
     digits++;
   }
   return field === width;
+}
+
+// NDJSON fast path: a flat object of exactly the four keys with integer values and no whitespace, e.g.
+// {"delegator":1234,"provider":7,"scope":1,"at":150}. Field order is free; anything else → JSON.parse path.
+const KEY_BYTES = COLUMNS.map((c) => new TextEncoder().encode(`"${c}":`));
+
+function numericObject(buf: Uint8Array, s: number, e: number, out: Float64Array): boolean {
+  if (buf[s] !== 123 || buf[e - 1] !== 125) return false;
+  let i = s + 1;
+  let seen = 0;
+  for (let f = 0; f < 4; f++) {
+    let which = -1;
+    for (let c = 0; c < 4 && which < 0; c++) {
+      const kb = KEY_BYTES[c]!;
+      let j = 0;
+      while (j < kb.length && buf[i + j] === kb[j]) j++;
+      if (j === kb.length) which = c;
+    }
+    if (which < 0 || seen & (1 << which)) return false;
+    seen |= 1 << which;
+    i += KEY_BYTES[which]!.length;
+    let v = 0;
+    const first = i;
+    while (i < e && buf[i]! >= 48 && buf[i]! <= 57) v = v * 10 + (buf[i++]! - 48);
+    const digits = i - first;
+    if (digits === 0 || digits > 15 || (digits > 1 && buf[first] === 48)) return false;
+    out[which] = v;
+    if (buf[i] === (f === 3 ? 125 : 44)) i++;
+    else return false;
+  }
+  return i === e;
 }
 
 /**
@@ -161,8 +193,12 @@ export async function validateBatch(
       return;
     }
     summary.rows++;
-    if (format === "csv" && width <= fields.length && numericRow(buf, s, e, width, fields)) {
-      const cols = columns!;
+    const fast =
+      format === "csv"
+        ? width <= fields.length && numericRow(buf, s, e, width, fields)
+        : numericObject(buf, first, e, fields);
+    if (fast) {
+      const cols = format === "csv" ? columns! : IDENTITY;
       bd[pending] = fields[cols[0]!]!;
       bp[pending] = fields[cols[1]!]!;
       bs[pending] = fields[cols[2]!]!;
