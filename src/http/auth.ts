@@ -76,7 +76,10 @@ function authenticate(
   done: (err?: Error) => void,
 ): void {
   const scope = req.routeOptions.config.scope;
-  if (scope === undefined || scope === "public") return done();
+  if (scope === undefined || scope === "public") {
+    done();
+    return;
+  }
   const header = req.headers.authorization;
   const match = typeof header === "string" ? BEARER_RE.exec(header) : null;
   if (!match) {
@@ -103,7 +106,10 @@ function authenticate(
 function checkPartition(req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void {
   const principal = req.principal;
   const partitionOf = req.routeOptions.config.partition;
-  if (!principal || principal.partition === null || !partitionOf) return done();
+  if (!principal || principal.partition === null || !partitionOf) {
+    done();
+    return;
+  }
   const bound = principal.partition;
   Promise.resolve(partitionOf(req)).then(
     (touched) => {

@@ -83,7 +83,10 @@ export function createMetrics(gauges: readonly DomainGauge[] = []): HttpMetrics 
 
   const counter = (map: Map<string, CounterSeries>, key: string, labels: Labels): CounterSeries => {
     let s = map.get(key);
-    if (!s) map.set(key, (s = { labels, count: 0 }));
+    if (!s) {
+      s = { labels, count: 0 };
+      map.set(key, s);
+    }
     return s;
   };
 
