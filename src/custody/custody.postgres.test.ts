@@ -3,7 +3,7 @@ import { createPublicKey, verify } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { openStorage } from "../store/open.js";
 import { openTestPostgresStorage, type TestStorage } from "../store/testing.js";
-import { testCustody } from "./testing.js";
+import { testCustody } from "../../test/custody-helpers.js";
 
 const stores: TestStorage[] = [];
 afterEach(async () => {

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { bytesToHex, hexToBytes } from "../crypto/bytes.js";
 import { Secret } from "../crypto/secret.js";
 import { openTestSqliteStorage, type TestStorage } from "../store/testing.js";
-import { pinPartition, testCustody } from "./testing.js";
+import { pinPartition, testCustody } from "../../test/custody-helpers.js";
 
 const stores: TestStorage[] = [];
 afterEach(async () => {

@@ -7,7 +7,7 @@ import { openStorage } from "../store/open.js";
 import { openTestSqliteStorage, type TestStorage } from "../store/testing.js";
 import { GENERATION_TABLE, MSK_NAMESPACE, mskName } from "./records.js";
 import { statementBytes, verifyKeyStatement } from "./statements.js";
-import { testCustody } from "./testing.js";
+import { testCustody } from "../../test/custody-helpers.js";
 
 const stores: TestStorage[] = [];
 afterEach(async () => {

@@ -1,9 +1,9 @@
 // Test helpers for custody: a Custody with its audit log over a real test storage, and a pinned partition.
-import { hexToBytes } from "../crypto/bytes.js";
-import { Secret } from "../crypto/secret.js";
-import { type CustodyService, createCustody } from "../service/custody.js";
-import type { Storage } from "../store/ports.js";
-import { MSK_NAMESPACE, mskName, partitions } from "./records.js";
+import { hexToBytes } from "../src/crypto/bytes.js";
+import { Secret } from "../src/crypto/secret.js";
+import { MSK_NAMESPACE, mskName, partitions } from "../src/custody/records.js";
+import { type CustodyService, createCustody } from "../src/service/custody.js";
+import type { Storage } from "../src/store/ports.js";
 
 /**
  * Creates custody over `storage`, recording every private-key buffer it hands out in `keyBuffers` so a test
