@@ -1,9 +1,9 @@
 // The core lifecycle and the audit chain on the real PostgreSQL server, including two instances at once.
 import { createPublicKey, verify } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
+import { testCustody } from "../../test/custody-helpers.js";
 import { openStorage } from "../store/open.js";
 import { openTestPostgresStorage, type TestStorage } from "../store/testing.js";
-import { testCustody } from "../../test/custody-helpers.js";
 
 const stores: TestStorage[] = [];
 afterEach(async () => {

@@ -3,10 +3,10 @@ import { createPublicKey, diffieHellman, generateKeyPairSync, verify } from "nod
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import { afterEach, describe, expect, it } from "vitest";
+import { pinPartition, testCustody } from "../../test/custody-helpers.js";
 import { bytesToHex, hexToBytes } from "../crypto/bytes.js";
 import { Secret } from "../crypto/secret.js";
 import { openTestSqliteStorage, type TestStorage } from "../store/testing.js";
-import { pinPartition, testCustody } from "../../test/custody-helpers.js";
 
 const stores: TestStorage[] = [];
 afterEach(async () => {

@@ -1,13 +1,13 @@
 // Lifecycle: rotation statements, suspend/resume, revoke, MSK epochs (batch and lazy), legacy remap, restarts.
 import { createPublicKey, verify } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
+import { testCustody } from "../../test/custody-helpers.js";
 import { hexToBytes } from "../crypto/bytes.js";
 import { Secret } from "../crypto/secret.js";
 import { openStorage } from "../store/open.js";
 import { openTestSqliteStorage, type TestStorage } from "../store/testing.js";
 import { GENERATION_TABLE, MSK_NAMESPACE, mskName } from "./records.js";
 import { statementBytes, verifyKeyStatement } from "./statements.js";
-import { testCustody } from "../../test/custody-helpers.js";
 
 const stores: TestStorage[] = [];
 afterEach(async () => {
