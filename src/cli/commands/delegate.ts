@@ -128,11 +128,9 @@ export function registerDelegateCommands(delegate: Command): void {
       const ttl =
         opts.ttl === undefined ? DEFAULT_TOKEN_TTL : parseIntFlag(opts.ttl, "--ttl", 1, MAX_TOKEN_TTL);
       const t = await withDelegates(cmd, (d) => d.tokens.issue(opts.from, opts.to, ttl));
-      emit(
-        g.json,
-        { token: t.token, id: t.id, from: t.from, to: t.to, expiresAt: t.expiresAt },
-        `${t.token}\n# token ${t.id}: single use, expires ${t.expiresAt}; shown once`,
-      );
+      // stdout carries only the token so `T=$(keyward delegate token …)` works; the note goes to stderr.
+      emit(g.json, { token: t.token, id: t.id, from: t.from, to: t.to, expiresAt: t.expiresAt }, t.token);
+      if (!g.json) process.stderr.write(`# token ${t.id}: single use, expires ${t.expiresAt}; shown once\n`);
     });
 
   delegate

@@ -34,7 +34,9 @@ export function registerTokenCommands(program: Command): void {
           actor: "cli",
         }),
       );
-      emit(g.json, created, `${created.token}\n# token ${created.info.id}: shown once, store it now`);
+      // stdout carries only the token so `TOKEN=$(keyward token create …)` works; the note goes to stderr.
+      emit(g.json, created, created.token);
+      if (!g.json) process.stderr.write(`# token ${created.info.id}: shown once, store it now\n`);
     });
 
   token
