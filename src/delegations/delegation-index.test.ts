@@ -164,6 +164,10 @@ describe("ordering and edge rules", () => {
     expect(index.check(42, "prov:X", "schema:a", 1).authorized).toBe(false);
     expect(() => index.check("042", "p", 1, 1)).toThrow(RangeError);
     expect(() => index.check(1, "p", 1, -1)).toThrow(RangeError);
+    // Every id position normalises the same way, the scope too.
+    const scoped = build([grant(7, "p", [5], 1)]);
+    expect(scoped.check("7", "p", "5", 1).authorized).toBe(true);
+    expect(() => scoped.check(7, "p", "05", 1)).toThrow(RangeError);
   });
 
   it("simulate() leaves no trace; clone() is independent", () => {

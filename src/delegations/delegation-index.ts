@@ -80,7 +80,11 @@ export class DelegationIndex {
    */
   check(delegator: DelegationId, provider: DelegationId, scope: DelegationId, at: number): CheckResult {
     assertPosition(at, "at");
-    const k = this.#findKey(normalizeId(delegator, "delegator"), normalizeId(provider, "provider"), scope);
+    const k = this.#findKey(
+      normalizeId(delegator, "delegator"),
+      normalizeId(provider, "provider"),
+      normalizeId(scope, "scope"),
+    );
     const i = k < 0 ? -1 : this.#decide(k, at);
     if (i < 0) return { authorized: false, interval: null };
     const until = this.#t.until(i);
