@@ -43,6 +43,7 @@ import {
 } from "./partitions.js";
 import { type IdentityRef, preparePath } from "./path-ops.js";
 import type { PathRecord } from "./records.js";
+import { TxBatcher } from "./tx-batcher.js";
 
 /** Public key of an identity path for one scheme (`evmAddress` for secp256k1). */
 export interface IdentityKey {
@@ -51,6 +52,13 @@ export interface IdentityKey {
   readonly generation: number;
   readonly scheme: Scheme;
   readonly evmAddress?: string;
+}
+
+interface SignRequest {
+  readonly ref: IdentityRef;
+  readonly message: Uint8Array;
+  readonly scheme: Scheme;
+  readonly eip191: boolean;
 }
 
 /** A signature (hex) with the key that made it. secp256k1: 65 bytes r‖s‖v (v 0/1, or 27/28 with EIP-191). */
@@ -85,6 +93,7 @@ function currentPublicKey(rec: PathRecord, scheme: Scheme): string {
  */
 export class Custody {
   readonly #ctx: CustodyContext;
+  readonly #signer: TxBatcher<StorageTx, SignRequest, SignResult>;
 
   constructor(storage: Storage, options: CustodyOptions) {
     if (storage === null || typeof storage !== "object" || typeof storage.transaction !== "function")
@@ -100,6 +109,11 @@ export class Custody {
       msks: new Map(),
       edKeys: new SigningKeyCache(options.keyCacheSize ?? 1024),
     };
+    // Concurrent signatures share one transaction (group commit); each is still audited before it returns.
+    this.#signer = new TxBatcher(
+      (fn) => runTx(this.#ctx, fn),
+      (tx, req) => this.#signInTx(tx, req),
+    );
   }
 
   /** Creates a partition with its own MSK. @throws KeywardError `already_exists`. */
@@ -144,31 +158,8 @@ export class Custody {
     if (eip191 && scheme !== "secp256k1") throw new InputRangeError("eip191 requires scheme secp256k1");
     if (scheme === "secp256k1" && !eip191 && message.length !== 32)
       throw new InputRangeError("secp256k1 signs a 32-byte digest (use eip191 for a personal message)");
-    const ctx = this.#ctx;
-    return runTx(ctx, async (tx) => {
-      const rec = await preparePath(ctx, tx, ref, { create: true, requireActive: true });
-      const publicKey = currentPublicKey(rec, scheme);
-      const sig =
-        scheme === "ed25519"
-          ? ed25519Sign(await this.#ed25519Key(tx, rec), message)
-          : await withPathKey(ctx, tx, rec, scheme, (key) =>
-              eip191 ? eip191Sign(key, message) : secp256k1SignDigest(key, message),
-            );
-      await ctx.audit.append(tx, {
-        kind: "custody.sign",
-        subject: subjectOf(rec),
-        actor: ctx.actor,
-        data: { scheme, generation: rec.generation, eip191, publicKey },
-        sensitive: { messageHash: bytesToHex(blake3Hash(message)) },
-      });
-      return {
-        signature: bytesToHex(sig),
-        publicKey,
-        generation: rec.generation,
-        scheme,
-        address: rec.address,
-      };
-    });
+    // A copy: the request runs on a later turn, after the caller may have reused its buffer.
+    return this.#signer.submit({ ref, message: Uint8Array.from(message), scheme, eip191 });
   }
 
   /** Rotates to generation + 1; the old keys sign a statement naming the new public keys. */
@@ -260,6 +251,34 @@ export class Custody {
     for (const m of this.#ctx.msks.values()) m.wipe();
     this.#ctx.msks.clear();
     this.#ctx.edKeys.clear();
+  }
+
+  /** One signature and its audit entry inside `tx` (batched by `#signer`: one commit for many signatures). */
+  async #signInTx(tx: StorageTx, req: SignRequest): Promise<SignResult> {
+    const { ref, message, scheme, eip191 } = req;
+    const ctx = this.#ctx;
+    const rec = await preparePath(ctx, tx, ref, { create: true, requireActive: true });
+    const publicKey = currentPublicKey(rec, scheme);
+    const sig =
+      scheme === "ed25519"
+        ? ed25519Sign(await this.#ed25519Key(tx, rec), message)
+        : await withPathKey(ctx, tx, rec, scheme, (key) =>
+            eip191 ? eip191Sign(key, message) : secp256k1SignDigest(key, message),
+          );
+    await ctx.audit.append(tx, {
+      kind: "custody.sign",
+      subject: subjectOf(rec),
+      actor: ctx.actor,
+      data: { scheme, generation: rec.generation, eip191, publicKey },
+      sensitive: { messageHash: bytesToHex(blake3Hash(message)) },
+    });
+    return {
+      signature: bytesToHex(sig),
+      publicKey,
+      generation: rec.generation,
+      scheme,
+      address: rec.address,
+    };
   }
 
   /** The path's Ed25519 signing KeyObject: cached, or derived + imported with the seed wiped at once. */
