@@ -3,6 +3,7 @@ import { timingSafeEqual } from "node:crypto";
 import { InputRangeError, InputTypeError } from "../errors/input-errors.js";
 import { assertBytes, assertInteger } from "./assert.js";
 
+const ENCODER = new TextEncoder();
 const HEX_RE = /^(?:[0-9a-fA-F]{2})*$/;
 const B64URL_RE = /^[A-Za-z0-9_-]*$/;
 
@@ -82,7 +83,7 @@ export function u64le(value: number, name = "value"): Uint8Array {
 
 /** UTF-8 encoding of a string. */
 export function utf8(text: string): Uint8Array {
-  return new TextEncoder().encode(text);
+  return ENCODER.encode(text);
 }
 
 /** Constant-time equality; arrays of different lengths are unequal (length is not secret). */

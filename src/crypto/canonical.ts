@@ -33,38 +33,45 @@ function assertTag(tag: unknown): asserts tag is string {
   if (!tag.isWellFormed()) throw new InputRangeError("tag must be well-formed Unicode");
 }
 
+/** A growable output buffer: canonical encoding runs on every signature and audit entry, so no per-field arrays. */
 class Writer {
-  chunks: Uint8Array[] = [];
-  size = 0;
+  #buf = new Uint8Array(256);
+  #view = new DataView(this.#buf.buffer);
+  #size = 0;
+  #reserve(n: number): number {
+    const at = this.#size;
+    if (at + n > this.#buf.length) {
+      const next = new Uint8Array(Math.max(this.#buf.length * 2, at + n));
+      next.set(this.#buf.subarray(0, at));
+      this.#buf = next;
+      this.#view = new DataView(next.buffer);
+    }
+    this.#size = at + n;
+    return at;
+  }
+  // Reserve first, then read #buf/#view: reserving may replace them.
   push(b: Uint8Array): void {
-    this.chunks.push(b);
-    this.size += b.length;
+    const at = this.#reserve(b.length);
+    this.#buf.set(b, at);
   }
   byte(v: number): void {
-    this.push(Uint8Array.of(v));
+    const at = this.#reserve(1);
+    this.#buf[at] = v;
   }
   u32(v: number): void {
-    const b = new Uint8Array(4);
-    new DataView(b.buffer).setUint32(0, v, true);
-    this.push(b);
+    const at = this.#reserve(4);
+    this.#view.setUint32(at, v, true);
   }
   u64(v: bigint): void {
-    const b = new Uint8Array(8);
-    new DataView(b.buffer).setBigUint64(0, v, true);
-    this.push(b);
+    const at = this.#reserve(8);
+    this.#view.setBigUint64(at, v, true);
   }
   lenBytes(b: Uint8Array): void {
     this.u32(b.length);
     this.push(b);
   }
   finish(): Uint8Array {
-    const out = new Uint8Array(this.size);
-    let off = 0;
-    for (const c of this.chunks) {
-      out.set(c, off);
-      off += c.length;
-    }
-    return out;
+    return this.#buf.slice(0, this.#size);
   }
 }
 

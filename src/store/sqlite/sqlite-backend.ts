@@ -19,6 +19,17 @@ function toBytes(v: unknown): Uint8Array {
 class SqliteOps implements RawTx {
   readonly state: StateWriter;
   private readonly s;
+  // Scans combine a few bound shapes (prefix/range/direction); preparing each once saves a parse per batch.
+  readonly #scanStatements = new Map<string, Database.Statement>();
+
+  #statement(sql: string): Database.Statement {
+    let st = this.#scanStatements.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      this.#scanStatements.set(sql, st);
+    }
+    return st;
+  }
 
   constructor(
     private readonly db: Db,
@@ -103,13 +114,9 @@ class SqliteOps implements RawTx {
         args.push(upper);
       }
       const n = Math.min(BATCH, remaining);
+      const sql = `SELECT key, value FROM kw_state WHERE ${where.join(" AND ")} ORDER BY key ${dir} LIMIT ?`;
       const rows = await this.lock(
-        async () =>
-          this.db
-            .prepare(
-              `SELECT key, value FROM kw_state WHERE ${where.join(" AND ")} ORDER BY key ${dir} LIMIT ${n}`,
-            )
-            .all(...args) as { key: string; value: Buffer }[],
+        async () => this.#statement(sql).all(...args, n) as { key: string; value: Buffer }[],
       );
       for (const r of rows) yield { key: r.key, value: toBytes(r.value) };
       remaining -= rows.length;
@@ -210,6 +217,10 @@ export function openSqliteBackend(path: string): RawBackend {
   const txLock = <T>(fn: () => Promise<T>) => fn(); // already holding the mutex for the whole transaction
   const direct = new SqliteOps(db, directLock);
   const txOps = new SqliteOps(db, txLock);
+  // Prepared once: exec() would parse the statement text again on every transaction.
+  const begin = db.prepare("BEGIN IMMEDIATE");
+  const commit = db.prepare("COMMIT");
+  const rollback = db.prepare("ROLLBACK");
   let closed = false;
   return {
     backend: "sqlite",
@@ -217,13 +228,13 @@ export function openSqliteBackend(path: string): RawBackend {
     async transaction<T>(fn: (tx: RawTx) => Promise<T>): Promise<T> {
       assertOutsideTransaction(owner, "transaction()");
       return mutex.run(async () => {
-        db.exec("BEGIN IMMEDIATE");
+        begin.run();
         try {
           const out = await runInTransaction(owner, () => fn(txOps));
-          db.exec("COMMIT");
+          commit.run();
           return out;
         } catch (err) {
-          if (db.inTransaction) db.exec("ROLLBACK");
+          if (db.inTransaction) rollback.run();
           throw err;
         }
       });
