@@ -69,7 +69,7 @@ export class TxBatcher<Tx, Req, Res> {
     } catch {
       return false; // nothing committed: each request is retried alone and gets its own answer
     }
-    batch.forEach((p, i) => p.resolve(results[i]!));
+    for (const [i, p] of batch.entries()) p.resolve(results[i]!);
     return true;
   }
 
