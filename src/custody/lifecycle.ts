@@ -5,23 +5,15 @@ import { Secret } from "../crypto/secret.js";
 import { InputTypeError } from "../errors/input-errors.js";
 import { KeywardError } from "../errors/keyward-error.js";
 import type { StorageTx } from "../store/ports.js";
-import {
-  type CustodyContext,
-  claimGeneration,
-  commitChange,
-  publicKeysAt,
-  runTx,
-  subjectOf,
-} from "./context.js";
+import { type CustodyContext, claimGeneration, commitChange, runTx, subjectOf } from "./context.js";
 import { schemePublicKey } from "./derive.js";
 import {
+  changePathKeys,
   destroyEpochIfUnused,
   type IdentityRef,
-  keyChanges,
   movePath,
   preparePath,
   resolveRef,
-  signWithOldKeys,
 } from "./path-ops.js";
 import {
   EPOCH_MEMBER_TABLE,
@@ -88,36 +80,7 @@ export async function rotatePath(ctx: CustodyContext, ref: IdentityRef): Promise
         "conflict",
         "this path holds an imported key: use remap to move it to a derived key",
       );
-    const from = { generation: cur.generation, epoch: cur.epoch };
-    const to = { generation: cur.generation + 1, epoch: cur.epoch };
-    await claimGeneration(tx, subjectOf(cur), to.generation, ctx.now());
-    const before = await publicKeysAt(ctx, tx, cur, from);
-    const after = await publicKeysAt(ctx, tx, cur, to);
-    const statement: KeyStatement = {
-      type: "rotation",
-      partition: cur.partition,
-      address: cur.address,
-      label: cur.label,
-      from,
-      to,
-      keys: keyChanges(before, after),
-      time: ctx.now(),
-    };
-    const signatures = await signWithOldKeys(ctx, tx, cur, statement);
-    const next = await commitChange(
-      ctx,
-      tx,
-      cur,
-      { generation: to.generation, publicKeys: after },
-      {
-        kind: "rotated",
-        generation: to.generation,
-        epoch: to.epoch,
-        publicKeys: after,
-        statement,
-        signatures,
-      },
-    );
+    const { next, from, to, after } = await changePathKeys(ctx, tx, cur, "rotation", cur.epoch);
     await ctx.audit.append(tx, {
       kind: "custody.rotate",
       subject: subjectOf(cur),

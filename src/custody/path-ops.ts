@@ -174,22 +174,29 @@ export function keyChanges(
 }
 
 /**
- * Moves a path to the partition's current MSK epoch: generation + 1 (claimed), a remap statement signed by the
- * old keys, the epoch index updated, and the old MSK destroyed when no path uses it any more.
+ * One signed key change of a path (rotation or remap): claims generation + 1 (never reused), derives the new
+ * public keys under `toEpoch`, has the old keys sign a statement naming them, and commits the path record
+ * with its history entry. The caller adds its own bookkeeping and audit entry in the same transaction.
  */
-export async function movePath(
+export async function changePathKeys(
   ctx: CustodyContext,
   tx: StorageTx,
   rec: PathRecord,
-  partition: PartitionRecord,
-): Promise<PathRecord> {
+  type: "rotation" | "remap",
+  toEpoch: number,
+): Promise<{
+  next: PathRecord;
+  from: KeyStatement["from"];
+  to: KeyStatement["to"];
+  after: PathRecord["publicKeys"];
+}> {
   const from = { generation: rec.generation, epoch: rec.epoch };
-  const to = { generation: rec.generation + 1, epoch: partition.epoch };
+  const to = { generation: rec.generation + 1, epoch: toEpoch };
   await claimGeneration(tx, pathKey(rec.partition, rec.address, rec.label), to.generation, ctx.now());
   const before = await publicKeysAt(ctx, tx, rec, from);
   const after = await publicKeysAt(ctx, tx, rec, to);
   const statement: KeyStatement = {
-    type: "remap",
+    type,
     partition: rec.partition,
     address: rec.address,
     label: rec.label,
@@ -205,7 +212,7 @@ export async function movePath(
     rec,
     { ...to, publicKeys: after, legacy: undefined },
     {
-      kind: "remapped",
+      kind: type === "rotation" ? "rotated" : "remapped",
       generation: to.generation,
       epoch: to.epoch,
       publicKeys: after,
@@ -213,6 +220,20 @@ export async function movePath(
       signatures,
     },
   );
+  return { next, from, to, after };
+}
+
+/**
+ * Moves a path to the partition's current MSK epoch: generation + 1 (claimed), a remap statement signed by the
+ * old keys, the epoch index updated, and the old MSK destroyed when no path uses it any more.
+ */
+export async function movePath(
+  ctx: CustodyContext,
+  tx: StorageTx,
+  rec: PathRecord,
+  partition: PartitionRecord,
+): Promise<PathRecord> {
+  const { next, from, to, after } = await changePathKeys(ctx, tx, rec, "remap", partition.epoch);
   if (from.epoch !== null)
     await tx.state.delete(
       EPOCH_MEMBER_TABLE,
