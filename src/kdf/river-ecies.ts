@@ -61,10 +61,27 @@ function x25519PublicKeyObject(u: Uint8Array): KeyObject {
   return createPublicKey({ key: { kty: "OKP", crv: "X25519", x }, format: "jwk" });
 }
 
+// Member keys are public and stable across rotations: their Montgomery form and imported KeyObject are cached
+// (bounded, oldest dropped first) so a rotation pays one field inversion and one import per member only once.
+const RECIPIENT_CACHE_MAX = 65_536;
+const recipients = new Map<string, KeyObject>();
+
+function recipientKeyObject(memberVerifyingKey: Uint8Array): KeyObject {
+  const id = Buffer.from(memberVerifyingKey.buffer, memberVerifyingKey.byteOffset, 32).toString("latin1");
+  let key = recipients.get(id);
+  if (!key) {
+    key = x25519PublicKeyObject(montgomeryU(memberVerifyingKey));
+    if (recipients.size >= RECIPIENT_CACHE_MAX) recipients.delete(recipients.keys().next().value!);
+    recipients.set(id, key);
+  }
+  return key;
+}
+
 /** X25519(scalar, u) → shared secret; undefined for an all-zero (small-order) result, which OpenSSL refuses. */
-function agree(priv: KeyObject, u: Uint8Array): Uint8Array | undefined {
+function agree(priv: KeyObject, u: Uint8Array | KeyObject): Uint8Array | undefined {
   try {
-    const shared = new Uint8Array(diffieHellman({ privateKey: priv, publicKey: x25519PublicKeyObject(u) }));
+    const publicKey = u instanceof Uint8Array ? x25519PublicKeyObject(u) : u;
+    const shared = new Uint8Array(diffieHellman({ privateKey: priv, publicKey }));
     return shared.some((b) => b !== 0) ? shared : undefined;
   } catch {
     return undefined;
@@ -129,7 +146,7 @@ function seal(plain: Uint8Array, memberVerifyingKey: Uint8Array): RiverEncrypted
   const ephemeral = blake3Hash(concatBytes(DOMAIN_BYTES, plain, memberVerifyingKey));
   const priv = x25519PrivateKeyObject(ephemeral);
   wipe(ephemeral);
-  const shared = agree(priv, montgomeryU(memberVerifyingKey));
+  const shared = agree(priv, recipientKeyObject(memberVerifyingKey));
   if (!shared) throw new KeywardError("invalid_input", "memberVerifyingKey is a small-order point");
   const key = sha256(shared);
   try {
