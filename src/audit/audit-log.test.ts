@@ -56,6 +56,29 @@ describe("AuditLog append", () => {
     expect(await log.verify()).toEqual({ ok: true, entries: 5 });
   });
 
+  it("appendMany chains a batch after existing entries and writes the MACed head once, at its end", async () => {
+    const { storage } = await fresh();
+    const log = await AuditLog.open(storage);
+    await appendMany(storage, log, 2);
+    const batch = await storage.transaction((tx) =>
+      log.appendMany(
+        tx,
+        [0, 1, 2].map((i) => ({ kind: "test.batch", subject: `b${i}`, sensitive: { secretish: `v${i}` } })),
+      ),
+    );
+    expect(batch.map((e) => e.seq)).toEqual([3, 4, 5]);
+    expect(batch[0]!.prev).toBe((await rawEntry(storage, 2)).hash);
+    for (let i = 1; i < batch.length; i++) expect(batch[i]!.prev).toBe(batch[i - 1]!.hash);
+    const head = JSON.parse(dec.decode((await storage.state.get(HEAD_TABLE, HEAD_KEY))!)) as { seq: number };
+    expect(head.seq).toBe(5);
+    expect(await log.verify()).toEqual({ ok: true, entries: 5 });
+    expect(await storage.transaction((tx) => log.appendMany(tx, []))).toEqual([]);
+    await expect(
+      storage.transaction((tx) => log.appendMany(tx, [{ kind: "Bad Kind", subject: "x" }])),
+    ).rejects.toThrow(/event.kind/);
+    expect(await log.verify()).toEqual({ ok: true, entries: 5 });
+  });
+
   it("commits with the caller's transaction and disappears with its rollback", async () => {
     const { storage } = await fresh();
     const log = await AuditLog.open(storage);

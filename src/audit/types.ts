@@ -49,4 +49,6 @@ export interface AuditVerifyResult {
  */
 export interface AuditSink {
   append(tx: StorageTx, event: AuditEvent): Promise<unknown>;
+  /** Several events in order, in one transaction (optional: sinks without it get one `append` per event). */
+  appendMany?(tx: StorageTx, events: readonly AuditEvent[]): Promise<unknown>;
 }

@@ -22,16 +22,18 @@ import {
 
 /** The audit port custody writes to (mirrors audit's AuditSink; wired by service/). */
 export interface CustodyAuditSink {
-  append(
-    tx: StorageTx,
-    event: {
-      kind: string;
-      subject: string;
-      actor?: string | undefined;
-      data?: Record<string, string | number | boolean | null | string[]>;
-      sensitive?: Record<string, string>;
-    },
-  ): Promise<unknown>;
+  append(tx: StorageTx, event: CustodyAuditEvent): Promise<unknown>;
+  /** Several events in order in one transaction (optional; used for batched signatures). */
+  appendMany?(tx: StorageTx, events: readonly CustodyAuditEvent[]): Promise<unknown>;
+}
+
+/** One audit event as custody writes it. */
+export interface CustodyAuditEvent {
+  kind: string;
+  subject: string;
+  actor?: string | undefined;
+  data?: Record<string, string | number | boolean | null | string[]>;
+  sensitive?: Record<string, string>;
 }
 
 /** Options of `createCustody` / `new Custody`. */

@@ -13,6 +13,7 @@ import { InputRangeError, InputTypeError } from "../errors/input-errors.js";
 import { KeywardError } from "../errors/keyward-error.js";
 import type { Storage, StorageTx } from "../store/ports.js";
 import {
+  type CustodyAuditEvent,
   type CustodyContext,
   type CustodyOptions,
   pathKeyBytes,
@@ -93,7 +94,7 @@ function currentPublicKey(rec: PathRecord, scheme: Scheme): string {
  */
 export class Custody {
   readonly #ctx: CustodyContext;
-  readonly #signer: TxBatcher<StorageTx, SignRequest, SignResult>;
+  readonly #signer: TxBatcher<StorageTx, SignRequest, { result: SignResult; event: CustodyAuditEvent }>;
 
   constructor(storage: Storage, options: CustodyOptions) {
     if (storage === null || typeof storage !== "object" || typeof storage.transaction !== "function")
@@ -110,9 +111,16 @@ export class Custody {
       edKeys: new SigningKeyCache(options.keyCacheSize ?? 1024),
     };
     // Concurrent signatures share one transaction (group commit); each is still audited before it returns.
+    // The batch's audit entries are appended together at its end (one chain-head read and write per batch).
     this.#signer = new TxBatcher(
       (fn) => runTx(this.#ctx, fn),
       (tx, req) => this.#signInTx(tx, req),
+      async (tx, done) => {
+        const events = done.map((d) => d.event);
+        const audit = this.#ctx.audit;
+        if (audit.appendMany) await audit.appendMany(tx, events);
+        else for (const e of events) await audit.append(tx, e);
+      },
     );
   }
 
@@ -159,7 +167,7 @@ export class Custody {
     if (scheme === "secp256k1" && !eip191 && message.length !== 32)
       throw new InputRangeError("secp256k1 signs a 32-byte digest (use eip191 for a personal message)");
     // A copy: the request runs on a later turn, after the caller may have reused its buffer.
-    return this.#signer.submit({ ref, message: Uint8Array.from(message), scheme, eip191 });
+    return (await this.#signer.submit({ ref, message: Uint8Array.from(message), scheme, eip191 })).result;
   }
 
   /** Rotates to generation + 1; the old keys sign a statement naming the new public keys. */
@@ -253,8 +261,11 @@ export class Custody {
     this.#ctx.edKeys.clear();
   }
 
-  /** One signature and its audit entry inside `tx` (batched by `#signer`: one commit for many signatures). */
-  async #signInTx(tx: StorageTx, req: SignRequest): Promise<SignResult> {
+  /** One signature inside `tx` and its audit event (appended with the batch's by `#signer`, same commit). */
+  async #signInTx(
+    tx: StorageTx,
+    req: SignRequest,
+  ): Promise<{ result: SignResult; event: CustodyAuditEvent }> {
     const { ref, message, scheme, eip191 } = req;
     const ctx = this.#ctx;
     const rec = await preparePath(ctx, tx, ref, { create: true, requireActive: true });
@@ -265,20 +276,21 @@ export class Custody {
         : await withPathKey(ctx, tx, rec, scheme, (key) =>
             eip191 ? eip191Sign(key, message) : secp256k1SignDigest(key, message),
           );
-    await ctx.audit.append(tx, {
+    const event: CustodyAuditEvent = {
       kind: "custody.sign",
       subject: subjectOf(rec),
       actor: ctx.actor,
       data: { scheme, generation: rec.generation, eip191, publicKey },
       sensitive: { messageHash: bytesToHex(blake3Hash(message)) },
-    });
-    return {
+    };
+    const result = {
       signature: bytesToHex(sig),
       publicKey,
       generation: rec.generation,
       scheme,
       address: rec.address,
     };
+    return { result, event };
   }
 
   /** The path's Ed25519 signing KeyObject: cached, or derived + imported with the seed wiped at once. */

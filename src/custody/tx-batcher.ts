@@ -23,13 +23,25 @@ interface Pending<Req, Res> {
 export class TxBatcher<Tx, Req, Res> {
   readonly #run: TxRunner<Tx>;
   readonly #work: (tx: Tx, req: Req) => Promise<Res>;
+  readonly #finish: ((tx: Tx, results: Res[]) => Promise<void>) | undefined;
   readonly #maxBatch: number;
   #queue: Pending<Req, Res>[] = [];
   #flushing = false;
 
-  constructor(run: TxRunner<Tx>, work: (tx: Tx, req: Req) => Promise<Res>, maxBatch = 256) {
+  /**
+   * @param work - one request's work inside the shared transaction.
+   * @param finish - optional step after every request's work, in the same transaction (e.g. one audit append
+   *   for the whole batch).
+   */
+  constructor(
+    run: TxRunner<Tx>,
+    work: (tx: Tx, req: Req) => Promise<Res>,
+    finish?: (tx: Tx, results: Res[]) => Promise<void>,
+    maxBatch = 256,
+  ) {
     this.#run = run;
     this.#work = work;
+    this.#finish = finish;
     this.#maxBatch = maxBatch;
   }
 
@@ -64,6 +76,7 @@ export class TxBatcher<Tx, Req, Res> {
       results = await this.#run(async (tx) => {
         const out: Res[] = [];
         for (const p of batch) out.push(await this.#work(tx, p.req));
+        await this.#finish?.(tx, out);
         return out;
       });
     } catch {
@@ -75,7 +88,13 @@ export class TxBatcher<Tx, Req, Res> {
 
   async #runOne(p: Pending<Req, Res>): Promise<void> {
     try {
-      p.resolve(await this.#run((tx) => this.#work(tx, p.req)));
+      p.resolve(
+        await this.#run(async (tx) => {
+          const result = await this.#work(tx, p.req);
+          await this.#finish?.(tx, [result]);
+          return result;
+        }),
+      );
     } catch (err) {
       p.reject(err);
     }
