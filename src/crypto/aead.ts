@@ -36,16 +36,25 @@ function nodeOpen(
   aad: Uint8Array,
 ): Uint8Array | undefined {
   if (ct.length < TAG) return undefined;
+  // update() hands out plaintext before final() checks the tag: wipe that copy whatever happens.
+  let body: Buffer | undefined;
+  let fin: Buffer | undefined;
   try {
     // Both algorithms take a 16-byte tag; the cast only picks one of node's overloads.
     const d = createDecipheriv(alg as "aes-256-gcm", key, nonce, { authTagLength: TAG });
     d.setAuthTag(ct.subarray(ct.length - TAG));
     if (aad.length) d.setAAD(aad, { plaintextLength: ct.length - TAG });
-    const body = d.update(ct.subarray(0, ct.length - TAG));
-    const fin = d.final();
-    return new Uint8Array(Buffer.concat([body, fin]));
+    body = d.update(ct.subarray(0, ct.length - TAG));
+    fin = d.final();
+    const out = new Uint8Array(body.length + fin.length);
+    out.set(body, 0);
+    out.set(fin, body.length);
+    return out;
   } catch {
     return undefined;
+  } finally {
+    body?.fill(0);
+    fin?.fill(0);
   }
 }
 
