@@ -40,6 +40,28 @@ export const hex32 = { type: "string", pattern: "^[0-9a-fA-F]{64}$" } as const;
 /** How byte values are written in JSON bodies. */
 export const encodingEnum = { type: "string", enum: ["base64url", "hex", "utf8"] } as const;
 
+/** Body of a secret write: the value in the chosen encoding (at most 1 MiB of text). */
+export const secretValueBody = {
+  type: "object",
+  required: ["value"],
+  additionalProperties: false,
+  properties: { value: { type: "string", maxLength: 1_048_576 }, encoding: encodingEnum },
+} as const;
+
+/** Answer to a secret write: its name and size, never the value. */
+export const secretStoredSchema = {
+  type: "object",
+  required: ["name", "bytes"],
+  properties: { name: { type: "string" }, bytes: { type: "integer" } },
+} as const;
+
+/** Answer to a secret reveal. */
+export const secretRevealSchema = {
+  type: "object",
+  required: ["name", "value", "encoding"],
+  properties: { name: { type: "string" }, value: { type: "string" }, encoding: { type: "string" } },
+} as const;
+
 /** `{ ok: true }` for operations with nothing else to say. */
 export const okSchema = {
   type: "object",

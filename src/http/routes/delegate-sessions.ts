@@ -5,7 +5,14 @@ import { Secret } from "../../crypto/secret.js";
 import type { Delegates } from "../../delegates/delegates.js";
 import { KeywardError } from "../../errors/keyward-error.js";
 import { type ByteEncoding, decodeBytes, encodeBytes } from "../encoding.js";
-import { encodingEnum, hex32, hexString } from "../schemas.js";
+import {
+  encodingEnum,
+  hex32,
+  hexString,
+  secretRevealSchema,
+  secretStoredSchema,
+  secretValueBody,
+} from "../schemas.js";
 import { looseObject } from "./delegates.js";
 
 const keyParams = {
@@ -72,19 +79,8 @@ export function delegateSessionRoutes(app: FastifyInstance, delegates: Delegates
         tags: ["delegates"],
         operationId: "putDelegateSecret",
         params: secretParams,
-        body: {
-          type: "object",
-          required: ["value"],
-          additionalProperties: false,
-          properties: { value: { type: "string", maxLength: 1_048_576 }, encoding: encodingEnum },
-        },
-        response: {
-          200: {
-            type: "object",
-            required: ["name", "bytes"],
-            properties: { name: { type: "string" }, bytes: { type: "integer" } },
-          },
-        },
+        body: secretValueBody,
+        response: { 200: secretStoredSchema },
       },
     },
     async (req) => {
@@ -110,13 +106,7 @@ export function delegateSessionRoutes(app: FastifyInstance, delegates: Delegates
         operationId: "getDelegateSecret",
         params: secretParams,
         querystring: { type: "object", properties: { encoding: encodingEnum } },
-        response: {
-          200: {
-            type: "object",
-            required: ["name", "value", "encoding"],
-            properties: { name: { type: "string" }, value: { type: "string" }, encoding: { type: "string" } },
-          },
-        },
+        response: { 200: secretRevealSchema },
       },
     },
     async (req) => {

@@ -4,7 +4,7 @@ import { Secret } from "../../crypto/secret.js";
 import { KeywardError } from "../../errors/keyward-error.js";
 import { type Keyward, USER_SECRET_NAMESPACE } from "../../service/keyward.js";
 import { type ByteEncoding, decodeBytes, encodeBytes } from "../encoding.js";
-import { encodingEnum } from "../schemas.js";
+import { encodingEnum, secretRevealSchema, secretStoredSchema, secretValueBody } from "../schemas.js";
 
 const nameParams = {
   type: "object",
@@ -46,19 +46,8 @@ export function secretRoutes(app: FastifyInstance, kw: Keyward): void {
         tags: ["secrets"],
         operationId: "putSecret",
         params: nameParams,
-        body: {
-          type: "object",
-          required: ["value"],
-          additionalProperties: false,
-          properties: { value: { type: "string", maxLength: 1_048_576 }, encoding: encodingEnum },
-        },
-        response: {
-          200: {
-            type: "object",
-            required: ["name", "bytes"],
-            properties: { name: { type: "string" }, bytes: { type: "integer" } },
-          },
-        },
+        body: secretValueBody,
+        response: { 200: secretStoredSchema },
       },
     },
     async (req) => {
@@ -83,13 +72,7 @@ export function secretRoutes(app: FastifyInstance, kw: Keyward): void {
         operationId: "getSecret",
         params: nameParams,
         querystring: { type: "object", properties: { encoding: encodingEnum } },
-        response: {
-          200: {
-            type: "object",
-            required: ["name", "value", "encoding"],
-            properties: { name: { type: "string" }, value: { type: "string" }, encoding: { type: "string" } },
-          },
-        },
+        response: { 200: secretRevealSchema },
       },
     },
     async (req) => {
