@@ -11,19 +11,8 @@ import { parseToken, tokenHash } from "./tokens.js";
 import { delegateKeyHex } from "./validate.js";
 import { certificateHolds } from "./versions.js";
 
-/** What a migration did. */
-export interface DelegateMigrationResult {
-  readonly id: string;
-  readonly app: string;
-  readonly from: string;
-  readonly to: string;
-  readonly fromVersion: number;
-  readonly toVersion: number;
-  readonly moved: number;
-  /** Names the target already held: the target's (newer) value was kept (see docs/delegates.md). */
-  readonly conflicts: readonly string[];
-  readonly at: string;
-}
+/** What a migration did: its stored record without the token hash, with `at` as an ISO date. */
+export type DelegateMigrationResult = Omit<MigrationRecord, "token" | "at"> & { readonly at: string };
 
 async function tokenUsedError(tx: StorageTx, hash: string): Promise<KeywardError> {
   const use = await TABLES.tokenUse.get(tx.state, hash);
