@@ -12,6 +12,7 @@ import {
   destroyEpochIfUnused,
   type IdentityRef,
   movePath,
+  newPathRecord,
   preparePath,
   resolveRef,
 } from "./path-ops.js";
@@ -207,20 +208,11 @@ export async function importLegacy(
     if (await paths.get(tx.state, r.key))
       throw new KeywardError("already_exists", "a key already exists for this identity and label");
     const now = ctx.now();
-    const base: PathRecord = {
-      partition: r.partition.name,
-      identity: r.identity,
-      label: r.label,
-      address: r.address,
-      version: 0,
-      generation: 0,
+    const base = newPathRecord(r, now, {
       epoch: null,
-      status: "active",
       legacy: { scheme, publicKey },
       publicKeys: { [scheme]: publicKey },
-      createdAt: now,
-      updatedAt: now,
-    };
+    });
     await claimGeneration(tx, r.key, 0, now);
     if (!(await paths.insert(tx.state, r.key, base)))
       throw new KeywardError("already_exists", "a key already exists for this identity and label");

@@ -70,22 +70,30 @@ export async function resolveRef(
   return { partition, identity, label, address, key: pathKey(partition.name, address, label) };
 }
 
-/** Creates a derived path at generation 0 in the partition's current epoch. */
-async function createPath(ctx: CustodyContext, tx: StorageTx, r: ResolvedRef): Promise<PathRecord> {
-  const now = ctx.now();
-  const base: PathRecord = {
+/** The version-0 record of a new path (derived: `epoch` set; imported legacy key: `epoch` null). */
+export function newPathRecord(
+  r: ResolvedRef,
+  now: number,
+  key: Pick<PathRecord, "epoch" | "publicKeys" | "legacy">,
+): PathRecord {
+  return {
     partition: r.partition.name,
     identity: r.identity,
     label: r.label,
     address: r.address,
     version: 0,
     generation: 0,
-    epoch: r.partition.epoch,
     status: "active",
-    publicKeys: {},
     createdAt: now,
     updatedAt: now,
+    ...key,
   };
+}
+
+/** Creates a derived path at generation 0 in the partition's current epoch. */
+async function createPath(ctx: CustodyContext, tx: StorageTx, r: ResolvedRef): Promise<PathRecord> {
+  const now = ctx.now();
+  const base = newPathRecord(r, now, { epoch: r.partition.epoch, publicKeys: {} });
   await claimGeneration(tx, r.key, 0, now);
   const publicKeys = await publicKeysAt(ctx, tx, base, base);
   // The version-0 record is inserted create-only; commitChange then records version 1 ("created").
