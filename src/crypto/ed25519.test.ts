@@ -1,7 +1,15 @@
 // Ed25519 wrappers: Wycheproof (every valid accepted, every invalid rejected) and RFC 8032 known answers.
+import { createPublicKey, verify } from "node:crypto";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { bytesToHex, hexToBytes } from "./bytes.js";
-import { ed25519PrivateKeyObject, ed25519PublicKey, ed25519Sign, ed25519Verify } from "./ed25519.js";
+import {
+  ed25519PrivateKeyObject,
+  ed25519PublicKey,
+  ed25519ScratchIsZero,
+  ed25519Sign,
+  ed25519Verify,
+} from "./ed25519.js";
 import { field, readVectors, type WycheproofFile, wycheproofCases } from "./test-vectors.js";
 
 type Group = { publicKey: { pk: string } };
@@ -66,5 +74,34 @@ describe("Ed25519 RFC 8032 known answers", () => {
     expect(() => ed25519Verify(new Uint8Array(31), new Uint8Array(0), hexToBytes(v.sig))).toThrow(RangeError);
     expect(() => ed25519Verify(pub, "m" as unknown as Uint8Array, hexToBytes(v.sig))).toThrow(TypeError);
     expect(() => ed25519Sign(new Uint8Array(31), new Uint8Array(0))).toThrow(/seed must be 32 bytes/);
+  });
+});
+
+describe("Ed25519 seed signing (libsodium) against OpenSSL", () => {
+  it("matches OpenSSL's signature and public key for any seed and message, and leaves no key bytes", () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.uint8Array({ maxLength: 300 }),
+        (seed, message) => {
+          const key = ed25519PrivateKeyObject(seed);
+          const signature = ed25519Sign(seed, message);
+          expect(ed25519ScratchIsZero()).toBe(true);
+          expect(bytesToHex(signature)).toBe(bytesToHex(ed25519Sign(key, message)));
+          const spki = createPublicKey(key).export({ format: "der", type: "spki" });
+          expect(bytesToHex(ed25519PublicKey(seed))).toBe(bytesToHex(spki.subarray(12)));
+          expect(ed25519ScratchIsZero()).toBe(true);
+          expect(verify(null, message, createPublicKey(key), signature)).toBe(true);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it("rejects a seed that is not 32 bytes or not bytes, naming the parameter", () => {
+    expect(() => ed25519Sign(new Uint8Array(33), new Uint8Array(0))).toThrow(RangeError);
+    expect(() => ed25519Sign("seed" as unknown as Uint8Array, new Uint8Array(0))).toThrow(/seed/);
+    expect(() => ed25519PublicKey(new Uint8Array(0))).toThrow(/seed must be 32 bytes/);
+    expect(ed25519ScratchIsZero()).toBe(true);
   });
 });

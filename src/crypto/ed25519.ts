@@ -1,7 +1,16 @@
-// Ed25519 via node:crypto (OpenSSL): ~10× faster than pure JS; seeds are imported as PKCS#8 KeyObjects.
-import { createPrivateKey, createPublicKey, type KeyObject, sign, verify } from "node:crypto";
+// Ed25519: seeds sign through libsodium (no key import), KeyObjects and verification through node:crypto.
+import { createPrivateKey, createPublicKey, KeyObject, sign, verify } from "node:crypto";
 import { assertBytes } from "./assert.js";
 import { concatBytes, wipe } from "./bytes.js";
+import { sodium } from "./sodium.js";
+
+/**
+ * Scratch space for libsodium's 64-byte expanded key (seed ‖ public key): guarded, locked memory outside the
+ * JS heap, zeroed after every call. Reusing one buffer is safe because every call here is synchronous.
+ * Why libsodium: OpenSSL 3 decodes a PKCS#8 seed in ~0.3 ms, 10× a signature; libsodium derives the key
+ * pair from the seed in a fraction of a signature (BENCHMARKS.md, crypto and custody).
+ */
+const EXPANDED = sodium.sodium_malloc(64);
 
 // RFC 8410 DER prefixes: PKCS#8 private key and SPKI public key for Ed25519 (OID 1.3.101.112).
 const PKCS8_PREFIX = Uint8Array.from([
@@ -34,18 +43,44 @@ export function ed25519PublicKeyObject(publicKey: Uint8Array): KeyObject {
   });
 }
 
-/** The 32-byte verifying key of a 32-byte seed. */
+/** The 32-byte verifying key of a 32-byte seed (the expanded key is zeroed before returning). */
 export function ed25519PublicKey(seed: Uint8Array): Uint8Array {
-  const key = ed25519PrivateKeyObject(seed);
-  const spki = createPublicKey(key).export({ format: "der", type: "spki" });
-  return new Uint8Array(spki.subarray(SPKI_PREFIX.length));
+  assertBytes(seed, 32, "seed");
+  const publicKey = new Uint8Array(32);
+  try {
+    sodium.crypto_sign_seed_keypair(publicKey, EXPANDED, seed);
+  } finally {
+    sodium.sodium_memzero(EXPANDED);
+  }
+  return publicKey;
 }
 
-/** Signs `message` with a 32-byte seed or a cached private KeyObject; returns the 64-byte signature. */
+/**
+ * Signs `message` (RFC 8032 Ed25519) with a 32-byte seed or a private KeyObject; returns the 64-byte
+ * signature. A seed is expanded by libsodium into locked scratch memory that is zeroed before returning;
+ * the public key is always recomputed from the seed (never taken from storage), since signing with a wrong
+ * public key would leak the private scalar.
+ * @throws TypeError / RangeError for a seed that is not 32 bytes or a message that is not bytes.
+ * @example const signature = ed25519Sign(seed, utf8("hello"));
+ */
 export function ed25519Sign(seedOrKey: Uint8Array | KeyObject, message: Uint8Array): Uint8Array {
   assertBytes(message, undefined, "message");
-  const key = seedOrKey instanceof Uint8Array ? ed25519PrivateKeyObject(seedOrKey) : seedOrKey;
-  return new Uint8Array(sign(null, message, key));
+  if (seedOrKey instanceof KeyObject) return new Uint8Array(sign(null, message, seedOrKey));
+  assertBytes(seedOrKey, 32, "seed");
+  const signature = new Uint8Array(64);
+  const publicKey = new Uint8Array(32);
+  try {
+    sodium.crypto_sign_seed_keypair(publicKey, EXPANDED, seedOrKey);
+    sodium.crypto_sign_detached(signature, message, EXPANDED);
+  } finally {
+    sodium.sodium_memzero(EXPANDED);
+  }
+  return signature;
+}
+
+/** Test hook: whether the libsodium scratch key buffer is all zeros (it must be between calls). */
+export function ed25519ScratchIsZero(): boolean {
+  return EXPANDED.every((b) => b === 0);
 }
 
 /**

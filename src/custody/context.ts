@@ -1,5 +1,4 @@
 // Shared machinery of custody operations: the context, transactions with retry, MSK cache, key use and wipe.
-import type { KeyObject } from "node:crypto";
 import { hexToBytes, wipe } from "../crypto/bytes.js";
 import type { Secret } from "../crypto/secret.js";
 import { KeywardError } from "../errors/keyward-error.js";
@@ -48,48 +47,6 @@ export interface CustodyOptions {
    * is zeroed when the operation ends, so a test can assert it is all zeros afterwards.
    */
   readonly observeKeyMaterial?: (buffer: Uint8Array) => void;
-  /**
-   * How many Ed25519 signing keys stay imported (OpenSSL KeyObjects, never JS bytes) between signatures
-   * (default 1024; 0 = derive and import on every signature). Importing costs ~10× a signature.
-   */
-  readonly keyCacheSize?: number;
-}
-
-/**
- * A bounded LRU of imported Ed25519 keys: one entry per path, tagged with its key source
- * (`epoch/generation`), dropped on every change of the path. Key bytes never stay in JS memory: they are
- * wiped right after the import.
- */
-export class SigningKeyCache {
-  readonly #max: number;
-  readonly #map = new Map<string, { tag: string; key: KeyObject }>();
-
-  constructor(max: number) {
-    this.#max = max;
-  }
-
-  get(path: string, tag: string): KeyObject | undefined {
-    const e = this.#map.get(path);
-    if (!e || e.tag !== tag) return undefined;
-    this.#map.delete(path);
-    this.#map.set(path, e); // most recently used last
-    return e.key;
-  }
-
-  set(path: string, tag: string, key: KeyObject): void {
-    if (this.#max <= 0) return;
-    this.#map.delete(path);
-    this.#map.set(path, { tag, key });
-    if (this.#map.size > this.#max) this.#map.delete(this.#map.keys().next().value!);
-  }
-
-  drop(path: string): void {
-    this.#map.delete(path);
-  }
-
-  clear(): void {
-    this.#map.clear();
-  }
 }
 
 /** Everything an operation needs. */
@@ -101,8 +58,6 @@ export interface CustodyContext {
   readonly observe: ((buffer: Uint8Array) => void) | undefined;
   /** Unsealed MSKs by `mskName`, kept only in memory as Secret (DESIGN Invariant 3). */
   readonly msks: Map<string, Secret>;
-  /** Imported Ed25519 signing keys by path (see `signingKeyCache`); empty when `keyCacheSize` is 0. */
-  readonly edKeys: SigningKeyCache;
 }
 
 const MAX_TX_ATTEMPTS = 8;
@@ -243,7 +198,6 @@ export async function commitChange(
   if (!(await history.insert(tx.state, historyKey(key, version), { ...entry, version, time })))
     throw raceLost("the path changed");
   const updated: PathRecord = { ...rec, ...next, version, updatedAt: time };
-  ctx.edKeys.drop(key);
   await paths.put(tx.state, key, updated);
   return updated;
 }

@@ -1,10 +1,9 @@
 // The Custody facade: partitions, identity keys (key, sign, lifecycle, MSK rotation, legacy keys) and the
 // service-internal key-use hooks other domains are wired to.
 
-import type { KeyObject } from "node:crypto";
 import { assertBytes } from "../crypto/assert.js";
 import { bytesToHex, hexToBytes, wipe } from "../crypto/bytes.js";
-import { ed25519PrivateKeyObject, ed25519Sign } from "../crypto/ed25519.js";
+import { ed25519Sign } from "../crypto/ed25519.js";
 import { blake3Hash } from "../crypto/hash.js";
 import { eip191Sign, evmAddress, secp256k1SignDigest } from "../crypto/secp256k1.js";
 import type { Secret } from "../crypto/secret.js";
@@ -18,7 +17,6 @@ import {
   type CustodyOptions,
   pathKeyBytes,
   runTx,
-  SigningKeyCache,
   subjectOf,
   withPathKey,
 } from "./context.js";
@@ -108,7 +106,6 @@ export class Custody {
       actor: options.actor,
       observe: options.observeKeyMaterial,
       msks: new Map(),
-      edKeys: new SigningKeyCache(options.keyCacheSize ?? 1024),
     };
     // Concurrent signatures share one transaction (group commit); each is still audited before it returns.
     // The batch's audit entries are appended together at its end (one chain-head read and write per batch).
@@ -254,11 +251,10 @@ export class Custody {
     });
   }
 
-  /** Wipes cached MSKs and drops imported keys. The instance must not be used afterwards. */
+  /** Wipes cached MSKs. The instance must not be used afterwards. */
   close(): void {
     for (const m of this.#ctx.msks.values()) m.wipe();
     this.#ctx.msks.clear();
-    this.#ctx.edKeys.clear();
   }
 
   /** One signature inside `tx` and its audit event (appended with the batch's by `#signer`, same commit). */
@@ -270,12 +266,14 @@ export class Custody {
     const ctx = this.#ctx;
     const rec = await preparePath(ctx, tx, ref, { create: true, requireActive: true });
     const publicKey = currentPublicKey(rec, scheme);
-    const sig =
+    // The key is derived for this one signature and wiped right after it (DESIGN Invariant 3).
+    const sig = await withPathKey(ctx, tx, rec, scheme, (key) =>
       scheme === "ed25519"
-        ? ed25519Sign(await this.#ed25519Key(tx, rec), message)
-        : await withPathKey(ctx, tx, rec, scheme, (key) =>
-            eip191 ? eip191Sign(key, message) : secp256k1SignDigest(key, message),
-          );
+        ? ed25519Sign(key, message)
+        : eip191
+          ? eip191Sign(key, message)
+          : secp256k1SignDigest(key, message),
+    );
     const event: CustodyAuditEvent = {
       kind: "custody.sign",
       subject: subjectOf(rec),
@@ -291,17 +289,6 @@ export class Custody {
       address: rec.address,
     };
     return { result, event };
-  }
-
-  /** The path's Ed25519 signing KeyObject: cached, or derived + imported with the seed wiped at once. */
-  async #ed25519Key(tx: StorageTx, rec: PathRecord): Promise<KeyObject> {
-    const path = subjectOf(rec);
-    const tag = `${rec.epoch ?? "legacy"}/${rec.generation}`;
-    const cached = this.#ctx.edKeys.get(path, tag);
-    if (cached) return cached;
-    const key = await withPathKey(this.#ctx, tx, rec, "ed25519", (seed) => ed25519PrivateKeyObject(seed));
-    this.#ctx.edKeys.set(path, tag, key);
-    return key;
   }
 
   async #withKey<T>(
