@@ -5,6 +5,7 @@ import { keccak_256 } from "@noble/hashes/sha3.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { pinPartition, testCustody } from "../../test/custody-helpers.js";
 import { bytesToHex, hexToBytes } from "../crypto/bytes.js";
+import { ed25519ScratchIsZero } from "../crypto/ed25519.js";
 import { Secret } from "../crypto/secret.js";
 import { openTestSqliteStorage, type TestStorage } from "../store/testing.js";
 
@@ -164,7 +165,12 @@ describe("custody keys", () => {
 
   it("wipes every derived private-key buffer after the operation", async () => {
     const { custody, keyBuffers } = await setup();
+    const before = keyBuffers.length;
     await custody.sign(alice, enc.encode("m"));
+    // The seed is derived for this signature alone (no key cache) and libsodium's expanded key is zeroed.
+    expect(keyBuffers.length).toBeGreaterThan(before);
+    expect(keyBuffers.at(-1)!.every((x) => x === 0)).toBe(true);
+    expect(ed25519ScratchIsZero()).toBe(true);
     await custody.sign(alice, keccak_256(enc.encode("m")), { scheme: "secp256k1" });
     await custody.rotate(alice);
     let lent: Uint8Array | undefined;
