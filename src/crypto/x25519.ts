@@ -1,14 +1,21 @@
-// X25519 (RFC 7748) via @noble/curves, plus the Ed25519 → X25519 conversions used by River's ECIES.
-import { ed25519, x25519 } from "@noble/curves/ed25519.js";
+// X25519 (RFC 7748) via libsodium on caller-owned bytes, plus the Ed25519 → X25519 conversions of River's ECIES.
+import { ed25519 } from "@noble/curves/ed25519.js";
 import { InputRangeError } from "../errors/input-errors.js";
 import { assertBytes } from "./assert.js";
 import { wipe } from "./bytes.js";
 import { sha512 } from "./hash.js";
+import { sodium } from "./sodium.js";
 
-/** The X25519 public key of a 32-byte private scalar (clamped per RFC 7748). */
+/**
+ * The X25519 public key of a 32-byte private scalar (clamped per RFC 7748). libsodium works on the bytes
+ * directly (no OpenSSL import, which costs ~0.3 ms through PKCS#8 or leaves a JWK string behind), ~10×
+ * @noble/curves.
+ */
 export function x25519PublicKey(privateKey: Uint8Array): Uint8Array {
   assertBytes(privateKey, 32, "privateKey");
-  return x25519.getPublicKey(privateKey);
+  const publicKey = new Uint8Array(32);
+  sodium.crypto_scalarmult_base(publicKey, privateKey);
+  return publicKey;
 }
 
 /**
@@ -18,13 +25,13 @@ export function x25519PublicKey(privateKey: Uint8Array): Uint8Array {
 export function x25519SharedSecret(privateKey: Uint8Array, publicKey: Uint8Array): Uint8Array | undefined {
   assertBytes(privateKey, 32, "privateKey");
   assertBytes(publicKey, 32, "publicKey");
+  const shared = new Uint8Array(32);
   try {
-    const shared = x25519.getSharedSecret(privateKey, publicKey);
-    if (shared.every((b) => b === 0)) return undefined;
-    return shared;
+    sodium.crypto_scalarmult(shared, privateKey, publicKey);
   } catch {
-    return undefined; // noble rejects low-order peers by throwing
+    return undefined; // libsodium refuses small-order peers and an all-zero result
   }
+  return shared.some((b) => b !== 0) ? shared : undefined;
 }
 
 /**

@@ -1,12 +1,11 @@
 // River's ECIES suite `river-v1`: a room secret encrypted for one member's Ed25519 key, byte-identical to River.
-import { createPrivateKey, createPublicKey, diffieHellman, type KeyObject } from "node:crypto";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { aesGcmOpen, aesGcmSeal } from "../crypto/aead.js";
 import { assertBytes } from "../crypto/assert.js";
 import { concatBytes, utf8, wipe } from "../crypto/bytes.js";
 import { blake3Hash, sha256 } from "../crypto/hash.js";
 import { Secret } from "../crypto/secret.js";
-import { ed25519SeedToX25519 } from "../crypto/x25519.js";
+import { ed25519SeedToX25519, x25519PublicKey, x25519SharedSecret } from "../crypto/x25519.js";
 import { InputTypeError } from "../errors/input-errors.js";
 import { KeywardError } from "../errors/keyward-error.js";
 
@@ -28,8 +27,6 @@ const P = Fp.ORDER;
 const A = 486662n;
 const ZERO_NONCE = new Uint8Array(12);
 const DOMAIN_BYTES = utf8(RIVER_ECIES_EPHEMERAL_DOMAIN);
-// PKCS#8 prefix for a raw X25519 private key (RFC 8410, OID 1.3.101.110).
-const X25519_PKCS8 = Buffer.from("302e020100300506032b656e04220420", "hex");
 
 function leToBigint(bytes: Uint8Array): bigint {
   let n = 0n;
@@ -37,55 +34,20 @@ function leToBigint(bytes: Uint8Array): bigint {
   return n;
 }
 
-/**
- * Imports a raw X25519 scalar into OpenSSL (≈10× faster than pure-JS X25519 for a 10,000-member rotation).
- * JWK import is used because OpenSSL's DER decoder costs ~0.3 ms per key; node builds the key from `d`
- * alone (`x` is only type-checked, and the public key is always re-derived from `d`). DER is the fallback.
- */
-function x25519PrivateKeyObject(scalar: Uint8Array): KeyObject {
-  const d = Buffer.from(scalar.buffer, scalar.byteOffset, scalar.byteLength).toString("base64url");
-  try {
-    return createPrivateKey({ key: { kty: "OKP", crv: "X25519", d, x: "" }, format: "jwk" });
-  } catch {
-    const der = concatBytes(X25519_PKCS8, scalar);
-    try {
-      return createPrivateKey({ key: Buffer.from(der), format: "der", type: "pkcs8" });
-    } finally {
-      wipe(der);
-    }
-  }
-}
-
-function x25519PublicKeyObject(u: Uint8Array): KeyObject {
-  const x = Buffer.from(u.buffer, u.byteOffset, u.byteLength).toString("base64url");
-  return createPublicKey({ key: { kty: "OKP", crv: "X25519", x }, format: "jwk" });
-}
-
-// Member keys are public and stable across rotations: their Montgomery form and imported KeyObject are cached
-// (bounded, oldest dropped first) so a rotation pays one field inversion and one import per member only once.
+// Member keys are public and stable across rotations: their Montgomery form is cached (bounded, oldest
+// dropped first) so a rotation pays the field inversion per member only once.
 const RECIPIENT_CACHE_MAX = 65_536;
-const recipients = new Map<string, KeyObject>();
+const recipients = new Map<string, Uint8Array>();
 
-function recipientKeyObject(memberVerifyingKey: Uint8Array): KeyObject {
+function recipientU(memberVerifyingKey: Uint8Array): Uint8Array {
   const id = Buffer.from(memberVerifyingKey.buffer, memberVerifyingKey.byteOffset, 32).toString("latin1");
-  let key = recipients.get(id);
-  if (!key) {
-    key = x25519PublicKeyObject(montgomeryU(memberVerifyingKey));
+  let u = recipients.get(id);
+  if (!u) {
+    u = montgomeryU(memberVerifyingKey);
     if (recipients.size >= RECIPIENT_CACHE_MAX) recipients.delete(recipients.keys().next().value!);
-    recipients.set(id, key);
+    recipients.set(id, u);
   }
-  return key;
-}
-
-/** X25519(scalar, u) → shared secret; undefined for an all-zero (small-order) result, which OpenSSL refuses. */
-function agree(priv: KeyObject, u: Uint8Array | KeyObject): Uint8Array | undefined {
-  try {
-    const publicKey = u instanceof Uint8Array ? x25519PublicKeyObject(u) : u;
-    const shared = new Uint8Array(diffieHellman({ privateKey: priv, publicKey }));
-    return shared.some((b) => b !== 0) ? shared : undefined;
-  } catch {
-    return undefined;
-  }
+  return u;
 }
 
 /** Montgomery u = (1 + y) / (1 − y) of an (already validated) Edwards encoding: one field inversion. */
@@ -143,21 +105,25 @@ function assertEncrypted(encrypted: unknown): asserts encrypted is RiverEncrypte
 }
 
 function seal(plain: Uint8Array, memberVerifyingKey: Uint8Array): RiverEncryptedSecret {
-  const ephemeral = blake3Hash(concatBytes(DOMAIN_BYTES, plain, memberVerifyingKey));
-  const priv = x25519PrivateKeyObject(ephemeral);
-  wipe(ephemeral);
-  const shared = agree(priv, recipientKeyObject(memberVerifyingKey));
-  if (!shared) throw new KeywardError("invalid_input", "memberVerifyingKey is a small-order point");
-  const key = sha256(shared);
+  const input = concatBytes(DOMAIN_BYTES, plain, memberVerifyingKey);
+  const ephemeral = blake3Hash(input);
+  wipe(input);
+  let shared: Uint8Array | undefined;
+  let key: Uint8Array | undefined;
   try {
-    const jwk = createPublicKey(priv).export({ format: "jwk" });
+    // libsodium works on these bytes in place, so the ephemeral secret is wiped below (no KeyObject or JWK copy).
+    shared = x25519SharedSecret(ephemeral, recipientU(memberVerifyingKey));
+    if (!shared) throw new KeywardError("invalid_input", "memberVerifyingKey is a small-order point");
+    key = sha256(shared);
     return {
       ciphertext: aesGcmSeal(key, ZERO_NONCE, plain),
       nonce: new Uint8Array(12),
-      ephemeralPublicKey: new Uint8Array(Buffer.from(jwk.x ?? "", "base64url")),
+      ephemeralPublicKey: x25519PublicKey(ephemeral),
     };
   } finally {
-    wipe(shared, key);
+    wipe(ephemeral);
+    if (shared) wipe(shared);
+    if (key) wipe(key);
   }
 }
 
@@ -214,9 +180,8 @@ export function decryptSecretForMember(
   const seed = secretBytes(memberSeed, "memberSeed");
   assertEphemeralOnCurve(encrypted.ephemeralPublicKey);
   const scalar = ed25519SeedToX25519(seed);
-  const priv = x25519PrivateKeyObject(scalar);
+  const shared = x25519SharedSecret(scalar, encrypted.ephemeralPublicKey);
   wipe(scalar);
-  const shared = agree(priv, encrypted.ephemeralPublicKey);
   if (!shared) throw new KeywardError("invalid_input", "ephemeralPublicKey is a small-order X25519 point");
   const key = sha256(shared);
   try {
