@@ -179,4 +179,26 @@ describe("audit", () => {
     expect(bodies[0]).toContain(Buffer.from("token.create").toString("hex"));
     expect(bodies[1]).toContain(Buffer.from("token.revoke").toString("hex"));
   });
+
+  it("custody events name the token that caused them (signature and rotation)", async () => {
+    const admin = await t.token(["custody:admin"]);
+    const signer = await t.token(["custody:sign"]);
+    const idOf = (tok: string) => tok.split("_")[1]!;
+    const hex = (s: string) => Buffer.from(s).toString("hex");
+    expect(
+      (await t.request("POST", "/v1/partitions", { token: admin, body: { name: "actors" } })).statusCode,
+    ).toBe(201);
+    const before = (await t.request("GET", "/v1/audit/verify", { token: t.adminToken })).json().entries;
+    const url = "/v1/partitions/actors/identities/user:carol";
+    const signed = await t.request("POST", `${url}/sign`, { token: signer, body: { message: "00ff" } });
+    expect(signed.statusCode).toBe(200);
+    expect((await t.request("POST", `${url}/rotate`, { token: admin })).statusCode).toBe(200);
+    const bodies: string[] = [];
+    for await (const e of t.kw.audit.entries()) if (e.seq > before) bodies.push(e.body);
+    const sign = bodies.find((b) => b.includes(hex("custody.sign")));
+    const rotate = bodies.find((b) => b.includes(hex("custody.rotate")));
+    expect(sign).toContain(hex(`token:${idOf(signer)}`));
+    expect(rotate).toContain(hex(`token:${idOf(admin)}`));
+    expect(rotate).not.toContain(hex(`token:${idOf(signer)}`));
+  });
 });

@@ -198,4 +198,26 @@ describe("custody keys", () => {
     expect(bodies.join()).not.toContain("alice@example.com");
     expect(await audit.verify()).toMatchObject({ ok: true });
   });
+
+  it("as(actor) records the actor on audit events, batches with the root and validates the actor", async () => {
+    const { custody, audit } = await setup();
+    const views = ["token:a", "token:b"].map((a) => custody.as(a));
+    // Signatures from two views and the root in flight at once: one group commit, three actors.
+    await Promise.all([
+      views[0]!.sign(alice, enc.encode("1")),
+      views[1]!.sign(alice, enc.encode("2")),
+      custody.sign(alice, enc.encode("3")),
+    ]);
+    await views[1]!.suspend(alice);
+    const bodies: string[] = [];
+    for await (const e of audit.entries()) bodies.push(Buffer.from(e.body, "hex").toString("latin1"));
+    const signs = bodies.filter((b) => b.includes("custody.sign"));
+    expect(signs.filter((b) => b.includes("token:a"))).toHaveLength(1);
+    expect(signs.filter((b) => b.includes("token:b"))).toHaveLength(1);
+    expect(bodies.find((b) => b.includes("custody.suspend"))).toContain("token:b");
+    await expect(views[0]!.sign(alice, enc.encode("4"))).rejects.toMatchObject({ code: "suspended" });
+    expect(() => custody.as("")).toThrow(RangeError);
+    expect(() => custody.as(7 as unknown as string)).toThrow(TypeError);
+    expect(() => custody.as("x".repeat(201))).toThrow(/actor/);
+  });
 });

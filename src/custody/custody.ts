@@ -1,7 +1,7 @@
 // The Custody facade: partitions, identity keys (key, sign, lifecycle, MSK rotation, legacy keys) and the
 // service-internal key-use hooks other domains are wired to.
 
-import { assertBytes } from "../crypto/assert.js";
+import { assertBytes, assertString } from "../crypto/assert.js";
 import { bytesToHex, hexToBytes, wipe } from "../crypto/bytes.js";
 import { ed25519Sign } from "../crypto/ed25519.js";
 import { blake3Hash } from "../crypto/hash.js";
@@ -55,6 +55,8 @@ export interface IdentityKey {
 
 interface SignRequest {
   readonly ref: IdentityRef;
+  /** Recorded on the audit event: requests from several views share one batch. */
+  readonly actor: string | undefined;
   readonly message: Uint8Array;
   readonly scheme: Scheme;
   readonly eip191: boolean;
@@ -91,8 +93,9 @@ function currentPublicKey(rec: PathRecord, scheme: Scheme): string {
  * const { signature } = await custody.sign(ref, utf8("hello"));
  */
 export class Custody {
-  readonly #ctx: CustodyContext;
-  readonly #signer: TxBatcher<StorageTx, SignRequest, { result: SignResult; event: CustodyAuditEvent }>;
+  // Not readonly: `as()` points a view's fields at the root's context and signer.
+  #ctx: CustodyContext;
+  #signer: TxBatcher<StorageTx, SignRequest, { result: SignResult; event: CustodyAuditEvent }>;
 
   constructor(storage: Storage, options: CustodyOptions) {
     if (storage === null || typeof storage !== "object" || typeof storage.transaction !== "function")
@@ -119,6 +122,20 @@ export class Custody {
         else for (const e of events) await audit.append(tx, e);
       },
     );
+  }
+
+  /**
+   * A view that records `actor` (e.g. the token behind an HTTP request) on every audit event it causes. It
+   * shares this instance's MSK cache and group-commit signer, so views are cheap; close only the root.
+   * @throws TypeError / RangeError for an actor that is not a non-empty string of at most 200 characters.
+   * @example await custody.as("token:tk_123").sign(ref, message);
+   */
+  as(actor: string): Custody {
+    assertString(actor, "actor", { nonEmpty: true, maxLength: 200 });
+    const view = new Custody(this.#ctx.storage, { audit: this.#ctx.audit });
+    view.#ctx = { ...this.#ctx, actor };
+    view.#signer = this.#signer;
+    return view;
   }
 
   /** Creates a partition with its own MSK. @throws KeywardError `already_exists`. */
@@ -164,7 +181,15 @@ export class Custody {
     if (scheme === "secp256k1" && !eip191 && message.length !== 32)
       throw new InputRangeError("secp256k1 signs a 32-byte digest (use eip191 for a personal message)");
     // A copy: the request runs on a later turn, after the caller may have reused its buffer.
-    return (await this.#signer.submit({ ref, message: Uint8Array.from(message), scheme, eip191 })).result;
+    return (
+      await this.#signer.submit({
+        ref,
+        actor: this.#ctx.actor,
+        message: Uint8Array.from(message),
+        scheme,
+        eip191,
+      })
+    ).result;
   }
 
   /** Rotates to generation + 1; the old keys sign a statement naming the new public keys. */
@@ -262,7 +287,7 @@ export class Custody {
     tx: StorageTx,
     req: SignRequest,
   ): Promise<{ result: SignResult; event: CustodyAuditEvent }> {
-    const { ref, message, scheme, eip191 } = req;
+    const { ref, actor, message, scheme, eip191 } = req;
     const ctx = this.#ctx;
     const rec = await preparePath(ctx, tx, ref, { create: true, requireActive: true });
     const publicKey = currentPublicKey(rec, scheme);
@@ -277,7 +302,7 @@ export class Custody {
     const event: CustodyAuditEvent = {
       kind: "custody.sign",
       subject: subjectOf(rec),
-      actor: ctx.actor,
+      actor,
       data: { scheme, generation: rec.generation, eip191, publicKey },
       sensitive: { messageHash: bytesToHex(blake3Hash(message)) },
     };

@@ -4,6 +4,7 @@ import { hexToBytes } from "../../crypto/bytes.js";
 import { Secret } from "../../crypto/secret.js";
 import type { Custody } from "../../custody/custody.js";
 import type { Scheme } from "../../custody/identity.js";
+import { principalOf } from "../auth.js";
 import { type ByteEncoding, decodeBytes } from "../encoding.js";
 import { encodingEnum, hexString, partitionName } from "../schemas.js";
 import { looseObject } from "./delegates.js";
@@ -74,6 +75,8 @@ function lifecycle(
 
 /** Registers the custody routes. Every identity route is partition-scoped. */
 export function custodyRoutes(app: FastifyInstance, custody: Custody): void {
+  // Audit events name the request's token, so the log says who signed or changed a key.
+  const as = (req: FastifyRequest) => custody.as(`token:${principalOf(req).id}`);
   app.post<{ Body: { name: string } }>(
     "/v1/partitions",
     {
@@ -91,7 +94,7 @@ export function custodyRoutes(app: FastifyInstance, custody: Custody): void {
         response: { 201: partitionInfo },
       },
     },
-    async (req, reply) => reply.code(201).send(await custody.createPartition(req.body.name)),
+    async (req, reply) => reply.code(201).send(await as(req).createPartition(req.body.name)),
   );
 
   app.get(
@@ -111,7 +114,7 @@ export function custodyRoutes(app: FastifyInstance, custody: Custody): void {
         },
       },
     },
-    async () => ({ partitions: await custody.listPartitions() }),
+    async (req) => ({ partitions: await as(req).listPartitions() }),
   );
 
   app.get<{
@@ -130,7 +133,7 @@ export function custodyRoutes(app: FastifyInstance, custody: Custody): void {
         response: { 200: looseObject("address, publicKey, generation, scheme (+ evmAddress)") },
       },
     },
-    async (req) => custody.key(ref(req), req.query.scheme ?? "ed25519"),
+    async (req) => as(req).key(ref(req), req.query.scheme ?? "ed25519"),
   );
 
   app.post<{
@@ -163,7 +166,7 @@ export function custodyRoutes(app: FastifyInstance, custody: Custody): void {
       },
     },
     async (req) =>
-      custody.sign(
+      as(req).sign(
         ref(req as IdentityReq),
         decodeBytes(req.body.message, req.body.encoding ?? "hex", "body.message"),
         {
@@ -186,24 +189,24 @@ export function custodyRoutes(app: FastifyInstance, custody: Custody): void {
         response: { 200: looseObject("address, identity, label, status, generation, epoch, events") },
       },
     },
-    async (req) => custody.history(ref(req as IdentityReq)),
+    async (req) => as(req).history(ref(req as IdentityReq)),
   );
 
   lifecycle(app, "rotate", "Rotate to generation + 1 (the old key signs the new one)", (req) =>
-    custody.rotate(ref(req)),
+    as(req).rotate(ref(req)),
   );
   lifecycle(app, "suspend", "Suspend (reversible): signing fails with `suspended`", (req) =>
-    custody.suspend(ref(req)),
+    as(req).suspend(ref(req)),
   );
-  lifecycle(app, "resume", "Resume a suspended identity path", (req) => custody.resume(ref(req)));
+  lifecycle(app, "resume", "Resume a suspended identity path", (req) => as(req).resume(ref(req)));
   lifecycle(app, "revoke", "Revoke for good: every later use fails with `revoked`", (req) =>
-    custody.revoke(ref(req)),
+    as(req).revoke(ref(req)),
   );
   lifecycle(
     app,
     "remap",
     "Move an imported legacy key to a derived key (statement signed by the old key)",
-    (req) => custody.remap(ref(req)),
+    (req) => as(req).remap(ref(req)),
   );
 
   app.post<{
@@ -242,7 +245,7 @@ export function custodyRoutes(app: FastifyInstance, custody: Custody): void {
       try {
         return reply
           .code(201)
-          .send(await custody.importLegacy(ref(req as IdentityReq), req.body.scheme, key));
+          .send(await as(req).importLegacy(ref(req as IdentityReq), req.body.scheme, key));
       } finally {
         key.wipe();
       }
@@ -262,6 +265,6 @@ export function custodyRoutes(app: FastifyInstance, custody: Custody): void {
         response: { 200: looseObject("partition, epoch, moved, destroyedEpochs") },
       },
     },
-    async (req) => custody.rotateMsk(req.params.partition, { batch: req.body?.batch !== false }),
+    async (req) => as(req).rotateMsk(req.params.partition, { batch: req.body?.batch !== false }),
   );
 }
