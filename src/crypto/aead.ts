@@ -9,6 +9,21 @@ const EMPTY = new Uint8Array(0);
 
 type NodeAead = "aes-256-gcm" | "chacha20-poly1305";
 
+/** The boundary checks every AEAD call shares: 32-byte key, nonce of the suite's size, bytes for the rest. */
+function assertArgs(
+  key: unknown,
+  nonce: unknown,
+  nonceLength: number,
+  data: unknown,
+  dataName: string,
+  aad: unknown,
+) {
+  assertBytes(key, 32, "key");
+  assertBytes(nonce, nonceLength, "nonce");
+  assertBytes(data, undefined, dataName);
+  assertBytes(aad, undefined, "aad");
+}
+
 function nodeSeal(
   alg: NodeAead,
   key: Uint8Array,
@@ -65,10 +80,7 @@ export function aesGcmSeal(
   plaintext: Uint8Array,
   aad: Uint8Array = EMPTY,
 ): Uint8Array {
-  assertBytes(key, 32, "key");
-  assertBytes(nonce, 12, "nonce");
-  assertBytes(plaintext, undefined, "plaintext");
-  assertBytes(aad, undefined, "aad");
+  assertArgs(key, nonce, 12, plaintext, "plaintext", aad);
   return nodeSeal("aes-256-gcm", key, nonce, plaintext, aad);
 }
 
@@ -79,10 +91,7 @@ export function aesGcmOpen(
   sealed: Uint8Array,
   aad: Uint8Array = EMPTY,
 ): Uint8Array | undefined {
-  assertBytes(key, 32, "key");
-  assertBytes(nonce, 12, "nonce");
-  assertBytes(sealed, undefined, "ciphertext");
-  assertBytes(aad, undefined, "aad");
+  assertArgs(key, nonce, 12, sealed, "ciphertext", aad);
   return nodeOpen("aes-256-gcm", key, nonce, sealed, aad);
 }
 
@@ -93,10 +102,7 @@ export function chachaSeal(
   plaintext: Uint8Array,
   aad: Uint8Array = EMPTY,
 ): Uint8Array {
-  assertBytes(key, 32, "key");
-  assertBytes(nonce, 12, "nonce");
-  assertBytes(plaintext, undefined, "plaintext");
-  assertBytes(aad, undefined, "aad");
+  assertArgs(key, nonce, 12, plaintext, "plaintext", aad);
   return nodeSeal("chacha20-poly1305", key, nonce, plaintext, aad);
 }
 
@@ -107,10 +113,7 @@ export function chachaOpen(
   sealed: Uint8Array,
   aad: Uint8Array = EMPTY,
 ): Uint8Array | undefined {
-  assertBytes(key, 32, "key");
-  assertBytes(nonce, 12, "nonce");
-  assertBytes(sealed, undefined, "ciphertext");
-  assertBytes(aad, undefined, "aad");
+  assertArgs(key, nonce, 12, sealed, "ciphertext", aad);
   return nodeOpen("chacha20-poly1305", key, nonce, sealed, aad);
 }
 
@@ -121,10 +124,7 @@ export function xchachaSeal(
   plaintext: Uint8Array,
   aad: Uint8Array = EMPTY,
 ): Uint8Array {
-  assertBytes(key, 32, "key");
-  assertBytes(nonce, 24, "nonce");
-  assertBytes(plaintext, undefined, "plaintext");
-  assertBytes(aad, undefined, "aad");
+  assertArgs(key, nonce, 24, plaintext, "plaintext", aad);
   return xchacha20poly1305(key, nonce, aad).encrypt(plaintext);
 }
 
@@ -135,10 +135,7 @@ export function xchachaOpen(
   sealed: Uint8Array,
   aad: Uint8Array = EMPTY,
 ): Uint8Array | undefined {
-  assertBytes(key, 32, "key");
-  assertBytes(nonce, 24, "nonce");
-  assertBytes(sealed, undefined, "ciphertext");
-  assertBytes(aad, undefined, "aad");
+  assertArgs(key, nonce, 24, sealed, "ciphertext", aad);
   if (sealed.length < TAG) return undefined;
   try {
     return xchacha20poly1305(key, nonce, aad).decrypt(sealed);
