@@ -1,5 +1,6 @@
 // The in-memory delegation index: applies grant/revoke events and answers exact point-in-time checks.
 import { KeywardError } from "../errors/keyward-error.js";
+import { applyEvent, delegatorCode, type IndexTables, pairHead } from "./apply-event.js";
 import { type DelegationEvent, parseEvent } from "./events.js";
 import { IdDictionary } from "./id-dictionary.js";
 import { assertPosition, type DelegationId, normalizeId } from "./ids.js";
@@ -36,13 +37,6 @@ export interface IndexStats {
   /** Bytes held by the index's typed arrays (id dictionaries for string ids/providers/scopes excluded). */
   readonly bytes: number;
   readonly lastSeq: number;
-}
-
-function conflict(e: DelegationEvent, scope: DelegationId, last: number): KeywardError {
-  return new KeywardError(
-    "conflict",
-    `${e.op} at ${e.at} is earlier than the last event (at ${last}) for delegator ${e.delegator}, provider ${e.provider}, scope ${scope}`,
-  );
 }
 
 /**
@@ -155,7 +149,7 @@ export class DelegationIndex {
       return k < 0 ? [] : [this.keyHistory(k)];
     }
     const out: KeyHistory[] = [];
-    for (let k = this.#pairHead(d, p); k !== NO_KEY && k >= 0; k = this.#t.next(k))
+    for (let k = pairHead(this.#tables(), d, p); k !== NO_KEY && k >= 0; k = this.#t.next(k))
       out.push(this.keyHistory(k));
     return out;
   }
@@ -215,49 +209,12 @@ export class DelegationIndex {
   }
 
   #apply(e: DelegationEvent): void {
-    const t = this.#t;
-    if (e.op === "grant") {
-      const d = this.#dCode(e.delegator, true);
-      const p = this.#providers.intern(e.provider);
-      const keys = e.scopes.map((s) => t.findKey(d, p, this.#scopes.intern(s)));
-      for (const [i, k] of keys.entries())
-        if (k >= 0 && e.at < t.last(k)) throw conflict(e, e.scopes[i]!, t.last(k));
-      const until = e.expiresAt ?? Infinity;
-      for (const [i, found] of keys.entries()) {
-        const k = found >= 0 ? found : t.createKey(d, p, this.#scopes.find(e.scopes[i]!));
-        const n = t.count(k);
-        const lastUntilIndex = t.start(k) + n - 1;
-        // Open at `at` (not yet revoked or expired): a renewal keeps the interval and takes the new expiry.
-        if (n > 0 && e.at < t.until(lastUntilIndex)) t.setLastUntil(k, until);
-        else t.pushInterval(k, e.at, until);
-        t.setLastAt(k, e.at);
-      }
-      return;
-    }
-    const d = this.#dCode(e.delegator, false);
-    const p = this.#providers.find(e.provider);
-    let keys: number[];
-    if (e.scopes === undefined) {
-      keys = [];
-      for (let k = this.#pairHead(e.delegator, e.provider); k >= 0 && k !== NO_KEY; k = t.next(k))
-        keys.push(k);
-      if (keys.length === 0)
-        throw new KeywardError("not_found", `no delegation from ${e.delegator} to ${e.provider} to revoke`);
-    } else {
-      keys = e.scopes.map((s) => (p < 0 || Number.isNaN(d) ? -1 : t.findKey(d, p, this.#scopes.find(s))));
-      const missing = keys.indexOf(-1);
-      if (missing >= 0)
-        throw new KeywardError(
-          "not_found",
-          `scope ${e.scopes[missing]} was never granted by ${e.delegator} to ${e.provider}`,
-        );
-    }
-    for (const k of keys) if (e.at < t.last(k)) throw conflict(e, this.#scopes.value(t.s(k)), t.last(k));
-    for (const k of keys) {
-      const last = t.start(k) + t.count(k) - 1;
-      if (e.at < t.until(last)) t.setLastUntil(k, e.at);
-      t.setLastAt(k, e.at);
-    }
+    applyEvent(this.#tables(), e);
+  }
+
+  /** The index's tables as one view, for the event rules and pair lookups of apply-event.ts. */
+  #tables(): IndexTables {
+    return { t: this.#t, delegators: this.#delegators, providers: this.#providers, scopes: this.#scopes };
   }
 
   /**
@@ -306,26 +263,12 @@ export class DelegationIndex {
     return c;
   }
 
-  #dCode(id: DelegationId, create: boolean): number {
-    if (typeof id === "number") return id;
-    const n = create ? this.#delegators.intern(id) : this.#delegators.find(id);
-    return n < 0 ? Number.NaN : -1 - n;
-  }
-
   #findKey(delegator: DelegationId, provider: DelegationId, scope: DelegationId): number {
-    const d = typeof delegator === "number" ? delegator : this.#dCode(delegator, false);
+    const d = typeof delegator === "number" ? delegator : delegatorCode(this.#delegators, delegator, false);
     const p = this.#providers.find(provider);
     const s = this.#scopes.find(scope);
     if (p < 0 || s < 0 || Number.isNaN(d)) return -1;
     return this.#t.findKey(d, p, s);
-  }
-
-  #pairHead(delegator: DelegationId, provider: DelegationId): number {
-    const d = this.#dCode(delegator, false);
-    const p = this.#providers.find(provider);
-    if (p < 0 || Number.isNaN(d)) return -1;
-    const slot = this.#t.findPairSlot(d, p);
-    return slot < 0 ? -1 : this.#t.pSlots[slot]! - 1;
   }
 
   /** Pool index of the interval containing `at`, or −1. */
