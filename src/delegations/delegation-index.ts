@@ -2,6 +2,7 @@
 import { KeywardError } from "../errors/keyward-error.js";
 import { applyEvent, delegatorCode, type IndexTables, pairHead } from "./apply-event.js";
 import { type DelegationEvent, parseEvent } from "./events.js";
+import { findMany } from "./find-many.js";
 import { IdDictionary } from "./id-dictionary.js";
 import { assertPosition, type DelegationId, normalizeId } from "./ids.js";
 import { KeyTable, NO_KEY } from "./key-table.js";
@@ -122,7 +123,7 @@ export class DelegationIndex {
       pc[i] = this.#providers.find(p[i]!);
       sc[i] = this.#scopes.find(s[i]!);
     }
-    this.#t.findMany(d, pc, sc, n, out);
+    findMany(this.#t, d, pc, sc, n, out);
     for (let i = 0; i < n; i++) {
       const k = out[i]!;
       if (k >= 0) out[i] = this.#decide(k, at[i]!);

@@ -11,8 +11,10 @@ const CREATED = -1;
 // One key row = 40 bytes in one buffer, so a lookup touches one or two cache lines instead of one per field:
 // f64[0] delegator code (integers up to 2^53−1; strings as negative codes) · u32[2] provider · u32[3] scope ·
 // u32[4] interval start · u32[5] interval count · u32[6] next key of the same pair · f64[4] last event position.
-const ROW_F64 = 5;
-const ROW_U32 = 10;
+/** Numbers per key row seen as Float64Array (`kf`). */
+export const ROW_F64 = 5;
+/** Numbers per key row seen as Uint32Array (`ku`). */
+export const ROW_U32 = 10;
 
 /**
  * Keys live in fixed-size rows of one ArrayBuffer (no object per key); each key owns a run of [from, until)
@@ -85,30 +87,6 @@ export class KeyTable {
       const u = k * ROW_U32;
       if (kf[k * ROW_F64] === d && ku[u + 2] === p && ku[u + 3] === s) return k;
       h = (h + 1) & mask;
-    }
-  }
-
-  /**
-   * Batched `findKey` for n queries (provider/scope codes < 0 = unknown): home slots are read for every query
-   * first, then rows, so the CPU keeps many independent cache misses in flight instead of one at a time.
-   */
-  findMany(d: Float64Array, p: Int32Array, s: Int32Array, n: number, out: Int32Array): void {
-    const slots = this.kSlots;
-    const mask = this.kMask;
-    const kf = this.kf;
-    const ku = this.ku;
-    for (let i = 0; i < n; i++) {
-      const pi = p[i]!;
-      const si = s[i]!;
-      // An empty home slot gives −1: the key is absent.
-      out[i] = pi < 0 || si < 0 ? -1 : slots[mixKey(d[i]!, pi, si) & mask]! - 1;
-    }
-    for (let i = 0; i < n; i++) {
-      const k = out[i]!;
-      if (k < 0) continue;
-      const u = k * ROW_U32;
-      if (kf[k * ROW_F64] === d[i] && ku[u + 2] === p[i] && ku[u + 3] === s[i]) continue;
-      out[i] = this.findKey(d[i]!, p[i]!, s[i]!);
     }
   }
 
