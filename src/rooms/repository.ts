@@ -25,7 +25,12 @@ export interface RoomMeta {
 }
 
 /** State tables owned by the rooms domain. */
-export const ROOM_TABLES = { record: "rooms.record", meta: "rooms.meta", name: "rooms.name" } as const;
+export const ROOM_TABLES = {
+  record: "rooms.record",
+  meta: "rooms.meta",
+  name: "rooms.name",
+  op: "rooms.op",
+} as const;
 /** SecretStore namespace of raw owner seeds (`--owner-seed-file`), one per room id. */
 export const ROOM_SEED_NAMESPACE = "rooms.owner-seed";
 
@@ -59,6 +64,29 @@ export async function listRooms(state: StateReader): Promise<RoomMeta[]> {
   const out: RoomMeta[] = [];
   for await (const e of meta.scan(state)) out.push(e.value);
   return out;
+}
+
+/**
+ * The sequence number of the last write to a room (0 before the first). Read before loading the records an
+ * operation builds on, and claimed with `claimRoomOp` in the transaction that saves its result.
+ */
+export async function roomOpSeq(state: StateReader, room: string): Promise<number> {
+  for await (const e of state.scan(ROOM_TABLES.op, { prefix: `${room}/`, reverse: true, limit: 1 }))
+    return Number(e.key.slice(room.length + 1));
+  return 0;
+}
+
+/**
+ * Claims write `seen + 1` of a room inside the transaction that saves it: false when another write (on any
+ * instance sharing the database) came first, so the caller must reload and redo its operation. The
+ * create-only insert makes the claim atomic across instances; the previous claim row is then dropped.
+ */
+export async function claimRoomOp(state: StateWriter, room: string, seen: number): Promise<boolean> {
+  if ((await roomOpSeq(state, room)) !== seen) return false;
+  const at = enc.encode(JSON.stringify({ at: Date.now() }));
+  if (!(await state.insert(ROOM_TABLES.op, `${room}/${pad(seen + 1)}`, at))) return false;
+  if (seen > 0) await state.delete(ROOM_TABLES.op, `${room}/${pad(seen)}`);
+  return true;
 }
 
 /** Loads every record of a room into a RoomState (empty when the room is unknown). */

@@ -9,6 +9,7 @@ import { decryptRoomSecret } from "./member-access.js";
 import { addMemberRecords, createRoomRecords, type RoomChange, rotateRecords } from "./operations.js";
 import { type RoomOwnerKey, rawSeedOwnerKey } from "./owner-key.js";
 import {
+  claimRoomOp,
   getOwnerSeed,
   getRoomMeta,
   loadRoomState,
@@ -17,8 +18,10 @@ import {
   type RoomMeta,
   type RoomOwnerRef,
   roomByName,
+  roomOpSeq,
   saveRecords,
 } from "./repository.js";
+import { KeyedQueue, lostRace, retryLostRaces } from "./room-writes.js";
 import type { RotationPool } from "./rotation-pool.js";
 import type { MergeReport, RoomState } from "./state.js";
 import { type RoomVerification, verifyRoomRecords } from "./verify.js";
@@ -67,6 +70,9 @@ export interface RoomImportResult {
  * await rooms.remove("team", memberHex); // rotates to version 1
  */
 export class RoomsService {
+  /** This instance's writes to one room never race each other; other instances are caught by the claim. */
+  readonly #queue = new KeyedQueue();
+
   constructor(
     private readonly storage: Storage,
     private readonly options: RoomsServiceOptions = {},
@@ -98,9 +104,13 @@ export class RoomsService {
         const taken = await roomByName(this.storage.state, name);
         if (taken && taken !== room) throw new KeywardError("already_exists", `room name "${name}" is taken`);
       }
+      const seq = await roomOpSeq(this.storage.state, room);
       const state = await loadRoomState(this.storage.state, room);
       const change = state.currentVersion < 0 ? await createRoomRecords(owner) : undefined;
       await this.storage.transaction(async (tx) => {
+        // A create racing another write to this room (e.g. the same create on another instance) loses here.
+        if (!(await claimRoomOp(tx.state, room, seq)))
+          throw new KeywardError("already_exists", "this room was created or changed concurrently");
         if (seedOwner) await seedOwner.withSeed((seed) => putOwnerSeed(tx.secrets, room, Secret.from(seed)));
         await putRoomMeta(tx.state, { room, name, owner: ref });
         if (change) {
@@ -125,27 +135,25 @@ export class RoomsService {
 
   /** Adds a member (their Ed25519 verifying key, hex) at the current version. */
   async add(ref: string, member: string): Promise<{ room: string; version: number; added: boolean }> {
-    const { meta, state } = await this.#load(ref);
-    const change = await this.#withOwner(meta, (owner) => addMemberRecords(state, owner, member));
-    await this.#commit(state, change);
+    const { meta, change } = await this.#mutate(ref, (meta, state) =>
+      this.#withOwner(meta, (owner) => addMemberRecords(state, owner, member)),
+    );
     return { room: meta.room, version: change.version, added: change.members.length > 0 };
   }
 
   /** Removes (bans) a member: synchronous rotation to version + 1 without them. */
   async remove(ref: string, member: string): Promise<{ room: string; version: number }> {
-    const { meta, state } = await this.#load(ref);
-    const change = await this.#withOwner(meta, (owner) =>
-      rotateRecords(state, owner, [member], this.options.pool),
+    const { meta, change } = await this.#mutate(ref, (meta, state) =>
+      this.#withOwner(meta, (owner) => rotateRecords(state, owner, [member], this.options.pool)),
     );
-    await this.#commit(state, change);
     return { room: meta.room, version: change.version };
   }
 
   /** Manual rotation to version + 1 (same members, new secret). */
   async rotate(ref: string): Promise<{ room: string; version: number }> {
-    const { meta, state } = await this.#load(ref);
-    const change = await this.#withOwner(meta, (owner) => rotateRecords(state, owner, [], this.options.pool));
-    await this.#commit(state, change);
+    const { meta, change } = await this.#mutate(ref, (meta, state) =>
+      this.#withOwner(meta, (owner) => rotateRecords(state, owner, [], this.options.pool)),
+    );
     return { room: meta.room, version: change.version };
   }
 
@@ -188,29 +196,37 @@ export class RoomsService {
         },
       );
     const room = verification.room;
-    let meta = await getRoomMeta(this.storage.state, room);
-    const name = opts.name ?? meta?.name ?? null;
-    if (name !== null) {
-      const taken = await roomByName(this.storage.state, name);
-      if (taken && taken !== room) throw new KeywardError("already_exists", `room name "${name}" is taken`);
-    }
-    meta = { room, name, owner: meta?.owner ?? { kind: "none" } };
-    const state = await loadRoomState(this.storage.state, room);
-    const merge = state.merge(exp);
-    const metaToSave = meta;
-    await this.storage.transaction(async (tx) => {
-      await putRoomMeta(tx.state, metaToSave);
-      await saveRecords(tx.state, state, exp);
-    });
-    let rotatedTo: number | null = null;
-    if (state.exposedAtCurrent().length > 0 && meta.owner.kind !== "none") {
-      const change = await this.#withOwner(meta, (owner) =>
-        rotateRecords(state, owner, [], this.options.pool),
-      );
-      await this.#commit(state, change);
-      rotatedTo = change.version;
-    }
-    return { room, version: state.currentVersion, verification, merge, rotatedTo };
+    const { meta, state, merge } = await this.#queue.run(room, () =>
+      retryLostRaces(async () => {
+        const known = await getRoomMeta(this.storage.state, room);
+        const name = opts.name ?? known?.name ?? null;
+        if (name !== null) {
+          const taken = await roomByName(this.storage.state, name);
+          if (taken && taken !== room)
+            throw new KeywardError("already_exists", `room name "${name}" is taken`);
+        }
+        const meta: RoomMeta = { room, name, owner: known?.owner ?? { kind: "none" } };
+        const seq = await roomOpSeq(this.storage.state, room);
+        const state = await loadRoomState(this.storage.state, room);
+        const merge = state.merge(exp);
+        await this.storage.transaction(async (tx) => {
+          if (!(await claimRoomOp(tx.state, room, seq))) throw lostRace();
+          await putRoomMeta(tx.state, meta);
+          await saveRecords(tx.state, state, exp);
+        });
+        return { meta, state, merge };
+      }),
+    );
+    if (state.exposedAtCurrent().length === 0 || meta.owner.kind === "none")
+      return { room, version: state.currentVersion, verification, merge, rotatedTo: null };
+    // Rotate away the exposure, unless a concurrent write already did.
+    const done = await this.#mutate(room, (m, fresh) =>
+      fresh.exposedAtCurrent().length > 0
+        ? this.#withOwner(m, (owner) => rotateRecords(fresh, owner, [], this.options.pool))
+        : Promise.resolve(undefined),
+    );
+    const rotatedTo = done.change ? done.change.version : null;
+    return { room, version: done.state.currentVersion, verification, merge, rotatedTo };
   }
 
   /** The secret of `version` for the member holding `memberSeed` (from their own record). */
@@ -251,8 +267,32 @@ export class RoomsService {
     }
   }
 
-  async #commit(state: RoomState, change: RoomChange): Promise<void> {
-    state.merge(change);
-    await this.storage.transaction((tx) => saveRecords(tx.state, state, change));
+  /**
+   * Runs one write to a room: reads the room's write sequence, loads its records, builds the change and
+   * saves it in a transaction that claims the next sequence number. A write committed in between (by this
+   * or another instance) makes the claim fail, and the operation is redone on the fresh state, so writes to
+   * one room are serialized: a rotation never misses a member added concurrently.
+   * @throws KeywardError `conflict` (retryable) after MAX_ATTEMPTS lost races.
+   */
+  async #mutate<C extends RoomChange | undefined>(
+    ref: string,
+    build: (meta: RoomMeta, state: RoomState) => Promise<C>,
+  ): Promise<{ meta: RoomMeta; state: RoomState; change: C }> {
+    const { room } = await this.resolve(ref);
+    return this.#queue.run(room, () =>
+      retryLostRaces(async () => {
+        const meta = await this.resolve(room);
+        const seq = await roomOpSeq(this.storage.state, room);
+        const state = await loadRoomState(this.storage.state, room);
+        const change = await build(meta, state);
+        if (change === undefined) return { meta, state, change }; // nothing to write
+        await this.storage.transaction(async (tx) => {
+          if (!(await claimRoomOp(tx.state, room, seq))) throw lostRace();
+          state.merge(change);
+          await saveRecords(tx.state, state, change);
+        });
+        return { meta, state, change };
+      }),
+    );
   }
 }
