@@ -11,6 +11,7 @@ import { auditRoutes } from "./routes/audit.js";
 import { custodyRoutes } from "./routes/custody.js";
 import { delegateSessionRoutes } from "./routes/delegate-sessions.js";
 import { delegateRoutes } from "./routes/delegates.js";
+import { delegationProofRoutes } from "./routes/delegation-proofs.js";
 import { delegationRoutes } from "./routes/delegations.js";
 import { healthRoutes } from "./routes/health.js";
 import { roomRoutes } from "./routes/rooms.js";
@@ -95,6 +96,7 @@ export async function buildApp(kw: Keyward, options: AppOptions = {}): Promise<F
   custodyRoutes(app, kw.custody);
   roomRoutes(app, kw.rooms, kw.custody);
   delegationRoutes(app, kw.delegations);
+  delegationProofRoutes(app, kw.delegations);
   await app.ready();
   return app;
 }

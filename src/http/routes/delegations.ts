@@ -5,7 +5,6 @@ import { validateBatch } from "../../delegations/batch-validate.js";
 import { compareWithCompactView } from "../../delegations/compact-view.js";
 import { normalizeId } from "../../delegations/ids.js";
 import { importEvents } from "../../delegations/import-events.js";
-import { verifyDelegationProof } from "../../delegations/verify-proof.js";
 import { KeywardError } from "../../errors/keyward-error.js";
 import type { DelegationsService } from "../../service/delegations.js";
 import { position } from "../schemas.js";
@@ -18,7 +17,8 @@ const id = {
     { type: "string", minLength: 1, maxLength: 256 },
   ],
 } as const;
-const idQuery = { type: "string", minLength: 1, maxLength: 256 } as const;
+/** An id in a query string (always text; normalised by the domain). */
+export const idQuery = { type: "string", minLength: 1, maxLength: 256 } as const;
 const scopes = { type: "array", minItems: 1, maxItems: 1024, items: id } as const;
 const eventId = { type: "string", minLength: 1, maxLength: 256 } as const;
 const grantBody = {
@@ -257,84 +257,6 @@ export function delegationRoutes(app: FastifyInstance, service: DelegationsServi
       });
       chunks.push(`${JSON.stringify({ summary })}\n`);
       return reply.type("application/x-ndjson").send(Readable.from(chunks));
-    },
-  );
-
-  app.post(
-    "/v1/delegations/checkpoint",
-    {
-      config: { scope: "delegations:write" },
-      schema: {
-        summary:
-          "Sign and store a checkpoint (Merkle root over every key's history) at the current log position",
-        tags: ["delegations"],
-        operationId: "delegationCheckpoint",
-        response: { 200: looseObject("version, seq, size, root, signature, publicKey") },
-      },
-    },
-    async () => service.checkpoint(),
-  );
-
-  app.get<{ Querystring: { delegator: string; provider: string; scope: string } }>(
-    "/v1/delegations/proof",
-    {
-      config: { scope: "delegations:read" },
-      schema: {
-        summary:
-          "Proof of one key's full history against the newest checkpoint (verifiable with no database)",
-        tags: ["delegations"],
-        operationId: "delegationProof",
-        querystring: {
-          type: "object",
-          required: ["delegator", "provider", "scope"],
-          additionalProperties: false,
-          properties: { delegator: idQuery, provider: idQuery, scope: idQuery },
-        },
-        response: { 200: looseObject("checkpoint, proof") },
-      },
-    },
-    async (req) => {
-      const q = req.query;
-      return service.prove(
-        normalizeId(q.delegator, "delegator"),
-        normalizeId(q.provider, "provider"),
-        normalizeId(q.scope, "scope"),
-      );
-    },
-  );
-
-  app.post<{ Body: { proof: unknown; checkpoint: unknown; publicKey: string; at: number } }>(
-    "/v1/delegations/verify",
-    {
-      config: { scope: "delegations:read" },
-      schema: {
-        summary: "Verify a proof against a checkpoint and a trusted public key at a position (no state used)",
-        tags: ["delegations"],
-        operationId: "verifyDelegationProof",
-        body: {
-          type: "object",
-          required: ["proof", "checkpoint", "publicKey", "at"],
-          additionalProperties: false,
-          properties: {
-            proof: { type: "object" },
-            checkpoint: { type: "object" },
-            publicKey: { type: "string", pattern: "^[0-9a-fA-F]{64}$" },
-            at: position,
-          },
-        },
-        response: {
-          200: {
-            type: "object",
-            required: ["valid"],
-            properties: { valid: { type: "boolean" }, result: looseObject("authorized, interval, …") },
-          },
-        },
-      },
-    },
-    async (req) => {
-      const b = req.body;
-      const result = verifyDelegationProof(b.proof, b.checkpoint, b.publicKey, b.at);
-      return result === false ? { valid: false } : { valid: true, result };
     },
   );
 }
