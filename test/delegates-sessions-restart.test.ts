@@ -7,7 +7,7 @@ import { hexToBytes, utf8 } from "../src/crypto/bytes.js";
 import { ed25519Verify } from "../src/crypto/ed25519.js";
 import { Delegates } from "../src/delegates/delegates.js";
 import type { FiredRecord } from "../src/delegates/records.js";
-import type { RehydrateReport } from "../src/delegates/sessions/sessions.js";
+import type { RehydrateReport } from "../src/delegates/sessions/session-rehydrate.js";
 import { newAppKey, recordingAudit, registerVersions } from "../src/delegates/test-support.js";
 import { openTestPostgresStorage, openTestSqliteStorage, type TestStorage } from "../src/store/testing.js";
 import { bundleWorker, spawnWorker } from "./delegates-process.js";

@@ -22,12 +22,8 @@ export {
   type SessionKeys,
   type SessionSigner,
 } from "./sessions/session-keys.js";
-export {
-  type ActionInput,
-  DelegateSessions,
-  type RehydrateReport,
-  type SessionInfo,
-} from "./sessions/sessions.js";
+export type { RehydrateReport } from "./sessions/session-rehydrate.js";
+export { type ActionInput, DelegateSessions, type SessionInfo } from "./sessions/sessions.js";
 export {
   REVOCATION_TAG,
   type RevocationStatement,

@@ -6,13 +6,13 @@ import { randomBytes } from "../../crypto/random.js";
 import { InputRangeError } from "../../errors/input-errors.js";
 import { KeywardError } from "../../errors/keyward-error.js";
 import type { StorageTx } from "../../store/ports.js";
-import { type RehydrationEvent, type RehydrationSpec, rehydrateAll } from "../../store/rehydrate.js";
 import type { DelegatesContext } from "../ports.js";
 import { type ActionRecord, type FiredRecord, padNumber, type SessionRecord, TABLES } from "../records.js";
 import { lockLiveDelegate } from "../secrets.js";
 import { assertTime, delegateKeyHex } from "../validate.js";
 import { checkPolicy, MAX_SESSION_MESSAGE, policyRecord, type SessionPolicy } from "./policy.js";
 import { SealedSeedSessionKeys, type SessionKeys, type SessionSigner } from "./session-keys.js";
+import { type RehydrateReport, rehydrateSessions } from "./session-rehydrate.js";
 
 /** A pending action as callers give it. */
 export interface ActionInput {
@@ -30,15 +30,6 @@ export interface SessionInfo {
   readonly createdAt: string;
   readonly pending: readonly { readonly id: string; readonly fireAt: string; readonly message: string }[];
   readonly fired: readonly FiredRecord[];
-}
-
-/** What `rehydrate` did with each persisted session (the store's rehydration helper decides). */
-export interface RehydrateReport {
-  readonly loaded: readonly string[];
-  /** Secret gone: dropped with its pending actions and an explicit `delegate.session.dropped` audit event. */
-  readonly dropped: readonly { readonly id: string; readonly reason: "secret_missing" }[];
-  /** Left in place, not loaded (I/O or unsealing error, or a key that does not match): retried next start. */
-  readonly kept: readonly { readonly id: string; readonly reason: string }[];
 }
 
 const id = (prefix: string): string => `${prefix}_${bytesToBase64url(randomBytes(12))}`;
@@ -143,34 +134,7 @@ export class DelegateSessions {
    * pending actions) with a `delegate.session.dropped` audit event; any other failure keeps the record.
    */
   async rehydrate(): Promise<RehydrateReport> {
-    const spec: RehydrationSpec<SessionRecord> = {
-      table: TABLES.session,
-      secretRef: (r) => r.secret,
-      publicKey: (r) => hexToBytes(r.publicKey, "publicKey", 32),
-      derivePublicKey: (secret) => this.keys.publicKey(secret),
-    };
-    const records = new Map<string, SessionRecord>();
-    for await (const { key, value } of TABLES.session.scan(this.ctx.storage.state)) records.set(key, value);
-    const kept: { id: string; reason: string }[] = [];
-    const dropped: { id: string; reason: "secret_missing" }[] = [];
-    const report = await rehydrateAll(this.ctx.storage, spec, (e: RehydrationEvent) => {
-      if (e.type === "kept") kept.push({ id: e.key, reason: e.reason });
-      if (e.type === "dropped") dropped.push({ id: e.key, reason: e.reason });
-    });
-    const loaded: string[] = [];
-    for (const { key, secret } of report.restored) {
-      try {
-        this.#live.set(key, this.keys.signer(secret));
-        loaded.push(key);
-      } finally {
-        secret.wipe();
-      }
-    }
-    for (const d of dropped) {
-      const record = records.get(d.id);
-      if (record) await this.cleanUpDropped(record);
-    }
-    return { loaded, dropped, kept };
+    return rehydrateSessions(this.ctx, this.keys, this.#live);
   }
 
   /**
@@ -296,21 +260,5 @@ export class DelegateSessions {
     } finally {
       secret.wipe();
     }
-  }
-
-  /** After the helper deleted a session whose secret is gone: its index, pending actions and the event. */
-  private async cleanUpDropped(s: SessionRecord): Promise<void> {
-    const actions: string[] = [];
-    for await (const { key, value } of TABLES.action.scan(this.ctx.storage.state))
-      if (value.session === s.id) actions.push(key);
-    await this.ctx.storage.transaction(async (tx) => {
-      await TABLES.sessionByDelegate.delete(tx.state, `${s.delegate}/${s.id}`);
-      for (const k of actions) await TABLES.action.delete(tx.state, k);
-      await this.ctx.audit.append(tx, {
-        kind: "delegate.session.dropped",
-        subject: `session:${s.id}`,
-        data: { delegate: s.delegate, reason: "secret_missing", droppedActions: actions.length },
-      });
-    });
   }
 }
