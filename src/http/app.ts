@@ -94,7 +94,7 @@ export async function buildApp(kw: Keyward, options: AppOptions = {}): Promise<F
   delegateRoutes(app, kw.delegates);
   delegateSessionRoutes(app, kw.delegates);
   custodyRoutes(app, kw.custody);
-  roomRoutes(app, kw.rooms, kw.custody);
+  roomRoutes(app, kw.rooms);
   delegationRoutes(app, kw.delegations);
   delegationProofRoutes(app, kw.delegations);
   await app.ready();

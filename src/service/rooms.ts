@@ -1,6 +1,6 @@
 // Wires the rooms domain: the custody-backed owner key port and the rotation thread pool.
 import { availableParallelism } from "node:os";
-import { ed25519PublicKey } from "../crypto/ed25519.js";
+import { hexToBytes } from "../crypto/bytes.js";
 import type { RoomOwnerKey } from "../rooms/owner-key.js";
 import { type RoomCustodyPort, RoomsService } from "../rooms/rooms-service.js";
 import { RotationPool } from "../rooms/rotation-pool.js";
@@ -14,18 +14,25 @@ export interface CustodyIdentityRef {
 }
 
 /**
- * What rooms need from custody: lend an identity's current Ed25519 seed for one operation (custody wipes
- * it afterwards). Custody's service-internal `withEd25519Seed` has this shape.
+ * What rooms need from custody: an identity's current Ed25519 public key (a read, not audited), and its seed
+ * lent for one operation (audited as `custody.key-use`; custody wipes it afterwards). `Custody` has this
+ * shape (`key`, service-internal `withEd25519Seed`).
  */
 export interface CustodyEd25519Lender {
+  key(ref: CustodyIdentityRef, scheme: "ed25519"): Promise<{ readonly publicKey: string }>;
   withEd25519Seed<T>(ref: CustodyIdentityRef, fn: (seed: Uint8Array) => T | Promise<T>): Promise<T>;
 }
 
-/** Adapts custody to the rooms port: the public key is read once, the seed is borrowed per operation. */
+/**
+ * Adapts custody to the rooms port: the public key is read without borrowing the seed, so an operation that
+ * rooms refuse before signing (a ban of a non-member, re-adding a banned key) leaves no key loan behind;
+ * the seed is borrowed only to sign.
+ */
 export function custodyRoomOwnerKeys(custody: CustodyEd25519Lender): RoomCustodyPort {
   return {
     async ownerKey(ref: CustodyIdentityRef): Promise<RoomOwnerKey> {
-      const publicKey = await custody.withEd25519Seed(ref, (seed) => ed25519PublicKey(seed));
+      const { publicKey: hex } = await custody.key(ref, "ed25519");
+      const publicKey = hexToBytes(hex, "publicKey", 32);
       return {
         publicKey,
         withSeed: (fn) => custody.withEd25519Seed(ref, fn),

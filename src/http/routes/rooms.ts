@@ -1,8 +1,6 @@
 // /v1/rooms: deterministic versioned group secrets (create, members, rotate, show, export/import, verify).
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { hexToBytes } from "../../crypto/bytes.js";
-import type { Custody } from "../../custody/custody.js";
-import { KeywardError } from "../../errors/keyward-error.js";
 import type { RoomsService } from "../../rooms/rooms-service.js";
 import { verifyRoomExport } from "../../rooms/verify.js";
 import { hex32, partitionName, shortName } from "../schemas.js";
@@ -32,31 +30,13 @@ const versionResult = looseObject("room, version");
  * Registers the rooms routes. A room owned by a custody identity belongs to that identity's partition:
  * partition-bound tokens may only touch rooms of their partition; raw-seed rooms are unpartitioned.
  */
-export function roomRoutes(app: FastifyInstance, rooms: RoomsService, custody: Custody): void {
+export function roomRoutes(app: FastifyInstance, rooms: RoomsService): void {
   const roomPartition = async (req: FastifyRequest): Promise<string | undefined> => {
     try {
       const meta = await rooms.resolve((req.params as { room: string }).room);
       return meta.owner.kind === "custody" ? meta.owner.partition : undefined;
     } catch {
       return undefined;
-    }
-  };
-
-  /** Refusals decidable before an owner key is borrowed (a refused request must leave no trace). */
-  const refuseExistingRoom = async (body: {
-    name?: string;
-    owner?: { partition: string; identity: string; label?: string };
-  }): Promise<void> => {
-    const exists = (ref: string) =>
-      rooms.resolve(ref).then(
-        () => true,
-        () => false,
-      );
-    if (body.name !== undefined && (await exists(body.name)))
-      throw new KeywardError("already_exists", `room name "${body.name}" is taken`);
-    if (body.owner) {
-      const key = await custody.key(body.owner, "ed25519");
-      if (await exists(key.publicKey)) throw new KeywardError("already_exists", "this room already exists");
     }
   };
 
@@ -100,7 +80,6 @@ export function roomRoutes(app: FastifyInstance, rooms: RoomsService, custody: C
       },
     },
     async (req, reply) => {
-      await refuseExistingRoom(req.body);
       const seed =
         req.body.ownerSeed !== undefined ? hexToBytes(req.body.ownerSeed, "body.ownerSeed", 32) : undefined;
       try {
@@ -164,14 +143,8 @@ export function roomRoutes(app: FastifyInstance, rooms: RoomsService, custody: C
         response: { 200: versionResult },
       },
     },
-    async (req) => {
-      // Checked before the owner key is borrowed: a refused removal must leave no trace (not even the
-      // audited key loan).
-      const member = req.params.member.toLowerCase();
-      if (!(await rooms.show(req.params.room)).members.includes(member))
-        throw new KeywardError("not_found", "member is not in the room's current version");
-      return rooms.remove(req.params.room, member);
-    },
+    // A refused removal leaves no trace: rooms check before custody lends the owner key.
+    async (req) => rooms.remove(req.params.room, req.params.member.toLowerCase()),
   );
 
   app.post<{ Params: { room: string } }>(
