@@ -1,13 +1,8 @@
 // Authorization matrix: every route × {no token, wrong scope, wrong partition, right token}.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SCOPES, type Scope } from "../src/service/tokens.js";
-import {
-  FIXTURE_PARTITION,
-  type FixtureState,
-  prepareFixtures,
-  SAMPLES,
-  type Sample,
-} from "./http-fixtures.js";
+import { FIXTURE_PARTITION, type FixtureState, prepareFixtures } from "./http-fixture-state.js";
+import { SAMPLES, type Sample } from "./http-fixtures.js";
 import { leakForms, startTestApp, type TestApp } from "./http-harness.js";
 
 interface Operation {

@@ -4,7 +4,8 @@ import Database from "better-sqlite3";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SCOPES } from "../src/service/tokens.js";
-import { FIXTURE_PARTITION, prepareFixtures, SAMPLES, type Sample } from "./http-fixtures.js";
+import { FIXTURE_PARTITION, prepareFixtures } from "./http-fixture-state.js";
+import { SAMPLES, type Sample } from "./http-fixtures.js";
 import { leakForms, startTestApp, type TestApp } from "./http-harness.js";
 
 const RUNS = 10_000;
