@@ -2,25 +2,15 @@
 // service-internal key-use hooks other domains are wired to.
 
 import { assertBytes, assertString } from "../crypto/assert.js";
-import { bytesToHex, hexToBytes, wipe } from "../crypto/bytes.js";
-import { ed25519Sign } from "../crypto/ed25519.js";
-import { blake3Hash } from "../crypto/hash.js";
-import { eip191Sign, evmAddress, secp256k1SignDigest } from "../crypto/secp256k1.js";
+import { hexToBytes, wipe } from "../crypto/bytes.js";
+import { evmAddress } from "../crypto/secp256k1.js";
 import type { Secret } from "../crypto/secret.js";
 import { x25519SharedSecret } from "../crypto/x25519.js";
 import { InputRangeError, InputTypeError } from "../errors/input-errors.js";
-import { KeywardError } from "../errors/keyward-error.js";
 import type { Storage, StorageTx } from "../store/ports.js";
-import {
-  type CustodyAuditEvent,
-  type CustodyContext,
-  type CustodyOptions,
-  pathKeyBytes,
-  runTx,
-  subjectOf,
-  withPathKey,
-} from "./context.js";
+import { type CustodyAuditEvent, type CustodyContext, type CustodyOptions, runTx } from "./context.js";
 import { assertScheme, type Scheme } from "./identity.js";
+import { currentPublicKey, lendKey, type SignRequest, type SignResult, signInTx } from "./key-use.js";
 import {
   importLegacy,
   type KeyChangeResult,
@@ -41,7 +31,6 @@ import {
   rotateMsk,
 } from "./partitions.js";
 import { type IdentityRef, preparePath } from "./path-ops.js";
-import type { PathRecord } from "./records.js";
 import { TxBatcher } from "./tx-batcher.js";
 
 /** Public key of an identity path for one scheme (`evmAddress` for secp256k1). */
@@ -51,34 +40,6 @@ export interface IdentityKey {
   readonly generation: number;
   readonly scheme: Scheme;
   readonly evmAddress?: string;
-}
-
-interface SignRequest {
-  readonly ref: IdentityRef;
-  /** Recorded on the audit event: requests from several views share one batch. */
-  readonly actor: string | undefined;
-  readonly message: Uint8Array;
-  readonly scheme: Scheme;
-  readonly eip191: boolean;
-}
-
-/** A signature (hex) with the key that made it. secp256k1: 65 bytes r‖s‖v (v 0/1, or 27/28 with EIP-191). */
-export interface SignResult {
-  readonly signature: string;
-  readonly publicKey: string;
-  readonly generation: number;
-  readonly scheme: Scheme;
-  readonly address: string;
-}
-
-function currentPublicKey(rec: PathRecord, scheme: Scheme): string {
-  const pub = rec.publicKeys[scheme];
-  if (pub === undefined)
-    throw new KeywardError(
-      "conflict",
-      `this path holds an imported ${rec.legacy?.scheme ?? ""} key: remap it before using ${scheme}`,
-    );
-  return pub;
 }
 
 /**
@@ -114,7 +75,7 @@ export class Custody {
     // The batch's audit entries are appended together at its end (one chain-head read and write per batch).
     this.#signer = new TxBatcher(
       (fn) => runTx(this.#ctx, fn),
-      (tx, req) => this.#signInTx(tx, req),
+      (tx, req) => signInTx(this.#ctx, tx, req),
       async (tx, done) => {
         const events = done.map((d) => d.event);
         const audit = this.#ctx.audit;
@@ -250,7 +211,7 @@ export class Custody {
     purpose = "service",
   ): Promise<T> {
     if (typeof fn !== "function") throw new InputTypeError("fn must be a function");
-    return this.#withKey(ref, "ed25519", purpose, async (seed, pub) => fn(seed, pub));
+    return lendKey(this.#ctx, ref, "ed25519", purpose, async (seed, pub) => fn(seed, pub));
   }
 
   /**
@@ -265,7 +226,7 @@ export class Custody {
   ): Promise<T> {
     assertBytes(peerPublicKey, 32, "peerPublicKey");
     if (typeof fn !== "function") throw new InputTypeError("fn must be a function");
-    return this.#withKey(ref, "x25519", purpose, async (key) => {
+    return lendKey(this.#ctx, ref, "x25519", purpose, async (key) => {
       const shared = x25519SharedSecret(key, peerPublicKey);
       if (!shared) throw new InputRangeError("peerPublicKey is a low-order point");
       try {
@@ -280,66 +241,5 @@ export class Custody {
   close(): void {
     for (const m of this.#ctx.msks.values()) m.wipe();
     this.#ctx.msks.clear();
-  }
-
-  /** One signature inside `tx` and its audit event (appended with the batch's by `#signer`, same commit). */
-  async #signInTx(
-    tx: StorageTx,
-    req: SignRequest,
-  ): Promise<{ result: SignResult; event: CustodyAuditEvent }> {
-    const { ref, actor, message, scheme, eip191 } = req;
-    const ctx = this.#ctx;
-    const rec = await preparePath(ctx, tx, ref, { create: true, requireActive: true });
-    const publicKey = currentPublicKey(rec, scheme);
-    // The key is derived for this one signature and wiped right after it (DESIGN Invariant 3).
-    const sig = await withPathKey(ctx, tx, rec, scheme, (key) =>
-      scheme === "ed25519"
-        ? ed25519Sign(key, message)
-        : eip191
-          ? eip191Sign(key, message)
-          : secp256k1SignDigest(key, message),
-    );
-    const event: CustodyAuditEvent = {
-      kind: "custody.sign",
-      subject: subjectOf(rec),
-      actor,
-      data: { scheme, generation: rec.generation, eip191, publicKey },
-      sensitive: { messageHash: bytesToHex(blake3Hash(message)) },
-    };
-    const result = {
-      signature: bytesToHex(sig),
-      publicKey,
-      generation: rec.generation,
-      scheme,
-      address: rec.address,
-    };
-    return { result, event };
-  }
-
-  async #withKey<T>(
-    ref: IdentityRef,
-    scheme: Scheme,
-    purpose: string,
-    fn: (key: Uint8Array, publicKey: Uint8Array) => Promise<T>,
-  ): Promise<T> {
-    const ctx = this.#ctx;
-    const held: Uint8Array[] = [];
-    try {
-      const publicKey = await runTx(ctx, async (tx) => {
-        const rec = await preparePath(ctx, tx, ref, { create: true, requireActive: true });
-        const pub = currentPublicKey(rec, scheme);
-        held.push(await pathKeyBytes(ctx, tx, rec, scheme));
-        await ctx.audit.append(tx, {
-          kind: "custody.key-use",
-          subject: subjectOf(rec),
-          actor: ctx.actor,
-          data: { scheme, generation: rec.generation, purpose: String(purpose) },
-        });
-        return hexToBytes(pub);
-      });
-      return await fn(held[held.length - 1]!, publicKey);
-    } finally {
-      wipe(...held);
-    }
   }
 }
