@@ -18,6 +18,7 @@ export {
   compareWithCompactView,
   DELEGATION_TABLES,
   DELEGATION_TAGS,
+  type DelegationAbsenceProof,
   type DelegationCheckpoint,
   type DelegationEvent,
   type DelegationId,

@@ -202,4 +202,19 @@ describe("keyward delegations (CLI end to end)", () => {
     expect(refused.code).toBe(1);
     expect(refused.err).toMatch(/^error invalid_proof/);
   });
+
+  it("prove of a key never granted writes a proof of absence that verify accepts", () => {
+    const absentPath = join(root, "absent.json");
+    expect(
+      kw("delegations", "prove", "--delegator", "777", "--provider", "A", "--scope", "1", "--out", absentPath)
+        .code,
+    ).toBe(0);
+    const absentFile = JSON.parse(readFileSync(absentPath, "utf8"));
+    expect(absentFile.proof).toMatchObject({ absent: true, delegator: 777, provider: "A", scope: 1 });
+    expect(json(kw("delegations", "verify", "--proof", absentPath, "--at", "250"))).toMatchObject({
+      valid: true,
+      authorized: false,
+      absent: true,
+    });
+  });
 });

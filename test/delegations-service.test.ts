@@ -26,10 +26,17 @@ describe("DelegationsService", () => {
       await svc.store.write([{ op: "grant", delegator: 1234, provider: "A", scopes: [1], at: 1000 }]);
       const { checkpoint, proof } = await svc.prove(1234, "A", 1);
       expect(checkpoint).toEqual(cp);
-      expect(proof.intervals).toEqual([[100, 400]]);
+      expect("intervals" in proof && proof.intervals).toEqual([[100, 400]]);
       expect(verifyDelegationProof(proof, checkpoint, cp.publicKey, 1500)).toMatchObject({
         authorized: false,
         seq: 2,
+      });
+      // A key never granted at that checkpoint (granted later, or never): a verifiable proof of absence.
+      const none = await svc.prove(99, "A", 1);
+      expect(none.proof).toMatchObject({ absent: true, delegator: 99 });
+      expect(verifyDelegationProof(none.proof, none.checkpoint, cp.publicKey, 1500)).toMatchObject({
+        authorized: false,
+        absent: true,
       });
       await t.storage.close();
       const storage = await openStorage({ db: t.dbUrl, unseal: { key: t.key } });

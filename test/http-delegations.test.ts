@@ -155,5 +155,15 @@ describe("delegations over HTTP", () => {
       body: { ...file, proof: { ...file.proof, intervals: [{}] }, publicKey, at: 150 },
     });
     expect(malformed.statusCode).toBe(400);
+    // A key never granted: the proof route answers with a proof of absence, which verifies.
+    const absent = (
+      await t.request("GET", "/v1/delegations/proof?delegator=424242&provider=A&scope=1", { token: r })
+    ).json();
+    expect(absent.proof).toMatchObject({ absent: true, delegator: 424242 });
+    const none = await t.request("POST", "/v1/delegations/verify", {
+      token: r,
+      body: { ...absent, publicKey, at: 150 },
+    });
+    expect(none.json()).toMatchObject({ valid: true, result: { authorized: false, absent: true } });
   });
 });

@@ -7,7 +7,8 @@ import type { DelegationId } from "./ids.js";
 import { MerkleTree, merkleLeafHash, NODE_BYTES } from "./merkle.js";
 import {
   checkpointMessage,
-  compareIds,
+  compareKeys,
+  type DelegationAbsenceProof,
   type DelegationCheckpoint,
   type DelegationProof,
   leafBytes,
@@ -42,6 +43,8 @@ export class DelegationTree {
     private readonly tree: MerkleTree,
     /** Tree position of each index row. */
     private readonly position: Uint32Array,
+    /** Index row at each tree position (keys in compareKeys order). */
+    private readonly order: Uint32Array,
     readonly size: number,
     readonly seq: number,
     readonly root: Uint8Array,
@@ -52,11 +55,7 @@ export class DelegationTree {
     const n = index.keyCount;
     const ids = Array.from({ length: n }, (_, k) => index.keyIds(k));
     const rows = Array.from({ length: n }, (_, k) => k);
-    rows.sort((a, b) => {
-      const x = ids[a]!;
-      const y = ids[b]!;
-      return compareIds(x[0], y[0]) || compareIds(x[1], y[1]) || compareIds(x[2], y[2]);
-    });
+    rows.sort((a, b) => compareKeys(ids[a]!, ids[b]!));
     const leaves = new Uint8Array(n * NODE_BYTES);
     const position = new Uint32Array(n);
     for (const [pos, k] of rows.entries()) {
@@ -65,7 +64,7 @@ export class DelegationTree {
       position[k] = pos;
     }
     const tree = MerkleTree.build(leaves);
-    return new DelegationTree(index, tree, position, n, index.lastSeq, tree.root);
+    return new DelegationTree(index, tree, position, Uint32Array.from(rows), n, index.lastSeq, tree.root);
   }
 
   /**
@@ -88,20 +87,57 @@ export class DelegationTree {
 
   /**
    * The proof for one key (its full history and Merkle path). The index must not have changed since `build`.
-   * @throws KeywardError `not_found` when the key has no history in this tree; `conflict` when the index moved on.
+   * @throws KeywardError `not_found` when the key has no history in this tree (see `proveAbsence`);
+   *   `conflict` when the index moved on.
    */
   prove(delegator: DelegationId, provider: DelegationId, scope: DelegationId): DelegationProof {
-    if (this.index.lastSeq !== this.seq)
-      throw new KeywardError("conflict", "the index changed since this tree was built: rebuild it");
+    this.#assertCurrent();
     const row = this.index.keyRow(delegator, provider, scope);
     if (row < 0)
       throw new KeywardError(
         "not_found",
         `no history for delegator ${delegator}, provider ${provider}, scope ${scope}`,
       );
+    return this.#leafProof(row);
+  }
+
+  /**
+   * The proof that a key has no history in this tree: its would-be neighbours in key order, with their
+   * inclusion paths at adjacent positions. Ids must be normalised (ids.ts).
+   * @throws KeywardError `conflict` when the key has a history (use `prove`) or the index moved on.
+   */
+  proveAbsence(delegator: DelegationId, provider: DelegationId, scope: DelegationId): DelegationAbsenceProof {
+    this.#assertCurrent();
+    if (this.index.keyRow(delegator, provider, scope) >= 0)
+      throw new KeywardError("conflict", "this key has a history: prove it instead of its absence");
+    const target = [delegator, provider, scope] as const;
+    // First position whose key sorts after the target (binary search over the sorted leaves).
+    let lo = 0;
+    let hi = this.size;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareKeys(this.index.keyIds(this.order[mid]!), target) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return {
+      version: 1,
+      absent: true,
+      delegator,
+      provider,
+      scope,
+      left: lo > 0 ? this.#leafProof(this.order[lo - 1]!) : null,
+      right: lo < this.size ? this.#leafProof(this.order[lo]!) : null,
+    };
+  }
+
+  #assertCurrent(): void {
+    if (this.index.lastSeq !== this.seq)
+      throw new KeywardError("conflict", "the index changed since this tree was built: rebuild it");
+  }
+
+  #leafProof(row: number): DelegationProof {
     const { h, iv } = wire(this.index, row);
     const pos = this.position[row]!;
-    const path = this.tree.path(pos);
     return {
       version: 1,
       delegator: h.delegator,
@@ -109,7 +145,7 @@ export class DelegationTree {
       scope: h.scope,
       intervals: iv,
       index: pos,
-      path: path.map(bytesToBase64url),
+      path: this.tree.path(pos).map(bytesToBase64url),
     };
   }
 }

@@ -37,6 +37,34 @@ const V = {
     index: 0,
     path: ["x5Rr_rr_BEonqqv5xQSNLM_ujCGdNn6Viydbt_6noYM"],
   },
+  absence: {
+    version: 1,
+    absent: true,
+    delegator: 1234,
+    provider: "A",
+    scope: 2,
+    left: {
+      version: 1,
+      delegator: 1234,
+      provider: "A",
+      scope: 1,
+      intervals: [
+        [100, 400],
+        [1000, null],
+      ],
+      index: 0,
+      path: ["x5Rr_rr_BEonqqv5xQSNLM_ujCGdNn6Viydbt_6noYM"],
+    },
+    right: {
+      version: 1,
+      delegator: 1234,
+      provider: "B",
+      scope: 1,
+      intervals: [[500, null]],
+      index: 1,
+      path: ["CAqgGXvtM70xw9yRgN2rSgWkRRvJ_6NdjWsG24TXLM0"],
+    },
+  },
 } as const;
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
@@ -86,6 +114,20 @@ describe("delegation wire-format vectors (docs/wire-format.md, Delegations)", ()
     });
     expect(verifyDelegationProof(V.proof, V.checkpoint, V.publicKey, 700)).toMatchObject({
       authorized: false,
+    });
+  });
+
+  it("proves (1234, A, 2) absent exactly as the Python vector, which verifies", () => {
+    const tree = DelegationTree.build(index);
+    expect(JSON.parse(JSON.stringify(tree.proveAbsence(1234, "A", 2)))).toEqual(V.absence);
+    expect(verifyDelegationProof(V.absence, V.checkpoint, V.publicKey, 250)).toEqual({
+      authorized: false,
+      interval: null,
+      delegator: 1234,
+      provider: "A",
+      scope: 2,
+      seq: 4,
+      absent: true,
     });
   });
 });

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Delegation checkpoint/proof vectors, produced WITHOUT keyward's code: a canonical encoder written from
+"""Delegation checkpoint/proof (and absence-proof) vectors, produced WITHOUT keyward's code: a canonical encoder written from
 docs/wire-format.md §1, hashlib SHA-256 (RFC 9162 Merkle tree) and Python `cryptography` Ed25519.
 Run: python3 src/delegations/delegations.vectors.py  (prints the JSON checked by delegations-vectors.test.ts)."""
 import base64, hashlib, json, struct
@@ -41,4 +41,10 @@ print(json.dumps({
     "checkpoint": {"version": 1, "seq": seq, "size": size, "root": b64(root), "signature": b64(sig), "publicKey": pk.hex()},
     "proof": {"version": 1, "delegator": 1234, "provider": "A", "scope": 1, "intervals": keys[0]["intervals"],
               "index": 0, "path": [b64(leaf_hashes[1])]},
+    # (1234, "A", 2) was never granted: it sorts between leaf 0 (scope 1 < 2) and leaf 1 ("A" < "B").
+    "absence": {"version": 1, "absent": True, "delegator": 1234, "provider": "A", "scope": 2,
+                "left": {"version": 1, "delegator": 1234, "provider": "A", "scope": 1,
+                         "intervals": keys[0]["intervals"], "index": 0, "path": [b64(leaf_hashes[1])]},
+                "right": {"version": 1, "delegator": 1234, "provider": "B", "scope": 1,
+                          "intervals": keys[1]["intervals"], "index": 1, "path": [b64(leaf_hashes[0])]}},
 }, indent=1))

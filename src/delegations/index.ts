@@ -23,6 +23,7 @@ export {
 export {
   checkpointMessage,
   DELEGATION_TAGS,
+  type DelegationAbsenceProof,
   type DelegationCheckpoint,
   type DelegationProof,
   leafBytes,

@@ -39,6 +39,21 @@ export interface DelegationProof {
   readonly path: readonly string[];
 }
 
+/**
+ * Proof that a key has **no** history in a checkpoint: the two leaves that would surround it in key order,
+ * at adjacent positions (`left` null when the key sorts before every leaf, `right` null when after every
+ * leaf, both null for an empty tree). JSON-safe.
+ */
+export interface DelegationAbsenceProof {
+  readonly version: 1;
+  readonly absent: true;
+  readonly delegator: DelegationId;
+  readonly provider: DelegationId;
+  readonly scope: DelegationId;
+  readonly left: DelegationProof | null;
+  readonly right: DelegationProof | null;
+}
+
 const TEXT = new TextEncoder();
 const LEAF_TAG_BYTES = TEXT.encode("keyward v1 delegation-leaf");
 
@@ -135,6 +150,14 @@ export function compareIds(a: DelegationId, b: DelegationId): number {
   if (typeof a === "number") return typeof b === "number" ? a - b : -1;
   if (typeof b === "number") return 1;
   return a === b ? 0 : Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+/** Total order of (delegator, provider, scope) keys, the order of the tree's leaves (see compareIds). */
+export function compareKeys(
+  a: readonly [DelegationId, DelegationId, DelegationId],
+  b: readonly [DelegationId, DelegationId, DelegationId],
+): number {
+  return compareIds(a[0], b[0]) || compareIds(a[1], b[1]) || compareIds(a[2], b[2]);
 }
 
 /** The bytes a checkpoint signature covers. */

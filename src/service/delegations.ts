@@ -7,7 +7,11 @@ import { type CheckpointSigner, DelegationTree } from "../delegations/checkpoint
 import { DelegationStore } from "../delegations/delegation-store.js";
 import { DELEGATION_TABLES, seqKey } from "../delegations/event-log.js";
 import type { DelegationId } from "../delegations/ids.js";
-import type { DelegationCheckpoint, DelegationProof } from "../delegations/proof-format.js";
+import type {
+  DelegationAbsenceProof,
+  DelegationCheckpoint,
+  DelegationProof,
+} from "../delegations/proof-format.js";
 import { KeywardError } from "../errors/keyward-error.js";
 import type { Storage } from "../store/ports.js";
 import { RecordTable } from "../store/records.js";
@@ -56,10 +60,10 @@ export async function storedCheckpointPublicKey(storage: Storage): Promise<Uint8
   }
 }
 
-/** A checkpoint with the proof of one key, as `keyward delegations prove` writes it. */
+/** A checkpoint with the proof of one key (its history, or its absence), as `keyward delegations prove` writes it. */
 export interface DelegationProofFile {
   readonly checkpoint: DelegationCheckpoint;
-  readonly proof: DelegationProof;
+  readonly proof: DelegationProof | DelegationAbsenceProof;
 }
 
 /**
@@ -125,8 +129,8 @@ export class DelegationsService {
 
   /**
    * Proves one key's history against the newest checkpoint (rebuilding the index state it covers if the live
-   * index has moved on).
-   * @throws KeywardError `not_found` (no checkpoint yet, or no history for the key at that checkpoint).
+   * index has moved on); a key with no history at that checkpoint gets a proof of absence.
+   * @throws KeywardError `not_found` when there is no checkpoint yet.
    */
   async prove(
     delegator: DelegationId,
@@ -143,6 +147,11 @@ export class DelegationsService {
     const tree = DelegationTree.build(index);
     if (Buffer.from(tree.root).toString("base64url") !== checkpoint.root)
       throw new KeywardError("internal", "the stored checkpoint does not match the log it covers");
-    return { checkpoint, proof: tree.prove(delegator, provider, scope) };
+    // A key that was never granted gets a proof of absence (its neighbours in key order) instead.
+    const proof =
+      index.keyRow(delegator, provider, scope) >= 0
+        ? tree.prove(delegator, provider, scope)
+        : tree.proveAbsence(delegator, provider, scope);
+    return { checkpoint, proof };
   }
 }

@@ -183,7 +183,9 @@ export function registerDelegationCommands(program: Command): void {
     });
 
   keyOptions(
-    dg.command("prove").description("a key's history + Merkle path against the newest checkpoint"),
+    dg
+      .command("prove")
+      .description("a key's history + Merkle path (or its absence) against the newest checkpoint"),
     "required",
   )
     .option("--out <file>", "write the proof file here instead of stdout")

@@ -30,7 +30,7 @@ export function delegationProofRoutes(app: FastifyInstance, service: Delegations
       config: { scope: "delegations:read" },
       schema: {
         summary:
-          "Proof of one key's full history against the newest checkpoint (verifiable with no database)",
+          "Proof of one key's full history, or of its absence, against the newest checkpoint (verifiable with no database)",
         tags: ["delegations"],
         operationId: "delegationProof",
         querystring: {
