@@ -23,8 +23,8 @@ export {
   verifyVersion,
 } from "./records.js";
 export { ROOM_SEED_NAMESPACE, ROOM_TABLES, type RoomMeta, type RoomOwnerRef } from "./repository.js";
+export type { RoomCustodyPort } from "./room-owner.js";
 export {
-  type RoomCustodyPort,
   type RoomImportResult,
   type RoomSummary,
   RoomsService,

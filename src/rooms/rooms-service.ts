@@ -10,7 +10,6 @@ import { addMemberRecords, createRoomRecords, type RoomChange, rotateRecords } f
 import { type RoomOwnerKey, rawSeedOwnerKey } from "./owner-key.js";
 import {
   claimRoomOp,
-  getOwnerSeed,
   getRoomMeta,
   loadRoomState,
   putOwnerSeed,
@@ -21,15 +20,11 @@ import {
   roomOpSeq,
   saveRecords,
 } from "./repository.js";
+import { type RoomCustodyPort, withRoomOwner } from "./room-owner.js";
 import { KeyedQueue, lostRace, retryLostRaces } from "./room-writes.js";
 import type { RotationPool } from "./rotation-pool.js";
 import type { MergeReport, RoomState } from "./state.js";
 import { type RoomVerification, verifyRoomRecords } from "./verify.js";
-
-/** Custody as rooms see it: an Ed25519 identity key lent as a RoomOwnerKey (wired by src/service/). */
-export interface RoomCustodyPort {
-  ownerKey(ref: { partition: string; identity: string; label?: string }): Promise<RoomOwnerKey>;
-}
 
 /** Options of the rooms service. */
 export interface RoomsServiceOptions {
@@ -251,20 +246,8 @@ export class RoomsService {
     return { meta, state: await loadRoomState(this.storage.state, meta.room) };
   }
 
-  async #withOwner<T>(meta: RoomMeta, fn: (owner: RoomOwnerKey) => Promise<T>): Promise<T> {
-    const o = meta.owner;
-    if (o.kind === "custody") return fn(await this.#custody().ownerKey(o));
-    if (o.kind === "none")
-      throw new KeywardError("forbidden", "this replica does not hold the room owner's key");
-    const seed = await getOwnerSeed(this.storage.secrets, meta.room);
-    if (!seed) throw new KeywardError("not_found", "the room's owner seed is missing from the secret store");
-    const owner = rawSeedOwnerKey(seed);
-    seed.wipe();
-    try {
-      return await fn(owner);
-    } finally {
-      owner.wipe();
-    }
+  #withOwner<T>(meta: RoomMeta, fn: (owner: RoomOwnerKey) => Promise<T>): Promise<T> {
+    return withRoomOwner(meta, this.storage.secrets, this.options.custody, fn);
   }
 
   /**

@@ -66,3 +66,17 @@ describe("rooms with a custody-held owner key", () => {
     await close();
   });
 });
+
+describe("rooms after the owner identity rotates", () => {
+  it("refuse changes with a conflict naming the rotation, never a loan of the new key", async () => {
+    const { rooms, close, owner, custody, loans } = await setup();
+    await custody.rotate(owner);
+    const before = await loans();
+    await expect(rooms.add("team", member)).rejects.toMatchObject({
+      code: "conflict",
+      message: expect.stringMatching(/new key since the room was created/),
+    });
+    expect(await loans()).toBe(before);
+    await close();
+  });
+});
