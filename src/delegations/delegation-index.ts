@@ -253,6 +253,23 @@ export class DelegationIndex {
     this.#t.compact();
   }
 
+  /** The index's key table and id dictionaries, for index-snapshot.ts to encode: read them, never change them. */
+  snapshotTables(): IndexTables {
+    return this.#tables();
+  }
+
+  /** An index over tables that index-snapshot.ts decoded and validated, at log position `lastSeq`. */
+  static fromSnapshotTables(x: IndexTables, lastSeq: number): DelegationIndex {
+    assertPosition(lastSeq, "lastSeq");
+    const index = new DelegationIndex();
+    index.#t = x.t;
+    index.#delegators = x.delegators;
+    index.#providers = x.providers;
+    index.#scopes = x.scopes;
+    index.#lastSeq = lastSeq;
+    return index;
+  }
+
   /** An independent deep copy (to dry-run a whole import). */
   clone(): DelegationIndex {
     const c = new DelegationIndex();

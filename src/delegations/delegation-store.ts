@@ -4,6 +4,13 @@ import type { Storage, StorageTx } from "../store/ports.js";
 import { DelegationIndex } from "./delegation-index.js";
 import { eventRecords, hashHex, idRecords, seqKey, syncIndex } from "./event-log.js";
 import { type DelegationEvent, eventHash, parseEvent } from "./events.js";
+import { assertPosition } from "./ids.js";
+import {
+  loadIndexSnapshot,
+  SNAPSHOT_EVERY_EVENTS,
+  type SnapshotWriteResult,
+  writeIndexSnapshot,
+} from "./snapshot-store.js";
 
 /** What happened to one event of a batch. */
 export type WriteOutcome =
@@ -19,6 +26,24 @@ export class BatchRefusedError extends KeywardError {
   ) {
     super(refusal.code, refusal.message, { index });
   }
+}
+
+/** How `DelegationStore.open` built its index. */
+export interface OpenReport {
+  /**
+   * `loaded`: from the stored snapshot at `snapshotSeq`, then the later events; `none`: no snapshot stored;
+   * `newer`: the snapshot is past the requested `upToSeq`; `failed`: the snapshot did not load (`error` says
+   * why) — in the last three cases the whole log was replayed.
+   */
+  readonly snapshot: "loaded" | "none" | "newer" | "failed";
+  /** Position of the stored snapshot (when one was found). */
+  readonly snapshotSeq?: number;
+  /** Why the snapshot was not used (`failed` only). */
+  readonly error?: string;
+  /** Events replayed from the log. */
+  readonly replayed: number;
+  /** Wall time of the whole open, in ms. */
+  readonly ms: number;
 }
 
 /** Another writer took the next sequence number first: re-sync and retry. */
@@ -41,6 +66,9 @@ const MAX_ATTEMPTS = 50;
  */
 export class DelegationStore {
   #syncing: Promise<number> | undefined;
+  /** Position of the newest snapshot this instance loaded or wrote (0 = none). */
+  #snapshotSeq = 0;
+  #opened: OpenReport = { snapshot: "none", replayed: 0, ms: 0 };
 
   private constructor(
     readonly storage: Storage,
@@ -48,18 +76,63 @@ export class DelegationStore {
   ) {}
 
   /**
-   * Opens the domain: rebuilds the index from the whole log (then compacts it).
+   * Opens the domain: loads the stored index snapshot when it covers at most `upToSeq`, then replays only the
+   * later events (the whole log when there is no usable snapshot; a corrupt one never fails the open — see
+   * `opened`), then compacts the index.
    * @param upToSeq - stop after this sequence number (to rebuild the state a checkpoint covers).
+   * @throws {TypeError|RangeError} when `upToSeq` is not a position.
    */
   static async open(storage: Storage, upToSeq?: number): Promise<DelegationStore> {
-    const store = new DelegationStore(storage, new DelegationIndex());
-    if (upToSeq === undefined) await store.sync();
+    if (upToSeq !== undefined) assertPosition(upToSeq, "upToSeq");
+    const t0 = performance.now();
+    const snap = await loadIndexSnapshot(storage, upToSeq);
+    const loaded = snap.status === "loaded";
+    const store = new DelegationStore(storage, loaded ? snap.index : new DelegationIndex());
+    let replayed = 0;
+    if (upToSeq === undefined) replayed = await store.sync();
     else {
-      for await (const { key, value } of eventRecords.scan(storage.state, { lte: seqKey(upToSeq) }))
-        store.index.applyLogged(Number(key), parseEvent(value));
+      const range = { gt: seqKey(store.index.lastSeq), lte: seqKey(upToSeq) };
+      for await (const { key, value } of eventRecords.scan(storage.state, range))
+        if (store.index.applyLogged(Number(key), parseEvent(value))) replayed++;
     }
-    store.index.compact();
+    if (!loaded || replayed > 0) store.index.compact();
+    if (loaded) store.#snapshotSeq = snap.manifest.seq;
+    store.#opened = {
+      snapshot: snap.status,
+      ...(snap.status === "loaded" ? { snapshotSeq: snap.manifest.seq } : {}),
+      ...(snap.status === "newer" ? { snapshotSeq: snap.seq } : {}),
+      ...(snap.status === "failed" ? { error: snap.reason } : {}),
+      ...(snap.status === "failed" && snap.seq !== undefined ? { snapshotSeq: snap.seq } : {}),
+      replayed,
+      ms: performance.now() - t0,
+    };
     return store;
+  }
+
+  /** How `open` built the index: snapshot loaded or why not, events replayed, time taken. */
+  get opened(): OpenReport {
+    return this.#opened;
+  }
+
+  /**
+   * Stores a snapshot of the index at its current position (after a sync), replacing the previous one, so the
+   * next `open` replays only the events after it. Nothing is written when another instance stored a later one.
+   */
+  async snapshot(): Promise<SnapshotWriteResult> {
+    await this.sync();
+    const result = await writeIndexSnapshot(this.storage, this.index);
+    this.#snapshotSeq = Math.max(this.#snapshotSeq, result.seq);
+    return result;
+  }
+
+  /**
+   * `snapshot()` when at least `threshold` events were applied since the last snapshot this instance loaded
+   * or wrote; otherwise undefined (nothing written).
+   */
+  async snapshotIfDue(threshold = SNAPSHOT_EVERY_EVENTS): Promise<SnapshotWriteResult | undefined> {
+    assertPosition(threshold, "threshold");
+    if (this.index.lastSeq - this.#snapshotSeq < threshold) return undefined;
+    return this.snapshot();
   }
 
   /**

@@ -16,6 +16,8 @@ export const DELEGATION_TABLES = {
   import: "delegations.import",
   /** seqKey(seq) → signed checkpoint covering the log up to seq. */
   checkpoint: "delegations.checkpoint",
+  /** "manifest" → the index snapshot's manifest; `<seqKey(seq)>/<chunk>` → its bytes (snapshot-store.ts). */
+  snapshot: "delegations.snapshot",
 } as const;
 
 /** What an applied event id is bound to. */

@@ -40,6 +40,8 @@ export const ERROR_CODES = {
   unsupported_media_type: { http: 415, exit: 2 },
   /** `keyward audit verify` found a modified, removed, reordered or inserted entry. */
   audit_broken: { http: 500, exit: 1 },
+  /** A stored delegation index snapshot does not decode (the index is then rebuilt from the log). */
+  snapshot_corrupt: { http: 500, exit: 1 },
   internal: { http: 500, exit: 1 },
 } as const satisfies Record<string, ErrorCodeInfo>;
 

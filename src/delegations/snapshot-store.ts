@@ -1,0 +1,224 @@
+// Persists one index snapshot in the state store: ≤ 1 MiB chunks + a manifest, replaced in one transaction.
+import { bytesToHex } from "../crypto/bytes.js";
+import { blake3Hash } from "../crypto/hash.js";
+import { InputTypeError } from "../errors/input-errors.js";
+import { KeywardError } from "../errors/keyward-error.js";
+import type { StateReader, Storage } from "../store/ports.js";
+import { RecordTable } from "../store/records.js";
+import { DelegationIndex } from "./delegation-index.js";
+import { DELEGATION_TABLES, seqKey } from "./event-log.js";
+import { assertPosition } from "./ids.js";
+import { decodeIndexSnapshot, encodeIndexSnapshot, INDEX_SNAPSHOT_VERSION } from "./index-snapshot.js";
+import { corruptSnapshot } from "./snapshot-dictionaries.js";
+
+/** Bytes per stored chunk row (the last chunk may be shorter). */
+export const SNAPSHOT_CHUNK_BYTES = 1 << 20;
+
+/**
+ * `delegations import` and `delegations checkpoint` write a snapshot when at least this many events were
+ * applied since the last one (`DelegationStore.snapshotIfDue`).
+ */
+export const SNAPSHOT_EVERY_EVENTS = 100_000;
+
+/** Key of the manifest in `delegations.snapshot`; chunks are `<seqKey(seq)>/<6-digit chunk number>`. */
+const MANIFEST_KEY = "manifest";
+
+/** The record that makes a snapshot visible: written in the same transaction as its chunks. */
+export interface SnapshotManifest {
+  /** Format version of the encoded snapshot (INDEX_SNAPSHOT_VERSION). */
+  readonly version: number;
+  /** The last log sequence number the snapshot covers. */
+  readonly seq: number;
+  /** Encoded size in bytes (checksum included). */
+  readonly size: number;
+  readonly chunks: number;
+  readonly chunkBytes: number;
+  /** Hex BLAKE3 checksum: the last 32 bytes of the encoded snapshot. */
+  readonly checksum: string;
+  /** Hex BLAKE3 of the stored bytes of log event `seq` ("" when seq = 0): ties the snapshot to its log. */
+  readonly eventHash: string;
+  /** Unix ms when written. */
+  readonly createdAt: number;
+}
+
+/** Outcome of `writeIndexSnapshot`. */
+export interface SnapshotWriteResult {
+  /** False when a snapshot of a later position was already stored (nothing written). */
+  readonly written: boolean;
+  /** Position of the stored snapshot (the existing one when `written` is false). */
+  readonly seq: number;
+  readonly bytes: number;
+  readonly chunks: number;
+}
+
+/** Outcome of `loadIndexSnapshot`. */
+export type SnapshotLoad =
+  | { readonly status: "loaded"; readonly index: DelegationIndex; readonly manifest: SnapshotManifest }
+  /** No snapshot stored. */
+  | { readonly status: "none" }
+  /** The stored snapshot is past the requested position. */
+  | { readonly status: "newer"; readonly seq: number }
+  /** The stored snapshot is unusable (corrupt, missing chunk, unreadable): `reason` says why. */
+  | { readonly status: "failed"; readonly seq?: number; readonly reason: string };
+
+const manifests = new RecordTable<SnapshotManifest>(DELEGATION_TABLES.snapshot);
+const chunkKey = (seq: number, i: number) => `${seqKey(seq)}/${String(i).padStart(6, "0")}`;
+const isHex32 = (v: unknown) => typeof v === "string" && /^[0-9a-f]{64}$/.test(v);
+const isCount = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+
+/** The stored manifest, undefined when none; throws `snapshot_corrupt` when it is not a valid manifest. */
+async function readManifest(state: StateReader): Promise<SnapshotManifest | undefined> {
+  let m: SnapshotManifest | undefined;
+  try {
+    m = await manifests.get(state, MANIFEST_KEY);
+  } catch (err) {
+    if (err instanceof SyntaxError || err instanceof TypeError) throw corruptSnapshot("manifest is not JSON");
+    throw err;
+  }
+  if (m === undefined) return undefined;
+  const ok =
+    typeof m === "object" &&
+    m !== null &&
+    isCount(m.version) &&
+    isCount(m.seq) &&
+    isCount(m.size) &&
+    isCount(m.chunkBytes) &&
+    m.chunkBytes > 0 &&
+    m.chunkBytes <= SNAPSHOT_CHUNK_BYTES &&
+    m.chunks === Math.ceil(m.size / m.chunkBytes) &&
+    isHex32(m.checksum) &&
+    (m.seq === 0 ? m.eventHash === "" : isHex32(m.eventHash));
+  if (!ok) throw corruptSnapshot("manifest is malformed");
+  return m;
+}
+
+/** Hex BLAKE3 of the stored bytes of log event `seq` (undefined when the log has no such event). */
+async function storedEventHash(state: StateReader, seq: number): Promise<string | undefined> {
+  if (seq === 0) return "";
+  const raw = await state.get(DELEGATION_TABLES.event, seqKey(seq));
+  return raw === undefined ? undefined : bytesToHex(blake3Hash(raw));
+}
+
+/**
+ * Encodes `index` and stores it as the only snapshot: its chunks, its manifest and the deletion of the previous
+ * snapshot's chunks commit in one transaction, so a reader sees the old snapshot or the new one, never a mix.
+ * Nothing is written when a snapshot of a later position is already stored (another instance got further).
+ * @throws {TypeError} when `index` is not a DelegationIndex.
+ * @throws KeywardError `internal` when the log has no event at `index.lastSeq` (an index not built from this log).
+ */
+export async function writeIndexSnapshot(
+  storage: Storage,
+  index: DelegationIndex,
+): Promise<SnapshotWriteResult> {
+  if (!(index instanceof DelegationIndex)) throw new InputTypeError("index must be a DelegationIndex");
+  const seq = index.lastSeq;
+  const bytes = encodeIndexSnapshot(index);
+  const chunks = Math.ceil(bytes.length / SNAPSHOT_CHUNK_BYTES);
+  return storage.transaction(async (tx) => {
+    let old: SnapshotManifest | undefined;
+    try {
+      old = await readManifest(tx.state);
+    } catch (err) {
+      if (!(err instanceof KeywardError && err.code === "snapshot_corrupt")) throw err;
+      old = undefined; // an unreadable manifest is replaced (its chunks cannot be located)
+    }
+    if (old && old.seq > seq) return { written: false, seq: old.seq, bytes: old.size, chunks: old.chunks };
+    const eventHash = await storedEventHash(tx.state, seq);
+    if (eventHash === undefined)
+      throw new KeywardError("internal", `the delegation log has no event ${seq}: snapshot not written`);
+    if (old)
+      for (let i = 0; i < old.chunks; i++)
+        await tx.state.delete(DELEGATION_TABLES.snapshot, chunkKey(old.seq, i));
+    for (let i = 0; i < chunks; i++) {
+      const part = bytes.subarray(i * SNAPSHOT_CHUNK_BYTES, (i + 1) * SNAPSHOT_CHUNK_BYTES);
+      await tx.state.put(DELEGATION_TABLES.snapshot, chunkKey(seq, i), part);
+    }
+    const manifest: SnapshotManifest = {
+      version: INDEX_SNAPSHOT_VERSION,
+      seq,
+      size: bytes.length,
+      chunks,
+      chunkBytes: SNAPSHOT_CHUNK_BYTES,
+      checksum: bytesToHex(bytes.subarray(bytes.length - 32)),
+      eventHash,
+      createdAt: Date.now(),
+    };
+    await manifests.put(tx.state, MANIFEST_KEY, manifest);
+    return { written: true, seq, bytes: bytes.length, chunks };
+  });
+}
+
+/** The stored manifest without loading the snapshot (undefined when none or unreadable). */
+export async function snapshotManifest(storage: Storage): Promise<SnapshotManifest | undefined> {
+  try {
+    return await readManifest(storage.state);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads, checks and decodes the snapshot that `m` describes. @throws KeywardError `snapshot_corrupt`. */
+async function readSnapshot(state: StateReader, m: SnapshotManifest): Promise<DelegationIndex> {
+  if (m.version !== INDEX_SNAPSHOT_VERSION) throw corruptSnapshot(`unsupported format version ${m.version}`);
+  const bytes = new Uint8Array(m.size);
+  for (let i = 0; i < m.chunks; i++) {
+    const part = await state.get(DELEGATION_TABLES.snapshot, chunkKey(m.seq, i));
+    if (part === undefined) throw corruptSnapshot(`chunk ${i} of ${m.chunks} is missing`);
+    const expected = Math.min(m.chunkBytes, m.size - i * m.chunkBytes);
+    if (part.length !== expected)
+      throw corruptSnapshot(`chunk ${i} has ${part.length} bytes, expected ${expected}`);
+    bytes.set(part, i * m.chunkBytes);
+  }
+  if (bytesToHex(bytes.subarray(m.size - 32)) !== m.checksum)
+    throw corruptSnapshot("checksum differs from the manifest");
+  const index = decodeIndexSnapshot(bytes);
+  if (index.lastSeq !== m.seq) throw corruptSnapshot("position differs from the manifest");
+  const eventHash = await storedEventHash(state, m.seq);
+  if (eventHash !== m.eventHash)
+    throw corruptSnapshot(
+      eventHash === undefined
+        ? `the log has no event ${m.seq}`
+        : `log event ${m.seq} is not the one it covered`,
+    );
+  return index;
+}
+
+/**
+ * Loads the stored snapshot if it covers at most `upToSeq` (any position when omitted), verified: manifest,
+ * every chunk's presence and length, the BLAKE3 checksum, the decoded content, and the stored log event at its
+ * position. Never throws for a bad snapshot: it reports `failed` with the reason (the caller replays the log).
+ * A snapshot replaced by another instance while being read is retried on the new manifest.
+ * @throws {TypeError|RangeError} when `upToSeq` is not a position.
+ */
+export async function loadIndexSnapshot(storage: Storage, upToSeq?: number): Promise<SnapshotLoad> {
+  if (upToSeq !== undefined) assertPosition(upToSeq, "upToSeq");
+  let failed: { manifest: SnapshotManifest; reason: string } | undefined;
+  const failure = (f: { manifest: SnapshotManifest; reason: string }): SnapshotLoad => ({
+    status: "failed",
+    seq: f.manifest.seq,
+    reason: f.reason,
+  });
+  for (let attempt = 0; attempt < 3; attempt++) {
+    let m: SnapshotManifest | undefined;
+    try {
+      m = await readManifest(storage.state);
+    } catch (err) {
+      return { status: "failed", reason: reasonOf(err) };
+    }
+    if (m === undefined) return failed ? failure(failed) : { status: "none" };
+    // The same manifest again: the snapshot itself is broken (not replaced while we read it).
+    if (failed && failed.manifest.checksum === m.checksum && failed.manifest.seq === m.seq) break;
+    if (upToSeq !== undefined && m.seq > upToSeq) return { status: "newer", seq: m.seq };
+    try {
+      return { status: "loaded", index: await readSnapshot(storage.state, m), manifest: m };
+    } catch (err) {
+      failed = { manifest: m, reason: reasonOf(err) };
+    }
+  }
+  return failure(failed!);
+}
+
+function reasonOf(err: unknown): string {
+  if (err instanceof KeywardError) return err.message;
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
