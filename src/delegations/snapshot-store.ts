@@ -1,4 +1,5 @@
 // Persists one index snapshot in the state store: ≤ 1 MiB chunks + a manifest, replaced in one transaction.
+import { assertInteger } from "../crypto/assert.js";
 import { bytesToHex } from "../crypto/bytes.js";
 import { blake3Hash } from "../crypto/hash.js";
 import { InputTypeError } from "../errors/input-errors.js";
@@ -103,17 +104,21 @@ async function storedEventHash(state: StateReader, seq: number): Promise<string 
  * Encodes `index` and stores it as the only snapshot: its chunks, its manifest and the deletion of the previous
  * snapshot's chunks commit in one transaction, so a reader sees the old snapshot or the new one, never a mix.
  * Nothing is written when a snapshot of a later position is already stored (another instance got further).
- * @throws {TypeError} when `index` is not a DelegationIndex.
+ * `chunkBytes` (default and maximum SNAPSHOT_CHUNK_BYTES) exists for tests of many-chunk snapshots.
+ * @throws {TypeError} when `index` is not a DelegationIndex. @throws {RangeError} for a bad `chunkBytes`.
  * @throws KeywardError `internal` when the log has no event at `index.lastSeq` (an index not built from this log).
  */
 export async function writeIndexSnapshot(
   storage: Storage,
   index: DelegationIndex,
+  options: { readonly chunkBytes?: number } = {},
 ): Promise<SnapshotWriteResult> {
   if (!(index instanceof DelegationIndex)) throw new InputTypeError("index must be a DelegationIndex");
+  const chunkBytes = options.chunkBytes ?? SNAPSHOT_CHUNK_BYTES;
+  assertInteger(chunkBytes, 1, SNAPSHOT_CHUNK_BYTES, "options.chunkBytes");
   const seq = index.lastSeq;
   const bytes = encodeIndexSnapshot(index);
-  const chunks = Math.ceil(bytes.length / SNAPSHOT_CHUNK_BYTES);
+  const chunks = Math.ceil(bytes.length / chunkBytes);
   return storage.transaction(async (tx) => {
     let old: SnapshotManifest | undefined;
     try {
@@ -130,7 +135,7 @@ export async function writeIndexSnapshot(
       for (let i = 0; i < old.chunks; i++)
         await tx.state.delete(DELEGATION_TABLES.snapshot, chunkKey(old.seq, i));
     for (let i = 0; i < chunks; i++) {
-      const part = bytes.subarray(i * SNAPSHOT_CHUNK_BYTES, (i + 1) * SNAPSHOT_CHUNK_BYTES);
+      const part = bytes.subarray(i * chunkBytes, (i + 1) * chunkBytes);
       await tx.state.put(DELEGATION_TABLES.snapshot, chunkKey(seq, i), part);
     }
     const manifest: SnapshotManifest = {
@@ -138,7 +143,7 @@ export async function writeIndexSnapshot(
       seq,
       size: bytes.length,
       chunks,
-      chunkBytes: SNAPSHOT_CHUNK_BYTES,
+      chunkBytes,
       checksum: bytesToHex(bytes.subarray(bytes.length - 32)),
       eventHash,
       createdAt: Date.now(),
