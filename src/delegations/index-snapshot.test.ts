@@ -104,18 +104,22 @@ function reseal(bytes: Uint8Array): Uint8Array {
 describe("index snapshot", () => {
   it("round-trips random logs: the decoded index answers every check and history like the original", () => {
     fc.assert(
-      fc.property(fc.array(event, { maxLength: 60, size: "max" }), fc.array(event, { maxLength: 20, size: "max" }), (log, later) => {
-        const { index: original, clock } = built(log);
-        const bytes = encodeIndexSnapshot(original);
-        const decoded = decodeIndexSnapshot(bytes);
-        expect(answers(decoded)).toEqual(answers(original));
-        // Byte-identical re-encoding: nothing is lost or reordered.
-        expect(encodeIndexSnapshot(decoded)).toEqual(bytes);
-        // The restored hash tables and pair chains keep working for later events (new keys, renewals, revokes).
-        applyAll(original, later, { ...clock });
-        applyAll(decoded, later, { ...clock });
-        expect(answers(decoded)).toEqual(answers(original));
-      }),
+      fc.property(
+        fc.array(event, { maxLength: 60, size: "max" }),
+        fc.array(event, { maxLength: 20, size: "max" }),
+        (log, later) => {
+          const { index: original, clock } = built(log);
+          const bytes = encodeIndexSnapshot(original);
+          const decoded = decodeIndexSnapshot(bytes);
+          expect(answers(decoded)).toEqual(answers(original));
+          // Byte-identical re-encoding: nothing is lost or reordered.
+          expect(encodeIndexSnapshot(decoded)).toEqual(bytes);
+          // The restored hash tables and pair chains keep working for later events (new keys, renewals, revokes).
+          applyAll(original, later, { ...clock });
+          applyAll(decoded, later, { ...clock });
+          expect(answers(decoded)).toEqual(answers(original));
+        },
+      ),
       { numRuns: 150 },
     );
   });
