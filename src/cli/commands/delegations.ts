@@ -1,4 +1,4 @@
-// `keyward delegations …`: grant, revoke, import, check, history, validate, checkpoint, prove, verify.
+// `keyward delegations …`: grant, revoke, import, check, history, validate, snapshot, checkpoint, prove, verify.
 import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { validateBatch } from "../../delegations/batch-validate.js";
@@ -7,7 +7,7 @@ import { type DelegationId, normalizeId, parsePosition } from "../../delegations
 import { ImportRefusedError, importEvents } from "../../delegations/import-events.js";
 import { verifyDelegationProof } from "../../delegations/verify-proof.js";
 import { InputRangeError } from "../../errors/input-errors.js";
-import { KeywardError } from "../../errors/keyward-error.js";
+import { KeywardError, toPublicError } from "../../errors/keyward-error.js";
 import { DelegationsService, storedCheckpointPublicKey } from "../../service/delegations.js";
 import { isJson, withStorage } from "../context.js";
 import { emit } from "../io.js";
@@ -25,8 +25,27 @@ const position = (value: string | undefined, flag: string): number => {
   return parsePosition(value.trim(), flag);
 };
 
+/** Runs `fn` with the delegations service; a stored index snapshot that could not be used is reported on stderr. */
 function withDelegations<T>(cmd: Command, fn: (d: DelegationsService) => Promise<T>): Promise<T> {
-  return withStorage(cmd, async (storage) => fn(await DelegationsService.open(storage)));
+  return withStorage(cmd, async (storage) => {
+    const d = await DelegationsService.open(storage);
+    const o = d.store.opened;
+    if (o.snapshot === "failed")
+      process.stderr.write(
+        `warning: delegation index snapshot not used (${o.error}); rebuilt from the whole log ` +
+          `(${o.replayed} events): run \`keyward delegations snapshot\`\n`,
+      );
+    return fn(d);
+  });
+}
+
+/** Writes an index snapshot when enough events were applied since the last one; a failure only warns. */
+async function snapshotIfDue(d: DelegationsService): Promise<void> {
+  try {
+    await d.store.snapshotIfDue();
+  } catch (err) {
+    process.stderr.write(`warning: delegation index snapshot not written: ${toPublicError(err).message}\n`);
+  }
 }
 
 function keyOptions(c: Command, scope: "required" | "optional" | "list" | "optional-list"): Command {
@@ -96,13 +115,15 @@ export function registerDelegationCommands(program: Command): void {
       if (batchSize === 0) throw new InputRangeError("--batch-size must be at least 1");
       const bar = progressBar(size * 3, "import", o.progress);
       try {
-        const summary = await withDelegations(cmd, (d) =>
-          importEvents(d.store, {
+        const summary = await withDelegations(cmd, async (d) => {
+          const s = await importEvents(d.store, {
             open: () => readChunks(file),
             onProgress: (phase, bytes) => bar.advance(bytes, phase),
             ...(batchSize === undefined ? {} : { batchSize }),
-          }),
-        );
+          });
+          await snapshotIfDue(d);
+          return s;
+        });
         bar.stop();
         emit(isJson(cmd), summary);
       } catch (err) {
@@ -176,10 +197,32 @@ export function registerDelegationCommands(program: Command): void {
       emit(isJson(cmd), summary);
     });
 
+  dg.command("snapshot")
+    .description("store a snapshot of the index: later commands load it and replay only newer events")
+    .action(async (_o: unknown, cmd: Command) => {
+      const out = await withDelegations(cmd, async (d) => {
+        const t0 = performance.now();
+        const r = await d.store.snapshot();
+        return { ...r, ms: Math.round(performance.now() - t0) };
+      });
+      emit(
+        isJson(cmd),
+        out,
+        out.written
+          ? `snapshot at seq ${out.seq}: ${out.bytes} bytes (${out.chunks} chunks) in ${out.ms} ms`
+          : `not written: a snapshot at a later seq (${out.seq}) is already stored`,
+      );
+    });
+
   dg.command("checkpoint")
     .description("sign a Merkle root over every key's history (the signing key is created on first use)")
     .action(async (_o: unknown, cmd: Command) => {
-      emit(isJson(cmd), await withDelegations(cmd, (d) => d.checkpoint()));
+      const cp = await withDelegations(cmd, async (d) => {
+        const c = await d.checkpoint();
+        await snapshotIfDue(d);
+        return c;
+      });
+      emit(isJson(cmd), cp);
     });
 
   keyOptions(
