@@ -40,6 +40,12 @@ export async function startServer(kw: Keyward, options: ServerOptions): Promise<
       `cannot listen on ${options.host}:${options.port}${typeof code === "string" ? ` (${code})` : ""}`,
     );
   }
+  const opened = kw.delegations.store.opened;
+  if (opened.snapshot === "failed")
+    app.log.warn(
+      { snapshotSeq: opened.snapshotSeq, replayed: opened.replayed, reason: opened.error },
+      "delegation index snapshot not used: rebuilt from the whole log (run `keyward delegations snapshot`)",
+    );
   await kw.sync();
   kw.startSync(options.syncIntervalMs ?? 200);
   const address = app.server.address();
