@@ -1,14 +1,19 @@
 // Delegations benchmark: 2M delegations / 4M intervals — checks/s and bytes per interval next to an indexed SQLite
-// query in the same run, 131,072-row batch validation, index rebuild from a persisted log, checkpoint and proof size.
+// query in the same run, 131,072-row batch validation, checkpoint and proof size, index rebuild from a persisted
+// log: full replay vs open from an index snapshot + tail replay.
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import { blake3Hash } from "../src/crypto/hash.js";
 import { validateBatch } from "../src/delegations/batch-validate.js";
 import { DelegationTree } from "../src/delegations/checkpoint.js";
 import { DelegationIndex } from "../src/delegations/delegation-index.js";
 import { DelegationStore } from "../src/delegations/delegation-store.js";
+import { DELEGATION_TABLES, seqKey } from "../src/delegations/event-log.js";
 import type { DelegationEvent } from "../src/delegations/events.js";
+import { decodeIndexSnapshot, encodeIndexSnapshot } from "../src/delegations/index-snapshot.js";
+import { loadIndexSnapshot, writeIndexSnapshot } from "../src/delegations/snapshot-store.js";
 import { openStorage } from "../src/store/open.js";
 import { openTestSqliteStorage } from "../src/store/testing.js";
 
@@ -16,6 +21,7 @@ const KEYS = 2_000_000;
 const QUERIES = 1 << 20;
 const ROWS = 131_072;
 const REBUILD_KEYS = 200_000;
+const REBUILD_TAIL = 20_000;
 const dir = mkdtempSync(join(tmpdir(), "keyward-bench-delegations-"));
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 const line = (label: string, value: string, note = "") =>
@@ -278,46 +284,138 @@ line(
   `JSON; built in ${proof.ms.toFixed(1)} ms (target ≤ 2 KB at 4M keys: 22 hashes)`,
 );
 
-// ---- rebuild at start from a persisted, sealed SQLite log (smaller log, rate extrapolated) ----
+// ---- rebuild at start from a persisted, sealed SQLite log: full replay vs snapshot + tail, same run ----
 console.log(
   `\n### rebuild from the state store (${fmt(REBUILD_KEYS)} delegations persisted through DelegationStore.write)`,
 );
-const t = await openTestSqliteStorage();
-try {
-  const store = await DelegationStore.open(t.storage);
+/** New delegations after the snapshot: a grant each for delegators that the main workload does not use. */
+function* tailOf(n: number): Generator<DelegationEvent> {
+  for (let i = 0; i < n; i++)
+    yield { op: "grant", delegator: 50_000_000 + i, provider: 1 + (i % 20), scopes: [1], at: 200_000 };
+}
+async function writeAll(store: DelegationStore, events: Iterable<DelegationEvent>): Promise<number> {
   let batch: DelegationEvent[] = [];
-  let events = 0;
-  const w0 = performance.now();
-  for (const e of eventsOf(REBUILD_KEYS)) {
+  let n = 0;
+  for (const e of events) {
     batch.push(e);
     if (batch.length === 5000) {
       await store.write(batch);
-      events += batch.length;
+      n += batch.length;
       batch = [];
     }
   }
-  await store.write(batch);
-  events += batch.length;
+  if (batch.length > 0) await store.write(batch);
+  return n + batch.length;
+}
+/** Two indexes give the same answers on the first 200,000 queries and the tail's delegators. */
+function agree(a: DelegationIndex, b: DelegationIndex): boolean {
+  for (let q = 0; q < 200_000; q++)
+    if (a.isAuthorized(qd[q]!, qp[q]!, qs[q]!, qa[q]!) !== b.isAuthorized(qd[q]!, qp[q]!, qs[q]!, qa[q]!))
+      return false;
+  for (let i = 0; i < REBUILD_TAIL; i++) {
+    const d = 50_000_000 + i;
+    if (a.isAuthorized(d, 1 + (i % 20), 1, 200_000) !== b.isAuthorized(d, 1 + (i % 20), 1, 200_000))
+      return false;
+  }
+  return a.lastSeq === b.lastSeq && a.stats().intervals === b.stats().intervals;
+}
+const t = await openTestSqliteStorage();
+let big: Awaited<ReturnType<typeof openTestSqliteStorage>> | undefined;
+try {
+  const store = await DelegationStore.open(t.storage);
+  const w0 = performance.now();
+  const events = await writeAll(store, eventsOf(REBUILD_KEYS));
   const writeMs = performance.now() - w0;
+  const s0 = performance.now();
+  const snap = await store.snapshot();
+  const snapMs = performance.now() - s0;
+  const tail = await writeAll(store, tailOf(REBUILD_TAIL));
   await t.storage.close();
   const storage = await openStorage({ db: t.dbUrl, unseal: { key: t.key } });
+  // Full replay: the manifest is hidden for this open, so it replays the whole log as before snapshots.
+  const manifest = (await storage.state.get(DELEGATION_TABLES.snapshot, "manifest"))!;
+  await storage.state.delete(DELEGATION_TABLES.snapshot, "manifest");
   const r0 = performance.now();
-  const reopened = await DelegationStore.open(storage);
+  const full = await DelegationStore.open(storage);
   const rebuildMs = performance.now() - r0;
+  await storage.state.put(DELEGATION_TABLES.snapshot, "manifest", manifest);
+  const o0 = performance.now();
+  const fromSnapshot = await DelegationStore.open(storage);
+  const openMs = performance.now() - o0;
+  const same = agree(full.index, fromSnapshot.index);
   await storage.close();
-  const rate = events / (rebuildMs / 1000);
+  const rate = (events + tail) / (rebuildMs / 1000);
   line(
     "durable writes (batches of 5,000 events, one transaction each)",
     `${fmt(events / (writeMs / 1000))} ev/s`,
-    `${fmt(events)} events`,
+    `${fmt(events)} events + ${fmt(tail)} after the snapshot`,
   );
   line(
-    "rebuild: read + decode + validate + apply the log",
+    "full replay: read + decode + validate + apply the whole log",
     `${fmt(rebuildMs)} ms`,
-    `${fmt(rate)} ev/s, ${fmt(reopened.index.stats().intervals)} intervals`,
+    `${fmt(rate)} ev/s, ${fmt(events + tail)} events, ${fmt(full.index.stats().intervals)} intervals`,
   );
-  line(`extrapolated rebuild of the ${fmt(seq)}-event log above`, `${fmt((seq / rate) * 1000)} ms`);
+  line(
+    "snapshot write (encode + BLAKE3 + 1 MiB chunks, one transaction)",
+    `${fmt(snapMs)} ms`,
+    `${(snap.bytes / 1048576).toFixed(1)} MiB, ${snap.chunks} chunks, seq ${fmt(snap.seq)}`,
+  );
+  line(
+    `open from snapshot + replay tail (${fmt(fromSnapshot.opened.replayed)} events)`,
+    `${fmt(openMs)} ms`,
+    `${(rebuildMs / openMs).toFixed(1)}× faster than the full replay (${fromSnapshot.opened.snapshot})`,
+  );
+  line("answers agree (snapshot + tail vs full replay)", same ? "yes" : "NO");
+  line(`extrapolated full replay of the ${fmt(seq)}-event log above`, `${fmt((seq / rate) * 1000)} ms`);
+
+  // ---- the 2M-key index above through the same snapshot code (its log is not persisted: only its last event,
+  // so the snapshot can be tied to it) ----
+  console.log(`\n### snapshot of the ${fmt(stats.keys)}-key index above (${fmt(seq)} events)`);
+  big = await openTestSqliteStorage();
+  await big.storage.state.put(
+    DELEGATION_TABLES.event,
+    seqKey(index.lastSeq),
+    new TextEncoder().encode(JSON.stringify({ op: "grant", delegator: 0, provider: 1, scopes: [1], at: 0 })),
+  );
+  const encoded = timed(() => encodeIndexSnapshot(index));
+  const hashed = timed(() => blake3Hash(encoded.value));
+  const decoded = timed(() => decodeIndexSnapshot(encoded.value));
+  const decodedSame = agree(index, decoded.value);
+  decoded.value = undefined as unknown as DelegationIndex;
+  const bw0 = performance.now();
+  const bigSnap = await writeIndexSnapshot(big.storage, index);
+  const bigWriteMs = performance.now() - bw0;
+  await big.storage.close();
+  const bigStorage = await openStorage({ db: big.dbUrl, unseal: { key: big.key } });
+  const bl0 = performance.now();
+  const loaded = await loadIndexSnapshot(bigStorage);
+  const bigOpenMs = performance.now() - bl0;
+  await bigStorage.close();
+  const mib = encoded.value.length / 1048576;
+  line(
+    "snapshot size",
+    `${mib.toFixed(1)} MiB`,
+    `${(encoded.value.length / stats.intervals).toFixed(1)} B/interval, ${bigSnap.chunks} chunks`,
+  );
+  line("encodeIndexSnapshot (copy + BLAKE3)", `${fmt(encoded.ms)} ms`, `CPU ${fmt(encoded.cpu)} ms`);
+  line(
+    "  of which BLAKE3 (@noble/hashes, src/crypto/hash.ts)",
+    `${fmt(hashed.ms)} ms`,
+    `${fmt(mib / (hashed.ms / 1000))} MiB/s`,
+  );
+  line(
+    "decodeIndexSnapshot (BLAKE3 + validate + rebuild hash tables)",
+    `${fmt(decoded.ms)} ms`,
+    `answers agree: ${decodedSame ? "yes" : "NO"}`,
+  );
+  line("writeIndexSnapshot to SQLite (encode + one transaction)", `${fmt(bigWriteMs)} ms`);
+  line(
+    "loadIndexSnapshot from SQLite (read chunks + verify + decode)",
+    `${fmt(bigOpenMs)} ms`,
+    `${loaded.status}; ${(((seq / rate) * 1000) / bigOpenMs).toFixed(1)}× faster than the extrapolated full replay`,
+  );
 } finally {
   await t.cleanup();
+  await big?.cleanup();
   rmSync(dir, { recursive: true, force: true });
 }
