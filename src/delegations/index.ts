@@ -9,7 +9,12 @@ export {
   type IndexStats,
   type KeyHistory,
 } from "./delegation-index.js";
-export { BatchRefusedError, DelegationStore, type WriteOutcome } from "./delegation-store.js";
+export {
+  BatchRefusedError,
+  DelegationStore,
+  type OpenReport,
+  type WriteOutcome,
+} from "./delegation-store.js";
 export { DELEGATION_TABLES } from "./event-log.js";
 export { type DelegationEvent, eventHash, type GrantEvent, parseEvent, type RevokeEvent } from "./events.js";
 export { type DelegationId, normalizeId } from "./ids.js";
@@ -20,6 +25,7 @@ export {
   importEvents,
   type LineError,
 } from "./import-events.js";
+export { decodeIndexSnapshot, encodeIndexSnapshot, INDEX_SNAPSHOT_VERSION } from "./index-snapshot.js";
 export {
   checkpointMessage,
   DELEGATION_TAGS,
@@ -29,4 +35,13 @@ export {
   leafBytes,
   type WireInterval,
 } from "./proof-format.js";
+export {
+  loadIndexSnapshot,
+  SNAPSHOT_CHUNK_BYTES,
+  SNAPSHOT_EVERY_EVENTS,
+  type SnapshotLoad,
+  type SnapshotManifest,
+  type SnapshotWriteResult,
+  writeIndexSnapshot,
+} from "./snapshot-store.js";
 export { type DelegationProofResult, verifyDelegationProof } from "./verify-proof.js";
