@@ -1,6 +1,6 @@
-// Versioned binary snapshot of the DelegationIndex (key columns, intervals, id dictionaries, lastSeq) + BLAKE3.
+// Versioned binary snapshot of the DelegationIndex (key columns, intervals, id dictionaries, lastSeq) + SHA-256.
 import { assertBytes } from "../crypto/assert.js";
-import { blake3Hash } from "../crypto/hash.js";
+import { sha256 } from "../crypto/hash.js";
 import { InputTypeError } from "../errors/input-errors.js";
 import { KeywardError } from "../errors/keyward-error.js";
 import { DelegationIndex } from "./delegation-index.js";
@@ -40,7 +40,8 @@ function assertLittleEndian(): void {
 
 /**
  * Encodes the whole index: header, key columns, every key's intervals (packed, oldest first), the id
- * dictionaries, then BLAKE3 over everything before it. Layout: docs/wire-format.md ("Index snapshot").
+ * dictionaries, then SHA-256 over everything before it (node:crypto; @noble's BLAKE3 made hashing two
+ * thirds of a 2M-key load). Layout: docs/wire-format.md ("Index snapshot").
  * The decoded index is equivalent to this one after `compact()` (same answers, same `lastSeq`).
  * @throws {TypeError} when `index` is not a DelegationIndex.
  * @example const bytes = encodeIndexSnapshot(store.index); decodeIndexSnapshot(bytes).lastSeq;
@@ -92,11 +93,11 @@ export function encodeIndexSnapshot(index: DelegationIndex): Uint8Array {
   o = writeDictionary(x.providers, out, o);
   o = writeDictionary(x.scopes, out, o);
   if (o !== L.end) throw new KeywardError("internal", "index snapshot dictionary size is inconsistent");
-  out.set(blake3Hash(out.subarray(0, L.end)), L.end);
+  out.set(sha256(out.subarray(0, L.end)), L.end);
   return out;
 }
 
-/** The 32-byte BLAKE3 checksum stored at the end of an encoded snapshot (no verification). */
+/** The 32-byte SHA-256 checksum stored at the end of an encoded snapshot (no verification). */
 export function indexSnapshotChecksum(bytes: Uint8Array): Uint8Array {
   assertBytes(bytes, undefined, "bytes");
   if (bytes.length < HEADER_BYTES + CHECKSUM_BYTES) throw corruptSnapshot("truncated");
@@ -104,7 +105,7 @@ export function indexSnapshotChecksum(bytes: Uint8Array): Uint8Array {
 }
 
 /**
- * Decodes and verifies a snapshot from `encodeIndexSnapshot`: the BLAKE3 checksum first, then every size,
+ * Decodes and verifies a snapshot from `encodeIndexSnapshot`: the SHA-256 checksum first, then every size,
  * code, position and interval order, and rebuilds the hash tables from the key columns — so a snapshot that
  * decodes answers exactly like the index it was taken from.
  * @throws {TypeError} when `bytes` is not a Uint8Array.
@@ -118,7 +119,7 @@ export function decodeIndexSnapshot(bytes: Uint8Array): DelegationIndex {
   for (let i = 0; i < 8; i++)
     if (bytes[i] !== INDEX_SNAPSHOT_MAGIC.charCodeAt(i)) throw corruptSnapshot("not an index snapshot");
   const body = bytes.subarray(0, bytes.length - CHECKSUM_BYTES);
-  const sum = blake3Hash(body);
+  const sum = sha256(body);
   for (let i = 0; i < CHECKSUM_BYTES; i++)
     if (sum[i] !== bytes[body.length + i]) throw corruptSnapshot("checksum mismatch");
   // Typed-array views need 8-aligned offsets: copy a misaligned input once.

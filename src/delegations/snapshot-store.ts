@@ -34,7 +34,7 @@ export interface SnapshotManifest {
   readonly size: number;
   readonly chunks: number;
   readonly chunkBytes: number;
-  /** Hex BLAKE3 checksum: the last 32 bytes of the encoded snapshot. */
+  /** Hex SHA-256 checksum: the last 32 bytes of the encoded snapshot. */
   readonly checksum: string;
   /** Hex BLAKE3 of the stored bytes of log event `seq` ("" when seq = 0): ties the snapshot to its log. */
   readonly eventHash: string;
@@ -190,7 +190,7 @@ async function readSnapshot(state: StateReader, m: SnapshotManifest): Promise<De
 
 /**
  * Loads the stored snapshot if it covers at most `upToSeq` (any position when omitted), verified: manifest,
- * every chunk's presence and length, the BLAKE3 checksum, the decoded content, and the stored log event at its
+ * every chunk's presence and length, the SHA-256 checksum, the decoded content, and the stored log event at its
  * position. Never throws for a bad snapshot: it reports `failed` with the reason (the caller replays the log).
  * A snapshot replaced by another instance while being read is retried on the new manifest.
  * @throws {TypeError|RangeError} when `upToSeq` is not a position.
