@@ -8,6 +8,8 @@ import { getOwnerSeed, type RoomMeta } from "./repository.js";
 /** Custody as rooms see it: an Ed25519 identity key lent as a RoomOwnerKey (wired by src/service/). */
 export interface RoomCustodyPort {
   ownerKey(ref: { partition: string; identity: string; label?: string }): Promise<RoomOwnerKey>;
+  /** The same port recording `actor` on the key loans it causes (optional: absent ports keep theirs). */
+  as?(actor: string): RoomCustodyPort;
 }
 
 /**

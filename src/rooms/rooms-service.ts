@@ -66,12 +66,27 @@ export interface RoomImportResult {
  */
 export class RoomsService {
   /** This instance's writes to one room never race each other; other instances are caught by the claim. */
-  readonly #queue = new KeyedQueue();
+  #queue = new KeyedQueue();
 
   constructor(
     private readonly storage: Storage,
     private readonly options: RoomsServiceOptions = {},
   ) {}
+
+  /**
+   * A view whose custody key loans record `actor` (e.g. the token behind an HTTP request). It shares this
+   * service's per-room write queue, so writes through views still never race each other in this process.
+   * @example await rooms.as("token:tk_1").remove("team", memberHex);
+   */
+  as(actor: string): RoomsService {
+    const custody = this.options.custody;
+    const view = new RoomsService(this.storage, {
+      ...this.options,
+      ...(custody?.as ? { custody: custody.as(actor) } : {}),
+    });
+    view.#queue = this.#queue;
+    return view;
+  }
 
   /**
    * Creates a room owned by a raw seed (stored sealed) or a custody identity. The room id is the owner's

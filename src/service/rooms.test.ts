@@ -28,7 +28,7 @@ async function setup() {
       if (Buffer.from(e.body, "hex").includes(Buffer.from("custody.key-use"))) n++;
     return n;
   };
-  return { rooms, close, room, owner, custody: service.custody, loans };
+  return { rooms, close, room, owner, custody: service.custody, audit: service.audit, loans };
 }
 
 describe("rooms with a custody-held owner key", () => {
@@ -54,6 +54,19 @@ describe("rooms with a custody-held owner key", () => {
     expect(afterAdd).toBe(before + 1);
     expect((await rooms.add("team", stranger)).added).toBe(false);
     expect(await loans()).toBe(afterAdd);
+    await close();
+  });
+
+  it("rooms.as(actor) records the actor on the key loans its writes cause", async () => {
+    const { rooms, close, audit } = await setup();
+    await rooms.as("token:tk_rooms").add("team", member);
+    const loans: string[] = [];
+    for await (const e of audit.entries()) {
+      const body = Buffer.from(e.body, "hex").toString("latin1");
+      if (body.includes("custody.key-use")) loans.push(body);
+    }
+    expect(loans.at(-1)).toContain("token:tk_rooms");
+    expect(loans[0]).not.toContain("token:tk_rooms"); // the create, through the root service
     await close();
   });
 

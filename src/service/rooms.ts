@@ -21,6 +21,8 @@ export interface CustodyIdentityRef {
  */
 export interface CustodyEd25519Lender {
   key(ref: CustodyIdentityRef, scheme: "ed25519"): Promise<{ readonly publicKey: string }>;
+  /** A lender recording `actor` on its audit events (Custody.as); optional. */
+  as?(actor: string): CustodyEd25519Lender;
   withEd25519Seed<T>(ref: CustodyIdentityRef, fn: (seed: Uint8Array) => T | Promise<T>): Promise<T>;
 }
 
@@ -39,6 +41,7 @@ export function custodyRoomOwnerKeys(custody: CustodyEd25519Lender): RoomCustody
         withSeed: (fn) => custody.withEd25519Seed(ref, fn),
       };
     },
+    ...(custody.as ? { as: (actor: string) => custodyRoomOwnerKeys(custody.as!(actor)) } : {}),
   };
 }
 

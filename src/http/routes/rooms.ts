@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { hexToBytes } from "../../crypto/bytes.js";
 import type { RoomsService } from "../../rooms/rooms-service.js";
 import { verifyRoomExport } from "../../rooms/verify.js";
+import { principalOf } from "../auth.js";
 import { hex32, partitionName, shortName } from "../schemas.js";
 import { looseObject } from "./delegates.js";
 
@@ -31,6 +32,8 @@ const versionResult = looseObject("room, version");
  * partition-bound tokens may only touch rooms of their partition; raw-seed rooms are unpartitioned.
  */
 export function roomRoutes(app: FastifyInstance, rooms: RoomsService): void {
+  // Custody key loans for room writes name the request's token in the audit log.
+  const as = (req: FastifyRequest) => rooms.as(`token:${principalOf(req).id}`);
   const roomPartition = async (req: FastifyRequest): Promise<string | undefined> => {
     try {
       const meta = await rooms.resolve((req.params as { room: string }).room);
@@ -83,7 +86,7 @@ export function roomRoutes(app: FastifyInstance, rooms: RoomsService): void {
       const seed =
         req.body.ownerSeed !== undefined ? hexToBytes(req.body.ownerSeed, "body.ownerSeed", 32) : undefined;
       try {
-        const created = await rooms.create({
+        const created = await as(req).create({
           ...(req.body.name !== undefined ? { name: req.body.name } : {}),
           ...(seed ? { ownerSeed: seed } : {}),
           ...(req.body.owner ? { custody: req.body.owner } : {}),
@@ -128,7 +131,7 @@ export function roomRoutes(app: FastifyInstance, rooms: RoomsService): void {
         response: { 200: looseObject("room, version, added") },
       },
     },
-    async (req) => rooms.add(req.params.room, req.body.member.toLowerCase()),
+    async (req) => as(req).add(req.params.room, req.body.member.toLowerCase()),
   );
 
   app.delete<{ Params: { room: string; member: string } }>(
@@ -144,7 +147,7 @@ export function roomRoutes(app: FastifyInstance, rooms: RoomsService): void {
       },
     },
     // A refused removal leaves no trace: rooms check before custody lends the owner key.
-    async (req) => rooms.remove(req.params.room, req.params.member.toLowerCase()),
+    async (req) => as(req).remove(req.params.room, req.params.member.toLowerCase()),
   );
 
   app.post<{ Params: { room: string } }>(
@@ -159,7 +162,7 @@ export function roomRoutes(app: FastifyInstance, rooms: RoomsService): void {
         response: { 200: versionResult },
       },
     },
-    async (req) => rooms.rotate(req.params.room),
+    async (req) => as(req).rotate(req.params.room),
   );
 
   app.get<{ Params: { room: string } }>(
@@ -192,7 +195,8 @@ export function roomRoutes(app: FastifyInstance, rooms: RoomsService): void {
         response: { 200: looseObject("room, version, verification, merge, rotatedTo") },
       },
     },
-    async (req) => rooms.import(req.body.export, req.body.name !== undefined ? { name: req.body.name } : {}),
+    async (req) =>
+      as(req).import(req.body.export, req.body.name !== undefined ? { name: req.body.name } : {}),
   );
 
   app.post<{ Body: { export: string } }>(
