@@ -9,7 +9,7 @@ import { sha256 } from "../src/crypto/hash.js";
 import { randomBytes } from "../src/crypto/random.js";
 import { ed25519PublicToX25519 } from "../src/crypto/x25519.js";
 import { buildMemberRecords } from "../src/rooms/member-records.js";
-import { saveRecords } from "../src/rooms/repository.js";
+import { loadRoomState, loadRoomWorkingState, saveRecords } from "../src/rooms/repository.js";
 import { RoomsService } from "../src/rooms/rooms-service.js";
 import { RotationPool } from "../src/rooms/rotation-pool.js";
 import { openTestSqliteStorage } from "../src/store/testing.js";
@@ -93,6 +93,34 @@ await t.storage.transaction(async (tx) => {
 });
 const service = await best("RoomsService.rotate: SQLite load + rotate + persist (CPU total)", () =>
   rooms.rotate("bench"),
+);
+// What a write loads once the room has rotated a few times: every record (reads like export) against the
+// working state (versions, removals, current members), and one add end to end.
+const roomHex = bytesToHex(room);
+const loads: [string, () => Promise<unknown>][] = [
+  ["load every record (export, decrypt)", () => loadRoomState(t.storage.state, roomHex)],
+  [
+    "load the working state (add, remove, rotate, show)",
+    () => loadRoomWorkingState(t.storage.state, roomHex),
+  ],
+];
+const records = (await loadRoomState(t.storage.state, roomHex)).members.size;
+console.log(`
+loading a ${N}-member room with ${records} member records (wall, best of ${ROUNDS})`);
+for (const [label, fn] of loads) {
+  let bestMs = Number.POSITIVE_INFINITY;
+  for (let r = 0; r < ROUNDS; r++) {
+    const t0 = performance.now();
+    await fn();
+    bestMs = Math.min(bestMs, performance.now() - t0);
+  }
+  console.log(`${label.padEnd(54)} wall ${bestMs.toFixed(0).padStart(6)} ms`);
+}
+const newcomer = bytesToHex(ed25519PublicKey(randomBytes(32)));
+const addStart = performance.now();
+await rooms.add("bench", newcomer);
+console.log(
+  `${"RoomsService.add of one member (working state)".padEnd(54)} wall ${(performance.now() - addStart).toFixed(0).padStart(6)} ms`,
 );
 await pool.close();
 await t.cleanup();

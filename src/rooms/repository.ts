@@ -89,6 +89,34 @@ export async function claimRoomOp(state: StateWriter, room: string, seen: number
   return true;
 }
 
+async function scanRecords<T>(
+  state: StateReader,
+  prefix: string,
+  parse: (value: unknown) => T,
+): Promise<T[]> {
+  const out: T[] = [];
+  for await (const e of state.scan(ROOM_TABLES.record, { prefix }))
+    out.push(parse(JSON.parse(dec.decode(e.value))));
+  return out;
+}
+
+/**
+ * Loads what a write needs (every version record, every removal, and the member records of the current
+ * version only) into a RoomState. Older versions' member records are never read, so a write costs the same
+ * however many versions a room has rotated through. Reads that need everything use `loadRoomState`.
+ */
+export async function loadRoomWorkingState(state: StateReader, room: string): Promise<RoomState> {
+  const rs = new RoomState(hexToBytes(room, "room", 32));
+  const versions = await scanRecords(state, `${room}/v/`, parseVersionRecord);
+  const removals = await scanRecords(state, `${room}/r/`, parseRemovalRecord);
+  let current = -1;
+  for (const v of versions) if (v.version > current) current = v.version;
+  const members =
+    current < 0 ? [] : await scanRecords(state, `${room}/m/${pad(current)}/`, parseMemberRecord);
+  rs.merge({ versions, members, removals });
+  return rs;
+}
+
 /** Loads every record of a room into a RoomState (empty when the room is unknown). */
 export async function loadRoomState(state: StateReader, room: string): Promise<RoomState> {
   const rs = new RoomState(hexToBytes(room, "room", 32));

@@ -12,6 +12,7 @@ import {
   claimRoomOp,
   getRoomMeta,
   loadRoomState,
+  loadRoomWorkingState,
   putOwnerSeed,
   putRoomMeta,
   type RoomMeta,
@@ -169,7 +170,8 @@ export class RoomsService {
 
   /** A summary of the room's current state. */
   async show(ref: string): Promise<RoomSummary> {
-    const { meta, state } = await this.#load(ref);
+    const meta = await this.resolve(ref);
+    const state = await loadRoomWorkingState(this.storage.state, meta.room);
     const version = state.currentVersion;
     return {
       room: meta.room,
@@ -281,7 +283,7 @@ export class RoomsService {
       retryLostRaces(async () => {
         const meta = await this.resolve(room);
         const seq = await roomOpSeq(this.storage.state, room);
-        const state = await loadRoomState(this.storage.state, room);
+        const state = await loadRoomWorkingState(this.storage.state, room);
         const change = await build(meta, state);
         if (change === undefined) return { meta, state, change }; // nothing to write
         await this.storage.transaction(async (tx) => {
