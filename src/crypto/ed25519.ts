@@ -10,7 +10,7 @@ import { sodium } from "./sodium.js";
  * Why libsodium: OpenSSL 3 decodes a PKCS#8 seed in ~0.3 ms, 10× a signature; libsodium derives the key
  * pair from the seed in a fraction of a signature (BENCHMARKS.md, crypto and custody).
  */
-const EXPANDED = sodium.sodium_malloc(64);
+const EXPANDED = sodium ? sodium.sodium_malloc(64) : new Uint8Array(64);
 
 // RFC 8410 DER prefixes: PKCS#8 private key and SPKI public key for Ed25519 (OID 1.3.101.112).
 const PKCS8_PREFIX = Uint8Array.from([
@@ -46,6 +46,10 @@ export function ed25519PublicKeyObject(publicKey: Uint8Array): KeyObject {
 /** The 32-byte verifying key of a 32-byte seed (the expanded key is zeroed before returning). */
 export function ed25519PublicKey(seed: Uint8Array): Uint8Array {
   assertBytes(seed, 32, "seed");
+  if (!sodium) {
+    const spki = createPublicKey(ed25519PrivateKeyObject(seed)).export({ format: "der", type: "spki" });
+    return new Uint8Array(spki.subarray(SPKI_PREFIX.length));
+  }
   const publicKey = new Uint8Array(32);
   try {
     sodium.crypto_sign_seed_keypair(publicKey, EXPANDED, seed);
@@ -67,6 +71,8 @@ export function ed25519Sign(seedOrKey: Uint8Array | KeyObject, message: Uint8Arr
   assertBytes(message, undefined, "message");
   if (seedOrKey instanceof KeyObject) return new Uint8Array(sign(null, message, seedOrKey));
   assertBytes(seedOrKey, 32, "seed");
+  // Portable path (no libsodium binary): OpenSSL imports the seed for this one signature.
+  if (!sodium) return new Uint8Array(sign(null, message, ed25519PrivateKeyObject(seedOrKey)));
   const signature = new Uint8Array(64);
   const publicKey = new Uint8Array(32);
   try {

@@ -12,8 +12,24 @@ export interface SodiumBinding {
   sodium_memzero(buffer: Uint8Array): void;
 }
 
+function load(): SodiumBinding | undefined {
+  if (process.env.KEYWARD_NO_SODIUM === "1") return undefined;
+  try {
+    return createRequire(import.meta.url)("sodium-native") as SodiumBinding;
+  } catch {
+    return undefined; // no prebuilt binary for this platform (e.g. musl): callers use the portable path
+  }
+}
+
 /**
- * The libsodium binding. Loaded through `createRequire` because sodium-native is a CommonJS package without
- * type declarations; the interface above is the part of its API that keyward relies on.
+ * The libsodium binding, or undefined where its prebuilt binary does not load (or with KEYWARD_NO_SODIUM=1).
+ * Loaded through `createRequire` because sodium-native is a CommonJS package without type declarations; the
+ * interface above is the part of its API that keyward relies on. Without it, Ed25519 seed signing falls
+ * back to OpenSSL KeyObjects (~10× slower) and X25519 to @noble/curves: same bytes, slower.
  */
-export const sodium = createRequire(import.meta.url)("sodium-native") as SodiumBinding;
+export const sodium: SodiumBinding | undefined = load();
+
+/** Whether the fast native path (libsodium) is in use; `serve` warns when it is not. */
+export function nativeCryptoAvailable(): boolean {
+  return sodium !== undefined;
+}

@@ -1,5 +1,5 @@
 // X25519 (RFC 7748) via libsodium on caller-owned bytes, plus the Ed25519 → X25519 conversions of River's ECIES.
-import { ed25519 } from "@noble/curves/ed25519.js";
+import { ed25519, x25519 } from "@noble/curves/ed25519.js";
 import { InputRangeError } from "../errors/input-errors.js";
 import { assertBytes } from "./assert.js";
 import { wipe } from "./bytes.js";
@@ -13,6 +13,7 @@ import { sodium } from "./sodium.js";
  */
 export function x25519PublicKey(privateKey: Uint8Array): Uint8Array {
   assertBytes(privateKey, 32, "privateKey");
+  if (!sodium) return x25519.getPublicKey(privateKey); // portable path (no libsodium binary)
   const publicKey = new Uint8Array(32);
   sodium.crypto_scalarmult_base(publicKey, privateKey);
   return publicKey;
@@ -25,11 +26,12 @@ export function x25519PublicKey(privateKey: Uint8Array): Uint8Array {
 export function x25519SharedSecret(privateKey: Uint8Array, publicKey: Uint8Array): Uint8Array | undefined {
   assertBytes(privateKey, 32, "privateKey");
   assertBytes(publicKey, 32, "publicKey");
-  const shared = new Uint8Array(32);
+  let shared = new Uint8Array(32);
   try {
-    sodium.crypto_scalarmult(shared, privateKey, publicKey);
+    if (sodium) sodium.crypto_scalarmult(shared, privateKey, publicKey);
+    else shared = x25519.getSharedSecret(privateKey, publicKey); // portable path (no libsodium binary)
   } catch {
-    return undefined; // libsodium refuses small-order peers and an all-zero result
+    return undefined; // both refuse small-order peers (libsodium also an all-zero result)
   }
   return shared.some((b) => b !== 0) ? shared : undefined;
 }

@@ -1,6 +1,7 @@
 // Listening server with graceful shutdown: stop accepting, finish in-flight requests, close the database.
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
+import { nativeCryptoAvailable } from "../crypto/sodium.js";
 import { KeywardError } from "../errors/keyward-error.js";
 import type { Keyward } from "../service/keyward.js";
 import { buildApp } from "./app.js";
@@ -45,6 +46,10 @@ export async function startServer(kw: Keyward, options: ServerOptions): Promise<
     app.log.warn(
       { snapshotSeq: opened.snapshotSeq, replayed: opened.replayed, reason: opened.error },
       "delegation index snapshot not used: rebuilt from the whole log (run `keyward delegations snapshot`)",
+    );
+  if (!nativeCryptoAvailable())
+    app.log.warn(
+      "libsodium (sodium-native) did not load on this platform: Ed25519 and X25519 use the portable path (same bytes, custody signing ~10x slower)",
     );
   await kw.sync();
   kw.startSync(options.syncIntervalMs ?? 200);
