@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { bytesToHex } from "../crypto/bytes.js";
 import { ed25519PublicKey } from "../crypto/ed25519.js";
+import { deriveRoomSecret } from "../kdf/room-secret.js";
 import { openTestSqliteStorage, type TestStorage } from "../store/testing.js";
 import { loadRoomState, loadRoomWorkingState } from "./repository.js";
 import { RoomsService } from "./rooms-service.js";
@@ -41,6 +42,27 @@ describe("loadRoomWorkingState", () => {
       versions: 4,
       members: full.membersAt(current),
     });
+  });
+
+  it("loads one given version's members; decrypt of an old version reads only that version", async () => {
+    const t = await openTestSqliteStorage();
+    opened.push(t);
+    const rooms = new RoomsService(t.storage);
+    const ownerSeed = new Uint8Array(32).fill(0x45);
+    const { room } = await rooms.create({ name: "d", ownerSeed });
+    const aliceSeed = new Uint8Array(32).fill(1);
+    await rooms.add("d", key(1));
+    await rooms.rotate("d");
+    await rooms.rotate("d");
+    const v0 = await loadRoomWorkingState(t.storage.state, room, 0);
+    expect([...v0.members.values()].map((r) => [r.version, r.member])).toEqual([[0, key(1)]]);
+    const secret = await rooms.decrypt("d", 0, aliceSeed);
+    const expected = deriveRoomSecret(ownerSeed, ed25519PublicKey(ownerSeed), 0);
+    expect(bytesToHex(secret.expose())).toBe(bytesToHex(expected));
+    await expect(rooms.decrypt("d", 0, new Uint8Array(32).fill(2))).rejects.toMatchObject({
+      code: "forbidden",
+    });
+    await expect(rooms.decrypt("d", -1, aliceSeed)).rejects.toThrow(RangeError);
   });
 
   it("is empty for an unknown room", async () => {

@@ -101,18 +101,23 @@ async function scanRecords<T>(
 }
 
 /**
- * Loads what a write needs (every version record, every removal, and the member records of the current
- * version only) into a RoomState. Older versions' member records are never read, so a write costs the same
- * however many versions a room has rotated through. Reads that need everything use `loadRoomState`.
+ * Loads what a write needs (every version record, every removal, and the member records of one version:
+ * the current one unless `version` is given) into a RoomState. Other versions' member records are never
+ * read, so a write or a decrypt costs the same however many versions a room has rotated through. Reads
+ * that need everything (export, import) use `loadRoomState`.
  */
-export async function loadRoomWorkingState(state: StateReader, room: string): Promise<RoomState> {
+export async function loadRoomWorkingState(
+  state: StateReader,
+  room: string,
+  version?: number,
+): Promise<RoomState> {
   const rs = new RoomState(hexToBytes(room, "room", 32));
   const versions = await scanRecords(state, `${room}/v/`, parseVersionRecord);
   const removals = await scanRecords(state, `${room}/r/`, parseRemovalRecord);
   let current = -1;
   for (const v of versions) if (v.version > current) current = v.version;
-  const members =
-    current < 0 ? [] : await scanRecords(state, `${room}/m/${pad(current)}/`, parseMemberRecord);
+  const at = version ?? current;
+  const members = at < 0 ? [] : await scanRecords(state, `${room}/m/${pad(at)}/`, parseMemberRecord);
   rs.merge({ versions, members, removals });
   return rs;
 }

@@ -1,5 +1,5 @@
 // The rooms domain service: room operations over the stores, with the owner key borrowed through ports.
-import { assertString } from "../crypto/assert.js";
+import { assertInteger, assertString } from "../crypto/assert.js";
 import { bytesToHex } from "../crypto/bytes.js";
 import { Secret } from "../crypto/secret.js";
 import { KeywardError } from "../errors/keyward-error.js";
@@ -8,6 +8,7 @@ import { exportRoom, parseRoomExport } from "./export-format.js";
 import { decryptRoomSecret } from "./member-access.js";
 import { addMemberRecords, createRoomRecords, type RoomChange, rotateRecords } from "./operations.js";
 import { type RoomOwnerKey, rawSeedOwnerKey } from "./owner-key.js";
+import { MAX_ROOM_VERSION } from "./records.js";
 import {
   claimRoomOp,
   getRoomMeta,
@@ -243,7 +244,10 @@ export class RoomsService {
 
   /** The secret of `version` for the member holding `memberSeed` (from their own record). */
   async decrypt(ref: string, version: number, memberSeed: Uint8Array | Secret): Promise<Secret> {
-    const { state } = await this.#load(ref);
+    assertInteger(version, 0, MAX_ROOM_VERSION, "version");
+    const meta = await this.resolve(ref);
+    // Only that version's member records are read (plus versions and removals).
+    const state = await loadRoomWorkingState(this.storage.state, meta.room, version);
     return decryptRoomSecret(state, version, memberSeed);
   }
 
