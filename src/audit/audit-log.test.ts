@@ -241,6 +241,15 @@ describe("AuditLog verify detects tampering through raw state writes", () => {
     expect(await log.verify()).toMatchObject({ ok: false, firstBadSeq: 3 });
   });
 
+  it("an upper-cased hex digit (the same bytes, but not the written form)", async () => {
+    const { storage, log } = await setup(3);
+    const e = await rawEntry(storage, 2);
+    const at = e.mac.search(/[a-f]/);
+    const mac = e.mac.slice(0, at) + e.mac.charAt(at).toUpperCase() + e.mac.slice(at + 1);
+    await putRaw(storage, 2, { ...e, mac });
+    expect(await log.verify()).toMatchObject({ ok: false, firstBadSeq: 2 });
+  });
+
   it("a non-JSON entry", async () => {
     const { storage, log } = await setup(2);
     await storage.state.put(ENTRY_TABLE, seqKey(2), enc.encode("{not json"));

@@ -16,6 +16,7 @@ import {
 import type { AuditEntry, AuditVerifyResult } from "./types.js";
 
 const dec = new TextDecoder("utf-8", { fatal: true });
+const CANONICAL_HEX = /^(?:[0-9a-f]{2})+$/;
 
 function hexEquals(a: unknown, b: string): boolean {
   if (typeof a !== "string") return false;
@@ -46,6 +47,11 @@ function checkEntry(
   if (key !== seqKey(expectedSeq)) return "entry missing";
   if (e.seq !== expectedSeq) return "entry out of order (its sequence number differs from its position)";
   if (!Number.isSafeInteger(e.time) || e.time < 0) return "entry time is malformed";
+  // Entries are written with lowercase hex only; any other spelling is a modification even where it would
+  // decode to the same bytes (e.g. one digit upper-cased).
+  for (const field of [e.hash, e.mac, e.prev, e.body])
+    if (typeof field !== "string" || !CANONICAL_HEX.test(field))
+      return "entry is not in its written form (modified)";
   let hash: string;
   try {
     hash = entryHash(e.seq, e.time, e.prev, hexToBytes(e.body, "body"));
