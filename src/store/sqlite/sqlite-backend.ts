@@ -7,6 +7,7 @@ import type { ScanOptions, StateEntry, StateWriter } from "../ports.js";
 import type { RawBackend, RawSecretRow, RawTx } from "../raw.js";
 import { assertOutsideTransaction, runInTransaction } from "../tx-guard.js";
 import { acquireSqlite, releaseSqlite } from "./connection.js";
+import { GroupCommit } from "./group-commit.js";
 
 const BATCH = 1000;
 type Db = Database.Database;
@@ -34,6 +35,8 @@ class SqliteOps implements RawTx {
   constructor(
     private readonly db: Db,
     private readonly lock: <T>(fn: () => Promise<T>) => Promise<T>,
+    /** Runs one synchronous write statement: grouped into a shared commit outside transactions. */
+    private readonly write: <T>(fn: () => T) => Promise<T>,
   ) {
     this.s = {
       get: db.prepare("SELECT value FROM kw_state WHERE tbl = ? AND key = ?").pluck(),
@@ -63,6 +66,7 @@ class SqliteOps implements RawTx {
     };
     const s = this.s;
     const L = this.lock;
+    const W = this.write;
     const check = (table: string, key: string) => {
       assertStoreKey(table, "table");
       assertStoreKey(key, "key", false);
@@ -74,21 +78,19 @@ class SqliteOps implements RawTx {
           const v = s.get.get(table, key);
           return v === undefined ? undefined : toBytes(v);
         }),
-      put: (table, key, value) =>
-        L(async () => {
-          check(table, key);
-          s.put.run(table, key, value);
-        }),
-      insert: (table, key, value) =>
-        L(async () => {
-          check(table, key);
-          return s.insert.run(table, key, value).changes === 1;
-        }),
-      delete: (table, key) =>
-        L(async () => {
-          check(table, key);
-          return s.del.run(table, key).changes === 1;
-        }),
+      // Arguments are checked before the write is queued, so a bad key never touches a shared commit.
+      put: async (table, key, value) => {
+        check(table, key);
+        await W(() => s.put.run(table, key, value));
+      },
+      insert: async (table, key, value) => {
+        check(table, key);
+        return W(() => s.insert.run(table, key, value).changes === 1);
+      },
+      delete: async (table, key) => {
+        check(table, key);
+        return W(() => s.del.run(table, key).changes === 1);
+      },
       scan: (table, options) => this.scan(table, options),
     };
   }
@@ -138,13 +140,11 @@ class SqliteOps implements RawTx {
       return r ? { keyVersion: r.key_version, sealed: toBytes(r.sealed) } : undefined;
     });
   }
-  secretPut(ns: string, name: string, row: RawSecretRow): Promise<void> {
-    return this.lock(async () => {
-      this.s.sPut.run(ns, name, row.keyVersion, row.sealed);
-    });
+  async secretPut(ns: string, name: string, row: RawSecretRow): Promise<void> {
+    await this.write(() => this.s.sPut.run(ns, name, row.keyVersion, row.sealed));
   }
   secretDelete(ns: string, name: string): Promise<boolean> {
-    return this.lock(async () => this.s.sDel.run(ns, name).changes === 1);
+    return this.write(() => this.s.sDel.run(ns, name).changes === 1);
   }
   secretList(ns: string, prefix = ""): Promise<string[]> {
     return this.lock(async () => this.s.sList.all(ns, prefix, `${prefix}\u{10FFFF}`) as string[]);
@@ -179,10 +179,8 @@ class SqliteOps implements RawTx {
       return v === undefined ? undefined : toBytes(v);
     });
   }
-  metaPut(key: string, value: Uint8Array): Promise<void> {
-    return this.lock(async () => {
-      this.s.mPut.run(key, value);
-    });
+  async metaPut(key: string, value: Uint8Array): Promise<void> {
+    await this.write(() => this.s.mPut.run(key, value));
   }
   metaList(prefix: string): Promise<{ key: string; value: Uint8Array }[]> {
     return this.lock(async () =>
@@ -215,12 +213,21 @@ export function openSqliteBackend(path: string): RawBackend {
     return mutex.run(fn);
   };
   const txLock = <T>(fn: () => Promise<T>) => fn(); // already holding the mutex for the whole transaction
-  const direct = new SqliteOps(db, directLock);
-  const txOps = new SqliteOps(db, txLock);
   // Prepared once: exec() would parse the statement text again on every transaction.
   const begin = db.prepare("BEGIN IMMEDIATE");
   const commit = db.prepare("COMMIT");
   const rollback = db.prepare("ROLLBACK");
+  const grouped = new GroupCommit(db, mutex, begin, commit, rollback);
+  const directWrite = <T>(fn: () => T): Promise<T> => {
+    try {
+      assertOutsideTransaction(owner, "auto-commit storage");
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return grouped.submit(fn);
+  };
+  const direct = new SqliteOps(db, directLock, directWrite);
+  const txOps = new SqliteOps(db, txLock, async (fn) => fn());
   let closed = false;
   return {
     backend: "sqlite",
