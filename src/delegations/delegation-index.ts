@@ -5,40 +5,10 @@ import { type DelegationEvent, parseEvent } from "./events.js";
 import { findMany } from "./find-many.js";
 import { IdDictionary } from "./id-dictionary.js";
 import { assertPosition, type DelegationId, normalizeId } from "./ids.js";
+import type { CheckResult, DelegationInterval, IndexStats, KeyHistory } from "./index-types.js";
 import { KeyTable, NO_KEY } from "./key-table.js";
 
-/** A validity interval `[from, until)`; `until` null = open with no expiry. */
-export interface DelegationInterval {
-  readonly from: number;
-  readonly until: number | null;
-}
-
-/** The answer to "was provider P allowed to act for delegator D on scope S at position N?". */
-export interface CheckResult {
-  readonly authorized: boolean;
-  /** The interval that contains the position (null when unauthorized). */
-  readonly interval: DelegationInterval | null;
-}
-
-/** Every interval of one (delegator, provider, scope) key, oldest first. */
-export interface KeyHistory {
-  readonly delegator: DelegationId;
-  readonly provider: DelegationId;
-  readonly scope: DelegationId;
-  readonly intervals: DelegationInterval[];
-  /** Position of the key's last accepted event: a later event must not be earlier than this. */
-  readonly lastEventAt: number;
-}
-
-/** Size figures of the index. */
-export interface IndexStats {
-  readonly keys: number;
-  readonly pairs: number;
-  readonly intervals: number;
-  /** Bytes held by the index's typed arrays (id dictionaries for string ids/providers/scopes excluded). */
-  readonly bytes: number;
-  readonly lastSeq: number;
-}
+export type { CheckResult, DelegationInterval, IndexStats, KeyHistory } from "./index-types.js";
 
 /**
  * Full-history delegation index in typed arrays (≈ 40 bytes per interval, no object per key). Rules
