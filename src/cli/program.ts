@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { registerAppCommands } from "./commands/app.js";
 import { registerAuditCommands } from "./commands/audit.js";
 import { registerCustodyCommands } from "./commands/custody.js";
+import { registerDataKeyCommands } from "./commands/datakey.js";
 import { registerDelegateCommands } from "./commands/delegate.js";
 import { registerDelegationCommands } from "./commands/delegations.js";
 import { registerDelegateKeyCommand, registerDeriveCommands } from "./commands/derive.js";
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
 
   registerDeriveCommands(program);
   registerInitCommands(program);
+  registerDataKeyCommands(program);
   registerSecretCommands(program);
 
   const delegate = program

@@ -6,7 +6,7 @@ export {
   type MigrationResult,
   runDomainMigrations,
 } from "./migrations.js";
-export { type OpenStorageOptions, openStorage, resolveDbUrl } from "./open.js";
+export { type OpenStorageOptions, openStorage, resolveDbUrl, sealedParts } from "./open.js";
 export type {
   ScanOptions,
   SecretReader,
@@ -29,4 +29,12 @@ export {
   rehydrateOne,
   type SecretRef,
 } from "./rehydrate.js";
+export {
+  type DataKeyStatus,
+  dataKeyStatus,
+  type ResealResult,
+  resealSecrets,
+  rotateDataKey,
+  type SealedParts,
+} from "./sealing/data-keys.js";
 export type { UnsealMaterial } from "./sealing/root-key.js";

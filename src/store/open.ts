@@ -1,10 +1,12 @@
 // Opens a Storage from a database URL and unseal material: the one place that picks a backend.
+
 import { join } from "node:path";
 import { KeywardError } from "../errors/keyward-error.js";
 import type { Storage } from "./ports.js";
 import { openPostgresBackend } from "./postgres/postgres-backend.js";
 import type { RawBackend } from "./raw.js";
 import { SealedStorage } from "./sealed-storage.js";
+import type { SealedParts } from "./sealing/data-keys.js";
 import type { UnsealMaterial } from "./sealing/root-key.js";
 import { initializeSealing, isInitialized, rotateRootKey, unsealKeyring } from "./sealing/unseal.js";
 import { openSqliteBackend } from "./sqlite/sqlite-backend.js";
@@ -78,4 +80,16 @@ export async function rotateStorageRootKey(storage: Storage, next: UnsealMateria
   if (!(storage instanceof SealedStorage))
     throw new KeywardError("invalid_input", "storage is not a sealed storage");
   await rotateRootKey(storage.raw, storage.keyring, next);
+}
+
+/**
+ * The sealed parts (raw backend and keyring) of an open storage, for the data-key operations of
+ * `sealing/data-keys.ts` (`dataKeyStatus`, `rotateDataKey`, `resealSecrets`).
+ * @throws KeywardError `invalid_input` when `storage` is not a sealed storage.
+ * @example await resealSecrets(sealedParts(storage));
+ */
+export function sealedParts(storage: Storage): SealedParts {
+  if (!(storage instanceof SealedStorage))
+    throw new KeywardError("invalid_input", "storage is not a sealed storage");
+  return { raw: storage.raw, keyring: storage.keyring };
 }

@@ -115,6 +115,27 @@ describe("keyward init + secret (sqlite, generated key file)", () => {
   });
 });
 
+describe("keyward datakey (sqlite)", () => {
+  it("status, rotate --reseal and reseal: every secret moves to the new data key and still opens", () => {
+    const data = join(tempDir(), "kw");
+    const g = ["--data", data, "--json"];
+    expect(cli([...g, "init"]).code).toBe(0);
+    for (const n of ["a", "b"]) expect(cli([...g, "secret", "put", n], { input: `value-${n}` }).code).toBe(0);
+    const status = () => JSON.parse(cli([...g, "datakey", "status"]).stdout.toString());
+    expect(status()).toEqual({ active: 1, versions: [1], secrets: { 1: 2 } });
+    const rotated = cli([...g, "datakey", "rotate", "--reseal"]);
+    expect(rotated.code).toBe(0);
+    expect(JSON.parse(rotated.stdout.toString())).toEqual({
+      active: 2,
+      reseal: { active: 2, resealed: 2, skipped: 0 },
+    });
+    expect(status()).toEqual({ active: 2, versions: [1, 2], secrets: { 2: 2 } });
+    expect(cli(["--data", data, "secret", "get", "a", "--reveal"]).stdout.toString()).toBe("value-a");
+    const again = cli(["--data", data, "datakey", "reseal"]);
+    expect(again.stdout.toString()).toBe("re-sealed 0 secret(s) under data key 2\n");
+  });
+});
+
 describe("keyward init + secret (passphrase, key file, postgres)", () => {
   it("a passphrase store refuses a wrong passphrase with exit 1 unseal_failed", () => {
     const data = tempDir();
