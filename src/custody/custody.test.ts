@@ -220,4 +220,33 @@ describe("custody keys", () => {
     expect(() => custody.as(7 as unknown as string)).toThrow(TypeError);
     expect(() => custody.as("x".repeat(201))).toThrow(/actor/);
   });
+
+  it("concurrent signatures on a new identity share one batch: one path creation, one key for all", async () => {
+    const { custody, audit } = await setup();
+    const bob = { partition: alice.partition, identity: "user:bob" };
+    const sigs = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => custody.sign(bob, enc.encode(`m${i}`))),
+    );
+    expect(new Set(sigs.map((s) => s.publicKey)).size).toBe(1);
+    const bodies: string[] = [];
+    for await (const e of audit.entries()) bodies.push(Buffer.from(e.body, "hex").toString("latin1"));
+    expect(bodies.filter((b) => b.includes("custody.identity-created"))).toHaveLength(1);
+    expect(bodies.filter((b) => b.includes("custody.sign"))).toHaveLength(10);
+    for (const [i, s] of sigs.entries())
+      expect(
+        verify(
+          null,
+          enc.encode(`m${i}`),
+          createPublicKey({
+            key: Buffer.concat([
+              Buffer.from("302a300506032b6570032100", "hex"),
+              Buffer.from(s.publicKey, "hex"),
+            ]),
+            format: "der",
+            type: "spki",
+          }),
+          Buffer.from(s.signature, "hex"),
+        ),
+      ).toBe(true);
+  });
 });

@@ -31,6 +31,7 @@ import {
   rotateMsk,
 } from "./partitions.js";
 import { type IdentityRef, preparePath } from "./path-ops.js";
+import type { PathRecord } from "./records.js";
 import { TxBatcher } from "./tx-batcher.js";
 
 /** Public key of an identity path for one scheme (`evmAddress` for secp256k1). */
@@ -73,9 +74,26 @@ export class Custody {
     };
     // Concurrent signatures share one transaction (group commit); each is still audited before it returns.
     // The batch's audit entries are appended together at its end (one chain-head read and write per batch).
+    // Within one batch's transaction, each path is resolved once: signatures never change a path, and a
+    // refused request makes the batcher redo every request in a transaction of its own (fresh memo).
+    const prepared = new WeakMap<StorageTx, Map<string, Promise<PathRecord>>>();
+    const prepareOnce = (tx: StorageTx, ref: IdentityRef) => {
+      let memo = prepared.get(tx);
+      if (!memo) {
+        memo = new Map();
+        prepared.set(tx, memo);
+      }
+      const key = JSON.stringify([ref.partition, ref.identity, ref.label ?? ""]);
+      let rec = memo.get(key);
+      if (!rec) {
+        rec = preparePath(this.#ctx, tx, ref, { create: true, requireActive: true });
+        memo.set(key, rec);
+      }
+      return rec;
+    };
     this.#signer = new TxBatcher(
       (fn) => runTx(this.#ctx, fn),
-      (tx, req) => signInTx(this.#ctx, tx, req),
+      (tx, req) => signInTx(this.#ctx, tx, req, (ref) => prepareOnce(tx, ref)),
       async (tx, done) => {
         const events = done.map((d) => d.event);
         const audit = this.#ctx.audit;

@@ -52,16 +52,19 @@ export function currentPublicKey(rec: PathRecord, scheme: Scheme): string {
 }
 
 /**
- * One signature inside `tx` and its audit event (the caller appends it in the same transaction).
+ * One signature inside `tx` and its audit event (the caller appends it in the same transaction). `prepare`
+ * resolves the path (default: `preparePath`, creating it on first use and refusing a suspended or revoked one).
  * @throws KeywardError `suspended`, `revoked`, `not_found`.
  */
 export async function signInTx(
   ctx: CustodyContext,
   tx: StorageTx,
   req: SignRequest,
+  prepare: (ref: IdentityRef) => Promise<PathRecord> = (ref) =>
+    preparePath(ctx, tx, ref, { create: true, requireActive: true }),
 ): Promise<{ result: SignResult; event: CustodyAuditEvent }> {
   const { ref, actor, message, scheme, eip191 } = req;
-  const rec = await preparePath(ctx, tx, ref, { create: true, requireActive: true });
+  const rec = await prepare(ref);
   const publicKey = currentPublicKey(rec, scheme);
   // The key is derived for this one signature and wiped right after it (DESIGN Invariant 3).
   const sig = await withPathKey(ctx, tx, rec, scheme, (key) =>
