@@ -70,7 +70,9 @@ function numericObject(buf: Uint8Array, s: number, e: number, out: Float64Array)
   let seen = 0;
   for (let f = 0; f < 4; f++) {
     let which = -1;
-    for (let c = 0; c < 4 && which < 0; c++) {
+    // Try the usual order first (field f is column f), then the others.
+    for (let t = 0; t < 4 && which < 0; t++) {
+      const c = (f + t) & 3;
       const kb = KEY_BYTES[c]!;
       let j = 0;
       while (j < kb.length && buf[i + j] === kb[j]) j++;
