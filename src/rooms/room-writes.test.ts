@@ -55,5 +55,14 @@ describe("retryLostRaces", () => {
       }),
     ).rejects.toMatchObject({ code: "forbidden" });
     expect(calls).toBe(1);
+    // A conflict the write itself decided (e.g. the maximum version) is a refusal, not a lost race.
+    calls = 0;
+    await expect(
+      retryLostRaces(async () => {
+        calls++;
+        throw new KeywardError("conflict", "room is at the maximum version");
+      }),
+    ).rejects.toMatchObject({ code: "conflict" });
+    expect(calls).toBe(1);
   });
 });

@@ -15,16 +15,22 @@ function backoff(attempt: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.random() * 2 ** Math.min(attempt, 8)));
 }
 
+/** A lost race (ours, or a store's retryable conflict); a refusal such as the maximum version is not one. */
+function isLostRace(err: unknown): boolean {
+  return err instanceof KeywardError && err.code === "conflict" && err.details?.retryable === true;
+}
+
 /**
  * Runs `write` (which must reload what it builds on every call) until it does not lose a race.
- * @throws KeywardError `conflict` (retryable) after MAX_ATTEMPTS lost races; any other error at once.
+ * @throws KeywardError `conflict` (retryable) after MAX_ATTEMPTS lost races; any other error at once,
+ *   including a non-retryable `conflict` the write itself decided.
  */
 export async function retryLostRaces<T>(write: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await write();
     } catch (err) {
-      if (!(err instanceof KeywardError && err.code === "conflict" && attempt < MAX_ATTEMPTS)) throw err;
+      if (!(isLostRace(err) && attempt < MAX_ATTEMPTS)) throw err;
       await backoff(attempt);
     }
   }
