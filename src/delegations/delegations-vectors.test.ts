@@ -8,6 +8,20 @@ import { merkleLeafHash } from "./merkle.js";
 import { checkpointMessage, leafBytes } from "./proof-format.js";
 import { verifyDelegationProof } from "./verify-proof.js";
 
+// proof(A): the inclusion proof of (1234, "A", 1), also the left neighbour in the absence vector.
+const PROOF_A = {
+  version: 1,
+  delegator: 1234,
+  provider: "A",
+  scope: 1,
+  intervals: [
+    [100, 400],
+    [1000, null],
+  ],
+  index: 0,
+  path: ["x5Rr_rr_BEonqqv5xQSNLM_ujCGdNn6Viydbt_6noYM"],
+} as const;
+
 const V = {
   leafA:
     "1a0000006b6579776172642076312064656c65676174696f6e2d6c65616608040000000900000064656c656761746f7203d20400000000000009000000696e74657276616c7307020000000702000000036400000000000000039001000000000000070200000003e803000000000000000800000070726f76696465720501000000410500000073636f7065030100000000000000",
@@ -25,36 +39,14 @@ const V = {
     signature: "hsvotK73XV2MaDT6sT06BSk2ZP8i21XdT2a4zIezWExaJt5hzsa9SGlXal2vIro4O3KVNLO-LQjg3PWOule5Aw",
     publicKey: "ea4a6c63e29c520abef5507b132ec5f9954776aebebe7b92421eea691446d22c",
   },
-  proof: {
-    version: 1,
-    delegator: 1234,
-    provider: "A",
-    scope: 1,
-    intervals: [
-      [100, 400],
-      [1000, null],
-    ],
-    index: 0,
-    path: ["x5Rr_rr_BEonqqv5xQSNLM_ujCGdNn6Viydbt_6noYM"],
-  },
+  proof: PROOF_A,
   absence: {
     version: 1,
     absent: true,
     delegator: 1234,
     provider: "A",
     scope: 2,
-    left: {
-      version: 1,
-      delegator: 1234,
-      provider: "A",
-      scope: 1,
-      intervals: [
-        [100, 400],
-        [1000, null],
-      ],
-      index: 0,
-      path: ["x5Rr_rr_BEonqqv5xQSNLM_ujCGdNn6Viydbt_6noYM"],
-    },
+    left: PROOF_A, // the Python script emits the same object for both
     right: {
       version: 1,
       delegator: 1234,

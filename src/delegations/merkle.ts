@@ -12,6 +12,9 @@ function sha256(data: Uint8Array): Uint8Array {
   return new Uint8Array(hash("sha256", data, "buffer"));
 }
 
+/** The root of the empty tree (RFC 9162): SHA-256 of the empty string. */
+export const MERKLE_EMPTY_ROOT: Uint8Array = sha256(new Uint8Array(0));
+
 /** Leaf hash: SHA-256(0x00 ‖ leaf bytes). */
 export function merkleLeafHash(leaf: Uint8Array): Uint8Array {
   assertBytes(leaf, undefined, "leaf");
@@ -64,7 +67,7 @@ export class MerkleTree {
     assertBytes(leaves, undefined, "leaves");
     const n = leaves.length / NODE_BYTES;
     assertInteger(n, 0, 2 ** 32, "leaf count");
-    if (n === 0) return new MerkleTree(leaves, [], 0, sha256(new Uint8Array(0)));
+    if (n === 0) return new MerkleTree(leaves, [], 0, MERKLE_EMPTY_ROOT.slice());
     const upper: Uint8Array[] = [];
     let level: Uint8Array = leaves;
     let count = n;

@@ -1,12 +1,11 @@
 // Stand-alone verifier of a delegation proof against a signed checkpoint: no database, no index.
-import { createHash } from "node:crypto";
 import { isBytes } from "../crypto/assert.js";
 import { base64urlToBytes, equalBytes, hexToBytes } from "../crypto/bytes.js";
 import { ed25519Verify } from "../crypto/ed25519.js";
 import { InputRangeError, InputTypeError } from "../errors/input-errors.js";
 import type { DelegationInterval } from "./delegation-index.js";
 import { assertPosition, type DelegationId, normalizeId } from "./ids.js";
-import { merkleLeafHash, merkleRootFromPath } from "./merkle.js";
+import { MERKLE_EMPTY_ROOT, merkleLeafHash, merkleRootFromPath } from "./merkle.js";
 import { checkpointMessage, compareKeys, leafBytes, type WireInterval } from "./proof-format.js";
 
 /** What a valid proof establishes at position `at`. */
@@ -33,8 +32,6 @@ interface Leaf {
 }
 
 const MAX_PATH = 64;
-/** RFC 9162: the root of the empty tree is SHA-256 of the empty string. */
-const EMPTY_ROOT = new Uint8Array(createHash("sha256").digest());
 const MAX_INTERVALS = 100_000;
 
 function asObject(value: unknown, name: string): Record<string, unknown> {
@@ -160,7 +157,7 @@ export function verifyDelegationProof(
   if (left && (!committed(left) || compareKeys(left.key, key) >= 0)) return false;
   if (right && (!committed(right) || compareKeys(key, right.key) >= 0)) return false;
   if (!adjacent(left, right, size)) return false;
-  if (!left && !right && !equalBytes(root, EMPTY_ROOT)) return false;
+  if (!left && !right && !equalBytes(root, MERKLE_EMPTY_ROOT)) return false;
   return {
     authorized: false,
     interval: null,

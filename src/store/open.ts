@@ -1,5 +1,4 @@
 // Opens a Storage from a database URL and unseal material: the one place that picks a backend.
-
 import { join } from "node:path";
 import { KeywardError } from "../errors/keyward-error.js";
 import type { Storage } from "./ports.js";

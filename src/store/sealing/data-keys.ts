@@ -5,7 +5,7 @@ import { assertInteger } from "../../crypto/assert.js";
 import { equalBytes, wipe } from "../../crypto/bytes.js";
 import { KeywardError } from "../../errors/keyward-error.js";
 import type { RawBackend, RawSecretRow } from "../raw.js";
-import type { Keyring } from "./keyring.js";
+import { KEYRING_PREFIX, type Keyring, keyringVersion } from "./keyring.js";
 import type { UnsealMaterial } from "./root-key.js";
 import { addDataKey } from "./unseal.js";
 
@@ -36,8 +36,8 @@ export interface SealedParts {
 
 /** Loads every data key version stored in the keyring, including ones other instances added. */
 async function loadAllVersions(s: SealedParts): Promise<number[]> {
-  const stored = await s.raw.direct.metaList("keyring/");
-  const versions = stored.map((e) => Number(e.key.slice("keyring/".length))).filter((v) => v >= 1);
+  const stored = await s.raw.direct.metaList(KEYRING_PREFIX);
+  const versions = stored.map((e) => keyringVersion(e.key)).filter((v) => v >= 1);
   for (const v of versions) await s.keyring.ensure(v, (k) => s.raw.direct.metaGet(k));
   return versions.sort((a, b) => a - b);
 }

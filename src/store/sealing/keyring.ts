@@ -66,9 +66,17 @@ export function secretAad(namespace: string, name: string, keyVersion: number): 
   return new Uint8Array(out.buffer, out.byteOffset, out.length);
 }
 
+/** Meta key prefix of the wrapped data keys (`keyringKey`). */
+export const KEYRING_PREFIX = "keyring/";
+
 /** Meta key of the wrapped data key `version`. */
 export function keyringKey(version: number): string {
-  return `keyring/${String(version).padStart(10, "0")}`;
+  return `${KEYRING_PREFIX}${String(version).padStart(10, "0")}`;
+}
+
+/** The data key version a meta key from `keyringKey` names. */
+export function keyringVersion(metaKey: string): number {
+  return Number(metaKey.slice(KEYRING_PREFIX.length));
 }
 
 /** The unsealed data keys in memory (and the root key, to pick up data keys other instances add). */

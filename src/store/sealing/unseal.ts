@@ -3,11 +3,17 @@ import { bytesToHex, hexToBytes, wipe } from "../../crypto/bytes.js";
 import { randomBytes } from "../../crypto/random.js";
 import { KeywardError } from "../../errors/keyward-error.js";
 import type { RawBackend, RawTx } from "../raw.js";
-import { Keyring, keyringKey, unwrapDataKey, wrapDataKey } from "./keyring.js";
+import {
+  KEYRING_PREFIX,
+  Keyring,
+  keyringKey,
+  keyringVersion,
+  unwrapDataKey,
+  wrapDataKey,
+} from "./keyring.js";
 import { deriveRootKey, newRootKeyParams, type RootKeyParams, type UnsealMaterial } from "./root-key.js";
 
 const PARAMS_KEY = "root-params";
-const KEYRING_PREFIX = "keyring/";
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
@@ -52,7 +58,7 @@ export async function unsealKeyring(raw: RawBackend, material: UnsealMaterial): 
   const keyring = new Keyring();
   try {
     for (const { key, value } of await raw.direct.metaList(KEYRING_PREFIX)) {
-      const version = Number(key.slice(KEYRING_PREFIX.length));
+      const version = keyringVersion(key);
       keyring.add(version, unwrapDataKey(rootKey, version, value));
     }
     keyring.setRootKey(rootKey);
@@ -79,9 +85,7 @@ export async function rotateRootKey(raw: RawBackend, keyring: Keyring, next: Uns
     await raw.transaction(async (tx) => {
       // A data key added by another instance since this keyring was unsealed would stay wrapped by the old
       // root key and become unreadable: refuse instead of losing it.
-      const stored = (await tx.metaList(KEYRING_PREFIX)).map((e) =>
-        Number(e.key.slice(KEYRING_PREFIX.length)),
-      );
+      const stored = (await tx.metaList(KEYRING_PREFIX)).map((e) => keyringVersion(e.key));
       if (stored.some((v) => !keyring.versions.includes(v)))
         throw new KeywardError("conflict", "the keyring changed since it was unsealed: reopen and retry");
       for (const v of keyring.versions)

@@ -204,28 +204,23 @@ export function openSqliteBackend(path: string): RawBackend {
   const { db, mutex } = shared;
   // The transaction guard is per connection: instances sharing it share the deadlock risk too.
   const owner = shared;
-  const directLock = <T>(fn: () => Promise<T>): Promise<T> => {
+  // Auto-commit calls refuse to run inside one of this connection's transactions (they would deadlock).
+  const outside = <T>(run: () => Promise<T>): Promise<T> => {
     try {
       assertOutsideTransaction(owner, "auto-commit storage");
     } catch (err) {
       return Promise.reject(err);
     }
-    return mutex.run(fn);
+    return run();
   };
+  const directLock = <T>(fn: () => Promise<T>): Promise<T> => outside(() => mutex.run(fn));
   const txLock = <T>(fn: () => Promise<T>) => fn(); // already holding the mutex for the whole transaction
   // Prepared once: exec() would parse the statement text again on every transaction.
   const begin = db.prepare("BEGIN IMMEDIATE");
   const commit = db.prepare("COMMIT");
   const rollback = db.prepare("ROLLBACK");
   const grouped = new GroupCommit(db, mutex, begin, commit, rollback);
-  const directWrite = <T>(fn: () => T): Promise<T> => {
-    try {
-      assertOutsideTransaction(owner, "auto-commit storage");
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    return grouped.submit(fn);
-  };
+  const directWrite = <T>(fn: () => T): Promise<T> => outside(() => grouped.submit(fn));
   const direct = new SqliteOps(db, directLock, directWrite);
   const txOps = new SqliteOps(db, txLock, async (fn) => fn());
   let closed = false;
