@@ -12,6 +12,7 @@ const LAYER: Record<string, number> = {
   crypto: 1,
   kdf: 2,
   store: 3,
+  interop: 3, // other systems' formats and runtimes, pure: never the store (DESIGN.md)
   audit: 4,
   custody: 4,
   delegations: 4,

@@ -1,9 +1,9 @@
-// Test helper: reads the external vector files in place from ../shared/vectors/ (never copied, never edited).
+// Test helper: reads the vendored external vector files from test/vectors/ (byte-identical copies, never edited).
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-/** Directory of the shared vector files: `<project root>/../shared/vectors/`. */
-export const VECTORS_DIR = fileURLToPath(new URL("../../../shared/vectors/", import.meta.url));
+/** Directory of the vendored vector files: `<project root>/test/vectors/` (provenance in its README). */
+export const VECTORS_DIR = fileURLToPath(new URL("../../test/vectors/", import.meta.url));
 
 /** Parses one JSON vector file by name, e.g. "wycheproof_ed25519_test.json". */
 export function readVectors<T>(file: string): T {
