@@ -3,13 +3,13 @@ import { bytesToBase64url, utf8 } from "../crypto/bytes.js";
 import { randomBytes } from "../crypto/random.js";
 import { KeywardError } from "../errors/keyward-error.js";
 import type { StorageTx } from "../store/ports.js";
-import { refuseTombstoned, requireVersion } from "./lookups.js";
+import { refuseTombstoned } from "./lookups.js";
+import { checkMigrationPair } from "./migration-rules.js";
 import type { DelegatesContext } from "./ports.js";
 import { delegateNamespace, LOCK_TABLE, type MigrationRecord, TABLES } from "./records.js";
 import { moveSessions } from "./sessions/session-moves.js";
 import { parseToken, tokenHash } from "./tokens.js";
 import { delegateKeyHex } from "./validate.js";
-import { certificateHolds } from "./versions.js";
 
 /** What a migration did: its stored record without the token hash, with `at` as an ISO date. */
 export type DelegateMigrationResult = Omit<MigrationRecord, "token" | "at"> & { readonly at: string };
@@ -65,35 +65,7 @@ export class DelegateMigrations {
           "token_expired",
           `token ${tok.id} expired at ${new Date(tok.expiresAt).toISOString()}`,
         );
-      const source = await requireVersion(tx.state, src);
-      const target = await requireVersion(tx.state, dst);
-      if (source.app !== target.app)
-        throw new KeywardError(
-          "wrong_app",
-          `source belongs to app ${source.app}, target to app ${target.app}`,
-        );
-      if (!(await certificateHolds(tx.state, target)))
-        throw new KeywardError(
-          "invalid_certificate",
-          `target ${dst}'s certificate is not valid under app ${target.app}'s key chain`,
-        );
-      if (!(await certificateHolds(tx.state, source)))
-        throw new KeywardError(
-          "invalid_certificate",
-          `source ${src}'s certificate is not valid under app ${source.app}'s key chain`,
-        );
-      if (target.version <= source.version)
-        throw new KeywardError(
-          "rollback",
-          `target version ${target.version} is not newer than source version ${source.version}`,
-        );
-      if (target.revoked)
-        throw new KeywardError(
-          "revoked_target",
-          `target ${dst} (v${target.version}) was revoked: ${target.revoked.reason}`,
-        );
-      await refuseTombstoned(tx.state, src, "source");
-      await refuseTombstoned(tx.state, dst, "target");
+      const { source, target } = await checkMigrationPair(tx.state, src, dst);
 
       // The insert is the single-use guarantee: atomic across instances sharing one database.
       if (!(await TABLES.tokenUse.insert(tx.state, hash, { migration: id, from: src, to: dst, at: now })))

@@ -5,7 +5,7 @@ import { randomBytes } from "../crypto/random.js";
 import { InputRangeError, InputTypeError } from "../errors/input-errors.js";
 import { KeywardError } from "../errors/keyward-error.js";
 import { deriveSubkey } from "../kdf/subkey.js";
-import { refuseTombstoned, requireVersion } from "./lookups.js";
+import { checkMigrationPair } from "./migration-rules.js";
 import type { DelegatesContext } from "./ports.js";
 import { TABLES } from "./records.js";
 import { delegateKeyHex } from "./validate.js";
@@ -55,9 +55,10 @@ export class MigrationTokens {
   constructor(private readonly ctx: DelegatesContext) {}
 
   /**
-   * Issues a token for migrating `from` → `to`, valid `ttlSeconds`. Both must be registered and the source
-   * not yet migrated; the migration rules themselves are checked when the token is used.
-   * @throws KeywardError `not_found`, `migrated`; {RangeError} for a bad ttl.
+   * Issues a token for migrating `from` → `to`, valid `ttlSeconds`. The pair must meet the migration rules
+   * now (checkMigrationPair); they are checked again when the token is used.
+   * @throws KeywardError `not_found`, `wrong_app`, `invalid_certificate`, `rollback`, `revoked_target`,
+   *   `migrated`; {RangeError} for a bad ttl.
    * @example const { token } = await delegates.tokens.issue(v1Key, v2Key, 600);
    */
   async issue(
@@ -74,9 +75,8 @@ export class MigrationTokens {
       const issuedAt = this.ctx.now();
       const expiresAt = issuedAt + ttlSeconds * 1000;
       await this.ctx.storage.transaction(async (tx) => {
-        await requireVersion(tx.state, src);
-        await requireVersion(tx.state, dst);
-        await refuseTombstoned(tx.state, src, "source");
+        // The pair's rules are checked now too: a token `migrate` would refuse is never issued.
+        await checkMigrationPair(tx.state, src, dst);
         const id = hash.slice(0, 16);
         // 256 random bits: a collision is not a real case, but never overwrite a token record.
         if (!(await TABLES.token.insert(tx.state, hash, { id, from: src, to: dst, issuedAt, expiresAt })))

@@ -11,7 +11,7 @@ import type { RoomState } from "./state.js";
 /**
  * Decrypts the secret of `version` for the member holding `memberSeed`, from that member's river-v1 record.
  * A member removed at or before `version` gets no secret, even if a stale record exists.
- * @throws KeywardError `forbidden` when the member has no effective record for that version,
+ * @throws KeywardError `not_found` when the room has no such version, `forbidden` when the member has no effective record for that version,
  *   `decrypt_failed` when the record does not authenticate; TypeError/RangeError for bad arguments.
  * @example const secret = decryptRoomSecret(state, 3, memberSeed); // Secret: wipe() when done
  */
@@ -23,6 +23,13 @@ export function decryptRoomSecret(
   assertInteger(version, 0, MAX_ROOM_VERSION, "version");
   const seed = memberSeed instanceof Secret ? memberSeed.expose() : memberSeed;
   const member = bytesToHex(ed25519PublicKey(seed));
+  if (!state.versions.has(version)) {
+    const current = state.currentVersion;
+    throw new KeywardError(
+      "not_found",
+      `this room has no version ${version} (${current < 0 ? "no versions yet" : `versions 0 … ${current}`})`,
+    );
+  }
   const record = state.memberRecord(version, member);
   if (!record) throw new KeywardError("forbidden", `this key is not a member of version ${version}`);
   const secret = decryptSecretForMember(

@@ -1,7 +1,8 @@
 // Opens the stores for a configuration: the composition root's first step.
 import { KeywardError } from "../errors/keyward-error.js";
-import { openStorage } from "../store/open.js";
+import { assertStoreExists, openStorage, storeMayExist } from "../store/open.js";
 import type { Storage } from "../store/ports.js";
+import type { UnsealMaterial } from "../store/sealing/root-key.js";
 import type { KeywardConfig } from "./config.js";
 
 /**
@@ -12,11 +13,43 @@ export async function openConfiguredStorage(
   config: KeywardConfig,
   createIfMissing = false,
 ): Promise<Storage> {
+  if (!createIfMissing) assertStoreExists(config.db, config.dataDir);
   if (!config.unseal) {
     throw new KeywardError(
       "unseal_failed",
       "no unseal material: set KEYWARD_PASSPHRASE or --key-file / KEYWARD_KEY_FILE",
     );
   }
-  return openStorage({ db: config.db, dataDir: config.dataDir, unseal: config.unseal, createIfMissing });
+  try {
+    return await openStorage({
+      db: config.db,
+      dataDir: config.dataDir,
+      unseal: config.unseal,
+      createIfMissing,
+    });
+  } catch (err) {
+    throw err instanceof KeywardError && err.code === "unseal_failed"
+      ? withUnsealSource(err, config.unseal)
+      : err;
+  }
+}
+
+/** Which unseal material was tried, for an `unseal_failed` message (a path or the variable's name, never a value). */
+export function unsealSource(unseal: UnsealMaterial): string {
+  return "keyFile" in unseal ? `key file ${unseal.keyFile}` : "the passphrase in KEYWARD_PASSPHRASE";
+}
+
+function withUnsealSource(err: KeywardError, unseal: UnsealMaterial): KeywardError {
+  const source = unsealSource(unseal);
+  if (err.message.includes(source)) return err;
+  return new KeywardError(
+    "unseal_failed",
+    `${err.message} (tried ${source})`,
+    err.details ? { ...err.details } : undefined,
+  );
+}
+
+/** True when the configured store may exist (SQLite: its file is there; PostgreSQL: always). Creates nothing. */
+export function configuredStoreMayExist(config: KeywardConfig): boolean {
+  return storeMayExist(config.db, config.dataDir);
 }

@@ -1,5 +1,6 @@
 // Opens a Storage from a database URL and unseal material: the one place that picks a backend.
-import { join } from "node:path";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { KeywardError } from "../errors/keyward-error.js";
 import type { Storage } from "./ports.js";
 import { openPostgresBackend } from "./postgres/postgres-backend.js";
@@ -26,6 +27,29 @@ export function resolveDbUrl(db: string | undefined, dataDir = "./.keyward"): st
   return db && db.length > 0 ? db : `sqlite:${join(dataDir, "keyward.db")}`;
 }
 
+/**
+ * True when the store at `db` / `dataDir` may exist: always for PostgreSQL (only the server knows), and for
+ * SQLite when its file exists. Creates nothing.
+ */
+export function storeMayExist(db: string | undefined, dataDir = "./.keyward"): boolean {
+  const url = resolveDbUrl(db, dataDir);
+  return !url.startsWith("sqlite:") || url === "sqlite::memory:" || existsSync(url.slice("sqlite:".length));
+}
+
+/**
+ * Refuses a store that does not exist, naming where it was looked for; creates nothing.
+ * @throws KeywardError `not_initialized`.
+ */
+export function assertStoreExists(db: string | undefined, dataDir: string | undefined): void {
+  if (storeMayExist(db, dataDir)) return;
+  const url = resolveDbUrl(db, dataDir);
+  const where = db ? url : dirname(url.slice("sqlite:".length));
+  const hint = existsSync(dataDir ?? "./.keyward")
+    ? "run `keyward init` there"
+    : "check --data / KEYWARD_DATA, or run `keyward init` (or `npm start` for dev mode) to create it";
+  throw new KeywardError("not_initialized", `no keyward store at ${where}: ${hint}`);
+}
+
 /** Opens the raw backend for a URL. */
 export async function openRawBackend(url: string): Promise<RawBackend> {
   if (url.startsWith("sqlite:")) return openSqliteBackend(url.slice("sqlite:".length));
@@ -39,6 +63,8 @@ export async function openRawBackend(url: string): Promise<RawBackend> {
  * @example const storage = await openStorage({ dataDir: ".keyward", unseal: { keyFile: ".keyward/dev.key" } });
  */
 export async function openStorage(options: OpenStorageOptions): Promise<Storage> {
+  // Only init and dev mode create a store: any other command on a mistyped --data creates nothing.
+  if (!options.createIfMissing) assertStoreExists(options.db, options.dataDir);
   const raw = await openRawBackend(resolveDbUrl(options.db, options.dataDir));
   try {
     if (options.createIfMissing && !(await isInitialized(raw))) {
@@ -52,6 +78,20 @@ export async function openStorage(options: OpenStorageOptions): Promise<Storage>
   } catch (err) {
     await raw.close();
     throw err;
+  }
+}
+
+/**
+ * True when the store exists and has its sealed keyring; opens nothing new (a missing SQLite file is false).
+ * @throws KeywardError `unavailable` / `invalid_input` when the database cannot be reached.
+ */
+export async function isStoreInitialized(options: { db?: string; dataDir?: string }): Promise<boolean> {
+  if (!storeMayExist(options.db, options.dataDir)) return false;
+  const raw = await openRawBackend(resolveDbUrl(options.db, options.dataDir));
+  try {
+    return await isInitialized(raw);
+  } finally {
+    await raw.close();
   }
 }
 

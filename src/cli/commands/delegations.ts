@@ -9,7 +9,8 @@ import { verifyDelegationProof } from "../../delegations/verify-proof.js";
 import { InputRangeError } from "../../errors/input-errors.js";
 import { KeywardError, toPublicError } from "../../errors/keyward-error.js";
 import { DelegationsService, storedCheckpointPublicKey } from "../../service/delegations.js";
-import { isJson, withStorage } from "../context.js";
+import { configuredStoreMayExist } from "../../service/open.js";
+import { commandConfig, isJson, withStorage } from "../context.js";
 import { emit } from "../io.js";
 import { parseHexFlag, parseListFlag } from "../parse.js";
 import { fileSink, fileSize, progressBar, readChunks } from "./delegations-io.js";
@@ -59,6 +60,30 @@ function keyOptions(c: Command, scope: "required" | "optional" | "list" | "optio
   return c.option("--scope <ids>", "scope ids (default: the whole delegation)");
 }
 
+/**
+ * The key a proof is checked against without --public-key: this store's checkpoint key when a store is
+ * there, else (offline, no data dir) the key named in the proof's checkpoint, with a note on stderr.
+ */
+async function trustedCheckpointKey(cmd: Command, checkpoint: unknown): Promise<Uint8Array> {
+  const config = commandConfig(cmd);
+  if (configuredStoreMayExist(config)) {
+    return withStorage(cmd, async (storage) => {
+      const stored = await storedCheckpointPublicKey(storage);
+      if (!stored)
+        throw new KeywardError("not_found", "this store has no checkpoint key: pass --public-key HEX");
+      return stored;
+    });
+  }
+  const named = (checkpoint as { publicKey?: unknown } | undefined)?.publicKey;
+  if (typeof named !== "string")
+    throw new InputRangeError("--proof: the checkpoint names no public key: pass --public-key HEX");
+  const key = parseHexFlag(named, "--proof checkpoint.publicKey", 32);
+  process.stderr.write(
+    `note: no store here; trusting the checkpoint key in the proof file (${named}); pin the operator's key with --public-key\n`,
+  );
+  return key;
+}
+
 /** Registers `delegations` and its subcommands. */
 export function registerDelegationCommands(program: Command): void {
   const dg = program
@@ -70,6 +95,8 @@ export function registerDelegationCommands(program: Command): void {
     .option("--expires-at <n>", "closes at this position (authorized until n−1)")
     .option("--id <id>", "idempotency id: replaying it is a no-op")
     .action(async (o: Ids & { at: string; expiresAt?: string; id?: string }, cmd: Command) => {
+      if (o.expiresAt !== undefined && position(o.expiresAt, "--expires-at") <= position(o.at, "--at"))
+        throw new InputRangeError("--expires-at must be greater than --at");
       const event = {
         op: "grant",
         delegator: id(o.delegator, "--delegator"),
@@ -258,15 +285,7 @@ export function registerDelegationCommands(program: Command): void {
       }
       const key =
         o.publicKey === undefined
-          ? await withStorage(cmd, async (storage) => {
-              const stored = await storedCheckpointPublicKey(storage);
-              if (!stored)
-                throw new KeywardError(
-                  "not_found",
-                  "this store has no checkpoint key: pass --public-key HEX",
-                );
-              return stored;
-            })
+          ? await trustedCheckpointKey(cmd, file?.checkpoint)
           : parseHexFlag(o.publicKey, "--public-key", 32);
       const r = verifyDelegationProof(file?.proof, file?.checkpoint, key, at);
       if (r === false)

@@ -1,10 +1,16 @@
 // `keyward init` (new data dir + sealed keyring) and `keyward rekey` (root-key rotation).
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { KeywardError } from "../../errors/keyward-error.js";
 import { type KeywardConfig, resolveConfig } from "../../service/config.js";
-import { initializeStorage, resolveDbUrl, rotateStorageRootKey } from "../../store/open.js";
+import { openConfiguredStorage, unsealSource } from "../../service/open.js";
+import {
+  initializeStorage,
+  isStoreInitialized,
+  resolveDbUrl,
+  rotateStorageRootKey,
+} from "../../store/open.js";
 import type { UnsealMaterial } from "../../store/sealing/root-key.js";
 import { newKeyFileContent } from "../../store/sealing/unseal.js";
 import { withStorage } from "../context.js";
@@ -27,11 +33,45 @@ function backendLabel(config: KeywardConfig): string {
   return url.startsWith("sqlite:") ? url : "postgres";
 }
 
+/** `init` on a store that exists: writes nothing; succeeds only when the configured material opens it. */
+async function reportExisting(config: KeywardConfig, material: UnsealMaterial | undefined, json?: boolean) {
+  if (!material)
+    throw new KeywardError(
+      "already_exists",
+      `${config.dataDir} is already initialised and no unseal material was given or found there; nothing was changed`,
+    );
+  const storage = await openConfiguredStorage({ ...config, unseal: material });
+  await storage.close();
+  const source = unsealSource(material);
+  emit(
+    json,
+    {
+      dataDir: config.dataDir,
+      backend: backendName(config),
+      alreadyInitialized: true,
+      unseal: unsealKind(material),
+    },
+    `already initialised: ${config.dataDir} (${backendLabel(config)}, unsealed by ${source}); nothing changed`,
+  );
+}
+
+function backendName(config: KeywardConfig): "postgres" | "sqlite" {
+  return config.db?.startsWith("postgres") ? "postgres" : "sqlite";
+}
+
+function unsealKind(material: UnsealMaterial): "passphrase" | "key-file" {
+  return "passphrase" in material ? "passphrase" : "key-file";
+}
+
 async function runInit(cmd: Command): Promise<void> {
   const g = cmd.optsWithGlobals<GlobalOptions>();
   const config = resolveConfig({ data: g.data, db: g.db, keyFile: g.keyFile });
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   let material = explicitMaterial(g, process.env);
+  // Checked before anything is written: a refused init leaves no key file and no directory behind.
+  if (await isStoreInitialized({ db: config.db, dataDir: config.dataDir }))
+    return reportExisting(config, material ?? config.unseal, g.json);
+  const createdDir = !existsSync(config.dataDir);
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   let createdKeyFile: string | undefined;
   const keyPath = join(config.dataDir, INIT_KEY_FILE);
   if (!material) {
@@ -42,8 +82,15 @@ async function runInit(cmd: Command): Promise<void> {
     }
     material = { keyFile: keyPath };
   }
-  await initializeStorage({ db: config.db, dataDir: config.dataDir, unseal: material });
-  const unseal = "passphrase" in material ? "passphrase" : "key-file";
+  try {
+    await initializeStorage({ db: config.db, dataDir: config.dataDir, unseal: material });
+  } catch (err) {
+    // Lost a race with another init, or the database refused: undo what this run wrote.
+    if (createdKeyFile) rmSync(createdKeyFile, { force: true });
+    if (createdDir) rmSync(config.dataDir, { recursive: true, force: true });
+    throw err;
+  }
+  const unseal = unsealKind(material);
   const lines = [`initialised ${config.dataDir} (${backendLabel(config)}, unsealed by ${unseal})`];
   if (createdKeyFile)
     lines.push(
@@ -53,7 +100,7 @@ async function runInit(cmd: Command): Promise<void> {
     g.json,
     {
       dataDir: config.dataDir,
-      backend: config.db?.startsWith("postgres") ? "postgres" : "sqlite",
+      backend: backendName(config),
       unseal,
       ...(createdKeyFile ? { keyFile: createdKeyFile } : {}),
     },

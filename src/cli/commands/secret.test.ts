@@ -1,6 +1,6 @@
 // End-to-end: `keyward init`, `secret put|get|list|delete` and `rekey` driven as a real process (SQLite and Postgres).
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -57,13 +57,22 @@ describe("keyward init + secret (sqlite, generated key file)", () => {
     expect(statSync(join(data, "keyward.db")).mode & 0o777).toBe(0o600);
   });
 
-  it("init refuses to overwrite an initialised store (exit 1 already_exists) and keeps the key file", () => {
+  it("init on an initialised store changes nothing: ok when its key opens it, refused otherwise, no file written", () => {
     const key = readFileSync(join(data, "unseal.key"), "utf8");
-    const r = cli([...g, "--json", "init"]);
-    expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout.toString()).error.code).toBe("already_exists");
-    expect(r.stderr).toMatch(/^error already_exists: /);
+    const before = readdirSync(data).sort();
+    const again = cli([...g, "--json", "init"]);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout.toString())).toMatchObject({
+      alreadyInitialized: true,
+      unseal: "key-file",
+    });
+    const wrong = join(tempDir(), "wrong.key");
+    writeFileSync(wrong, `${"11".repeat(32)}\n`, { mode: 0o600 });
+    const refused = cli([...g, "--key-file", wrong, "init"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^error unseal_failed: .*\(tried key file .*wrong\.key\)/);
     expect(readFileSync(join(data, "unseal.key"), "utf8")).toBe(key);
+    expect(readdirSync(data).sort()).toEqual(before);
   });
 
   it("puts raw stdin bytes and gets them back byte for byte with --reveal", () => {
@@ -166,6 +175,9 @@ describe("keyward init + secret (passphrase, key file, postgres)", () => {
     expect(JSON.parse(init.stdout.toString())).toMatchObject({ backend: "postgres", unseal: "key-file" });
     expect(cli([...g, "secret", "put", "pg-secret"], { input: "over postgres" }).code).toBe(0);
     expect(cli([...g, "secret", "get", "pg-secret", "--reveal"]).stdout.toString()).toBe("over postgres");
-    expect(cli([...g, "init"]).code).toBe(1);
+    expect(cli([...g, "init"]).code).toBe(0); // already initialised, opened by the same key file: no change
+    const other = join(tempDir(), "other.key");
+    writeFileSync(other, `${"6b".repeat(32)}\n`, { mode: 0o600 });
+    expect(cli(["--data", data, "--db", testPostgresUrl(schema), "--key-file", other, "init"]).code).toBe(1);
   });
 });

@@ -1,0 +1,13 @@
+// `keyward --version` prints package.json's version: the constant is checked against the manifest.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { VERSION } from "./version.js";
+
+describe("VERSION", () => {
+  it("equals package.json's version", () => {
+    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+      version: string;
+    };
+    expect(VERSION).toBe(pkg.version);
+  });
+});
