@@ -48,6 +48,13 @@ function validationMessage(context: string | undefined, item: ValidationItem): s
       return `${field} is not allowed`;
     case "pattern":
       return `${field} has an invalid format`;
+    case "enum": {
+      // The allowed values are the schema's, never the caller's: safe to list.
+      const allowed = item.params?.allowedValues;
+      return Array.isArray(allowed)
+        ? `${field} must be one of: ${allowed.join(", ")}`
+        : `${field} is not allowed`;
+    }
     default:
       return `${field} ${item.message ?? "is invalid"}`;
   }

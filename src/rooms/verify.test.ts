@@ -63,4 +63,12 @@ describe("verifyRoomExport", () => {
     expect(() => parseRoomExport(text.replace('"nonce"', '"nonse"'))).toThrow(/export.members\[0\]/);
     expect(() => parseRoomExport(text.replace("keyward-room-v1", "x"))).toThrow(/export.format/);
   });
+
+  it("answers valid=false (never throws) for text that is not a room export", () => {
+    for (const bad of ["{", "[]", '{"format":"x"}', ""]) {
+      const v = verifyRoomExport(bad);
+      expect(v).toMatchObject({ valid: false, room: "", currentVersion: -1, canonical: false });
+      expect(v.problems[0]).toMatch(/^not a room export: export/);
+    }
+  });
 });

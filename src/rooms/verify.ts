@@ -1,5 +1,6 @@
 // Stand-alone verification of a room export: every owner signature, the version sequence, references.
 import { ed25519PublicKeyObject } from "../crypto/ed25519.js";
+import { InputRangeError, InputTypeError } from "../errors/input-errors.js";
 import { exportRoom, parseRoomExport, type RoomExport } from "./export-format.js";
 import { verifyMember, verifyRemoval, verifyVersion } from "./records.js";
 import { memberKey, RoomState } from "./state.js";
@@ -69,12 +70,26 @@ export function verifyRoomRecords(exp: RoomExport): Omit<RoomVerification, "cano
 }
 
 /**
- * Verifies export text (parse + `verifyRoomRecords` + canonical check).
- * @throws {TypeError|RangeError} only when the text is not a well-formed export.
+ * Verifies export text (parse + `verifyRoomRecords` + canonical check). Text that is not a room export at all
+ * is a clean negative answer too (`valid: false`, the parse problem in `problems`, room "" and version -1).
  * @example const v = verifyRoomExport(readFileSync("room.json", "utf8")); if (!v.valid) console.log(v.problems);
  */
 export function verifyRoomExport(text: string): RoomVerification {
-  const exp = parseRoomExport(text);
+  let exp: RoomExport;
+  try {
+    exp = parseRoomExport(text);
+  } catch (err) {
+    if (!(err instanceof InputRangeError || err instanceof InputTypeError)) throw err;
+    const problem = `not a room export: ${err.message}`;
+    return {
+      valid: false,
+      room: "",
+      currentVersion: -1,
+      canonical: false,
+      problems: [problem],
+      warnings: [],
+    };
+  }
   const verdict = verifyRoomRecords(exp);
   const state = new RoomState(exp.room);
   state.merge(exp);

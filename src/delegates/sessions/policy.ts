@@ -2,6 +2,7 @@
 import { assertBytes, assertInteger } from "../../crypto/assert.js";
 import { bytesToHex } from "../../crypto/bytes.js";
 import { InputRangeError } from "../../errors/input-errors.js";
+import { KeywardError } from "../../errors/keyward-error.js";
 import type { SessionPolicyRecord } from "../records.js";
 import { assertTime } from "../validate.js";
 
@@ -46,4 +47,27 @@ export function checkPolicy(
   if (uses >= policy.maxUses) return "max-uses";
   if (!bytesToHex(message).startsWith(policy.messagePrefix)) return "prefix";
   return undefined;
+}
+
+/**
+ * Refuses, when it is scheduled, an action the policy could never sign when it fires: a message without the
+ * session's prefix, or a firing time at or after the session's expiry.
+ * @throws KeywardError `forbidden` naming the action (`name`).
+ */
+export function refuseUnfireableAction(
+  policy: SessionPolicyRecord,
+  fireAt: number,
+  message: Uint8Array,
+  name: string,
+): void {
+  if (!bytesToHex(message).startsWith(policy.messagePrefix))
+    throw new KeywardError(
+      "forbidden",
+      `${name}.message does not start with the session's message prefix: it could never be signed`,
+    );
+  if (fireAt >= policy.expiresAt)
+    throw new KeywardError(
+      "forbidden",
+      `${name}.fireAt is at or after the session's expiry (${new Date(policy.expiresAt).toISOString()}): it could never fire`,
+    );
 }

@@ -10,7 +10,13 @@ import type { DelegatesContext } from "../ports.js";
 import { type ActionRecord, type FiredRecord, padNumber, type SessionRecord, TABLES } from "../records.js";
 import { lockLiveDelegate } from "../secrets.js";
 import { assertTime, delegateKeyHex } from "../validate.js";
-import { checkPolicy, MAX_SESSION_MESSAGE, policyRecord, type SessionPolicy } from "./policy.js";
+import {
+  checkPolicy,
+  MAX_SESSION_MESSAGE,
+  policyRecord,
+  refuseUnfireableAction,
+  type SessionPolicy,
+} from "./policy.js";
 import { SealedSeedSessionKeys, type SessionKeys, type SessionSigner } from "./session-keys.js";
 import { type RehydrateReport, rehydrateSessions } from "./session-rehydrate.js";
 
@@ -66,6 +72,7 @@ export class DelegateSessions {
     for (const [i, a] of actions.entries()) {
       assertTime(a.fireAt, `actions[${i}].fireAt`);
       assertMessage(a.message, `actions[${i}].message`);
+      refuseUnfireableAction(pol, a.fireAt, a.message, `actions[${i}]`);
     }
     const sid = id("ses");
     const now = this.ctx.now();
@@ -94,16 +101,17 @@ export class DelegateSessions {
   }
 
   /**
-   * Adds a pending action to a session.
-   * @throws KeywardError `not_found`.
+   * Adds a pending action to a session; one the policy could never sign (prefix, expiry) is refused now.
+   * @throws KeywardError `not_found`, `forbidden`.
    */
   async schedule(sessionId: string, action: ActionInput): Promise<string> {
     assertString(sessionId, "sessionId", { nonEmpty: true, maxLength: 64 });
     assertTime(action.fireAt, "fireAt");
     assertMessage(action.message, "message");
     return this.ctx.storage.transaction(async (tx) => {
-      if (!(await TABLES.session.get(tx.state, sessionId)))
-        throw new KeywardError("not_found", `session ${sessionId} does not exist`);
+      const s = await TABLES.session.get(tx.state, sessionId);
+      if (!s) throw new KeywardError("not_found", `session ${sessionId} does not exist`);
+      refuseUnfireableAction(s.policy, action.fireAt, action.message, "action");
       return this.putAction(tx, sessionId, action, this.ctx.now());
     });
   }
