@@ -44,6 +44,42 @@ describe("public routes", () => {
   });
 });
 
+describe("wrong methods and unexpected failures", () => {
+  it("a path that exists with other methods answers 405 with Allow", async () => {
+    const res = await t.request("DELETE", "/v1/tokens", { token: t.adminToken });
+    expect(res.statusCode).toBe(405);
+    expect(res.headers.allow).toBe("GET, POST");
+    expect(res.json()).toEqual({
+      error: { code: "method_not_allowed", message: "DELETE is not allowed here (allowed: GET, POST)" },
+    });
+    const param = await t.request("PATCH", "/v1/secrets/some-name", { token: t.adminToken });
+    expect(param.statusCode).toBe(405);
+    expect(param.headers.allow).toMatch(/^DELETE, GET, PUT$/);
+  });
+
+  it("an unexpected error is a 500 with an error id; the cause (secret-looking runs redacted) goes to the log", async () => {
+    const own = await startTestApp();
+    try {
+      const hexRun = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+      own.kw.tokens.list = () => {
+        throw new Error(`boom ${hexRun}`);
+      };
+      const res = await own.request("GET", "/v1/tokens", { token: own.adminToken });
+      expect(res.statusCode).toBe(500);
+      const body = res.json();
+      expect(body.error.code).toBe("internal");
+      expect(body.error.errorId).toMatch(/^err_[0-9a-f]{12}$/);
+      expect(body.error.message).toBe(`internal error (error id ${body.error.errorId})`);
+      expect(JSON.stringify(body)).not.toContain("boom");
+      const line = own.logs.find((l) => l.includes(body.error.errorId));
+      expect(line).toContain("boom [redacted]");
+      expect(line).not.toContain(hexRun);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
 describe("authentication and authorization", () => {
   it("missing token → 401, garbage token → 401, wrong scope → 403", async () => {
     const none = await t.request("GET", "/v1/secrets");
@@ -102,7 +138,7 @@ describe("validation", () => {
     );
     const badEnum = await post({ scopes: ["root"] });
     expect(badEnum.statusCode).toBe(400);
-    expect(badEnum.json().error.message).toMatch(/^body\.scopes\[0\] must be equal to one of/);
+    expect(badEnum.json().error.message).toMatch(/^body\.scopes\[0\] must be one of: admin, secrets:read, /);
     const badJson = await post('{"scopes": [', { "content-type": "application/json" });
     expect(badJson.statusCode).toBe(400);
     expect(badJson.json()).toEqual({ error: { code: "invalid_input", message: "body: invalid JSON" } });

@@ -155,7 +155,7 @@ export const SAMPLES: Record<string, Make> = {
   scheduleAction: (f) => ({
     method: "POST",
     url: `/v1/sessions/${f.sessionId}/actions`,
-    body: { fireAt: Date.now() + 3_600_000, message: "6869" },
+    body: { fireAt: new Date(Date.now() + 60_000).toISOString(), message: "6869" },
   }),
   createPartition: (f) => {
     const name = `p${f.next()}`;

@@ -53,7 +53,8 @@ export interface PathHistory {
   readonly status: PathStatus;
   readonly generation: number;
   readonly epoch: number | null;
-  readonly events: HistoryEntry[];
+  /** Oldest first; `time` as an RFC 3339 string (the signed statements keep their own epoch-ms fields). */
+  readonly events: (Omit<HistoryEntry, "time"> & { readonly time: string })[];
 }
 
 function lastChange(rec: PathRecord, entry: HistoryEntry & { statement: KeyStatement }): KeyChangeResult {
@@ -172,8 +173,9 @@ export async function pathHistory(ctx: CustodyContext, ref: IdentityRef): Promis
   const r = await resolveRef(ctx.storage, ref);
   const rec = await paths.get(ctx.storage.state, r.key);
   if (!rec) throw new KeywardError("not_found", "no key exists for this identity and label");
-  const events: HistoryEntry[] = [];
-  for await (const e of history.scan(ctx.storage.state, { prefix: `${r.key}/` })) events.push(e.value);
+  const events: PathHistory["events"][number][] = [];
+  for await (const e of history.scan(ctx.storage.state, { prefix: `${r.key}/` }))
+    events.push({ ...e.value, time: new Date(e.value.time).toISOString() });
   return {
     address: rec.address,
     identity: rec.identity,

@@ -23,7 +23,8 @@ import {
 export interface PartitionInfo {
   readonly name: string;
   readonly epoch: number;
-  readonly createdAt: number;
+  /** RFC 3339. */
+  readonly createdAt: string;
 }
 
 /** Progress of a batch MSK migration. */
@@ -43,7 +44,7 @@ const enc = new TextEncoder();
 const info = (p: PartitionRecord): PartitionInfo => ({
   name: p.name,
   epoch: p.epoch,
-  createdAt: p.createdAt,
+  createdAt: new Date(p.createdAt).toISOString(),
 });
 
 async function openEpoch(tx: StorageTx, name: string, epoch: number, now: number): Promise<void> {

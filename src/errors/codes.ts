@@ -17,6 +17,8 @@ export const ERROR_CODES = {
   unauthorized: { http: 401, exit: 1 },
   forbidden: { http: 403, exit: 1 },
   not_found: { http: 404, exit: 1 },
+  /** An HTTP route that exists with other methods (the response names them in `Allow`). */
+  method_not_allowed: { http: 405, exit: 2 },
   conflict: { http: 409, exit: 1 },
   already_exists: { http: 409, exit: 1 },
   revoked: { http: 409, exit: 1 },

@@ -1,11 +1,12 @@
 // One error body for every failure: `{"error":{"code","message"}}` with the status from the code table.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { type ErrorCode, errorCodeInfo } from "../errors/codes.js";
+import { newErrorId } from "../errors/internal.js";
 import { toPublicError } from "../errors/keyward-error.js";
 
-/** The JSON error body. */
+/** The JSON error body (`errorId` on internal errors only). */
 export interface ErrorBody {
-  readonly error: { readonly code: ErrorCode; readonly message: string };
+  readonly error: { readonly code: ErrorCode; readonly message: string; readonly errorId?: string };
 }
 
 /** Builds the error body for a code and a message (the message must never carry a secret). */
@@ -86,9 +87,46 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (pub.code !== "internal") return sendError(reply, pub.code, pub.message);
     const framework = frameworkError(err);
     if (framework) return sendError(reply, framework.code, framework.message);
-    req.log.error({ reqId: req.id, err }, "internal error");
-    return sendError(reply, "internal", "internal error");
+    // The id ties the client's answer to the operator's log line; the cause never reaches the client.
+    const errorId = newErrorId();
+    req.log.error({ reqId: req.id, errorId, err }, "internal error");
+    return reply
+      .code(500)
+      .send({ error: { code: "internal", message: `internal error (error id ${errorId})`, errorId } });
   });
-  // The path is not echoed: a mistyped URL may carry something sensitive.
-  app.setNotFoundHandler((req, reply) => sendError(reply, "not_found", `no such route for ${req.method}`));
+  const routes = routeTable(app);
+  app.setNotFoundHandler((req, reply) => {
+    const allow = routes.methodsFor(req.url);
+    if (allow.length > 0) {
+      reply.header("allow", allow.join(", "));
+      return sendError(
+        reply,
+        "method_not_allowed",
+        `${req.method} is not allowed here (allowed: ${allow.join(", ")})`,
+      );
+    }
+    // The path is not echoed: a mistyped URL may carry something sensitive.
+    return sendError(reply, "not_found", `no such route for ${req.method}`);
+  });
+}
+
+/** Every registered route as a path pattern, to answer 405 + `Allow` for a path that exists with other methods. */
+function routeTable(app: FastifyInstance): { methodsFor(url: string): string[] } {
+  const routes: { pattern: RegExp; method: string }[] = [];
+  app.addHook("onRoute", (r) => {
+    const source = r.url
+      .split("/")
+      .map((seg) =>
+        seg.startsWith(":") ? "[^/]+" : seg === "*" ? ".*" : seg.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"),
+      )
+      .join("/");
+    const pattern = new RegExp(`^${source}/?$`);
+    for (const method of Array.isArray(r.method) ? r.method : [r.method]) routes.push({ pattern, method });
+  });
+  return {
+    methodsFor(url) {
+      const path = url.split("?")[0] ?? "";
+      return [...new Set(routes.filter((r) => r.pattern.test(path)).map((r) => r.method))].sort();
+    },
+  };
 }

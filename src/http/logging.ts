@@ -1,5 +1,6 @@
 // Structured logs (pino) with secrets, tokens and key material redacted wherever they might appear.
 import { type DestinationStream, type Logger, type LoggerOptions, pino } from "pino";
+import { describeCause } from "../errors/internal.js";
 
 /** Field names whose values are never written to a log line, at any of the first three depths. */
 export const REDACTED_FIELDS = [
@@ -25,16 +26,15 @@ export const REDACT_PATHS: readonly string[] = [
   'headers["authorization"]',
 ];
 
-/** Error serializer: type, code, message and stack only (never driver-specific detail fields). */
+/**
+ * Error serializer: type, code, message and stack only (never driver-specific detail fields), with long
+ * hex/base64 runs redacted from the message and stack (a message may quote a value).
+ */
 function serializeError(err: unknown): Record<string, unknown> {
   if (!(err instanceof Error)) return { type: typeof err };
   const code = (err as { code?: unknown }).code;
-  return {
-    type: err.name,
-    ...(typeof code === "string" ? { code } : {}),
-    message: err.message,
-    stack: err.stack,
-  };
+  const { message, stack } = describeCause(err);
+  return { type: err.name, ...(typeof code === "string" ? { code } : {}), message, stack };
 }
 
 /**

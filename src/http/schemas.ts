@@ -13,6 +13,10 @@ export const errorBodySchema = {
       properties: {
         code: { type: "string", description: "stable error code (docs/http-api.md)" },
         message: { type: "string" },
+        errorId: {
+          type: "string",
+          description: "internal errors only: quote it to the operator; the cause is in the server log",
+        },
       },
     },
   },
@@ -68,3 +72,17 @@ export const okSchema = {
   required: ["ok"],
   properties: { ok: { type: "boolean" } },
 } as const;
+
+/** A point in time: an RFC 3339 string (the documented form, as every response gives it) or epoch milliseconds. */
+export const timestamp = {
+  anyOf: [
+    { type: "string", format: "date-time", maxLength: 64 },
+    { type: "integer", minimum: 0, maximum: 8_640_000_000_000_000 },
+  ],
+  description: "RFC 3339 date-time (e.g. 2026-12-03T10:00:00Z); epoch milliseconds are accepted too",
+} as const;
+
+/** Epoch milliseconds of a `timestamp` value (already schema-validated). */
+export function timestampMs(value: string | number): number {
+  return typeof value === "number" ? value : Date.parse(value);
+}

@@ -1,5 +1,4 @@
 // `keyward partition|identity|msk …`: custody from the command line (outputs per DESIGN's CLI contract).
-import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { hexToBytes, wipe } from "../../crypto/bytes.js";
 import { Secret } from "../../crypto/secret.js";
@@ -11,6 +10,7 @@ import { createCustody } from "../../service/custody.js";
 import { isJson, withStorage } from "../context.js";
 import { emit } from "../io.js";
 import { parseHexFlag, readFileFlag } from "../parse.js";
+import { progressBar } from "../progress.js";
 
 interface PathFlags {
   partition: string;
@@ -158,28 +158,26 @@ export function registerCustodyCommands(program: Command): void {
     )
     .requiredOption("--partition <p>", "partition name")
     .option("--lazy", "do not move identities now: each moves on its next use")
-    .action(async (opts: { partition: string; lazy?: boolean }, cmd: Command) => {
+    .option("--progress", "show the progress bar even when stderr is not a terminal")
+    .action(async (opts: { partition: string; lazy?: boolean; progress?: boolean }, cmd: Command) => {
       const json = isJson(cmd);
-      const bar = json ? undefined : new SingleBar({ format: "moving identities [{bar}] {value}/{total}" });
+      const bar = progressBar(0, "moving identities", "identities", opts.progress);
       try {
         const r = await withCustody(cmd, (c) =>
           c.rotateMsk(opts.partition, {
             batch: opts.lazy !== true,
-            onProgress: (done, total) => {
-              if (!bar) return;
-              if (done === 0) bar.start(total, 0);
-              else bar.update(done);
-            },
+            onProgress: (done, total) => bar.update(done, total),
           }),
         );
-        bar?.stop();
+        bar.complete();
+        bar.stop();
         emit(
           json,
           r,
           `partition ${r.partition}: MSK epoch ${r.epoch}, moved ${r.moved}, destroyed epochs [${r.destroyedEpochs.join(", ")}]`,
         );
       } finally {
-        bar?.stop();
+        bar.stop();
       }
     });
 }

@@ -1,6 +1,5 @@
-// File plumbing for `keyward delegations`: streamed reads, backpressured verdict output, progress bars.
+// File plumbing for `keyward delegations`: streamed reads and backpressured verdict output.
 import { createReadStream, createWriteStream, statSync } from "node:fs";
-import { SingleBar } from "cli-progress";
 import { InputRangeError } from "../../errors/input-errors.js";
 
 /** Size of a readable regular file, or a bad-input error naming the flag/argument. */
@@ -33,37 +32,6 @@ export function fileSink(path: string): { write(chunk: string): Promise<void>; c
     },
     async close() {
       await Promise.race([new Promise<void>((r) => out.end(r)), failed]);
-    },
-  };
-}
-
-/**
- * A progress bar on stderr when stderr is a terminal or `forced` (--progress); otherwise a no-op. `advance`
- * takes bytes; `stop` clears the line.
- */
-export function progressBar(
-  total: number,
-  label: string,
-  forced: boolean | undefined,
-): { advance(bytes: number, phase?: string): void; stop(): void } {
-  if (!forced && !process.stderr.isTTY) return { advance: () => undefined, stop: () => undefined };
-  const bar = new SingleBar(
-    {
-      stream: process.stderr,
-      format: `${label} {phase} [{bar}] {percentage}% | {value}/{total} bytes | ETA {eta}s`,
-      noTTYOutput: true,
-      notTTYSchedule: 500,
-      hideCursor: true,
-    },
-    undefined,
-  );
-  bar.start(Math.max(total, 1), 0, { phase: "" });
-  return {
-    advance(bytes, phase) {
-      bar.increment(bytes, phase === undefined ? {} : { phase });
-    },
-    stop() {
-      bar.stop();
     },
   };
 }

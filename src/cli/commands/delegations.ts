@@ -13,7 +13,8 @@ import { configuredStoreMayExist } from "../../service/open.js";
 import { commandConfig, isJson, withStorage } from "../context.js";
 import { emit } from "../io.js";
 import { parseHexFlag, parseListFlag } from "../parse.js";
-import { fileSink, fileSize, progressBar, readChunks } from "./delegations-io.js";
+import { progressBar } from "../progress.js";
+import { fileSink, fileSize, readChunks } from "./delegations-io.js";
 
 type Ids = { delegator: string; provider: string; scope?: string };
 
@@ -140,7 +141,7 @@ export function registerDelegationCommands(program: Command): void {
       const size = fileSize(file, "FILE");
       const batchSize = o.batchSize === undefined ? undefined : position(o.batchSize, "--batch-size");
       if (batchSize === 0) throw new InputRangeError("--batch-size must be at least 1");
-      const bar = progressBar(size * 3, "import", o.progress);
+      const bar = progressBar(size * 3, "import", "bytes", o.progress);
       try {
         const summary = await withDelegations(cmd, async (d) => {
           const s = await importEvents(d.store, {
@@ -151,6 +152,7 @@ export function registerDelegationCommands(program: Command): void {
           await snapshotIfDue(d);
           return s;
         });
+        bar.complete(); // a file already imported skips the later passes: the bar still ends at 100%
         bar.stop();
         emit(isJson(cmd), summary);
       } catch (err) {
@@ -209,7 +211,7 @@ export function registerDelegationCommands(program: Command): void {
       const size = fileSize(file, "FILE");
       const summary = await withDelegations(cmd, async (d) => {
         const sink = o.out === undefined ? undefined : fileSink(o.out);
-        const bar = progressBar(size, "validate", o.progress);
+        const bar = progressBar(size, "validate", "bytes", o.progress);
         try {
           return await validateBatch(d.store.index, readChunks(file), {
             ...(o.format === undefined ? {} : { format: o.format as "csv" | "ndjson" }),

@@ -151,14 +151,37 @@ describe("pending actions", () => {
     expect(shown.fired.map((f) => f.id)).toEqual([fired[0]!.id]);
   });
 
-  it("consumes an action the policy refuses (recorded, not retried)", async () => {
-    const s = await d.sessions.create(v.get(1)!, policy({ expiresAt: now + 500 }), [
+  it("consumes an action the policy refuses when it fires (recorded, not retried)", async () => {
+    const s = await d.sessions.create(v.get(1)!, policy({ maxUses: 1 }), [
       { fireAt: now + 1000, message: utf8("pay:x") },
     ]);
+    await d.sessions.sign(s.id, utf8("pay:now")); // the only use goes before the action is due
     now += 1000;
     const [f] = await d.sessions.runDue();
-    expect(f).toMatchObject({ session: s.id, refused: "expired" });
+    expect(f).toMatchObject({ session: s.id, refused: "max-uses", fireAt: new Date(now).toISOString() });
     expect(await d.sessions.runDue()).toEqual([]);
+  });
+
+  it("refuses, when scheduled, an action the policy could never sign (wrong prefix, due after expiry)", async () => {
+    const expiresAt = now + 500;
+    const late = d.sessions.create(v.get(1)!, policy({ expiresAt }), [
+      { fireAt: now + 1000, message: utf8("pay:x") },
+    ]);
+    await expect(late).rejects.toMatchObject({ code: "forbidden", message: /actions\[0\]\.fireAt .*expiry/ });
+    const s = await d.sessions.create(v.get(1)!, policy({ expiresAt }));
+    await expect(
+      d.sessions.schedule(s.id, { fireAt: now + 10, message: utf8("steal:x") }),
+    ).rejects.toMatchObject({
+      code: "forbidden",
+      message: /action\.message does not start with the session's message prefix/,
+    });
+    await expect(
+      d.sessions.schedule(s.id, { fireAt: expiresAt, message: utf8("pay:x") }),
+    ).rejects.toMatchObject({
+      code: "forbidden",
+    });
+    expect((await d.sessions.show(s.id)).pending).toEqual([]);
+    expect((await d.sessions.show(s.id)).policy.expiresAt).toBe(new Date(expiresAt).toISOString());
   });
 
   it("follow their delegate through a migration (seed and record move together)", async () => {

@@ -26,16 +26,27 @@ export interface ActionInput {
   readonly message: Uint8Array;
 }
 
+/** A fired action's outcome as the API shows it (times as RFC 3339 strings). */
+export type FiredAction = Omit<FiredRecord, "fireAt" | "firedAt"> & {
+  readonly fireAt: string;
+  readonly firedAt: string;
+};
+
+function firedView(f: FiredRecord): FiredAction {
+  return { ...f, fireAt: new Date(f.fireAt).toISOString(), firedAt: new Date(f.firedAt).toISOString() };
+}
+
 /** Public view of a session (no secret, not even its reference's contents beyond the name). */
 export interface SessionInfo {
   readonly id: string;
   readonly delegate: string;
   readonly publicKey: string;
-  readonly policy: SessionRecord["policy"];
+  /** The policy; `expiresAt` as an RFC 3339 string. */
+  readonly policy: Omit<SessionRecord["policy"], "expiresAt"> & { readonly expiresAt: string };
   readonly uses: number;
   readonly createdAt: string;
   readonly pending: readonly { readonly id: string; readonly fireAt: string; readonly message: string }[];
-  readonly fired: readonly FiredRecord[];
+  readonly fired: readonly FiredAction[];
 }
 
 const id = (prefix: string): string => `${prefix}_${bytesToBase64url(randomBytes(12))}`;
@@ -150,15 +161,15 @@ export class DelegateSessions {
    * outcome is claimed with an insert in the same transaction that counts the use.
    * @returns the outcomes fired by this call.
    */
-  async runDue(): Promise<FiredRecord[]> {
+  async runDue(): Promise<FiredAction[]> {
     const now = this.ctx.now();
     const due: ActionRecord[] = [];
     for await (const { value } of TABLES.action.scan(this.ctx.storage.state, { lt: padNumber(now + 1) }))
       due.push(value);
-    const out: FiredRecord[] = [];
+    const out: FiredAction[] = [];
     for (const a of due) {
       const fired = await this.ctx.storage.transaction((tx) => this.fire(tx, a, now));
-      if (fired) out.push(fired);
+      if (fired) out.push(firedView(fired));
     }
     return out;
   }
@@ -199,11 +210,11 @@ export class DelegateSessions {
       id: s.id,
       delegate: s.delegate,
       publicKey: s.publicKey,
-      policy: s.policy,
+      policy: { ...s.policy, expiresAt: new Date(s.policy.expiresAt).toISOString() },
       uses: s.uses,
       createdAt: new Date(s.createdAt).toISOString(),
       pending,
-      fired,
+      fired: fired.map(firedView),
     };
   }
 

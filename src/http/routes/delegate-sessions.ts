@@ -12,6 +12,8 @@ import {
   secretRevealSchema,
   secretStoredSchema,
   secretValueBody,
+  timestamp,
+  timestampMs,
 } from "../schemas.js";
 import { looseObject } from "./delegates.js";
 
@@ -33,17 +35,11 @@ const sessionParams = {
   required: ["id"],
   properties: { id: { type: "string", minLength: 1, maxLength: 64 } },
 } as const;
-const epochMs = {
-  type: "integer",
-  minimum: 0,
-  maximum: Number.MAX_SAFE_INTEGER,
-  description: "epoch milliseconds",
-} as const;
 const action = {
   type: "object",
   required: ["fireAt", "message"],
   additionalProperties: false,
-  properties: { fireAt: epochMs, message: { ...hexString, maxLength: 131_072 } },
+  properties: { fireAt: timestamp, message: { ...hexString, maxLength: 131_072 } },
 } as const;
 const sessionInfo = looseObject("session: id, delegate, publicKey, policy, uses, pending and fired actions");
 
@@ -145,8 +141,8 @@ export function delegateSessionRoutes(app: FastifyInstance, delegates: Delegates
   app.post<{
     Params: { key: string };
     Body: {
-      policy: { messagePrefix: string; maxUses: number; expiresAt: number };
-      actions?: { fireAt: number; message: string }[];
+      policy: { messagePrefix: string; maxUses: number; expiresAt: string | number };
+      actions?: { fireAt: string | number; message: string }[];
     };
   }>(
     "/v1/delegates/:key/sessions",
@@ -169,7 +165,7 @@ export function delegateSessionRoutes(app: FastifyInstance, delegates: Delegates
               properties: {
                 messagePrefix: { ...hexString, maxLength: 2048 },
                 maxUses: { type: "integer", minimum: 1, maximum: 1_000_000_000 },
-                expiresAt: epochMs,
+                expiresAt: timestamp,
               },
             },
             actions: { type: "array", maxItems: 1000, items: action },
@@ -185,10 +181,10 @@ export function delegateSessionRoutes(app: FastifyInstance, delegates: Delegates
         {
           messagePrefix: hexToBytes(p.messagePrefix, "body.policy.messagePrefix"),
           maxUses: p.maxUses,
-          expiresAt: p.expiresAt,
+          expiresAt: timestampMs(p.expiresAt),
         },
         (req.body.actions ?? []).map((a, i) => ({
-          fireAt: a.fireAt,
+          fireAt: timestampMs(a.fireAt),
           message: hexToBytes(a.message, `body.actions[${i}].message`),
         })),
       );
@@ -259,7 +255,7 @@ export function delegateSessionRoutes(app: FastifyInstance, delegates: Delegates
     }),
   );
 
-  app.post<{ Params: { id: string }; Body: { fireAt: number; message: string } }>(
+  app.post<{ Params: { id: string }; Body: { fireAt: string | number; message: string } }>(
     "/v1/sessions/:id/actions",
     {
       config: { scope: "delegates:write" },
@@ -275,7 +271,7 @@ export function delegateSessionRoutes(app: FastifyInstance, delegates: Delegates
     async (req, reply) =>
       reply.code(201).send({
         id: await delegates.sessions.schedule(req.params.id, {
-          fireAt: req.body.fireAt,
+          fireAt: timestampMs(req.body.fireAt),
           message: hexToBytes(req.body.message, "body.message"),
         }),
       }),
