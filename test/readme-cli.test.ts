@@ -1,11 +1,13 @@
-// The README's CLI walkthroughs, run as printed (in order, in a fresh directory) with their `# →` outputs.
-import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// The README's CLI walkthroughs, run as printed where a new user runs them: in order, in the checkout, while
+// `npm start` (serve --dev on ./.keyward) is running; then `npm run lint` over what they wrote stays green.
+import { execFile, execFileSync, spawnSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleEntry } from "./delegates-process.js";
+import { type ServeProcess, spawnServe } from "./http-process.js";
 
 interface Step {
   readonly command: string;
@@ -38,12 +40,19 @@ function matches(actual: string, expected: string): boolean {
   return new RegExp(`^${pattern}$`).test(actual);
 }
 
+/** Stands in for the checkout: the README's files are written here, next to the repo's lint settings. */
 const dir = mkdtempSync(join(tmpdir(), "keyward-readme-cli-"));
 let bundle = "";
+let devServer: ServeProcess | undefined;
 beforeAll(async () => {
   bundle = await bundleEntry("src/cli/main.ts");
+  // `npm start`: dev mode on the checkout's ./.keyward, running while the walkthroughs use the same store.
+  devServer = await spawnServe(["--data", join(dir, ".keyward"), "serve", "--dev", "--port", "0"]);
 }, 60_000);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(async () => {
+  await devServer?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe("README CLI walkthroughs", () => {
   const blocks = readmeBlocks();
@@ -86,4 +95,13 @@ describe("README CLI walkthroughs", () => {
       });
     });
   }
+
+  it("leaves the checkout lint-clean: `npm run lint` ignores every file the walkthroughs wrote", () => {
+    for (const f of [".gitignore", "biome.json"]) copyFileSync(f, join(dir, f));
+    for (const f of readdirSync(dir)) if (/^(out|err|rc)\.\d+$|\.sh$/.test(f)) rmSync(join(dir, f));
+    execFileSync("git", ["init", "-q"], { cwd: dir });
+    const biome = join(process.cwd(), "node_modules/@biomejs/biome/bin/biome");
+    const r = spawnSync(process.execPath, [biome, "check", "."], { cwd: dir, encoding: "utf8" });
+    expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
+  });
 });
