@@ -134,6 +134,10 @@ export async function runCli(argv: string[]): Promise<number> {
       throw e;
     });
   }
+  // The command whose action runs, so an internal error's log line names it.
+  program.hook("preAction", (_root, action) => {
+    failed = action;
+  });
   try {
     refuseUnknownOptions(program, args);
     await program.parseAsync(args, { from: "user" });

@@ -6,8 +6,10 @@ export function newErrorId(): string {
   return `err_${randomBytes(6).toString("hex")}`;
 }
 
-// Long hex or base64 runs could be key material that reached an error message: never log them.
-const SECRET_LIKE = /\b(?:[0-9a-fA-F]{32,}|[A-Za-z0-9+/_-]{40,}={0,2})\b/g;
+// Long hex runs, and long base64/base64url runs mixing upper case and digits (tokens, keys), could be key
+// material that reached an error message: never log them. File paths and identifiers stay readable.
+const SECRET_LIKE =
+  /\b[0-9a-fA-F]{32,}\b|(?=[A-Za-z0-9+_-]*[A-Z])(?=[A-Za-z0-9+_-]*[0-9])[A-Za-z0-9+_-]{32,}={0,2}/g;
 
 /** Removes secret-looking runs (long hex / base64) from a text before it is logged. */
 export function redactSecretLike(text: string): string {
