@@ -7,7 +7,8 @@ const report = JSON.parse(readFileSync(file, "utf8"));
 const skipped = [];
 for (const suite of report.testResults ?? [])
   for (const t of suite.assertionResults ?? [])
-    if (t.status !== "passed" && t.status !== "failed") skipped.push(`${suite.name}: ${t.fullName} (${t.status})`);
+    if (t.status !== "passed" && t.status !== "failed")
+      skipped.push(`${suite.name}: ${t.fullName} (${t.status})`);
 if (skipped.length > 0) {
   console.error(`${label}: ${skipped.length} test(s) did not run:\n  ${skipped.join("\n  ")}`);
   process.exit(1);
