@@ -84,3 +84,24 @@ describe("no error echoes a submitted value", () => {
     expect(attempts[1]!.json().error.message).toBe("body has an unknown field");
   });
 });
+
+describe("secret values are stored as sent or refused", () => {
+  it("a UTF-8 value with a lone surrogate is refused, not changed to U+FFFD", async () => {
+    for (const value of ["a\uD800b", "\uDC00", "end\uDBFF"]) {
+      const res = await t.request("PUT", "/v1/secrets/lone", {
+        token: t.adminToken,
+        body: { value, encoding: "utf8" },
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error.message).toMatch(/^body\.value: not valid Unicode text/);
+    }
+    expect((await t.request("GET", "/v1/secrets/lone", { token: t.adminToken })).statusCode).toBe(404);
+    const pair = await t.request("PUT", "/v1/secrets/lone", {
+      token: t.adminToken,
+      body: { value: "ok \uD83D\uDE00", encoding: "utf8" },
+    });
+    expect(pair.statusCode).toBe(200);
+    const back = await t.request("GET", "/v1/secrets/lone?encoding=utf8", { token: t.adminToken });
+    expect(back.json().value).toBe("ok \uD83D\uDE00");
+  });
+});
