@@ -16,6 +16,8 @@ export function errorBody(code: ErrorCode, message: string): ErrorBody {
 
 /** Sends `code` with its table status. */
 export function sendError(reply: FastifyReply, code: ErrorCode, message: string): FastifyReply {
+  // 503 means "try again later": say when (RFC 9110 §10.2.3), so clients back off instead of hammering.
+  if (code === "unavailable") reply.header("retry-after", "1");
   return reply.code(errorCodeInfo(code).http).send(errorBody(code, message));
 }
 
