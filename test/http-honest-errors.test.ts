@@ -2,6 +2,7 @@
 // about other partitions' rooms, and no error message echoes a value the caller submitted.
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { acquireSqlite, releaseSqlite } from "../src/store/sqlite/connection.js";
 import { FIXTURE_PARTITION, type FixtureState, prepareFixtures } from "./http-fixture-state.js";
 import { startTestApp, type TestApp } from "./http-harness.js";
 
@@ -103,5 +104,32 @@ describe("secret values are stored as sent or refused", () => {
     expect(pair.statusCode).toBe(200);
     const back = await t.request("GET", "/v1/secrets/lone?encoding=utf8", { token: t.adminToken });
     expect(back.json().value).toBe("ok \uD83D\uDE00");
+  });
+});
+
+describe("a full disk", () => {
+  it("writes answer 503 with Retry-After and /healthz reports not ready until a write succeeds again", async () => {
+    const shared = acquireSqlite(t.dbPath); // the app's own connection (one per file per process)
+    try {
+      const pages = shared.db.pragma("page_count", { simple: true }) as number;
+      shared.db.pragma(`max_page_count = ${pages}`); // SQLite's quota: SQLITE_FULL, as on a full disk
+      const value = "A".repeat(200_000);
+      const put = await t.request("PUT", "/v1/secrets/big", { token: t.adminToken, body: { value } });
+      expect(put.statusCode).toBe(503);
+      expect(put.headers["retry-after"]).toBe("1");
+      expect(put.json().error).toEqual({
+        code: "unavailable",
+        message: "the database cannot be written: the disk is full",
+      });
+      const health = await t.request("GET", "/healthz");
+      expect(health.statusCode).toBe(503);
+      expect(health.json().ready).toBe(false);
+      shared.db.pragma("max_page_count = 1073741823");
+      const again = await t.request("PUT", "/v1/secrets/big", { token: t.adminToken, body: { value } });
+      expect(again.statusCode).toBe(200);
+      expect((await t.request("GET", "/healthz")).statusCode).toBe(200);
+    } finally {
+      await releaseSqlite(shared);
+    }
   });
 });
