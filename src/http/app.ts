@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { Keyward } from "../service/keyward.js";
 import { installAuth } from "./auth.js";
 import { installErrorHandling, sendError } from "./errors.js";
+import { AuthThrottle, installLimits, type LimitOptions, limitsFromEnv } from "./limits.js";
 import { createLogger } from "./logging.js";
 import { createMetrics, type DomainGauge, installMetrics } from "./metrics.js";
 import { installOpenApi } from "./openapi.js";
@@ -26,6 +27,8 @@ export interface AppOptions {
   readonly bodyLimit?: number;
   /** Extra gauges exposed on /metrics. */
   readonly gauges?: readonly DomainGauge[];
+  /** Rate limits and load shedding (default: `limitsFromEnv()`, see docs/http-api.md); `false` = none. */
+  readonly limits?: LimitOptions | false;
   /** Serve HTTPS with this PEM certificate chain and private key (see `keyward serve --tls-cert`). */
   readonly tls?: TlsMaterial;
 }
@@ -69,7 +72,18 @@ export async function buildApp(kw: Keyward, options: AppOptions = {}): Promise<F
 
   installErrorHandling(app);
   installOpenApi(app, { title: "keyward", version: API_VERSION });
-  installAuth(app, kw.tokens);
+  const limits = options.limits === undefined ? limitsFromEnv() : options.limits;
+  const throttle =
+    limits === false || limits.authFailuresPerMinute === 0
+      ? undefined
+      : new AuthThrottle(limits.authFailuresPerMinute ?? 20, (client, failures) => {
+          // Audited once per address and window, not per attempt: a flood must not flood the audit chain.
+          kw.tokens.recordAuthThrottle(client, failures).catch((err: unknown) => {
+            app.log.error({ err }, "audit of an authentication throttle failed");
+          });
+        });
+  installAuth(app, kw.tokens, throttle);
+  if (limits !== false) await installLimits(app, limits);
   const observe = installMetrics(app, createMetrics(options.gauges));
   // One response hook: metrics always, one log line when `info` is on.
   app.addHook("onResponse", (req, reply, done) => {
