@@ -21,7 +21,7 @@ export async function wat(text: string): Promise<Uint8Array> {
  */
 export const GUEST_BUFFERS = `
   (memory (export "memory") 2)
-  (global $heap (mut i32) (i32.const 1024))
+  (global $heap (mut i32) (i32.const 65536))
   (func $alloc (param $n i32) (result i32)
     (local $p i32)
     (local.set $p (global.get $heap))
