@@ -1,6 +1,9 @@
 // Runs exports of one prepared freenet module in a worker thread with a wall-clock budget per call; an
 // overrun terminates the worker (a fresh one starts on the next call), so the service itself never stalls.
-import { Worker } from "node:worker_threads";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { Worker, type WorkerOptions } from "node:worker_threads";
 import { KeywardError } from "../../errors/keyward-error.js";
 import type { ImportLimits, SecretWrite } from "./guest-imports.js";
 import type { PreparedModule } from "./module.js";
@@ -78,15 +81,31 @@ const failed = (reason: FailureReason, message: string): KeywardError =>
 
 let nextInstanceId = 1;
 
-/** Starts a worker from the built JS, or from the TS sources through tsx (loader flags are not inherited). */
-function startWorker(heapMb: number): Worker {
-  const resourceLimits = { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 };
-  if (!import.meta.url.endsWith(".ts"))
-    return new Worker(new URL("./sandbox-worker.js", import.meta.url), { resourceLimits, env: {} });
+/** Boots a TypeScript worker entry through tsx (loader flags in a worker's execArgv are not honoured on Node 20). */
+function tsxWorker(entry: string, options: WorkerOptions): Worker {
   const api = import.meta.resolve("tsx/esm/api");
-  const entry = new URL("./sandbox-worker.ts", import.meta.url).href;
   const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(boot, { eval: true, resourceLimits, env: {} });
+  return new Worker(boot, { ...options, eval: true });
+}
+
+/**
+ * Starts a worker: the sibling built `.js`, the sibling `.ts` through tsx, or — from a single-file bundle
+ * of the CLI (tests) — the checkout's TypeScript entry found above the bundle.
+ */
+function startWorker(heapMb: number): Worker {
+  const options: WorkerOptions = {
+    resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 },
+    env: {},
+  };
+  if (import.meta.url.endsWith(".ts"))
+    return tsxWorker(new URL("./sandbox-worker.ts", import.meta.url).href, options);
+  const built = new URL("./sandbox-worker.js", import.meta.url);
+  if (existsSync(fileURLToPath(built))) return new Worker(built, options);
+  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
+    const source = join(dir, "src/interop/freenet/sandbox-worker.ts");
+    if (existsSync(source)) return tsxWorker(pathToFileURL(source).href, options);
+  }
+  throw new KeywardError("unavailable", "the WebAssembly sandbox worker is missing from this installation");
 }
 
 /**
