@@ -1,7 +1,15 @@
 // The README's CLI walkthroughs, run as printed where a new user runs them: in order, in the checkout, while
 // `npm start` (serve --dev on ./.keyward) is running; then `npm run lint` over what they wrote stays green.
 import { execFile, execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -62,7 +70,15 @@ describe("README CLI walkthroughs", () => {
   const blocks = readmeBlocks();
 
   it("has every walkthrough", () => {
-    expect([...blocks.keys()]).toEqual(["derive", "secrets", "custody", "delegations", "delegates", "river", "rooms"]);
+    expect([...blocks.keys()]).toEqual([
+      "derive",
+      "secrets",
+      "custody",
+      "delegations",
+      "delegates",
+      "river",
+      "rooms",
+    ]);
   });
 
   for (const [name, steps] of blocks) {
