@@ -68,7 +68,11 @@ describe("POST /v1/delegates/:key/call", () => {
     expect((await call(encodeChatRequest({ type: "ListRequest" }), ORIGIN, readOnly)).statusCode).toBe(403);
     const names: string[] = (await t.request("GET", `/v1/delegates/${key}/secrets`, { token })).json().names;
     expect(names.length).toBe(2);
-    const read = await t.request("GET", `/v1/delegates/${key}/secrets/${encodeURIComponent(names[0] ?? "")}`, { token });
+    const read = await t.request(
+      "GET",
+      `/v1/delegates/${key}/secrets/${encodeURIComponent(names[0] ?? "")}`,
+      { token },
+    );
     expect(read.json().error.code).toBe("forbidden");
     const cert = formatCertificate(certifyDelegate(appKey.seed, utf8("other code"), new Uint8Array(0), 40));
     const mismatch = await t.request("POST", "/v1/delegates", {
