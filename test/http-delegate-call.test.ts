@@ -7,7 +7,7 @@ import { certifyDelegate, formatCertificate } from "../src/delegates/certificate
 import { newAppKey } from "../src/delegates/test-support.js";
 import { encodeChatRequest } from "../src/interop/river-chat/chat-messages.js";
 import { leakForms, startTestApp, type TestApp } from "./http-harness.js";
-import { UNKNOWN_IMPORT } from "./wasm/hostile.js";
+import { LOOP_FOREVER, UNKNOWN_IMPORT } from "./wasm/hostile.js";
 import { wat } from "./wasm/wat.js";
 
 const V28 = new Uint8Array(readFileSync("test/fixtures/river/chat_delegate_V28.wasm"));
@@ -96,5 +96,32 @@ describe("POST /v1/delegates/:key/call", () => {
       body: { payload: "!!", origin: "zz" },
     });
     expect(bad.statusCode).toBe(400);
+  });
+
+  it("keeps serving while a module loops: the call fails with timeout after the budget, nothing written", async () => {
+    const code = await wat(LOOP_FOREVER);
+    const cert = formatCertificate(certifyDelegate(appKey.seed, code, new Uint8Array(0), 60));
+    const reg = await t.request("POST", "/v1/delegates", {
+      token,
+      body: { certificate: cert, wasm: bytesToBase64url(code) },
+    });
+    const looping = reg.json().delegateKey as string;
+    const started = Date.now();
+    const pending = t.request("POST", `/v1/delegates/${looping}/call`, {
+      token,
+      body: { origin: ORIGIN, payload: "" },
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    const health = await t.request("GET", "/healthz");
+    expect(health.statusCode).toBe(200);
+    expect(Date.now() - started).toBeLessThan(4000); // answered while the module still spins
+    const stored = await call(encodeChatRequest({ type: "GetRequest", key: utf8("k") }));
+    expect(stored.statusCode).toBe(200); // River's delegate keeps serving too
+    const r = await pending;
+    expect(r.statusCode).toBe(422);
+    expect(r.json().error.code).toBe("module_failed");
+    expect(r.json().error.message).toMatch(/timeout/);
+    const names = (await t.request("GET", `/v1/delegates/${looping}/secrets`, { token })).json().names;
+    expect(names).toEqual([]);
   });
 });
