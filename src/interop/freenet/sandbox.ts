@@ -125,8 +125,8 @@ export class WasmSandbox {
   #worker: Worker | undefined;
   #ready: Promise<void> | undefined;
   #queue: Promise<unknown> = Promise.resolve();
-  #control = new SharedArrayBuffer(12);
-  #data: SharedArrayBuffer;
+  /** Shared buffers of the current worker (fresh per worker: a late answer never reaches a successor). */
+  #shared: { control: SharedArrayBuffer; data: SharedArrayBuffer } | undefined;
   #nextCall = 1;
   #onReply: ((m: WorkerReply) => void) | undefined;
   #onExit: ((why: FailureReason, message: string) => void) | undefined;
@@ -135,7 +135,6 @@ export class WasmSandbox {
     this.prepared = prepared;
     this.profile = profile;
     this.limits = { ...DEFAULT_SANDBOX_LIMITS, ...limits };
-    this.#data = new SharedArrayBuffer(this.limits.maxSecretBytes + 64 * 1024);
   }
 
   /** Starts the worker and instantiates the module (links every import). @throws KeywardError invalid_module / module_failed */
@@ -148,15 +147,27 @@ export class WasmSandbox {
     const worker = startWorker(this.limits.heapMb);
     worker.unref();
     this.#worker = worker;
-    worker.on("message", (m: WorkerReply) => this.#onReply?.(m));
+    const shared = {
+      control: new SharedArrayBuffer(12),
+      data: new SharedArrayBuffer(this.limits.maxSecretBytes + 64 * 1024),
+    };
+    this.#shared = shared;
+    // Events of a worker that was already replaced (terminated on overrun) are ignored.
+    const current = (): boolean => this.#worker === worker;
+    worker.on("message", (m: WorkerReply) => {
+      if (current()) this.#onReply?.(m);
+    });
+    const gone = (why: FailureReason, message: string): void => {
+      if (!current()) return;
+      const notify = this.#onExit;
+      this.#reset();
+      notify?.(why, message);
+    };
     worker.on("error", (err: Error & { code?: string }) => {
       const memory = err.code === "ERR_WORKER_OUT_OF_MEMORY";
-      this.#onExit?.(memory ? "memory" : "crashed", memory ? "worker heap limit reached" : "worker crashed");
+      gone(memory ? "memory" : "crashed", memory ? "worker heap limit reached" : "worker crashed");
     });
-    worker.on("exit", () => {
-      if (this.#worker === worker) this.#reset();
-      this.#onExit?.("crashed", "worker exited");
-    });
+    worker.on("exit", () => gone("crashed", "worker exited"));
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#kill();
@@ -181,8 +192,8 @@ export class WasmSandbox {
         module: this.prepared.module,
         profile: this.profile,
         instanceId: nextInstanceId++,
-        control: this.#control,
-        data: this.#data,
+        control: shared.control,
+        data: shared.data,
         limits: {
           maxSecretBytes: limits.maxSecretBytes,
           maxWritesPerCall: limits.maxWritesPerCall,
@@ -219,8 +230,9 @@ export class WasmSandbox {
     await this.start();
     const worker = this.#worker as Worker;
     const id = this.#nextCall++;
-    const ctl = new Int32Array(this.#control);
-    const data = new Uint8Array(this.#data);
+    const shared = this.#shared as { control: SharedArrayBuffer; data: SharedArrayBuffer };
+    const ctl = new Int32Array(shared.control);
+    const data = new Uint8Array(shared.data);
     let hostError = false;
     return new Promise<SandboxResult>((resolve, reject) => {
       const done = (): void => {
@@ -235,7 +247,6 @@ export class WasmSandbox {
       }, this.limits.timeoutMs);
       this.#onExit = (why, message) => {
         done();
-        this.#reset();
         reject(failed(why, message));
       };
       const answer = (status: number, bytes?: Uint8Array): void => {
@@ -284,7 +295,7 @@ export class WasmSandbox {
     const parts: Uint8Array[] = [];
     let size = 0;
     for (const k of keys) {
-      if (size + 4 + k.length > this.#data.byteLength) break; // the host caps the list (stdlib list_secrets)
+      if (size + 4 + k.length > this.limits.maxSecretBytes) break; // the host caps the list (stdlib list_secrets)
       const rec = new Uint8Array(4 + k.length);
       new DataView(rec.buffer).setUint32(0, k.length, true);
       rec.set(k, 4);
