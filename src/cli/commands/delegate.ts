@@ -20,7 +20,8 @@ function describeVersion(v: VersionInfo): string {
 
 function describeStatus(s: VersionStatus): string {
   const where = s.migratedTo ? `migrated to ${s.migratedTo.to} (${s.migratedTo.migration})` : "live";
-  return `${describeVersion(s)}\n  ${where}; ${s.secrets} secret(s), ${s.sessions} session(s)`;
+  const module = s.module ? `; WebAssembly module (${s.module.bytes} bytes)` : "";
+  return `${describeVersion(s)}\n  ${where}; ${s.secrets} secret(s), ${s.sessions} session(s)${module}`;
 }
 
 /** Registers the delegate subcommands on the shared `delegate` command (next to `delegate key`). */
