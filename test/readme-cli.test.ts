@@ -1,7 +1,15 @@
 // The README's CLI walkthroughs, run as printed where a new user runs them: in order, in the checkout, while
 // `npm start` (serve --dev on ./.keyward) is running; then `npm run lint` over what they wrote stays green.
 import { execFile, execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -46,6 +54,10 @@ let bundle = "";
 let devServer: ServeProcess | undefined;
 beforeAll(async () => {
   bundle = await bundleEntry("src/cli/main.ts");
+  // The River walkthrough registers the checkout's fixture builds by their paths in the checkout.
+  mkdirSync(join(dir, "test/fixtures/river"), { recursive: true });
+  for (const f of ["chat_delegate_V28.wasm", "chat_delegate_current.wasm"])
+    copyFileSync(join("test/fixtures/river", f), join(dir, "test/fixtures/river", f));
   // `npm start`: dev mode on the checkout's ./.keyward, running while the walkthroughs use the same store.
   devServer = await spawnServe(["--data", join(dir, ".keyward"), "serve", "--dev", "--port", "0"]);
 }, 60_000);
@@ -58,7 +70,15 @@ describe("README CLI walkthroughs", () => {
   const blocks = readmeBlocks();
 
   it("has every walkthrough", () => {
-    expect([...blocks.keys()]).toEqual(["derive", "secrets", "custody", "delegations", "delegates", "rooms"]);
+    expect([...blocks.keys()]).toEqual([
+      "derive",
+      "secrets",
+      "custody",
+      "delegations",
+      "delegates",
+      "river",
+      "rooms",
+    ]);
   });
 
   for (const [name, steps] of blocks) {

@@ -10,6 +10,7 @@ import { createMetrics, type DomainGauge, installMetrics } from "./metrics.js";
 import { installOpenApi } from "./openapi.js";
 import { auditRoutes } from "./routes/audit.js";
 import { custodyRoutes } from "./routes/custody.js";
+import { delegateCallRoutes } from "./routes/delegate-calls.js";
 import { delegateSessionRoutes } from "./routes/delegate-sessions.js";
 import { delegateRoutes } from "./routes/delegates.js";
 import { delegationProofRoutes } from "./routes/delegation-proofs.js";
@@ -115,6 +116,7 @@ export async function buildApp(kw: Keyward, options: AppOptions = {}): Promise<F
   secretRoutes(app, kw);
   auditRoutes(app, kw);
   delegateRoutes(app, kw.delegates);
+  delegateCallRoutes(app, kw.delegates);
   delegateSessionRoutes(app, kw.delegates);
   custodyRoutes(app, kw.custody);
   roomRoutes(app, kw.rooms);
