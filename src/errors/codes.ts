@@ -45,6 +45,8 @@ export const ERROR_CODES = {
   /** A stored delegation index snapshot does not decode (the index is then rebuilt from the log). */
   snapshot_corrupt: { http: 500, exit: 1 },
   internal: { http: 500, exit: 1 },
+  /** A contract module trapped, ran out of its memory budget or returned an unreadable result (issue 19). */
+  contract_failed: { http: 422, exit: 1 },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 /** A stable error code. */
