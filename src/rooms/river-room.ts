@@ -3,6 +3,7 @@ import type { KeyObject } from "node:crypto";
 import { aesGcmSeal } from "../crypto/aead.js";
 import { hexToBytes, utf8, wipe } from "../crypto/bytes.js";
 import { ed25519PrivateKeyObject, ed25519Sign } from "../crypto/ed25519.js";
+import { KeywardError } from "../errors/keyward-error.js";
 import {
   type AuthorizedEncryptedSecretForMember,
   type AuthorizedMember,
@@ -53,6 +54,29 @@ export interface RiverPassthrough {
 }
 
 /**
+ * What an imported River state held that keyward's records cannot re-create, kept verbatim and exported as is:
+ * the unmanaged parts, versions whose secret is not derived from the owner seed (River's UI makes v0 random)
+ * with their member secrets, bans of users whose verifying key is unknown, and the imported configuration
+ * version (keyward's configuration versions continue above it).
+ */
+export interface RiverExtras {
+  readonly passthrough: RiverPassthrough;
+  readonly configurationFloor: number;
+  readonly foreignVersions: readonly AuthorizedSecretVersionRecord[];
+  readonly foreignSecrets: readonly AuthorizedEncryptedSecretForMember[];
+  readonly foreignBans: readonly AuthorizedUserBan[];
+}
+
+/** Extras of a room that never came from River. */
+export const NO_RIVER_EXTRAS: RiverExtras = {
+  passthrough: RIVER_DEFAULT_PARTS,
+  configurationFloor: 0,
+  foreignVersions: [],
+  foreignSecrets: [],
+  foreignBans: [],
+};
+
+/**
  * The deterministic `SystemTime` keyward writes for an event of `version` (a secret version's `created_at`,
  * a ban's `banned_at`): `version` seconds after the Unix epoch, 0 ns. Replicas never read a clock, so they
  * agree byte for byte; the order of versions is the order of times, which is all River uses them for.
@@ -92,13 +116,15 @@ function configuration(
   room: Uint8Array,
   version: number,
   name: string,
+  floor: number,
 ) {
   const plain = utf8(name);
   const nonce = deriveSubkey(RIVER_NAME_NONCE_CONTEXT, secret, room, plain).slice(0, 12);
   const c: Configuration = {
     ownerMemberId: riverMemberId(room),
-    // Bumped by every rotation (the name is re-sealed), so River accepts the new configuration as a delta.
-    configurationVersion: version + 1,
+    // Bumped by every rotation (the name is re-sealed), so River accepts the new configuration as a delta;
+    // above the configuration version of an imported River state.
+    configurationVersion: floor + version + 1,
     privacyMode: "Private",
     display: {
       name: {
@@ -129,7 +155,7 @@ export async function riverRoomState(
   state: RoomState,
   owner: RoomOwnerKey,
   name: string | null,
-  passthrough?: RiverPassthrough,
+  extras: RiverExtras = NO_RIVER_EXTRAS,
 ): Promise<ChatRoomState> {
   const room = state.room;
   const ownerId = riverMemberId(room);
@@ -148,8 +174,11 @@ export async function riverRoomState(
         return { member, signature: ed25519Sign(key, signedBytes(writeMember, member)) };
       })
       .sort((a, b) => cmpId(riverMemberId(a.member.memberVk), riverMemberId(b.member.memberVk)));
-    const bans = sortRiverBans(
-      state.records().removals.map((r) => {
+    const foreign = new Set(extras.foreignVersions.map((v) => v.record.version));
+    const memberIds = new Set(members.map((m) => riverMemberId(m.member.memberVk)));
+    const bans = sortRiverBans([
+      ...extras.foreignBans,
+      ...state.records().removals.map((r) => {
         const ban = {
           ownerMemberId: ownerId,
           bannedAt: riverTimeOfVersion(r.version),
@@ -157,7 +186,7 @@ export async function riverRoomState(
         };
         return { ban, bannedBy: ownerId, signature: ed25519Sign(key, signedBytes(writeUserBan, ban)) };
       }),
-    );
+    ]);
     const versions: AuthorizedSecretVersionRecord[] = [];
     const secrets: AuthorizedEncryptedSecretForMember[] = [];
     const sign = (secret: AuthorizedEncryptedSecretForMember["secret"]) => ({
@@ -165,7 +194,11 @@ export async function riverRoomState(
       ownerSignature: ed25519Sign(key, signedBytes(writeEncryptedSecret, secret)),
     });
     let config: ReturnType<typeof configuration> | undefined;
+    versions.push(...extras.foreignVersions);
+    for (const e of extras.foreignSecrets)
+      if (e.secret.memberId === ownerId || memberIds.has(e.secret.memberId)) secrets.push(e);
     for (const v of state.records().versions) {
+      if (foreign.has(v.version)) continue; // River's own record of that version is exported verbatim
       const record = { version: v.version, createdAt: riverTimeOfVersion(v.version) };
       versions.push({
         record,
@@ -189,14 +222,18 @@ export async function riverRoomState(
             }),
           );
         }
-        if (v.version === current) config = configuration(key, secret, room, current, name ?? "");
+        if (v.version === current)
+          config = configuration(key, secret, room, current, name ?? "", extras.configurationFloor);
       } finally {
         wipe(secret);
       }
     }
-    const parts = passthrough ?? RIVER_DEFAULT_PARTS;
+    if (!config)
+      throw new KeywardError("conflict", "the current version is not derived: rotate the room first");
+    versions.sort((a, b) => a.record.version - b.record.version);
+    const parts = extras.passthrough;
     return {
-      configuration: config!,
+      configuration: config,
       bans,
       members,
       secrets: { currentVersion: current, versions, encryptedSecrets: sortRiverSecrets(secrets) },
