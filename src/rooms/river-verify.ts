@@ -43,32 +43,17 @@ export function verifyRiverState(ownerVk: Uint8Array, s: ChatRoomState): RiverVe
   for (const m of s.members) byId.set(riverMemberId(m.member.memberVk), m);
   const memberKeys = new Map<bigint, string>();
   s.members.forEach((m, i) => {
-    const id = riverMemberId(m.member.memberVk);
-    memberKeys.set(id, bytesToHex(m.member.memberVk));
-    if (id === ownerId) return void problems.push(`members[${i}]: the owner is not a member`);
-    // Walk the invite chain to the owner, checking each link's signature by its inviter (cycles refused).
-    const seen = new Set<bigint>();
-    let cur = m;
-    for (;;) {
-      const curId = riverMemberId(cur.member.memberVk);
-      if (seen.has(curId)) return void problems.push(`members[${i}]: invite chain has a cycle`);
-      seen.add(curId);
-      const inviterVk =
-        cur.member.invitedBy === ownerId ? ownerVk : byId.get(cur.member.invitedBy)?.member.memberVk;
-      if (!inviterVk) return void problems.push(`members[${i}]: inviter is not a member`);
-      if (!ed25519Verify(inviterVk, signedBytes(writeMember, cur.member), cur.signature))
-        return void problems.push(`members[${i}]: bad inviter signature`);
-      if (cur.member.invitedBy === ownerId) break;
-      cur = byId.get(cur.member.invitedBy)!;
-    }
+    memberKeys.set(riverMemberId(m.member.memberVk), bytesToHex(m.member.memberVk));
+    const problem = inviteChainProblem(m, ownerVk, ownerId, byId);
+    if (problem) problems.push(`members[${i}]: ${problem}`);
   });
 
   const banned = new Set<bigint>();
   s.bans.forEach((b, i) => {
     banned.add(b.ban.bannedUser);
     const vk = b.bannedBy === ownerId ? ownerVk : byId.get(b.bannedBy)?.member.memberVk;
-    if (!vk) return void problems.push(`bans[${i}]: banner is neither the owner nor a member (unverifiable)`);
-    if (!ed25519Verify(vk, signedBytes(writeUserBan, b.ban), b.signature))
+    if (!vk) problems.push(`bans[${i}]: banner is neither the owner nor a member (unverifiable)`);
+    else if (!ed25519Verify(vk, signedBytes(writeUserBan, b.ban), b.signature))
       problems.push(`bans[${i}]: bad banner signature`);
   });
   for (const id of banned) if (byId.has(id)) problems.push("members: a banned user is still a member");
@@ -93,4 +78,28 @@ export function verifyRiverState(ownerVk: Uint8Array, s: ChatRoomState): RiverVe
       );
   });
   return { valid: problems.length === 0, problems, memberKeys };
+}
+
+/** Walks a member's invite chain to the owner, checking each link's signature by its inviter (cycles refused). */
+function inviteChainProblem(
+  m: AuthorizedMember,
+  ownerVk: Uint8Array,
+  ownerId: bigint,
+  byId: ReadonlyMap<bigint, AuthorizedMember>,
+): string | undefined {
+  if (riverMemberId(m.member.memberVk) === ownerId) return "the owner is not a member";
+  const seen = new Set<bigint>();
+  let cur = m;
+  for (;;) {
+    const curId = riverMemberId(cur.member.memberVk);
+    if (seen.has(curId)) return "invite chain has a cycle";
+    seen.add(curId);
+    const inviter = cur.member.invitedBy === ownerId ? undefined : byId.get(cur.member.invitedBy);
+    const inviterVk = cur.member.invitedBy === ownerId ? ownerVk : inviter?.member.memberVk;
+    if (!inviterVk) return "inviter is not a member";
+    if (!ed25519Verify(inviterVk, signedBytes(writeMember, cur.member), cur.signature))
+      return "bad inviter signature";
+    if (!inviter) return undefined;
+    cur = inviter;
+  }
 }

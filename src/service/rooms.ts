@@ -2,8 +2,8 @@
 import { availableParallelism } from "node:os";
 import { hexToBytes } from "../crypto/bytes.js";
 import type { RoomOwnerKey } from "../rooms/owner-key.js";
-import type { RoomCustodyPort } from "../rooms/room-owner.js";
 import { RiverRooms } from "../rooms/river-rooms.js";
+import type { RoomCustodyPort } from "../rooms/room-owner.js";
 import { RoomsService } from "../rooms/rooms-service.js";
 import { RotationPool } from "../rooms/rotation-pool.js";
 import type { Storage } from "../store/ports.js";
