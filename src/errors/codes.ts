@@ -44,6 +44,12 @@ export const ERROR_CODES = {
   audit_broken: { http: 500, exit: 1 },
   /** A stored delegation index snapshot does not decode (the index is then rebuilt from the log). */
   snapshot_corrupt: { http: 500, exit: 1 },
+  // freenet WebAssembly host (issue #24): a module refused at registration, code not matching the certified hash,
+  // a call that failed in the sandbox (trap, overrun, memory, malformed result), a delegate that answered Err.
+  invalid_module: { http: 422, exit: 1 },
+  code_mismatch: { http: 422, exit: 1 },
+  module_failed: { http: 422, exit: 1 },
+  delegate_error: { http: 422, exit: 1 },
   internal: { http: 500, exit: 1 },
   /** A contract module trapped, ran out of its memory budget or returned an unreadable result (issue 19). */
   contract_failed: { http: 422, exit: 1 },

@@ -133,6 +133,7 @@ export async function createKeyward(storage: Storage, options: KeywardOptions = 
       await syncing?.catch(() => undefined);
       await firing;
       await rooms.close();
+      await delegates.runtime.close();
       custody.close();
       audit.close();
       await storage.close();
