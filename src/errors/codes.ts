@@ -51,8 +51,6 @@ export const ERROR_CODES = {
   module_failed: { http: 422, exit: 1 },
   delegate_error: { http: 422, exit: 1 },
   internal: { http: 500, exit: 1 },
-  /** A contract module trapped, ran out of its memory budget or returned an unreadable result (issue 19). */
-  contract_failed: { http: 422, exit: 1 },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 /** A stable error code. */

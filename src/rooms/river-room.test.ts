@@ -1,6 +1,6 @@
 // River's real room contract judges keyward's rooms: validate_state, tampering, and rotation deltas via update_state.
 import { readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { bytesToHex } from "../crypto/bytes.js";
 import { ed25519PublicKey, ed25519Sign } from "../crypto/ed25519.js";
 import { ContractRunner } from "../interop/freenet/contract-runner.js";
@@ -19,7 +19,8 @@ import { rawSeedOwnerKey } from "./owner-key.js";
 import { riverDelta } from "./river-delta.js";
 import { riverRoomState } from "./river-room.js";
 
-const contract = ContractRunner.compile(readFileSync("test/fixtures/river/room_contract_current.wasm"));
+const contract = await ContractRunner.open(readFileSync("test/fixtures/river/room_contract_current.wasm"));
+afterAll(() => contract.close());
 const seed = (b: number) => new Uint8Array(32).fill(b);
 const ownerSeed = seed(0x11);
 const keys = [1, 2, 3, 4].map((b) => bytesToHex(ed25519PublicKey(seed(b))));
@@ -38,9 +39,9 @@ async function scenario() {
   return { owner, state, beforeBan, afterBan, final };
 }
 
-function verdict(state: ChatRoomState | Uint8Array): string {
+async function verdict(state: ChatRoomState | Uint8Array): Promise<string> {
   const bytes = state instanceof Uint8Array ? state : encodeChatRoomState(state);
-  const r = contract.validateState(params, bytes);
+  const r = await contract.validateState(params, bytes);
   return r.ok ? r.value.kind : `${r.error.kind}: ${"message" in r.error ? r.error.message : ""}`;
 }
 
@@ -57,13 +58,13 @@ describe("River's room contract judges keyward's room", () => {
     expect(final.bans).toHaveLength(1);
     expect(final.secrets.versions.map((v) => v.record.version)).toEqual([0, 1, 2]);
     expect(final.secrets.currentVersion).toBe(2);
-    expect(verdict(final)).toBe("Valid");
+    expect(await verdict(final)).toBe("Valid");
   });
 
   it("the contract re-serializes keyward's state to the very same bytes (ciborium-exact)", async () => {
     const { final } = await scenario();
     const bytes = encodeChatRoomState(final);
-    const r = contract.updateState(params, bytes, [{ kind: "Delta", delta: new Uint8Array(0) }]);
+    const r = await contract.updateState(params, bytes, [{ kind: "Delta", delta: new Uint8Array(0) }]);
     expect(r.ok && r.value && bytesToHex(r.value)).toBe(bytesToHex(bytes));
   });
 
@@ -91,7 +92,7 @@ describe("River's room contract judges keyward's room", () => {
       },
     ];
     for (const t of tampered)
-      expect(verdict(t)).toMatch(/^InvalidUpdateWithInfo: State verification failed: .*[Ss]ignature/);
+      expect(await verdict(t)).toMatch(/^InvalidUpdateWithInfo: State verification failed: .*[Ss]ignature/);
   });
 
   it("refuses a member whose inviter is not a member (signed by the owner but claiming another inviter)", async () => {
@@ -103,7 +104,7 @@ describe("River's room contract judges keyward's room", () => {
       memberVk: ed25519PublicKey(seed(9)),
     };
     const forged = { member, signature: ed25519Sign(ownerSeed, signedBytes(writeMember, member)) };
-    expect(verdict({ ...s, members: [...s.members, forged] })).toMatch(
+    expect(await verdict({ ...s, members: [...s.members, forged] })).toMatch(
       /^InvalidUpdateWithInfo: State verification failed/,
     );
   });
@@ -123,11 +124,11 @@ describe("River's room contract judges keyward's room", () => {
     };
     // River's RoomSecretsV1::verify checks signatures and versions only (secret.rs); membership is enforced on
     // apply: a delta carrying it is applied without it.
-    expect(verdict(withForged)).toBe("Valid");
+    expect(await verdict(withForged)).toBe("Valid");
     const delta = encodeChatRoomDelta({
       secrets: { currentVersion: null, newVersions: [], newEncryptedSecrets: [forged] },
     });
-    const r = contract.updateState(params, encodeChatRoomState(s), [{ kind: "Delta", delta }]);
+    const r = await contract.updateState(params, encodeChatRoomState(s), [{ kind: "Delta", delta }]);
     expect(r.ok && r.value && bytesToHex(r.value)).toBe(bytesToHex(encodeChatRoomState(s)));
   });
 
@@ -139,11 +140,13 @@ describe("River's room contract judges keyward's room", () => {
       [afterBan, final],
     ] as const) {
       const delta = riverDelta(from, to)!;
-      const r = contract.updateState(params, current, [{ kind: "Delta", delta: encodeChatRoomDelta(delta) }]);
+      const r = await contract.updateState(params, current, [
+        { kind: "Delta", delta: encodeChatRoomDelta(delta) },
+      ]);
       if (!r.ok) throw new Error(JSON.stringify(r.error));
       expect(bytesToHex(r.value!)).toBe(bytesToHex(encodeChatRoomState(to)));
       current = r.value!;
     }
-    expect(verdict(current)).toBe("Valid");
+    expect(await verdict(current)).toBe("Valid");
   });
 });

@@ -1,6 +1,6 @@
 // River format end to end over real storage: export judged by River's contract, import of River-produced states.
 import { readFileSync } from "node:fs";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { bytesToHex } from "../crypto/bytes.js";
 import { ed25519PublicKey, ed25519Sign } from "../crypto/ed25519.js";
 import { KeywardError } from "../errors/keyward-error.js";
@@ -21,7 +21,8 @@ import { riverDelta } from "./river-delta.js";
 import { RiverRooms } from "./river-rooms.js";
 import { RoomsService } from "./rooms-service.js";
 
-const contract = ContractRunner.compile(readFileSync("test/fixtures/river/room_contract_current.wasm"));
+const contract = await ContractRunner.open(readFileSync("test/fixtures/river/room_contract_current.wasm"));
+afterAll(() => contract.close());
 const seed = (b: number) => new Uint8Array(32).fill(b);
 const ownerSeed = seed(0x11);
 const ownerVk = ed25519PublicKey(ownerSeed);
@@ -41,8 +42,8 @@ async function replica() {
   return { rooms, river };
 }
 
-function valid(parameters: Uint8Array, state: Uint8Array): string {
-  const r = contract.validateState(parameters, state);
+async function valid(parameters: Uint8Array, state: Uint8Array): Promise<string> {
+  const r = await contract.validateState(parameters, state);
   return r.ok ? r.value.kind : JSON.stringify(r.error);
 }
 
@@ -62,7 +63,7 @@ describe("keyward rooms in River's format", () => {
     await rooms.remove("team", mallory!);
     const out = await river.export("team");
     expect(out.version).toBe(1);
-    expect(valid(out.parameters, out.state)).toBe("Valid");
+    expect(await valid(out.parameters, out.state)).toBe("Valid");
     const s = decodeChatRoomState(out.state);
     expect(s.members.map((m) => bytesToHex(m.member.memberVk)).sort()).toEqual([alice, bob, carol].sort());
     expect(s.bans.map((b) => b.ban.bannedUser)).toEqual([riverMemberId(Buffer.from(mallory!, "hex"))]);
@@ -93,7 +94,7 @@ describe("keyward rooms in River's format", () => {
     await a.rooms.remove("team", mallory!);
     const after = await a.river.export("team");
     const delta = riverDelta(decodeChatRoomState(before.state), decodeChatRoomState(after.state))!;
-    const r = contract.updateState(before.parameters, before.state, [
+    const r = await contract.updateState(before.parameters, before.state, [
       { kind: "Delta", delta: encodeChatRoomDelta(delta) },
     ]);
     const fromRiver = r.ok ? r.value! : new Uint8Array(0);
@@ -108,11 +109,11 @@ describe("keyward rooms in River's format", () => {
     await b.rooms.add("team", carol!);
     const next = await b.river.export("team");
     const d2 = riverDelta(decodeChatRoomState(fromRiver), decodeChatRoomState(next.state))!;
-    const r2 = contract.updateState(next.parameters, fromRiver, [
+    const r2 = await contract.updateState(next.parameters, fromRiver, [
       { kind: "Delta", delta: encodeChatRoomDelta(d2) },
     ]);
     expect(r2.ok && r2.value && bytesToHex(r2.value)).toBe(bytesToHex(next.state));
-    expect(valid(next.parameters, next.state)).toBe("Valid");
+    expect(await valid(next.parameters, next.state)).toBe("Valid");
     expect(await code(b.rooms.add("team", mallory!))).toBe("revoked");
   });
 
@@ -168,13 +169,13 @@ describe("keyward rooms in River's format", () => {
       },
     });
     const params = (await a.river.export("team")).parameters;
-    expect(valid(params, state)).toBe("Valid");
+    expect(await valid(params, state)).toBe("Valid");
     const result = await a.river.import(state); // found by River's owner member id
     expect(result).toMatchObject({ foreignVersions: [0], rotatedTo: 1, version: 1 });
     expect(result.added).toEqual([alice, bob].sort()); // neither held a keyward-derivable secret
     expect((await a.rooms.show("team")).members).toEqual([alice, bob].sort());
     const out = decodeChatRoomState((await a.river.export("team")).state);
     expect(out.secrets.versions[0]!.record).toEqual(v0); // River's own v0 record, verbatim
-    expect(valid(params, encodeChatRoomState(out))).toBe("Valid");
+    expect(await valid(params, encodeChatRoomState(out))).toBe("Valid");
   });
 });
