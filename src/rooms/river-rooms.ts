@@ -44,6 +44,8 @@ export interface RiverImportResult {
   readonly imported: { versions: number; members: number; removals: number };
   /** Versions whose secret is not derived from the owner seed: kept verbatim, never re-issued. */
   readonly foreignVersions: number[];
+  /** Bans of users whose key keyward never saw (River names only their member id): kept verbatim, enforced. */
+  readonly foreignBans: number;
   /** River members keyward gave the current secret to (they had none keyward could derive). */
   readonly added: string[];
   /** The rotation the import needed (River's current version was foreign, or a removed member held it). */
@@ -134,6 +136,7 @@ export class RiverRooms {
       version: (await this.rooms.show(meta.room)).version,
       imported: { versions: p.versions.length, members: p.members.length, removals: p.removals.length },
       foreignVersions: p.foreignVersions,
+      foreignBans: p.extras.foreignBans.length,
       added,
       rotatedTo,
     };
