@@ -1,9 +1,17 @@
 // The README's CLI walkthroughs, run as printed where a new user runs them: in order, in the checkout, while
 // `npm start` (serve --dev on ./.keyward) is running; then `npm run lint` over what they wrote stays green.
 import { execFile, execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleEntry } from "./delegates-process.js";
@@ -46,6 +54,24 @@ let bundle = "";
 let devServer: ServeProcess | undefined;
 beforeAll(async () => {
   bundle = await bundleEntry("src/cli/main.ts");
+  // The WASM sandbox starts its worker from `./sandbox-worker.js` next to the running module (as in dist/).
+  const { build } = await import("esbuild");
+  await build({
+    entryPoints: ["src/interop/freenet/sandbox-worker.ts"],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    packages: "external",
+    outfile: join(dirname(bundle), "sandbox-worker.js"),
+    logLevel: "silent",
+  });
+  // The checkout's River fixture, which the river walkthrough names by its path in the repository.
+  mkdirSync(join(dir, "test/fixtures/river"), { recursive: true });
+  copyFileSync(
+    "test/fixtures/river/room_contract_current.wasm",
+    join(dir, "test/fixtures/river/room_contract_current.wasm"),
+  );
   // `npm start`: dev mode on the checkout's ./.keyward, running while the walkthroughs use the same store.
   devServer = await spawnServe(["--data", join(dir, ".keyward"), "serve", "--dev", "--port", "0"]);
 }, 60_000);
@@ -58,7 +84,15 @@ describe("README CLI walkthroughs", () => {
   const blocks = readmeBlocks();
 
   it("has every walkthrough", () => {
-    expect([...blocks.keys()]).toEqual(["derive", "secrets", "custody", "delegations", "delegates", "rooms"]);
+    expect([...blocks.keys()]).toEqual([
+      "derive",
+      "secrets",
+      "custody",
+      "delegations",
+      "delegates",
+      "rooms",
+      "river",
+    ]);
   });
 
   for (const [name, steps] of blocks) {
