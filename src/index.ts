@@ -62,6 +62,23 @@ export * from "./errors/index.js";
 // --- http (the composition root and API tokens are exported with the other service/ wiring below) ---
 export { type AppOptions, buildApp } from "./http/app.js";
 export { type RunningServer, type ServerOptions, startServer } from "./http/server.js";
+// --- interop: River's wire format and the contract runner ---
+export {
+  type ContractAnswer,
+  ContractRunner,
+  type ContractRunnerOptions,
+} from "./interop/freenet/contract-runner.js";
+export {
+  type ChatRoomDelta,
+  type ChatRoomState,
+  decodeChatRoomParameters,
+  decodeChatRoomState,
+  encodeChatRoomDelta,
+  encodeChatRoomParameters,
+  encodeChatRoomState,
+  fastHash,
+  riverMemberId,
+} from "./interop/river/index.js";
 // --- kdf ---
 export * from "./kdf/index.js";
 // --- rooms ---
@@ -92,6 +109,7 @@ export {
   openKeyward,
   USER_SECRET_NAMESPACE,
 } from "./service/keyward.js";
+export { type RiverVerdict, riverValidateState } from "./service/river.js";
 export {
   type CustodyEd25519Lender,
   type CustodyIdentityRef,
