@@ -1,6 +1,8 @@
 // Checks every signature of a River ChatRoomStateV1 the way River's contract does, plus keyward's own rules.
+
+import type { KeyObject } from "node:crypto";
 import { bytesToHex } from "../crypto/bytes.js";
-import { ed25519Verify } from "../crypto/ed25519.js";
+import { ed25519PublicKeyObject, ed25519Verify } from "../crypto/ed25519.js";
 import {
   type AuthorizedMember,
   type ChatRoomState,
@@ -30,9 +32,11 @@ export interface RiverVerification {
  * banned user among the members.
  * @example const v = verifyRiverState(ownerVk, decodeChatRoomState(bytes)); if (!v.valid) …
  */
-export function verifyRiverState(ownerVk: Uint8Array, s: ChatRoomState): RiverVerification {
+export function verifyRiverState(ownerVkBytes: Uint8Array, s: ChatRoomState): RiverVerification {
   const problems: string[] = [];
-  const ownerId = riverMemberId(ownerVk);
+  // One imported key per signer (importing a raw key costs more than the verification itself).
+  const ownerVk = ed25519PublicKeyObject(ownerVkBytes);
+  const ownerId = riverMemberId(ownerVkBytes);
   const cfg = s.configuration;
   if (cfg.configuration.ownerMemberId !== ownerId)
     problems.push("configuration: owner_member_id is not the owner");
@@ -40,20 +44,36 @@ export function verifyRiverState(ownerVk: Uint8Array, s: ChatRoomState): RiverVe
     problems.push("configuration: bad owner signature");
 
   const byId = new Map<bigint, AuthorizedMember>();
+  const keys = new Map<bigint, KeyObject | null>();
+  const keyOf = (m: AuthorizedMember): KeyObject | null => {
+    const id = riverMemberId(m.member.memberVk);
+    let k = keys.get(id);
+    if (k === undefined) {
+      try {
+        k = ed25519PublicKeyObject(m.member.memberVk);
+      } catch {
+        k = null; // not a curve point: every signature by it is bad
+      }
+      keys.set(id, k);
+    }
+    return k;
+  };
   for (const m of s.members) byId.set(riverMemberId(m.member.memberVk), m);
   const memberKeys = new Map<bigint, string>();
   s.members.forEach((m, i) => {
     memberKeys.set(riverMemberId(m.member.memberVk), bytesToHex(m.member.memberVk));
-    const problem = inviteChainProblem(m, ownerVk, ownerId, byId);
+    const problem = inviteChainProblem(m, ownerVk, ownerId, byId, keyOf);
     if (problem) problems.push(`members[${i}]: ${problem}`);
   });
 
   const banned = new Set<bigint>();
   s.bans.forEach((b, i) => {
     banned.add(b.ban.bannedUser);
-    const vk = b.bannedBy === ownerId ? ownerVk : byId.get(b.bannedBy)?.member.memberVk;
-    if (!vk) problems.push(`bans[${i}]: banner is neither the owner nor a member (unverifiable)`);
-    else if (!ed25519Verify(vk, signedBytes(writeUserBan, b.ban), b.signature))
+    const banner = byId.get(b.bannedBy);
+    const vk = b.bannedBy === ownerId ? ownerVk : banner ? keyOf(banner) : undefined;
+    if (vk === undefined)
+      problems.push(`bans[${i}]: banner is neither the owner nor a member (unverifiable)`);
+    else if (vk === null || !ed25519Verify(vk, signedBytes(writeUserBan, b.ban), b.signature))
       problems.push(`bans[${i}]: bad banner signature`);
   });
   for (const id of banned) if (byId.has(id)) problems.push("members: a banned user is still a member");
@@ -83,9 +103,10 @@ export function verifyRiverState(ownerVk: Uint8Array, s: ChatRoomState): RiverVe
 /** Walks a member's invite chain to the owner, checking each link's signature by its inviter (cycles refused). */
 function inviteChainProblem(
   m: AuthorizedMember,
-  ownerVk: Uint8Array,
+  ownerVk: KeyObject,
   ownerId: bigint,
   byId: ReadonlyMap<bigint, AuthorizedMember>,
+  keyOf: (m: AuthorizedMember) => KeyObject | null,
 ): string | undefined {
   if (riverMemberId(m.member.memberVk) === ownerId) return "the owner is not a member";
   const seen = new Set<bigint>();
@@ -95,9 +116,9 @@ function inviteChainProblem(
     if (seen.has(curId)) return "invite chain has a cycle";
     seen.add(curId);
     const inviter = cur.member.invitedBy === ownerId ? undefined : byId.get(cur.member.invitedBy);
-    const inviterVk = cur.member.invitedBy === ownerId ? ownerVk : inviter?.member.memberVk;
-    if (!inviterVk) return "inviter is not a member";
-    if (!ed25519Verify(inviterVk, signedBytes(writeMember, cur.member), cur.signature))
+    if (cur.member.invitedBy !== ownerId && !inviter) return "inviter is not a member";
+    const inviterVk = inviter ? keyOf(inviter) : ownerVk;
+    if (!inviterVk || !ed25519Verify(inviterVk, signedBytes(writeMember, cur.member), cur.signature))
       return "bad inviter signature";
     if (!inviter) return undefined;
     cur = inviter;
