@@ -16,6 +16,7 @@ import { delegateRoutes } from "./routes/delegates.js";
 import { delegationProofRoutes } from "./routes/delegation-proofs.js";
 import { delegationRoutes } from "./routes/delegations.js";
 import { healthRoutes } from "./routes/health.js";
+import { riverRoutes } from "./routes/river.js";
 import { roomRoutes } from "./routes/rooms.js";
 import { secretRoutes } from "./routes/secrets.js";
 import { tokenRoutes } from "./routes/tokens.js";
@@ -120,6 +121,7 @@ export async function buildApp(kw: Keyward, options: AppOptions = {}): Promise<F
   delegateSessionRoutes(app, kw.delegates);
   custodyRoutes(app, kw.custody);
   roomRoutes(app, kw.rooms);
+  riverRoutes(app, kw.rooms, kw.river);
   delegationRoutes(app, kw.delegations);
   delegationProofRoutes(app, kw.delegations);
   await app.ready();
