@@ -253,6 +253,20 @@ export class Custody {
   }
 
   /**
+   * SERVICE-INTERNAL (wired by service/ as the delegates' cosigner share port, never exposed over HTTP): runs
+   * `fn` with the path's current BIP-340 secret key, then wipes it (also on error). The use is audited with
+   * `purpose`. @throws KeywardError `suspended`, `revoked`.
+   */
+  async withBip340Key<T>(
+    ref: IdentityRef,
+    fn: (secretKey: Uint8Array, publicKey: Uint8Array) => T | Promise<T>,
+    purpose = "service",
+  ): Promise<T> {
+    if (typeof fn !== "function") throw new InputTypeError("fn must be a function");
+    return lendKey(this.#ctx, ref, "bip340", purpose, async (key, pub) => fn(key, pub));
+  }
+
+  /**
    * SERVICE-INTERNAL: X25519 agreement with the path's key; `fn` gets the shared secret, wiped afterwards.
    * @throws invalid input for a low-order peer key; KeywardError `suspended`, `revoked`.
    */

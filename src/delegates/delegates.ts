@@ -4,6 +4,8 @@ import { AppRegistry } from "./apps.js";
 import { DelegateMigrations } from "./migration.js";
 import type { AuditSink, DelegatesContext } from "./ports.js";
 import { DelegateSecrets } from "./secrets.js";
+import { DelegateCosigners } from "./sessions/cosigner.js";
+import type { CosignerSharePort } from "./sessions/cosigner-shares.js";
 import { SealedSeedSessionKeys, type SessionKeys } from "./sessions/session-keys.js";
 import { DelegateSessions } from "./sessions/sessions.js";
 import { MigrationTokens } from "./tokens.js";
@@ -17,6 +19,8 @@ export interface DelegatesOptions {
   readonly now?: () => number;
   /** Where session keys live (default: sealed seeds in the delegate's namespace). */
   readonly sessionKeys?: SessionKeys;
+  /** Custody-derived MuSig2 shares for cosigner sessions (wired by service/; absent: imported shares only). */
+  readonly cosignerShares?: CosignerSharePort;
 }
 
 /**
@@ -35,6 +39,8 @@ export class Delegates {
   readonly tokens: MigrationTokens;
   readonly migrations: DelegateMigrations;
   readonly sessions: DelegateSessions;
+  /** MuSig2 (BIP-327) cosigner sessions over a share held only in the secret store. */
+  readonly cosigners: DelegateCosigners;
 
   constructor(options: DelegatesOptions) {
     const ctx: DelegatesContext = {
@@ -48,5 +54,6 @@ export class Delegates {
     this.tokens = new MigrationTokens(ctx);
     this.migrations = new DelegateMigrations(ctx);
     this.sessions = new DelegateSessions(ctx, options.sessionKeys ?? new SealedSeedSessionKeys());
+    this.cosigners = new DelegateCosigners(ctx, options.cosignerShares);
   }
 }
