@@ -78,8 +78,12 @@ describe("a two-party MuSig2 cosigner session over an imported share (seed 001's
     const p = peer(c);
     const { partialSigs } = await d.cosigners.sign(c.id, round, { pubNonces: p.pubNonces.map((n) => [n]) });
     const theirs = p.sign(pubNonces);
-    const check = await d.cosigners.verify(c.id, round, 1 - c.signerIndex, theirs);
-    expect(check.valid).toEqual([true, true, true]);
+    const check = await d.cosigners.verify(
+      c.id,
+      round,
+      theirs.map((x) => [x]),
+    );
+    expect(check).toEqual({ valid: [true, true, true], invalid: [] });
     const { signatures, aggregateKey } = await d.cosigners.aggregate(
       c.id,
       round,
@@ -156,11 +160,12 @@ describe("a two-party MuSig2 cosigner session over an imported share (seed 001's
       .catch((e: unknown) => e)) as KeywardError;
     expect(agg.code).toBe("invalid_contribution");
     expect(agg.details).toEqual({ message: 2, signer: 1 - c.signerIndex, contribution: "psig" });
-    expect((await d.cosigners.verify(c.id, round, 1 - c.signerIndex, theirs)).valid).toEqual([
-      true,
-      true,
-      false,
-    ]);
+    const v2 = await d.cosigners.verify(
+      c.id,
+      round,
+      theirs.map((x) => [x]),
+    );
+    expect(v2).toEqual({ valid: [true, true, false], invalid: [{ message: 2, signer: 1 - c.signerIndex }] });
   });
 
   it("applies a BIP-341 taproot tweak: the signatures verify under the output key of the internal key", async () => {

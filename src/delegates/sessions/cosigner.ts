@@ -152,20 +152,35 @@ export class DelegateCosigners {
   }
 
   /**
-   * Verifies signer `signer`'s partial signatures of a signed round (BIP-327 PartialSigVerify) against every
-   * signer's public nonces (given now, or recorded at round 2). @returns one boolean per message.
+   * Verifies the other signers' partial signatures of a signed round (BIP-327 PartialSigVerify), given as for
+   * `aggregate` (per message: the others' values, or every signer's), against every signer's public nonces
+   * (given now, or recorded at round 2).
+   * @returns per message whether all of them verify, and each failing (message, signer).
    */
   async verify(
     sessionId: string,
     round: number,
-    signer: number,
-    partialSigs: readonly Uint8Array[],
+    partialSigs: readonly (readonly Uint8Array[])[],
     pubNonces?: readonly (readonly Uint8Array[])[],
-  ): Promise<{ valid: boolean[] }> {
+  ): Promise<{ valid: boolean[]; invalid: { message: number; signer: number }[] }> {
     const { s, r } = await this.signedRound(sessionId, round);
-    assertInteger(signer, 0, s.participants.length - 1, "signer");
+    const rows = this.complete(s, partialSigs, r.partialSigs ?? [], "partialSigs", 32);
     const all = pubNonces ? this.complete(s, pubNonces, r.pubNonces, "pubNonces", 66) : undefined;
-    return { valid: verifyPartials(s, r, signer, partialSigs, all) };
+    const invalid: { message: number; signer: number }[] = [];
+    for (let j = 0; j < s.participants.length; j++) {
+      if (j === s.signerIndex) continue;
+      verifyPartials(
+        s,
+        r,
+        j,
+        rows.map((row) => row[j]!),
+        all,
+      ).forEach((ok, m) => {
+        if (!ok) invalid.push({ message: m, signer: j });
+      });
+    }
+    invalid.sort((a, b) => a.message - b.message || a.signer - b.signer);
+    return { valid: s.messages.map((_, m) => !invalid.some((x) => x.message === m)), invalid };
   }
 
   /**
