@@ -8,6 +8,7 @@ import { createLogger } from "./logging.js";
 import { createMetrics, type DomainGauge, installMetrics } from "./metrics.js";
 import { installOpenApi } from "./openapi.js";
 import { auditRoutes } from "./routes/audit.js";
+import { cosignerRoutes } from "./routes/cosigners.js";
 import { custodyRoutes } from "./routes/custody.js";
 import { delegateSessionRoutes } from "./routes/delegate-sessions.js";
 import { delegateRoutes } from "./routes/delegates.js";
@@ -93,6 +94,7 @@ export async function buildApp(kw: Keyward, options: AppOptions = {}): Promise<F
   auditRoutes(app, kw);
   delegateRoutes(app, kw.delegates);
   delegateSessionRoutes(app, kw.delegates);
+  cosignerRoutes(app, kw.delegates);
   custodyRoutes(app, kw.custody);
   roomRoutes(app, kw.rooms);
   delegationRoutes(app, kw.delegations);
