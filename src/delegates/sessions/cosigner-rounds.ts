@@ -88,11 +88,12 @@ export async function startRound(
       secrets.push(n.secretNonce);
       pubNonces.push(bytesToHex(n.publicNonce));
     }
-    await tx.secrets.put(
-      delegateNamespace(s.delegate),
-      nonceSecretName(s.id, round),
-      Secret.adopt(concatBytes(...secrets)),
-    );
+    const sealed = Secret.adopt(concatBytes(...secrets));
+    try {
+      await tx.secrets.put(delegateNamespace(s.delegate), nonceSecretName(s.id, round), sealed);
+    } finally {
+      sealed.wipe();
+    }
   } finally {
     wipe(...secrets);
   }
