@@ -2,6 +2,7 @@
 // round 1 starts again; a session whose imported share is gone is dropped with an audit event.
 import { isKeywardError } from "../../errors/keyward-error.js";
 import type { DelegatesContext } from "../ports.js";
+import { delegateNamespace } from "../records.js";
 import { COSIGNER_TABLES, type CosignerRecord } from "./cosigner-records.js";
 import { abortRound, startRound } from "./cosigner-rounds.js";
 import { type CosignerSharePort, withShareTx } from "./cosigner-shares.js";
@@ -12,7 +13,10 @@ export interface CosignerRehydrateReport {
   /** An open round was aborted at this start; `round` is the new round 1 (absent when expired / exhausted). */
   readonly restarted: readonly { readonly id: string; readonly aborted: number; readonly round?: number }[];
   readonly dropped: readonly { readonly id: string; readonly reason: "share_missing" }[];
-  /** Left in place (I/O, unsealing, custody or a changed share): retried next start. */
+  /**
+   * Not restarted (I/O, unsealing, custody or a changed share): an open round was still aborted first; the
+   * session stays and is retried next start.
+   */
   readonly kept: readonly { readonly id: string; readonly reason: string }[];
 }
 
@@ -29,30 +33,41 @@ export async function rehydrateCosigners(
   const kept: { id: string; reason: string }[] = [];
   for (const s of sessions) {
     try {
-      const outcome = await withShareTx(
+      // First, without the share (so nothing can keep it from happening): a round left open is aborted and its
+      // secret nonces destroyed. A nonce that outlived its process is never used: the process may have died
+      // after computing a partial signature it could not record, and a restored backup may hold used nonces.
+      const aborted = await ctx.storage.transaction(async (tx) => {
+        const cur = await COSIGNER_TABLES.session.get(tx.state, s.id);
+        return cur && (await abortRound(ctx, tx, cur, "restart")) ? cur.round : 0;
+      });
+      if (
+        s.share.kind === "imported" &&
+        !(await ctx.storage.secrets.has(delegateNamespace(s.delegate), s.share.name))
+      ) {
+        await dropSession(ctx, s);
+        dropped.push({ id: s.id, reason: "share_missing" });
+        continue;
+      }
+      if (aborted === 0) {
+        loaded.push(s.id);
+        continue;
+      }
+      // Then round 1 again, with the share (unless the session expired or used its rounds).
+      const round = await withShareTx(
         ctx.storage,
         shares,
         s,
         `cosigner:${s.id}:rehydrate`,
         async (tx, share) => {
           const cur = await COSIGNER_TABLES.session.get(tx.state, s.id);
-          if (!cur) return undefined;
-          // A secret nonce that outlived its process is never used: the process may have died after computing
-          // a partial signature it could not record, and a restored backup may hold nonces already used.
-          if (!(await abortRound(ctx, tx, cur, "restart"))) return { aborted: 0 };
-          const live = ctx.now() < cur.expiresAt && cur.round < cur.maxRounds;
-          if (!live) return { aborted: cur.round };
-          const r = await startRound(ctx, tx, cur, share, "restart");
-          return { aborted: cur.round, round: r.round };
+          if (!cur || ctx.now() >= cur.expiresAt || cur.round >= cur.maxRounds) return undefined;
+          return (await startRound(ctx, tx, cur, share, "restart")).round;
         },
       );
       loaded.push(s.id);
-      if (outcome && outcome.aborted > 0) restarted.push({ id: s.id, ...outcome });
+      restarted.push({ id: s.id, aborted, ...(round !== undefined ? { round } : {}) });
     } catch (err) {
-      if (isKeywardError(err) && err.code === "not_found" && s.share.kind === "imported") {
-        await dropSession(ctx, s);
-        dropped.push({ id: s.id, reason: "share_missing" });
-      } else kept.push({ id: s.id, reason: isKeywardError(err) ? err.code : "error" });
+      kept.push({ id: s.id, reason: isKeywardError(err) ? err.code : "error" });
     }
   }
   return { loaded, restarted, dropped, kept };

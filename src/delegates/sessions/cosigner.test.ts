@@ -253,6 +253,16 @@ describe("a cosigner session over a custody-derived share", () => {
     );
     expect(schnorr.verify(hexToBytes(signatures[0]!), messages[0]!, hexToBytes(aggregateKey))).toBe(true);
     for (const b of svc.keyBuffers) expect(b.every((x) => x === 0)).toBe(true);
+    // A restart while the share is unusable (suspended identity) still aborts the open round: its old public
+    // nonces are refused even though round 1 cannot start again yet.
+    const open = await dc.cosigners.nonce(c.id);
+    await svc.custody.suspend(ref);
+    const report = await dc.cosigners.rehydrate();
+    expect(report.kept).toEqual([{ id: c.id, reason: "suspended" }]);
+    await svc.custody.resume(ref);
+    expect(
+      await code(dc.cosigners.sign(c.id, open.round, { pubNonces: peer(c).pubNonces.map((n) => [n]) })),
+    ).toBe("nonce_stale");
     // Without the port (imported shares only), a custody share is refused clearly.
     await expect(d.cosigners.create(v.get(1)!, { custody: ref }, plan())).rejects.toMatchObject({
       code: "unavailable",
