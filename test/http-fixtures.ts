@@ -7,6 +7,7 @@ import { Secret } from "../src/crypto/secret.js";
 import { certifyDelegate, formatCertificate } from "../src/delegates/certificate.js";
 import { revocationBytes, rotationBytes } from "../src/delegates/statements.js";
 import { certifyVersion, newAppKey, type TestAppKey } from "../src/delegates/test-support.js";
+import { COSIGNER_SAMPLES } from "./http-cosigner-samples.js";
 import {
   ALICE,
   FIXTURE_PARTITION,
@@ -73,6 +74,7 @@ function okDelegate(f: FixtureState): Promise<string> {
 
 /** Sample factories by operationId. The matrix test fails when a route has none. */
 export const SAMPLES: Record<string, Make> = {
+  ...COSIGNER_SAMPLES,
   health: () => ({ method: "GET", url: "/healthz" }),
   metrics: () => ({ method: "GET", url: "/metrics" }),
   openapi: () => ({ method: "GET", url: "/openapi.json" }),

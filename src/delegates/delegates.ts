@@ -4,6 +4,8 @@ import { AppRegistry } from "./apps.js";
 import { DelegateMigrations } from "./migration.js";
 import type { AuditSink, DelegatesContext } from "./ports.js";
 import { DelegateSecrets } from "./secrets.js";
+import { DelegateCosigners } from "./sessions/cosigner.js";
+import type { CosignerSharePort } from "./sessions/cosigner-shares.js";
 import { SealedSeedSessionKeys, type SessionKeys } from "./sessions/session-keys.js";
 import { DelegateSessions } from "./sessions/sessions.js";
 import { MigrationTokens } from "./tokens.js";
@@ -21,6 +23,8 @@ export interface DelegatesOptions {
   readonly sessionKeys?: SessionKeys;
   /** Budgets of the WebAssembly runtime (per-call time, memory pages, live instances). */
   readonly runtime?: RuntimeOptions;
+  /** Custody-derived MuSig2 shares for cosigner sessions (wired by service/; absent: imported shares only). */
+  readonly cosignerShares?: CosignerSharePort;
 }
 
 /**
@@ -43,6 +47,8 @@ export class Delegates {
   readonly runtime: DelegateRuntime;
   /** Registers versions with their modules. */
   readonly modules: DelegateModules;
+  /** MuSig2 (BIP-327) cosigner sessions over a share held only in the secret store. */
+  readonly cosigners: DelegateCosigners;
 
   constructor(options: DelegatesOptions) {
     const ctx: DelegatesContext = {
@@ -58,5 +64,6 @@ export class Delegates {
     this.sessions = new DelegateSessions(ctx, options.sessionKeys ?? new SealedSeedSessionKeys());
     this.runtime = new DelegateRuntime(ctx, options.runtime);
     this.modules = new DelegateModules(ctx, this.versions, this.runtime);
+    this.cosigners = new DelegateCosigners(ctx, options.cosignerShares);
   }
 }

@@ -52,6 +52,10 @@ export const ERROR_CODES = {
   code_mismatch: { http: 422, exit: 1 },
   module_failed: { http: 422, exit: 1 },
   delegate_error: { http: 422, exit: 1 },
+  /** MuSig2 (BIP-327): another signer's public key, public nonce or partial signature, or the aggregate nonce, is invalid (details name the signer and the contribution). */
+  invalid_contribution: { http: 422, exit: 1 },
+  /** A cosigner round's secret nonce is gone (used, or destroyed at a restart): start round 1 again. */
+  nonce_stale: { http: 409, exit: 1 },
   internal: { http: 500, exit: 1 },
 } as const satisfies Record<string, ErrorCodeInfo>;
 

@@ -9,6 +9,7 @@ import { createLogger } from "./logging.js";
 import { createMetrics, type DomainGauge, installMetrics } from "./metrics.js";
 import { installOpenApi } from "./openapi.js";
 import { auditRoutes } from "./routes/audit.js";
+import { cosignerRoutes } from "./routes/cosigners.js";
 import { custodyRoutes } from "./routes/custody.js";
 import { delegateCallRoutes } from "./routes/delegate-calls.js";
 import { delegateSessionRoutes } from "./routes/delegate-sessions.js";
@@ -119,6 +120,7 @@ export async function buildApp(kw: Keyward, options: AppOptions = {}): Promise<F
   delegateRoutes(app, kw.delegates);
   delegateCallRoutes(app, kw.delegates);
   delegateSessionRoutes(app, kw.delegates);
+  cosignerRoutes(app, kw.delegates);
   custodyRoutes(app, kw.custody);
   roomRoutes(app, kw.rooms);
   riverRoutes(app, kw.rooms, kw.river);

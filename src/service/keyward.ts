@@ -75,11 +75,13 @@ export async function createKeyward(storage: Storage, options: KeywardOptions = 
   const tokens = await createTokenService(storage, { ...options, audit });
   // Custody's audit actor is the service; per-request token ids are in the request log lines.
   const custody = await createCustody(storage, { audit, actor: "service" });
-  const delegates = await createDelegates(storage, { audit });
+  const delegates = await createDelegates(storage, { audit, custody: custody.custody });
   const rooms = createRooms(storage, { custody: custody.custody });
   const delegations = await DelegationsService.open(storage);
   // Sessions persisted by earlier runs get their keys back (missing secrets are dropped and audited).
   await delegates.sessions.rehydrate();
+  // Cosigner rounds left open by an earlier process are aborted and restarted (seed 001, issue 18).
+  await delegates.cosigners.rehydrate();
   const syncers: (() => Promise<unknown>)[] = [() => delegations.sync()];
   let timer: NodeJS.Timeout | undefined;
   let dueTimer: NodeJS.Timeout | undefined;
@@ -116,8 +118,7 @@ export async function createKeyward(storage: Storage, options: KeywardOptions = 
       }, intervalMs);
       timer.unref();
       dueTimer = setInterval(() => {
-        firing ??= delegates.sessions
-          .runDue()
+        firing ??= Promise.all([delegates.sessions.runDue(), delegates.cosigners.runDue()])
           .catch(() => undefined)
           .finally(() => {
             firing = undefined;

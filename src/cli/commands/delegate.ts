@@ -8,6 +8,7 @@ import type { VersionInfo, VersionStatus } from "../../delegates/versions.js";
 import { InputRangeError } from "../../errors/input-errors.js";
 import { emit, type GlobalOptions } from "../io.js";
 import { parseHexFlag, parseIntFlag, readFileFlag } from "../parse.js";
+import { registerDelegateCosignerCommands } from "./delegate-cosigner.js";
 import { flagOrStdin, readSeedFile, withDelegates } from "./delegate-io.js";
 import { registerDelegateSecretCommands } from "./delegate-secret.js";
 import { registerDelegateSessionCommands } from "./delegate-session.js";
@@ -168,4 +169,5 @@ export function registerDelegateCommands(delegate: Command): void {
   registerDelegateWasmCommands(delegate);
   registerDelegateSecretCommands(delegate);
   registerDelegateSessionCommands(delegate);
+  registerDelegateCosignerCommands(delegate);
 }
