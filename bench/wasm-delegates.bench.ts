@@ -129,7 +129,7 @@ try {
   );
   await sandbox.start();
   const reader = {
-    get: async (k: Uint8Array) => secrets.get(Buffer.from(k).toString("latin1")),
+    get: async (k: Uint8Array) => secrets.get(Buffer.from(k).toString("latin1"))?.slice(),
     list: async () => [],
   };
   const args = [

@@ -21,7 +21,7 @@ export type { FailureReason, GuestArg, HostProfile, ResultShape } from "./sandbo
 
 /** Reads of the calling delegate's own secrets (service wires it to that delegate's namespace only). */
 export interface SecretReader {
-  /** The value of `key`, or undefined when absent. */
+  /** The value of `key` (a copy: the sandbox wipes it once passed on), or undefined when absent. */
   get(key: Uint8Array): Promise<Uint8Array | undefined>;
   /** Every stored key starting with `prefix`. */
   list(prefix: Uint8Array): Promise<Uint8Array[]>;
@@ -235,10 +235,12 @@ export class WasmSandbox {
     const data = new Uint8Array(shared.data);
     let hostError = false;
     return new Promise<SandboxResult>((resolve, reject) => {
+      let used = 0; // bytes of secret values passed through the shared buffer: zeroed once the call ends
       const done = (): void => {
         clearTimeout(timer);
         this.#onReply = undefined;
         this.#onExit = undefined;
+        data.fill(0, 0, used);
       };
       const timer = setTimeout(() => {
         done();
@@ -250,7 +252,11 @@ export class WasmSandbox {
         reject(failed(why, message));
       };
       const answer = (status: number, bytes?: Uint8Array): void => {
-        if (bytes) data.set(bytes);
+        if (bytes) {
+          data.set(bytes);
+          used = Math.max(used, bytes.length);
+          bytes.fill(0);
+        }
         Atomics.store(ctl, 1, status);
         Atomics.store(ctl, 2, bytes?.length ?? 0);
         Atomics.store(ctl, 0, 1);
