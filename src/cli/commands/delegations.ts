@@ -27,19 +27,27 @@ const position = (value: string | undefined, flag: string): number => {
   return parsePosition(value.trim(), flag);
 };
 
-/** Runs `fn` with the delegations service; a stored index snapshot that could not be used is reported on stderr. */
+/**
+ * Runs `fn` with the delegations service (lazy unseal: only checkpoint/prove touch a secret); a stored index
+ * snapshot that could not be used is reported on stderr.
+ */
 function withDelegations<T>(cmd: Command, fn: (d: DelegationsService) => Promise<T>): Promise<T> {
-  return withStorage(cmd, async (storage) => {
-    const d = await DelegationsService.open(storage);
-    const o = d.store.opened;
-    if (o.snapshot === "failed")
-      process.stderr.write(
-        `warning: delegation index snapshot not used (${o.error}); rebuilt from the whole log ` +
-          `(${o.replayed} events): run \`keyward delegations snapshot\`\n`,
-      );
-    return fn(d);
-  });
+  return withStorage(
+    cmd,
+    async (storage) => {
+      const d = await DelegationsService.open(storage);
+      const o = d.store.opened;
+      if (o.snapshot === "failed")
+        process.stderr.write(
+          `warning: delegation index snapshot not used (${o.error}); rebuilt from the whole log ` +
+            `(${o.replayed} events): run \`keyward delegations snapshot\`\n`,
+        );
+      return fn(d);
+    },
+    LAZY,
+  );
 }
+const LAZY = { lazyUnseal: true } as const;
 
 /** Writes an index snapshot when enough events were applied since the last one; a failure only warns. */
 async function snapshotIfDue(d: DelegationsService): Promise<void> {
