@@ -3,13 +3,15 @@ import type Database from "better-sqlite3";
 import { assertString } from "../../crypto/assert.js";
 import { scanBounds } from "../key-range.js";
 import { assertStoreKey } from "../keys.js";
-import type { ScanOptions, StateEntry, StateWriter } from "../ports.js";
+import type { ScanOptions, StateEntry, StateInsert, StateWriter } from "../ports.js";
 import type { RawBackend, RawSecretRow, RawTx } from "../raw.js";
 import { assertOutsideTransaction, runInTransaction } from "../tx-guard.js";
 import { acquireSqlite, releaseSqlite } from "./connection.js";
 import { GroupCommit } from "./group-commit.js";
 
 const BATCH = 1000;
+// Rows per multi-row INSERT of insertMany: one statement call per 256 rows instead of one per row (bulk import).
+const INSERT_ROWS = 256;
 type Db = Database.Database;
 
 function toBytes(v: unknown): Uint8Array {
@@ -92,8 +94,44 @@ class SqliteOps implements RawTx {
         return W(() => s.del.run(table, key).changes === 1);
       },
       scan: (table, options) => this.scan(table, options),
+      getMany: (table, keys) =>
+        L(async () => {
+          assertStoreKey(table, "table");
+          for (const key of keys) assertStoreKey(key, "key", false);
+          return keys.map((key) => {
+            const v = s.get.get(table, key);
+            return v === undefined ? undefined : toBytes(v);
+          });
+        }),
+      insertMany: async (table, entries) => {
+        assertStoreKey(table, "table");
+        for (const e of entries) assertStoreKey(e.key, "key", false);
+        return W(() => this.#insertMany(table, entries));
+      },
     };
   }
+
+  #insertMany(table: string, entries: readonly StateInsert[]): number {
+    const many = (this.#manyInsert ??= this.db.prepare(
+      `INSERT INTO kw_state (tbl, key, value) VALUES ${Array(INSERT_ROWS).fill("(?, ?, ?)").join(", ")} ON CONFLICT (tbl, key) DO NOTHING`,
+    ));
+    const args: unknown[] = new Array(INSERT_ROWS * 3);
+    let created = 0;
+    let i = 0;
+    for (; i + INSERT_ROWS <= entries.length; i += INSERT_ROWS) {
+      for (let j = 0; j < INSERT_ROWS; j++) {
+        const e = entries[i + j]!;
+        args[3 * j] = table;
+        args[3 * j + 1] = e.key;
+        args[3 * j + 2] = e.value;
+      }
+      created += many.run(args).changes;
+    }
+    for (; i < entries.length; i++)
+      created += this.s.insert.run(table, entries[i]!.key, entries[i]!.value).changes;
+    return created;
+  }
+  #manyInsert: Database.Statement | undefined;
 
   private async *scan(table: string, options: ScanOptions = {}): AsyncIterable<StateEntry> {
     assertStoreKey(table, "table");
