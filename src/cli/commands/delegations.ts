@@ -144,12 +144,12 @@ export function registerDelegationCommands(program: Command): void {
     .description("import NDJSON events; any bad line applies nothing; re-run to resume")
     .argument("<file>", "NDJSON file")
     .option("--progress", "show a progress bar even when stderr is not a terminal")
-    .option("--batch-size <n>", "events per transaction (default 1000)")
+    .option("--batch-size <n>", "events per transaction (default 16384)")
     .action(async (file: string, o: { progress?: boolean; batchSize?: string }, cmd: Command) => {
       const size = fileSize(file, "FILE");
       const batchSize = o.batchSize === undefined ? undefined : position(o.batchSize, "--batch-size");
       if (batchSize === 0) throw new InputRangeError("--batch-size must be at least 1");
-      const bar = progressBar(size * 3, "import", "bytes", o.progress);
+      const bar = progressBar(size * 2, "import", "bytes", o.progress); // two passes: check, apply
       try {
         const summary = await withDelegations(cmd, async (d) => {
           const s = await importEvents(d.store, {

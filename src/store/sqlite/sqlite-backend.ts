@@ -12,6 +12,7 @@ import { GroupCommit } from "./group-commit.js";
 const BATCH = 1000;
 // Rows per multi-row INSERT of insertMany: one statement call per 256 rows instead of one per row (bulk import).
 const INSERT_ROWS = 256;
+const GET_ROWS = 256;
 type Db = Database.Database;
 
 function toBytes(v: unknown): Uint8Array {
@@ -22,7 +23,8 @@ function toBytes(v: unknown): Uint8Array {
 class SqliteOps implements RawTx {
   readonly state: StateWriter;
   private readonly s;
-  // Scans combine a few bound shapes (prefix/range/direction); preparing each once saves a parse per batch.
+  // Scans combine a few bound shapes (prefix/range/direction), bulk reads/writes use multi-row statements:
+  // preparing each once saves a parse per batch.
   readonly #scanStatements = new Map<string, Database.Statement>();
 
   #statement(sql: string): Database.Statement {
@@ -98,10 +100,7 @@ class SqliteOps implements RawTx {
         L(async () => {
           assertStoreKey(table, "table");
           for (const key of keys) assertStoreKey(key, "key", false);
-          return keys.map((key) => {
-            const v = s.get.get(table, key);
-            return v === undefined ? undefined : toBytes(v);
-          });
+          return this.#getMany(table, keys);
         }),
       insertMany: async (table, entries) => {
         assertStoreKey(table, "table");
@@ -112,9 +111,9 @@ class SqliteOps implements RawTx {
   }
 
   #insertMany(table: string, entries: readonly StateInsert[]): number {
-    const many = (this.#manyInsert ??= this.db.prepare(
+    const many = this.#statement(
       `INSERT INTO kw_state (tbl, key, value) VALUES ${Array(INSERT_ROWS).fill("(?, ?, ?)").join(", ")} ON CONFLICT (tbl, key) DO NOTHING`,
-    ));
+    );
     const args: unknown[] = new Array(INSERT_ROWS * 3);
     let created = 0;
     let i = 0;
@@ -131,7 +130,23 @@ class SqliteOps implements RawTx {
       created += this.s.insert.run(table, entries[i]!.key, entries[i]!.value).changes;
     return created;
   }
-  #manyInsert: Database.Statement | undefined;
+
+  // One `IN (…)` statement per GET_ROWS keys: the lookups run in SQLite, not one JS → C call per key.
+  #getMany(table: string, keys: readonly string[]): (Uint8Array | undefined)[] {
+    const many = this.#statement(
+      `SELECT key, value FROM kw_state WHERE tbl = ? AND key IN (${Array(GET_ROWS).fill("?").join(", ")})`,
+    );
+    const found = new Map<string, Uint8Array>();
+    let i = 0;
+    for (; i + GET_ROWS <= keys.length; i += GET_ROWS)
+      for (const r of many.all(table, ...keys.slice(i, i + GET_ROWS)) as { key: string; value: Buffer }[])
+        found.set(r.key, toBytes(r.value));
+    for (; i < keys.length; i++) {
+      const v = this.s.get.get(table, keys[i]);
+      if (v !== undefined) found.set(keys[i]!, toBytes(v));
+    }
+    return keys.map((k) => found.get(k));
+  }
 
   private async *scan(table: string, options: ScanOptions = {}): AsyncIterable<StateEntry> {
     assertStoreKey(table, "table");
