@@ -1,6 +1,5 @@
 // NDJSON event import: check the whole file first (nothing applied on any bad line), then apply resumably.
 import { createHash } from "node:crypto";
-import { blake3 } from "@noble/hashes/blake3.js";
 import { bytesToHex } from "../crypto/bytes.js";
 import { RecordTable } from "../store/records.js";
 import type { DelegationStore } from "./delegation-store.js";
@@ -58,7 +57,7 @@ async function priorProgress(
   if (!unfinished) return undefined;
   const sha = createHash("sha256");
   // BLAKE3 (pure JS, slow) only while records of an earlier version exist, so their files still resume.
-  const b3 = legacy ? blake3.create() : undefined;
+  const b3 = legacy ? (await import("@noble/hashes/blake3.js")).blake3.create() : undefined;
   for await (const chunk of open()) {
     sha.update(chunk);
     b3?.update(chunk);

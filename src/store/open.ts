@@ -3,7 +3,6 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { KeywardError } from "../errors/keyward-error.js";
 import type { Storage } from "./ports.js";
-import { openPostgresBackend } from "./postgres/postgres-backend.js";
 import type { RawBackend } from "./raw.js";
 import { SealedStorage } from "./sealed-storage.js";
 import type { SealedParts } from "./sealing/data-keys.js";
@@ -61,7 +60,9 @@ const NO_MATERIAL = "no unseal material: set KEYWARD_PASSPHRASE or --key-file / 
 /** Opens the raw backend for a URL. */
 export async function openRawBackend(url: string): Promise<RawBackend> {
   if (url.startsWith("sqlite:")) return openSqliteBackend(url.slice("sqlite:".length));
-  if (url.startsWith("postgres://") || url.startsWith("postgresql://")) return openPostgresBackend(url);
+  // Loaded on demand: `pg` costs ~100 ms of module loading that a SQLite command never needs (cold start).
+  if (url.startsWith("postgres://") || url.startsWith("postgresql://"))
+    return (await import("./postgres/postgres-backend.js")).openPostgresBackend(url);
   throw new KeywardError("invalid_input", "db must be sqlite:PATH or postgres://…");
 }
 

@@ -5,7 +5,6 @@ import { validateBatch } from "../../delegations/batch-validate.js";
 import { compareWithCompactView } from "../../delegations/compact-view.js";
 import { type DelegationId, normalizeId, parsePosition } from "../../delegations/ids.js";
 import { ImportRefusedError, importEvents } from "../../delegations/import-events.js";
-import { verifyDelegationProof } from "../../delegations/verify-proof.js";
 import { InputRangeError } from "../../errors/input-errors.js";
 import { KeywardError, toPublicError } from "../../errors/keyward-error.js";
 import { DelegationsService, storedCheckpointPublicKey } from "../../service/delegations.js";
@@ -297,6 +296,8 @@ export function registerDelegationCommands(program: Command): void {
         o.publicKey === undefined
           ? await trustedCheckpointKey(cmd, file?.checkpoint)
           : parseHexFlag(o.publicKey, "--public-key", 32);
+      // Loaded here: Ed25519 (libsodium) is the verifier's alone, not every delegations command's (cold start).
+      const { verifyDelegationProof } = await import("../../delegations/verify-proof.js");
       const r = verifyDelegationProof(file?.proof, file?.checkpoint, key, at);
       if (r === false)
         throw new KeywardError("invalid_proof", "the proof does not verify against the checkpoint and key");
