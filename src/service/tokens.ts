@@ -114,6 +114,12 @@ function publicInfo(r: TokenRecord): TokenInfo {
 export class TokenService {
   readonly #table = new RecordTable<TokenRecord>(TOKEN_TABLE);
   readonly #cache = new Map<string, CacheEntry>();
+  /**
+   * Presented tokens that verified against a cache entry, keyed by the token itself (a hash-map lookup: a
+   * wrong secret misses without a character-by-character comparison). Held in memory only, like the token
+   * each request already carries; valid while that entry is the current, fresh one.
+   */
+  readonly #verified = new Map<string, { readonly id: string; readonly entry: CacheEntry }>();
   readonly #cacheMs: number;
 
   constructor(
@@ -200,6 +206,7 @@ export class TokenService {
       return publicInfo(revoked);
     });
     this.#cache.delete(id);
+    for (const [token, v] of this.#verified) if (v.id === id) this.#verified.delete(token);
     return info;
   }
 
@@ -218,11 +225,21 @@ export class TokenService {
    * answer is known, undefined when the token's record must be loaded first (call `authenticate`).
    */
   peek(token: unknown): { principal: TokenPrincipal | undefined } | undefined {
+    // A token verified against the current cache entry of its id is answered without parsing or hashing
+    // again (the HTTP check path, issue 12); a revocation or a refresh replaces the entry, ending the match.
+    const known = typeof token === "string" ? this.#verified.get(token) : undefined;
+    if (known && this.#cache.get(known.id) === known.entry && Date.now() - known.entry.at < this.#cacheMs)
+      return { principal: known.entry.principal };
     const parsed = parseToken(token);
     if (!parsed) return { principal: undefined };
     const hit = this.#cache.get(parsed.id);
     if (!hit || Date.now() - hit.at >= this.#cacheMs) return undefined;
-    return { principal: this.#verify(hit, parsed.secret) };
+    const principal = this.#verify(hit, parsed.secret);
+    if (principal) {
+      if (this.#verified.size > 10_000) this.#verified.clear();
+      this.#verified.set(token as string, { id: parsed.id, entry: hit });
+    }
+    return { principal };
   }
 
   #verify(entry: CacheEntry, secret: Uint8Array): TokenPrincipal | undefined {
