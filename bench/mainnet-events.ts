@@ -60,3 +60,23 @@ export function* mainnetEvents(delegators: number): Generator<string> {
     }
   }
 }
+
+/** Writes `mainnetEvents(delegators)` to `path` as NDJSON; returns the number of events. */
+export async function writeMainnetFile(path: string, delegators: number): Promise<number> {
+  const { createWriteStream } = await import("node:fs");
+  const { once } = await import("node:events").then((m) => m.default);
+  const out = createWriteStream(path);
+  let n = 0;
+  let buf = "";
+  for (const line of mainnetEvents(delegators)) {
+    n++;
+    buf += `${line}\n`;
+    if (buf.length > 1 << 20) {
+      if (!out.write(buf)) await once(out, "drain");
+      buf = "";
+    }
+  }
+  out.end(buf);
+  await once(out, "finish");
+  return n;
+}
