@@ -110,6 +110,8 @@ export async function importEvents(store: DelegationStore, options: ImportOption
     // No unfinished import existed: the file was either never imported or imported completely.
     const progress = await progressRecords.get(store.storage.state, key);
     if (progress?.done) return { ...base, resumedAfterLine: progress.lines, applied: 0, duplicates: 0 };
+    // Another run of this file committed batches meanwhile: start again from its progress (found first now).
+    if (progress) return importEvents(store, options);
   }
   if (checked.errors.length) throw new ImportRefusedError(checked.errors);
 
