@@ -400,9 +400,16 @@ try {
   line("encodeIndexSnapshot (copy + SHA-256)", `${fmt(encoded.ms)} ms`, `CPU ${fmt(encoded.cpu)} ms`);
   line("  of which SHA-256 (node:crypto)", `${fmt(hashed.ms)} ms`, `${fmt(mib / (hashed.ms / 1000))} MiB/s`);
   line(
-    "decodeIndexSnapshot (SHA-256 + validate + rebuild hash tables)",
+    "decodeIndexSnapshot, format 2 (SHA-256 + header, views)",
     `${fmt(decoded.ms)} ms`,
     `answers agree: ${decodedSame ? "yes" : "NO"}`,
+  );
+  const v1 = encodeIndexSnapshot(index, { version: 1 });
+  const decodedV1 = timed(() => decodeIndexSnapshot(v1));
+  line(
+    "decodeIndexSnapshot, format 1 (SHA-256 + validate + rebuild hash tables)",
+    `${fmt(decodedV1.ms)} ms`,
+    `${(v1.length / 1048576).toFixed(1)} MiB; format 2 loads ${(decodedV1.ms / decoded.ms).toFixed(1)}× faster`,
   );
   line("writeIndexSnapshot to SQLite (encode + one transaction)", `${fmt(bigWriteMs)} ms`);
   line(

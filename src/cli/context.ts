@@ -17,15 +17,17 @@ export function isJson(cmd: Command): boolean {
 }
 
 /**
- * Runs `fn` with an unsealed storage, closing it afterwards (also on error).
+ * Runs `fn` with an unsealed storage, closing it afterwards (also on error). With `lazyUnseal`, the KDF runs
+ * only if `fn` touches a secret (commands over public state start without the ~100 ms scrypt cost).
  * @example await withStorage(cmd, async (storage) => storage.secrets.list("app"));
  */
 export async function withStorage<T>(
   cmd: Command,
   fn: (storage: Storage, config: KeywardConfig) => Promise<T>,
+  options: { readonly lazyUnseal?: boolean } = {},
 ): Promise<T> {
   const config = commandConfig(cmd);
-  const storage = await openConfiguredStorage(config);
+  const storage = await openConfiguredStorage(config, false, options);
   try {
     return await fn(storage, config);
   } finally {

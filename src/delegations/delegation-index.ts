@@ -240,6 +240,21 @@ export class DelegationIndex {
     return index;
   }
 
+  /**
+   * Takes over `other`'s state (an import's dry-run copy, once its events are committed), so holders of this
+   * index see it at once; `other` must not be used afterwards.
+   * @throws KeywardError `internal` when `other` is behind this index.
+   */
+  adopt(other: DelegationIndex): void {
+    if (other.#lastSeq < this.#lastSeq)
+      throw new KeywardError("internal", "cannot adopt an index that is behind this one");
+    this.#t = other.#t;
+    this.#delegators = other.#delegators;
+    this.#providers = other.#providers;
+    this.#scopes = other.#scopes;
+    this.#lastSeq = other.#lastSeq;
+  }
+
   /** An independent deep copy (to dry-run a whole import). */
   clone(): DelegationIndex {
     const c = new DelegationIndex();

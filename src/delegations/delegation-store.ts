@@ -2,7 +2,7 @@
 import { KeywardError } from "../errors/keyward-error.js";
 import type { Storage, StorageTx } from "../store/ports.js";
 import { DelegationIndex } from "./delegation-index.js";
-import { eventRecords, hashHex, idRecords, seqKey, syncIndex } from "./event-log.js";
+import { boundEventHash, eventRecords, hashHex, idRecords, seqKey, syncIndex } from "./event-log.js";
 import { type DelegationEvent, eventHash, parseEvent } from "./events.js";
 import { assertPosition } from "./ids.js";
 import {
@@ -204,7 +204,7 @@ export class DelegationStore {
     for (const e of events) {
       if (e.id === undefined || known.has(e.id)) continue;
       const rec = await idRecords.get(tx.state, e.id);
-      if (rec) known.set(e.id, rec);
+      if (rec) known.set(e.id, { seq: rec.seq, hash: await boundEventHash(tx.state, rec) });
     }
     return this.index.simulate((index) => {
       let seq = index.lastSeq;

@@ -4,7 +4,7 @@ import { KeywardError } from "../errors/keyward-error.js";
 import type { StateReader } from "../store/ports.js";
 import { RecordTable } from "../store/records.js";
 import type { DelegationIndex } from "./delegation-index.js";
-import { type DelegationEvent, parseEvent } from "./events.js";
+import { type DelegationEvent, eventHash, parseEvent } from "./events.js";
 
 /** State tables owned by the delegations domain. */
 export const DELEGATION_TABLES = {
@@ -23,8 +23,11 @@ export const DELEGATION_TABLES = {
 /** What an applied event id is bound to. */
 export interface IdRecord {
   readonly seq: number;
-  /** Hex BLAKE3 of the event's canonical bytes (eventHash). */
-  readonly hash: string;
+  /**
+   * Hex BLAKE3 of the event's canonical bytes (eventHash). Bulk imports leave it out: the logged event at `seq`
+   * is the source of truth, and is compared only when the id comes back (`loggedEventHash`).
+   */
+  readonly hash?: string;
 }
 
 export const eventRecords = new RecordTable<DelegationEvent>(DELEGATION_TABLES.event);
@@ -57,4 +60,19 @@ export async function syncIndex(index: DelegationIndex, state: StateReader): Pro
     if (index.applyLogged(Number(key), event)) applied++;
   }
   return applied;
+}
+
+/**
+ * The hash an id record binds its id to: its stored hash, or (bulk-imported records) the hash of the event it
+ * points at in the log.
+ * @throws KeywardError `internal` when the record points at a missing or invalid log entry (a corrupted log).
+ */
+export async function boundEventHash(state: StateReader, rec: IdRecord): Promise<string> {
+  if (rec.hash !== undefined) return rec.hash;
+  const logged = await eventRecords.get(state, seqKey(rec.seq));
+  try {
+    return hashHex(eventHash(parseEvent(logged)));
+  } catch {
+    throw new KeywardError("internal", `delegation log entry ${rec.seq} does not validate`);
+  }
 }

@@ -40,13 +40,14 @@ function parseScopes(value: unknown, name: string): DelegationId[] {
   if (value.length === 0) throw new InputRangeError(`${name} must not be empty`);
   if (value.length > MAX_SCOPES_PER_EVENT)
     throw new InputRangeError(`${name} must list at most ${MAX_SCOPES_PER_EVENT} scopes`);
-  const seen = new Set<DelegationId>();
   const out: DelegationId[] = [];
-  for (const [i, raw] of value.entries()) {
-    const s = normalizeId(raw, `${name}[${i}]`);
+  // A Set only for long lists: events list a few scopes, where a scan is cheaper (bulk import, issue 12).
+  const seen = value.length > 16 ? new Set<DelegationId>() : undefined;
+  for (let i = 0; i < value.length; i++) {
+    const s = normalizeId(value[i], `${name}[${i}]`);
     // One spelling per event: a duplicate would make the canonical bytes (and the id check) ambiguous.
-    if (seen.has(s)) throw new InputRangeError(`${name}[${i}] repeats a scope`);
-    seen.add(s);
+    if (seen ? seen.has(s) : out.includes(s)) throw new InputRangeError(`${name}[${i}] repeats a scope`);
+    seen?.add(s);
     out.push(s);
   }
   return out;
@@ -93,25 +94,25 @@ export function parseEvent(value: unknown): DelegationEvent {
       if (o.expiresAt <= at) throw new InputRangeError("expiresAt must be greater than at");
       expiresAt = o.expiresAt;
     }
-    return {
+    // Key order is the normal form's (JSON.stringify of an event is its stored bytes): assigned, not spread.
+    const grant: { -readonly [K in keyof GrantEvent]: GrantEvent[K] } = {
       op: "grant",
       delegator,
       provider,
       scopes,
       at,
-      ...(expiresAt === undefined ? {} : { expiresAt }),
-      ...(id === undefined ? {} : { id }),
     };
+    if (expiresAt !== undefined) grant.expiresAt = expiresAt;
+    if (id !== undefined) grant.id = id;
+    return grant;
   }
   const scopes = o.scopes === undefined ? undefined : parseScopes(o.scopes, "scopes");
-  return {
-    op: "revoke",
-    delegator,
-    provider,
-    ...(scopes === undefined ? {} : { scopes }),
-    at,
-    ...(id === undefined ? {} : { id }),
-  };
+  const revoke: { -readonly [K in keyof RevokeEvent]: RevokeEvent[K] } =
+    scopes === undefined
+      ? { op: "revoke", delegator, provider, at }
+      : { op: "revoke", delegator, provider, scopes, at };
+  if (id !== undefined) revoke.id = id;
+  return revoke;
 }
 
 /** The event as a canonical value (absent optional fields are omitted, never null). */

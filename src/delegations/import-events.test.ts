@@ -103,8 +103,8 @@ describe("importEvents", () => {
       let opened = 0;
       const flaky = () => {
         opened++;
-        // Third open = the apply pass: fail after a few chunks (some batches committed).
-        return source(many, 64, opened === 3 ? 12 : Number.POSITIVE_INFINITY)();
+        // Second open = the apply pass (the first checks the file): fail after a few chunks (some batches committed).
+        return source(many, 64, opened === 2 ? 12 : Number.POSITIVE_INFINITY)();
       };
       await expect(importEvents(store, { open: flaky, batchSize: 5 })).rejects.toThrow("interrupted");
       const partial = store.index.lastSeq;

@@ -1,42 +1,22 @@
-// NDJSON event import: validate the whole file first (nothing applied on any bad line), then apply resumably.
-import { blake3 } from "@noble/hashes/blake3.js";
+// NDJSON event import: check the whole file first (nothing applied on any bad line), then apply resumably.
+import { createHash } from "node:crypto";
 import { bytesToHex } from "../crypto/bytes.js";
-import type { ErrorCode } from "../errors/codes.js";
-import { KeywardError } from "../errors/keyward-error.js";
 import { RecordTable } from "../store/records.js";
-import { BatchRefusedError, type DelegationStore } from "./delegation-store.js";
-import { DELEGATION_TABLES, hashHex, idRecords } from "./event-log.js";
-import { type DelegationEvent, eventHash, parseEvent } from "./events.js";
-import { forEachLine } from "./lines.js";
+import type { DelegationStore } from "./delegation-store.js";
+import { DELEGATION_TABLES } from "./event-log.js";
+import { applyEvents } from "./import-apply.js";
+import { checkEvents, ImportRefusedError } from "./import-check.js";
 
-/** One refused line. */
-export interface LineError {
-  readonly line: number;
-  readonly code: ErrorCode;
-  readonly message: string;
-}
+export { ImportRefusedError, type LineError, MAX_REPORTED } from "./import-check.js";
 
-/** Import refused: `details.errors` lists the bad lines (at most MAX_REPORTED). */
-export class ImportRefusedError extends KeywardError {
-  constructor(readonly errors: LineError[]) {
-    const first = errors[0]!;
-    const more =
-      errors.length > 1
-        ? ` (and ${errors.length - 1} more: lines ${errors
-            .slice(1)
-            .map((e) => e.line)
-            .join(", ")})`
-        : "";
-    super(first.code, `line ${first.line}: ${first.message}${more}`, { errors });
-  }
-}
-
-/** Progress of one import, keyed by the file's BLAKE3 hash (stored in the same transaction as each batch). */
+/** Progress of one import, keyed by the file's hash (stored in the same transaction as each batch). */
 interface ImportProgress {
   readonly lines: number;
   readonly done: boolean;
 }
 const progressRecords = new RecordTable<ImportProgress>(DELEGATION_TABLES.import);
+/** Progress keys: `sha256:<hex>`; keys of 64 hex digits are BLAKE3 file hashes of earlier versions. */
+const KEY_PREFIX = "sha256:";
 
 /** Totals of an import. */
 export interface ImportSummary {
@@ -47,165 +27,141 @@ export interface ImportSummary {
   readonly duplicates: number;
   /** Lines skipped because an earlier, interrupted run of the same file already applied them. */
   readonly resumedAfterLine: number;
-  /** BLAKE3 of the file (hex): the resume key. */
+  /** SHA-256 of the file (hex): the resume key. */
   readonly fileHash: string;
 }
 
 /** Options of `importEvents`. */
 export interface ImportOptions {
-  /** Opens the file again for each pass (it is read three times: parse + hash, dry run, apply). */
+  /** Opens the file again for each pass (it is read twice: check, apply; three times to resume). */
   readonly open: () => AsyncIterable<Uint8Array>;
   readonly onProgress?: (phase: "parse" | "check" | "apply", bytes: number) => void;
-  /** Events per transaction in the apply pass (default 1000). */
+  /** Events per transaction in the apply pass (default DEFAULT_IMPORT_BATCH). */
   readonly batchSize?: number;
 }
 
-export const MAX_REPORTED = 20;
+/** Default events per transaction of an import: large enough to amortise a commit, small enough to resume. */
+export const DEFAULT_IMPORT_BATCH = 16_384;
 
-async function eachEvent(
-  options: ImportOptions,
-  phase: "parse" | "check" | "apply",
-  fn: (e: DelegationEvent, line: number) => void,
-  onChunk?: () => Promise<void>,
-): Promise<number> {
-  return forEachLine(
-    options.open(),
-    (text, line) => {
-      if (text.trim().length > 0) fn(parseEvent(JSON.parse(text)), line);
-    },
-    async (chunk) => {
-      options.onProgress?.(phase, chunk.length);
-      await onChunk?.();
-    },
-  );
+/** Where an earlier run of this file got to, hashing the file first (only when an unfinished import exists). */
+async function priorProgress(
+  store: DelegationStore,
+  open: () => AsyncIterable<Uint8Array>,
+): Promise<{ key: string; legacyKey?: string; progress?: ImportProgress } | undefined> {
+  let unfinished = false;
+  let legacy = false;
+  for await (const { key, value } of progressRecords.scan(store.storage.state)) {
+    if (!value.done) unfinished = true;
+    if (!key.startsWith(KEY_PREFIX)) legacy = true;
+  }
+  if (!unfinished) return undefined;
+  const sha = createHash("sha256");
+  // BLAKE3 (pure JS, slow) only while records of an earlier version exist, so their files still resume.
+  const b3 = legacy ? (await import("@noble/hashes/blake3.js")).blake3.create() : undefined;
+  for await (const chunk of open()) {
+    sha.update(chunk);
+    b3?.update(chunk);
+  }
+  const key = `${KEY_PREFIX}${sha.digest("hex")}`;
+  const progress = await progressRecords.get(store.storage.state, key);
+  if (progress || !b3) return { key, ...(progress ? { progress } : {}) };
+  const legacyKey = bytesToHex(b3.digest());
+  const old = await progressRecords.get(store.storage.state, legacyKey);
+  return { key, ...(old ? { legacyKey, progress: old } : {}) };
 }
 
 /**
  * Imports NDJSON events (`{"op":"grant"|"revoke","delegator","provider","scopes"?,"at","expiresAt"?,"id"?}`).
- * Pass 1 parses every line; pass 2 dry-runs the remaining events on a copy of the index (ordering, revokes of
- * unknown scopes, id reuse); only when both are clean does pass 3 apply them in batches, each batch in one
- * transaction together with the file's progress record. Re-running the same file after an interruption resumes
- * after the last committed batch; re-running a finished file applies nothing.
+ * Pass 1 parses every line and dry-runs the events on a copy of the index (ordering, revokes of unknown scopes,
+ * id reuse); only when it is clean does pass 2 apply them in batches, each batch in one transaction together
+ * with the file's progress record, as multi-row inserts (the log is the source of truth; the index is the dry
+ * run's copy, adopted at the end). Re-running the same file after an interruption resumes after the last
+ * committed batch; re-running a finished file applies nothing. Memory: the index copy, the ids of the file
+ * (to catch an id reused within it) and one batch.
  * @throws ImportRefusedError listing bad lines (nothing applied by this run), or — only if another writer
- *   interleaves a conflicting event during pass 3 — naming the refused line (earlier batches stay; resumable).
+ *   interleaves a conflicting event during pass 2 — naming the refused line (earlier batches stay; resumable).
+ * @throws KeywardError `conflict` when the file changes between the passes (earlier batches stay).
+ * @example await importEvents(store, { open: () => createReadStream("events.ndjson") });
  */
 export async function importEvents(store: DelegationStore, options: ImportOptions): Promise<ImportSummary> {
-  const errors: LineError[] = [];
-  const hasher = blake3.create();
-  let events = 0;
-  // Pass 1: syntax of every line, file hash.
-  const lines = await forEachLine(
-    options.open(),
-    (text, line) => {
-      if (text.trim().length === 0) return;
-      try {
-        parseEvent(JSON.parse(text));
-        events++;
-      } catch (err) {
-        if (errors.length < MAX_REPORTED)
-          errors.push({
-            line,
-            code: "invalid_input",
-            message: err instanceof SyntaxError ? "not valid JSON" : (err as Error).message,
-          });
-      }
-    },
-    (chunk) => {
-      hasher.update(chunk);
-      options.onProgress?.("parse", chunk.length);
-    },
-  );
-  const fileHash = bytesToHex(hasher.digest());
-  if (errors.length) throw new ImportRefusedError(errors);
+  const batchSize = options.batchSize ?? DEFAULT_IMPORT_BATCH;
+  const prior = await priorProgress(store, options.open);
+  const from = prior?.progress?.lines ?? 0;
+  if (prior?.progress?.done) return finished(store, options, prior.key, prior.progress.lines);
 
-  const progress = await progressRecords.get(store.storage.state, fileHash);
-  const from = progress?.lines ?? 0;
-  const base = { lines, events, fileHash, resumedAfterLine: from };
-  if (progress?.done) return { ...base, applied: 0, duplicates: 0 };
-
-  // Pass 2: dry run of the remaining events on a copy of the index.
   await store.sync();
   const copy = store.index.clone();
-  const ids = new Map<string, string>();
-  const pendingIds: { id: string; hash: string; line: number }[] = [];
-  const checkIds = async () => {
-    for (const p of pendingIds.splice(0)) {
-      const rec = await idRecords.get(store.storage.state, p.id);
-      if (rec && rec.hash !== p.hash && errors.length < MAX_REPORTED)
-        errors.push({
-          line: p.line,
-          code: "conflict",
-          message: `id ${JSON.stringify(p.id)} was already used for a different event`,
-        });
-    }
+  const baseSeq = copy.lastSeq;
+  const checked = await checkEvents(options.open(), {
+    state: store.storage.state,
+    copy,
+    from,
+    batchSize,
+    onProgress: (bytes) => options.onProgress?.("check", bytes),
+  });
+  const key = prior?.key ?? `${KEY_PREFIX}${checked.fileHash}`;
+  const base = {
+    lines: checked.lines,
+    events: checked.events,
+    fileHash: checked.fileHash,
+    resumedAfterLine: from,
   };
-  await eachEvent(
-    options,
-    "check",
-    (e, line) => {
-      if (line <= from || errors.length >= MAX_REPORTED) return;
-      if (e.id !== undefined) {
-        const hash = hashHex(eventHash(e));
-        const seen = ids.get(e.id);
-        if (seen !== undefined) {
-          if (seen !== hash)
-            errors.push({
-              line,
-              code: "conflict",
-              message: `id ${JSON.stringify(e.id)} is used twice for different events`,
-            });
-          return;
-        }
-        ids.set(e.id, hash);
-        pendingIds.push({ id: e.id, hash, line });
-      }
-      try {
-        copy.apply(e);
-      } catch (err) {
-        if (!(err instanceof KeywardError)) throw err;
-        errors.push({ line, code: err.code, message: err.message });
-      }
-    },
-    checkIds,
-  );
-  await checkIds();
-  if (errors.length) throw new ImportRefusedError(errors.sort((a, b) => a.line - b.line));
+  if (!prior) {
+    // No unfinished import existed: the file was either never imported or imported completely.
+    const progress = await progressRecords.get(store.storage.state, key);
+    if (progress?.done) return { ...base, resumedAfterLine: progress.lines, applied: 0, duplicates: 0 };
+    // Another run of this file committed batches meanwhile: start again from its progress (found first now).
+    if (progress) return importEvents(store, options);
+  }
+  if (checked.errors.length) throw new ImportRefusedError(checked.errors);
 
-  // Pass 3: apply in batches; each batch commits with the progress record.
-  const size = options.batchSize ?? 1000;
-  let batch: { e: DelegationEvent; line: number }[] = [];
-  let applied = 0;
-  let duplicates = 0;
-  const flush = async () => {
-    if (batch.length === 0) return;
-    const current = batch;
-    batch = [];
-    const last = current[current.length - 1]!.line;
-    try {
-      const out = await store.write(
-        current.map((b) => b.e),
-        (tx) => progressRecords.put(tx.state, fileHash, { lines: last, done: false }),
-      );
-      for (const o of out) o.status === "applied" ? applied++ : duplicates++;
-    } catch (err) {
-      if (err instanceof BatchRefusedError)
-        throw new ImportRefusedError([
-          { line: current[err.index]!.line, code: err.code, message: err.message },
-        ]);
-      throw err;
-    }
+  let out: Awaited<ReturnType<typeof applyEvents>>;
+  try {
+    out = await applyEvents(store, options.open(), {
+      baseSeq,
+      from,
+      flags: checked.flags,
+      digests: checked.digests,
+      batchSize,
+      progress: (state, lines) => progressRecords.put(state, key, { lines, done: false }),
+      onProgress: (bytes) => options.onProgress?.("apply", bytes),
+    });
+  } catch (err) {
+    // The committed batches are in the log: bring the live index up to them before reporting the failure.
+    await store.sync().catch(() => undefined);
+    throw err;
+  }
+  await progressRecords.put(store.storage.state, key, { lines: checked.lines, done: true });
+  if (prior?.legacyKey)
+    await progressRecords.put(store.storage.state, prior.legacyKey, { lines: checked.lines, done: true });
+  if (out.fast && copy.lastSeq > store.index.lastSeq) {
+    copy.compact();
+    store.index.adopt(copy);
+  }
+  await store.sync();
+  return { ...base, applied: out.applied, duplicates: out.duplicates };
+}
+
+/** The summary of a file imported completely before (its lines are counted again; nothing is applied). */
+async function finished(
+  store: DelegationStore,
+  options: ImportOptions,
+  key: string,
+  lines: number,
+): Promise<ImportSummary> {
+  const checked = await checkEvents(options.open(), {
+    state: store.storage.state,
+    copy: store.index, // nothing is applied to it: every line is before `from`
+    from: Number.MAX_SAFE_INTEGER,
+    batchSize: 1,
+    onProgress: (bytes) => options.onProgress?.("check", bytes),
+  });
+  return {
+    lines: checked.lines,
+    events: checked.events,
+    fileHash: key.slice(KEY_PREFIX.length),
+    resumedAfterLine: lines,
+    applied: 0,
+    duplicates: 0,
   };
-  await eachEvent(
-    options,
-    "apply",
-    (e, line) => {
-      if (line > from) batch.push({ e, line });
-    },
-    async () => {
-      if (batch.length >= size) await flush();
-    },
-  );
-  await flush();
-  await progressRecords.put(store.storage.state, fileHash, { lines, done: true });
-  return { ...base, applied, duplicates };
 }

@@ -108,68 +108,70 @@ function reseal(bytes: Uint8Array): Uint8Array {
 }
 
 describe("index snapshot", () => {
-  it("round-trips random logs: the decoded index answers every check and history like the original", () => {
-    fc.assert(
-      fc.property(
-        fc.array(event, { maxLength: 60, size: "max" }),
-        fc.array(event, { maxLength: 20, size: "max" }),
-        (log, later) => {
-          const { index: original, clock } = built(log);
-          const bytes = encodeIndexSnapshot(original);
-          const decoded = decodeIndexSnapshot(bytes);
-          expect(answers(decoded)).toEqual(answers(original));
-          // Byte-identical re-encoding: nothing is lost or reordered.
-          expect(encodeIndexSnapshot(decoded)).toEqual(bytes);
-          // The restored hash tables and pair chains keep working for later events (new keys, renewals, revokes).
-          applyAll(original, later, { ...clock });
-          applyAll(decoded, later, { ...clock });
-          expect(answers(decoded)).toEqual(answers(original));
-        },
-      ),
-      { numRuns: 150 },
-    );
-  });
-
-  it("snapshot + tail replay equals a full replay", () => {
-    fc.assert(
-      fc.property(fc.array(event, { maxLength: 60, size: "max" }), fc.nat({ max: 60 }), (log, cut) => {
-        const full = built(log).index;
-        const head = built(log.slice(0, cut));
-        const restored = decodeIndexSnapshot(encodeIndexSnapshot(head.index));
-        applyAll(restored, log.slice(cut), head.clock);
-        expect(restored.lastSeq).toBe(full.lastSeq);
-        expect(answers(restored)).toEqual(answers(full));
-      }),
-      { numRuns: 100 },
-    );
-  });
-
-  it("keeps an empty index, a grown one (slot tables resized) and unaligned input", () => {
-    const empty = decodeIndexSnapshot(encodeIndexSnapshot(new DelegationIndex()));
-    expect(empty.stats()).toMatchObject({ keys: 0, intervals: 0, lastSeq: 0 });
-    const big = new DelegationIndex();
-    for (let i = 0; i < 3000; i++)
-      big.applyLogged(
-        i + 1,
-        parseEvent({ op: "grant", delegator: i, provider: `p${i % 50}`, scopes: [i % 3], at: i }),
+  describe.each([1, 2])("format %i", (version) => {
+    it("round-trips random logs: the decoded index answers every check and history like the original", () => {
+      fc.assert(
+        fc.property(
+          fc.array(event, { maxLength: 60, size: "max" }),
+          fc.array(event, { maxLength: 20, size: "max" }),
+          (log, later) => {
+            const { index: original, clock } = built(log);
+            const bytes = encodeIndexSnapshot(original, { version });
+            const decoded = decodeIndexSnapshot(bytes);
+            expect(answers(decoded)).toEqual(answers(original));
+            // Byte-identical re-encoding: nothing is lost or reordered.
+            expect(encodeIndexSnapshot(decoded, { version })).toEqual(bytes);
+            // The restored hash tables and pair chains keep working for later events (new keys, renewals, revokes).
+            applyAll(original, later, { ...clock });
+            applyAll(decoded, later, { ...clock });
+            expect(answers(decoded)).toEqual(answers(original));
+          },
+        ),
+        { numRuns: 150 },
       );
-    const bytes = encodeIndexSnapshot(big);
-    const unaligned = new Uint8Array(bytes.length + 3).subarray(3);
-    unaligned.set(bytes);
-    const d = decodeIndexSnapshot(unaligned);
-    expect(answers(d)).toEqual(answers(big));
-    expect(d.check(2999, "p49", 2, 3000)).toEqual({
-      authorized: true,
-      interval: { from: 2999, until: null },
+    });
+
+    it("snapshot + tail replay equals a full replay", () => {
+      fc.assert(
+        fc.property(fc.array(event, { maxLength: 60, size: "max" }), fc.nat({ max: 60 }), (log, cut) => {
+          const full = built(log).index;
+          const head = built(log.slice(0, cut));
+          const restored = decodeIndexSnapshot(encodeIndexSnapshot(head.index, { version }));
+          applyAll(restored, log.slice(cut), head.clock);
+          expect(restored.lastSeq).toBe(full.lastSeq);
+          expect(answers(restored)).toEqual(answers(full));
+        }),
+        { numRuns: 100 },
+      );
+    });
+
+    it("keeps an empty index, a grown one (slot tables resized) and unaligned input", () => {
+      const empty = decodeIndexSnapshot(encodeIndexSnapshot(new DelegationIndex(), { version }));
+      expect(empty.stats()).toMatchObject({ keys: 0, intervals: 0, lastSeq: 0 });
+      const big = new DelegationIndex();
+      for (let i = 0; i < 3000; i++)
+        big.applyLogged(
+          i + 1,
+          parseEvent({ op: "grant", delegator: i, provider: `p${i % 50}`, scopes: [i % 3], at: i }),
+        );
+      const bytes = encodeIndexSnapshot(big, { version });
+      const unaligned = new Uint8Array(bytes.length + 3).subarray(3);
+      unaligned.set(bytes);
+      const d = decodeIndexSnapshot(unaligned);
+      expect(answers(d)).toEqual(answers(big));
+      expect(d.check(2999, "p49", 2, 3000)).toEqual({
+        authorized: true,
+        interval: { from: 2999, until: null },
+      });
     });
   });
 
-  it("refuses a flipped bit anywhere, a truncation and a foreign blob with snapshot_corrupt", () => {
+  it.each([1, 2])("format %i: refuses a flipped bit anywhere, a truncation and a foreign blob", (version) => {
     const index = logged([
       { op: "grant", delegator: "alice", provider: "A", scopes: [1, "posts"], at: 3, expiresAt: 8 },
       { op: "revoke", delegator: "alice", provider: "A", at: 5 },
     ]);
-    const bytes = encodeIndexSnapshot(index);
+    const bytes = encodeIndexSnapshot(index, { version });
     for (const i of [0, 9, 20, 64, bytes.length - 40, bytes.length - 1]) {
       const bad = bytes.slice();
       bad[i]! ^= 1;
@@ -194,7 +196,7 @@ describe("index snapshot", () => {
       { op: "revoke", delegator: 5, provider: "A", scopes: [1], at: 6 },
       { op: "grant", delegator: 5, provider: "A", scopes: [1], at: 9 },
     ]);
-    const bytes = encodeIndexSnapshot(index);
+    const bytes = encodeIndexSnapshot(index, { version: 1 });
     const view = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
     const tamper = (fn: (b: Uint8Array, v: DataView) => void) => {
       const b = bytes.slice();
@@ -203,7 +205,7 @@ describe("index snapshot", () => {
     };
     // Layout for 2 keys: D@64, LAST@80, P@96, S@104, C@112, IV@120 (3 intervals), dictionaries@168.
     expect(tamper((_b, v) => v.setUint32(8, INDEX_SNAPSHOT_VERSION + 1, true))).toThrow(
-      /unsupported format version 2/,
+      /unsupported format version 3/,
     );
     expect(tamper((_b, v) => v.setUint32(24, 3, true))).toThrow(/sizes do not match/);
     expect(tamper((_b, v) => v.setUint32(28, 2, true))).toThrow(/fewer pairs/);
@@ -222,7 +224,9 @@ describe("index snapshot", () => {
 
   it("refuses dictionaries that are not in normal form, duplicated or not UTF-8", () => {
     const one = (provider: DelegationId) =>
-      encodeIndexSnapshot(logged([{ op: "grant", delegator: 1, provider, scopes: [2], at: 0 }]));
+      encodeIndexSnapshot(logged([{ op: "grant", delegator: 1, provider, scopes: [2], at: 0 }]), {
+        version: 1,
+      });
     // One key: D@64 … IV@96 (1 interval), dictionaries@112: providers first (no string delegators).
     const digits = one("42x").slice();
     digits[112 + 5 + 2] = "4".charCodeAt(0); // "424": a digit string is an integer, not a string id
@@ -243,6 +247,7 @@ describe("index snapshot", () => {
         { op: "grant", delegator: 1, provider: "A", scopes: [2], at: 0 },
         { op: "grant", delegator: 1, provider: "B", scopes: [2], at: 0 },
       ]),
+      { version: 1 },
     ).slice();
     const dicts = two.length - 32 - 6 - 6 - 9; // providers "A", "B" then scope 2
     two[dicts + 6 + 5] = "A".charCodeAt(0);

@@ -1,10 +1,11 @@
 // Versioned binary snapshot of the DelegationIndex (key columns, intervals, id dictionaries, lastSeq) + SHA-256.
 import { assertBytes } from "../crypto/assert.js";
 import { sha256 } from "../crypto/hash.js";
-import { InputTypeError } from "../errors/input-errors.js";
+import { InputRangeError, InputTypeError } from "../errors/input-errors.js";
 import { KeywardError } from "../errors/keyward-error.js";
 import { DelegationIndex } from "./delegation-index.js";
 import { EMPTY_SLOT, mixKey, mixPair, pow2ceil } from "./hash-slots.js";
+import { decodeSnapshotV2, encodeSnapshotV2, SNAPSHOT_V2 } from "./index-snapshot-v2.js";
 import { KeyTable, NO_KEY, ROW_F64, ROW_U32 } from "./key-table.js";
 import {
   corruptSnapshot,
@@ -14,7 +15,9 @@ import {
 } from "./snapshot-dictionaries.js";
 
 /** Format version written by `encodeIndexSnapshot` (docs/wire-format.md, "Index snapshot"). */
-export const INDEX_SNAPSHOT_VERSION = 1;
+export const INDEX_SNAPSHOT_VERSION = SNAPSHOT_V2;
+/** Every format version `decodeIndexSnapshot` reads. */
+export const INDEX_SNAPSHOT_VERSIONS: readonly number[] = [1, SNAPSHOT_V2];
 /** First 8 bytes of every index snapshot. */
 export const INDEX_SNAPSHOT_MAGIC = "KWDXSNAP";
 const HEADER_BYTES = 64;
@@ -39,16 +42,24 @@ function assertLittleEndian(): void {
 }
 
 /**
- * Encodes the whole index: header, key columns, every key's intervals (packed, oldest first), the id
- * dictionaries, then SHA-256 over everything before it (node:crypto; @noble's BLAKE3 made hashing two
- * thirds of a 2M-key load). Layout: docs/wire-format.md ("Index snapshot").
- * The decoded index is equivalent to this one after `compact()` (same answers, same `lastSeq`).
- * @throws {TypeError} when `index` is not a DelegationIndex.
+ * Encodes the whole index, in format 2 by default (the key table's arrays as they are: a load takes views,
+ * index-snapshot-v2.ts) or format 1: header, key columns, every key's intervals (packed, oldest first), the id
+ * dictionaries, then SHA-256 over everything before it (node:crypto; @noble's BLAKE3 made hashing two thirds of
+ * a 2M-key load). Layouts: docs/wire-format.md ("Index snapshot").
+ * The decoded index answers like this one (format 1: as after `compact()`), at the same `lastSeq`.
+ * @throws {TypeError} when `index` is not a DelegationIndex. @throws {RangeError} for an unknown version.
  * @example const bytes = encodeIndexSnapshot(store.index); decodeIndexSnapshot(bytes).lastSeq;
  */
-export function encodeIndexSnapshot(index: DelegationIndex): Uint8Array {
+export function encodeIndexSnapshot(
+  index: DelegationIndex,
+  options: { readonly version?: number } = {},
+): Uint8Array {
   if (!(index instanceof DelegationIndex)) throw new InputTypeError("index must be a DelegationIndex");
   assertLittleEndian();
+  const version = options.version ?? INDEX_SNAPSHOT_VERSION;
+  if (version === SNAPSHOT_V2)
+    return encodeSnapshotV2(index.snapshotTables(), INDEX_SNAPSHOT_MAGIC, index.lastSeq);
+  if (version !== 1) throw new InputRangeError("options.version must be 1 or 2");
   const x = index.snapshotTables();
   const t = x.t;
   const keys = t.keys;
@@ -59,7 +70,7 @@ export function encodeIndexSnapshot(index: DelegationIndex): Uint8Array {
   const out = new Uint8Array(L.size);
   const view = new DataView(out.buffer);
   for (let i = 0; i < 8; i++) out[i] = INDEX_SNAPSHOT_MAGIC.charCodeAt(i);
-  view.setUint32(8, INDEX_SNAPSHOT_VERSION, true);
+  view.setUint32(8, 1, true);
   view.setUint32(12, 0, true); // flags
   view.setFloat64(16, index.lastSeq, true);
   view.setUint32(24, keys, true);
@@ -126,8 +137,13 @@ export function decodeIndexSnapshot(bytes: Uint8Array): DelegationIndex {
   const b = bytes.byteOffset % 8 === 0 ? bytes : bytes.slice();
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const version = view.getUint32(8, true);
-  if (version !== INDEX_SNAPSHOT_VERSION) throw corruptSnapshot(`unsupported format version ${version}`);
+  if (!INDEX_SNAPSHOT_VERSIONS.includes(version))
+    throw corruptSnapshot(`unsupported format version ${version}`);
   if (view.getUint32(12, true) !== 0) throw corruptSnapshot("unknown flags");
+  if (version === SNAPSHOT_V2) {
+    const v2 = decodeSnapshotV2(b, view);
+    return DelegationIndex.fromSnapshotTables(v2.tables, v2.lastSeq);
+  }
   const lastSeq = view.getFloat64(16, true);
   if (!Number.isSafeInteger(lastSeq) || lastSeq < 0) throw corruptSnapshot("bad lastSeq");
   const keys = view.getUint32(24, true);

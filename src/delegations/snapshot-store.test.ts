@@ -137,6 +137,8 @@ describe.each(backends)("index snapshot in the state store (%s)", (_name, openTe
                 get: (table, key) => tx.state.get(table, key),
                 scan: (table, options) => tx.state.scan(table, options),
                 insert: (table, key, value) => tx.state.insert(table, key, value),
+                getMany: (table, keys) => tx.state.getMany(table, keys),
+                insertMany: (table, entries) => tx.state.insertMany(table, entries),
                 delete: (table, key) => tx.state.delete(table, key),
                 put: async (table, key, value) => {
                   if (table === T && ++puts === 3) throw new Error("simulated crash");

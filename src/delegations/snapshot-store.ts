@@ -9,7 +9,12 @@ import { RecordTable } from "../store/records.js";
 import { DelegationIndex } from "./delegation-index.js";
 import { DELEGATION_TABLES, seqKey } from "./event-log.js";
 import { assertPosition } from "./ids.js";
-import { decodeIndexSnapshot, encodeIndexSnapshot, INDEX_SNAPSHOT_VERSION } from "./index-snapshot.js";
+import {
+  decodeIndexSnapshot,
+  encodeIndexSnapshot,
+  INDEX_SNAPSHOT_VERSION,
+  INDEX_SNAPSHOT_VERSIONS,
+} from "./index-snapshot.js";
 import { corruptSnapshot } from "./snapshot-dictionaries.js";
 
 /** Bytes per stored chunk row (the last chunk may be shorter). */
@@ -164,7 +169,8 @@ export async function snapshotManifest(storage: Storage): Promise<SnapshotManife
 
 /** Reads, checks and decodes the snapshot that `m` describes. @throws KeywardError `snapshot_corrupt`. */
 async function readSnapshot(state: StateReader, m: SnapshotManifest): Promise<DelegationIndex> {
-  if (m.version !== INDEX_SNAPSHOT_VERSION) throw corruptSnapshot(`unsupported format version ${m.version}`);
+  if (!INDEX_SNAPSHOT_VERSIONS.includes(m.version))
+    throw corruptSnapshot(`unsupported format version ${m.version}`);
   const bytes = new Uint8Array(m.size);
   for (let i = 0; i < m.chunks; i++) {
     const part = await state.get(DELEGATION_TABLES.snapshot, chunkKey(m.seq, i));

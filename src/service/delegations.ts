@@ -1,6 +1,5 @@
 // Wires the delegations domain: the store and index, a sealed Ed25519 checkpoint signer, checkpoints and proofs.
 import type { KeyObject } from "node:crypto";
-import { ed25519PrivateKeyObject, ed25519PublicKey, ed25519Sign } from "../crypto/ed25519.js";
 import { randomBytes } from "../crypto/random.js";
 import { Secret } from "../crypto/secret.js";
 import { type CheckpointSigner, DelegationTree } from "../delegations/checkpoint.js";
@@ -22,6 +21,9 @@ export const CHECKPOINT_KEY_NAME = "checkpoint-signing-key";
 
 const checkpoints = new RecordTable<DelegationCheckpoint>(DELEGATION_TABLES.checkpoint);
 
+/** Ed25519 (and the libsodium binding behind it), loaded only by the commands that sign or derive a key. */
+const ed25519 = () => import("../crypto/ed25519.js");
+
 /**
  * A CheckpointSigner over a sealed Ed25519 seed in the SecretStore, created on first use (one transaction, so
  * instances racing on a new store agree on one key). The seed is wiped once imported as a KeyObject.
@@ -35,6 +37,7 @@ export async function storageCheckpointSigner(storage: Storage): Promise<Checkpo
     await tx.secrets.put(DELEGATIONS_SECRET_NAMESPACE, CHECKPOINT_KEY_NAME, fresh);
     return fresh;
   });
+  const { ed25519PrivateKeyObject, ed25519PublicKey, ed25519Sign } = await ed25519();
   let key: KeyObject;
   let publicKey: Uint8Array;
   try {
@@ -53,6 +56,7 @@ export async function storageCheckpointSigner(storage: Storage): Promise<Checkpo
 export async function storedCheckpointPublicKey(storage: Storage): Promise<Uint8Array | undefined> {
   const secret = await storage.secrets.get(DELEGATIONS_SECRET_NAMESPACE, CHECKPOINT_KEY_NAME);
   if (!secret) return undefined;
+  const { ed25519PublicKey } = await ed25519();
   try {
     return secret.use((seed) => ed25519PublicKey(seed));
   } finally {

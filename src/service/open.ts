@@ -6,15 +6,17 @@ import type { UnsealMaterial } from "../store/sealing/root-key.js";
 import type { KeywardConfig } from "./config.js";
 
 /**
- * Opens and unseals the configured storage.
+ * Opens and unseals the configured storage. With `lazyUnseal` the KDF runs only on the first secret access
+ * (see `OpenStorageOptions.lazyUnseal`); a wrong or missing passphrase then fails that access, not the open.
  * @throws KeywardError `unseal_failed` when no unseal material is configured, plus openStorage's errors.
  */
 export async function openConfiguredStorage(
   config: KeywardConfig,
   createIfMissing = false,
+  options: { readonly lazyUnseal?: boolean } = {},
 ): Promise<Storage> {
   if (!createIfMissing) assertStoreExists(config.db, config.dataDir);
-  if (!config.unseal) {
+  if (!config.unseal && !options.lazyUnseal) {
     throw new KeywardError(
       "unseal_failed",
       "no unseal material: set KEYWARD_PASSPHRASE or --key-file / KEYWARD_KEY_FILE",
@@ -26,9 +28,10 @@ export async function openConfiguredStorage(
       dataDir: config.dataDir,
       unseal: config.unseal,
       createIfMissing,
+      ...(options.lazyUnseal ? { lazyUnseal: true } : {}),
     });
   } catch (err) {
-    throw err instanceof KeywardError && err.code === "unseal_failed"
+    throw err instanceof KeywardError && err.code === "unseal_failed" && config.unseal
       ? withUnsealSource(err, config.unseal)
       : err;
   }

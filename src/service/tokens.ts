@@ -7,35 +7,17 @@ import { InputRangeError, InputTypeError } from "../errors/input-errors.js";
 import { KeywardError } from "../errors/keyward-error.js";
 import type { Storage, StorageTx } from "../store/ports.js";
 import { RecordTable } from "../store/records.js";
+import { isScope, PARTITION_NAME_RE, SCOPES, type Scope, type TokenPrincipal } from "./token-scopes.js";
 import { effectiveTtl, type MaxTtlPolicy } from "./token-ttl.js";
 
-/**
- * Every scope a token can carry. `admin` implies every other scope (and token management); each HTTP
- * route requires exactly one scope (docs/http-api.md lists them).
- */
-export const SCOPES = [
-  "admin",
-  "secrets:read",
-  "secrets:write",
-  "custody:read",
-  "custody:sign",
-  "custody:admin",
-  "audit:read",
-  "delegations:read",
-  "delegations:write",
-  "delegates:read",
-  "delegates:write",
-  "delegates:secrets",
-  "delegates:migrate",
-  "rooms:read",
-  "rooms:write",
-] as const;
-
-/** One token scope. */
-export type Scope = (typeof SCOPES)[number];
-
-/** Partition names a token can be bound to (the same shape custody accepts for partitions). */
-export const PARTITION_NAME_RE = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+export {
+  hasScope,
+  isScope,
+  PARTITION_NAME_RE,
+  SCOPES,
+  type Scope,
+  type TokenPrincipal,
+} from "./token-scopes.js";
 
 /** The persisted (non-secret) view of a token: its hash never leaves this module. */
 export interface TokenInfo {
@@ -47,13 +29,6 @@ export interface TokenInfo {
   readonly revokedAt: string | null;
   /** When the token stops working (RFC 3339), or null for a token without a TTL. */
   readonly expiresAt: string | null;
-}
-
-/** What a request authenticated with a token may do. */
-export interface TokenPrincipal {
-  readonly id: string;
-  readonly scopes: ReadonlySet<Scope>;
-  readonly partition: string | null;
 }
 
 /** Port for recording admin actions (wired to the audit domain by the composition root). */
@@ -93,11 +68,6 @@ function parseToken(token: unknown): { id: string; secret: Uint8Array } | undefi
   return { id: m[1]!, secret: new Uint8Array(Buffer.from(m[2]!, "base64url")) };
 }
 
-/** True when `value` names a known scope. */
-export function isScope(value: unknown): value is Scope {
-  return typeof value === "string" && (SCOPES as readonly string[]).includes(value);
-}
-
 function publicInfo(r: TokenRecord): TokenInfo {
   return {
     id: r.id,
@@ -123,6 +93,12 @@ function publicInfo(r: TokenRecord): TokenInfo {
 export class TokenService {
   readonly #table = new RecordTable<TokenRecord>(TOKEN_TABLE);
   readonly #cache = new Map<string, CacheEntry>();
+  /**
+   * Presented tokens that verified against a cache entry, keyed by the token itself (a hash-map lookup: a
+   * wrong secret misses without a character-by-character comparison). Held in memory only, like the token
+   * each request already carries; valid while that entry is the current, fresh one.
+   */
+  readonly #verified = new Map<string, { readonly id: string; readonly entry: CacheEntry }>();
   readonly #cacheMs: number;
 
   constructor(
@@ -222,6 +198,7 @@ export class TokenService {
       return publicInfo(revoked);
     });
     this.#cache.delete(id);
+    for (const [token, v] of this.#verified) if (v.id === id) this.#verified.delete(token);
     return info;
   }
 
@@ -293,11 +270,25 @@ export class TokenService {
    * answer is known, undefined when the token's record must be loaded first (call `authenticate`).
    */
   peek(token: unknown): { principal: TokenPrincipal | undefined } | undefined {
+    // A token verified against the current cache entry of its id is answered without parsing or hashing
+    // again (the HTTP check path, issue 12); a revocation or a refresh replaces the entry, ending the match.
+    const known = typeof token === "string" ? this.#verified.get(token) : undefined;
+    if (known && this.#cache.get(known.id) === known.entry && Date.now() - known.entry.at < this.#cacheMs) {
+      // The expiry is checked on this path too: a verified token never outlives its TTL.
+      const exp = known.entry.expiresAtMs;
+      if (exp === undefined || this.#now().getTime() < exp) return { principal: known.entry.principal };
+      return { principal: undefined };
+    }
     const parsed = parseToken(token);
     if (!parsed) return { principal: undefined };
     const hit = this.#cache.get(parsed.id);
     if (!hit || Date.now() - hit.at >= this.#cacheMs) return undefined;
-    return { principal: this.#verify(hit, parsed.secret) };
+    const principal = this.#verify(hit, parsed.secret);
+    if (principal) {
+      if (this.#verified.size > 10_000) this.#verified.clear();
+      this.#verified.set(token as string, { id: parsed.id, entry: hit });
+    }
+    return { principal };
   }
 
   #verify(entry: CacheEntry, secret: Uint8Array): TokenPrincipal | undefined {
@@ -334,9 +325,4 @@ export class TokenService {
 
 function isExpired(record: TokenRecord, nowMs: number): boolean {
   return record.expiresAt != null && nowMs >= Date.parse(record.expiresAt);
-}
-
-/** True when `principal` holds `scope` (directly or through `admin`). */
-export function hasScope(principal: TokenPrincipal, scope: Scope): boolean {
-  return principal.scopes.has(scope) || principal.scopes.has("admin");
 }

@@ -3,7 +3,6 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { KeywardError } from "../errors/keyward-error.js";
 import type { Storage } from "./ports.js";
-import { openPostgresBackend } from "./postgres/postgres-backend.js";
 import type { RawBackend } from "./raw.js";
 import { SealedStorage } from "./sealed-storage.js";
 import type { SealedParts } from "./sealing/data-keys.js";
@@ -17,7 +16,13 @@ export interface OpenStorageOptions {
   readonly db?: string;
   /** Data directory (default `./.keyward`). */
   readonly dataDir?: string;
-  readonly unseal: UnsealMaterial;
+  /** Unseal material; may be omitted only with `lazyUnseal` (then any secret access fails `unseal_failed`). */
+  readonly unseal: UnsealMaterial | undefined;
+  /**
+   * Unseal on the first secret read or write instead of at open (the KDF never runs for work that touches no
+   * secret: delegation checks, validation, imports). A wrong passphrase then surfaces at that first access.
+   */
+  readonly lazyUnseal?: boolean;
   /** Initialise sealing if the store is new (dev mode, tests). `keyward init` uses `initializeSealing`. */
   readonly createIfMissing?: boolean;
 }
@@ -50,10 +55,14 @@ export function assertStoreExists(db: string | undefined, dataDir: string | unde
   throw new KeywardError("not_initialized", `no keyward store at ${where}: ${hint}`);
 }
 
+const NO_MATERIAL = "no unseal material: set KEYWARD_PASSPHRASE or --key-file / KEYWARD_KEY_FILE";
+
 /** Opens the raw backend for a URL. */
 export async function openRawBackend(url: string): Promise<RawBackend> {
   if (url.startsWith("sqlite:")) return openSqliteBackend(url.slice("sqlite:".length));
-  if (url.startsWith("postgres://") || url.startsWith("postgresql://")) return openPostgresBackend(url);
+  // Loaded on demand: `pg` costs ~100 ms of module loading that a SQLite command never needs (cold start).
+  if (url.startsWith("postgres://") || url.startsWith("postgresql://"))
+    return (await import("./postgres/postgres-backend.js")).openPostgresBackend(url);
   throw new KeywardError("invalid_input", "db must be sqlite:PATH or postgres://…");
 }
 
@@ -65,16 +74,26 @@ export async function openRawBackend(url: string): Promise<RawBackend> {
 export async function openStorage(options: OpenStorageOptions): Promise<Storage> {
   // Only init and dev mode create a store: any other command on a mistyped --data creates nothing.
   if (!options.createIfMissing) assertStoreExists(options.db, options.dataDir);
+  const material = options.unseal;
+  if (!material && !options.lazyUnseal) throw new KeywardError("unseal_failed", NO_MATERIAL);
   const raw = await openRawBackend(resolveDbUrl(options.db, options.dataDir));
   try {
     if (options.createIfMissing && !(await isInitialized(raw))) {
       try {
-        await initializeSealing(raw, options.unseal);
+        if (material) await initializeSealing(raw, material);
       } catch (err) {
         if (!(err instanceof KeywardError && err.code === "already_exists")) throw err;
       }
     }
-    return new SealedStorage(raw, await unsealKeyring(raw, options.unseal));
+    if (options.lazyUnseal) {
+      if (!(await isInitialized(raw)))
+        throw new KeywardError("not_initialized", "store is not initialised: run `keyward init` first");
+      return new SealedStorage(raw, async (via) => {
+        if (!material) throw new KeywardError("unseal_failed", NO_MATERIAL);
+        return unsealKeyring(raw, material, via);
+      });
+    }
+    return new SealedStorage(raw, await unsealKeyring(raw, material!));
   } catch (err) {
     await raw.close();
     throw err;
@@ -100,7 +119,11 @@ export async function isStoreInitialized(options: { db?: string; dataDir?: strin
  * @throws KeywardError `already_exists`, `invalid_input`, `unavailable`.
  * @example await initializeStorage({ dataDir: ".keyward", unseal: { passphrase } });
  */
-export async function initializeStorage(options: Omit<OpenStorageOptions, "createIfMissing">): Promise<void> {
+export async function initializeStorage(options: {
+  readonly db?: string;
+  readonly dataDir?: string;
+  readonly unseal: UnsealMaterial;
+}): Promise<void> {
   const raw = await openRawBackend(resolveDbUrl(options.db, options.dataDir));
   try {
     if (await isInitialized(raw))
@@ -118,6 +141,7 @@ export async function initializeStorage(options: Omit<OpenStorageOptions, "creat
 export async function rotateStorageRootKey(storage: Storage, next: UnsealMaterial): Promise<void> {
   if (!(storage instanceof SealedStorage))
     throw new KeywardError("invalid_input", "storage is not a sealed storage");
+  await storage.unseal();
   await rotateRootKey(storage.raw, storage.keyring, next);
 }
 
@@ -131,4 +155,13 @@ export function sealedParts(storage: Storage): SealedParts {
   if (!(storage instanceof SealedStorage))
     throw new KeywardError("invalid_input", "storage is not a sealed storage");
   return { raw: storage.raw, keyring: storage.keyring };
+}
+
+/**
+ * Unseals a lazily opened storage now (no-op when already unsealed or not a sealed storage), so a wrong
+ * passphrase is reported before any work starts.
+ * @throws KeywardError `unseal_failed`, `not_initialized`.
+ */
+export async function unsealNow(storage: Storage): Promise<void> {
+  if (storage instanceof SealedStorage) await storage.unseal();
 }

@@ -26,6 +26,17 @@ export interface StateReader {
   get(table: string, key: string): Promise<Uint8Array | undefined>;
   /** Streams entries in key order (batched internally; constant memory). */
   scan(table: string, options?: ScanOptions): AsyncIterable<StateEntry>;
+  /**
+   * Reads many keys of one table in as few statements as the backend allows (bulk import): `result[i]` is the
+   * value of `keys[i]`, or undefined.
+   */
+  getMany(table: string, keys: readonly string[]): Promise<(Uint8Array | undefined)[]>;
+}
+
+/** One entry of `insertMany`. */
+export interface StateInsert {
+  readonly key: string;
+  readonly value: Uint8Array;
 }
 
 /** Write side of the state store. Values are opaque bytes (see `RecordTable` for typed records). */
@@ -36,6 +47,11 @@ export interface StateWriter extends StateReader {
    * instances sharing a database: the primitive for single-use tokens, tombstones and generation claims.
    */
   insert(table: string, key: string, value: Uint8Array): Promise<boolean>;
+  /**
+   * Create-only inserts of many entries of one table with multi-row statements (bulk import); returns how many
+   * were created (an entry whose key exists is left as it is, like `insert`). Atomic only inside a transaction.
+   */
+  insertMany(table: string, entries: readonly StateInsert[]): Promise<number>;
   /** Deletes; returns whether an entry existed. */
   delete(table: string, key: string): Promise<boolean>;
 }

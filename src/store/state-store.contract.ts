@@ -54,6 +54,33 @@ export function runStateStoreContract(label: string, make: () => Promise<TestSto
       expect(await s.state.get("c.ins", "tok")).toEqual(b("first"));
     });
 
+    it("getMany and insertMany: many keys at once, create-only, in order, atomic in a transaction", async () => {
+      const entries = Array.from({ length: 700 }, (_, i) => ({
+        key: `k${String(i).padStart(4, "0")}`,
+        value: b(`v${i}`),
+      }));
+      await s.state.put("c.many", "k0003", b("kept"));
+      expect(await s.state.insertMany("c.many", entries)).toBe(699);
+      expect(await s.state.insertMany("c.many", [])).toBe(0);
+      const keys = ["k0003", "nope", "k0699", "k0000", "k0003"];
+      const got = await s.state.getMany("c.many", keys);
+      expect(got).toEqual([b("kept"), undefined, b("v699"), b("v0"), b("kept")]);
+      expect(await s.state.getMany("c.many", [])).toEqual([]);
+      expect((await collect(s, "c.many")).length).toBe(700);
+      await expect(
+        s.transaction(async (tx) => {
+          expect(await tx.state.insertMany("c.many2", entries.slice(0, 300))).toBe(300);
+          expect((await tx.state.getMany("c.many2", ["k0299"]))[0]).toEqual(b("v299"));
+          throw new Error("abort");
+        }),
+      ).rejects.toThrow("abort");
+      expect(await s.state.getMany("c.many2", ["k0000", "k0299"])).toEqual([undefined, undefined]);
+      await expect(s.state.insertMany("c.many", [{ key: "a\u0000", value: b("x") }])).rejects.toThrow(
+        RangeError,
+      );
+      await expect(s.state.getMany("c.many", ["ok", "\u0000"])).rejects.toThrow(RangeError);
+    });
+
     it("keeps tables apart", async () => {
       await s.state.put("c.t1", "k", b("1"));
       await s.state.put("c.t2", "k", b("2"));

@@ -5,7 +5,6 @@ import { validateBatch } from "../../delegations/batch-validate.js";
 import { compareWithCompactView } from "../../delegations/compact-view.js";
 import { type DelegationId, normalizeId, parsePosition } from "../../delegations/ids.js";
 import { ImportRefusedError, importEvents } from "../../delegations/import-events.js";
-import { verifyDelegationProof } from "../../delegations/verify-proof.js";
 import { InputRangeError } from "../../errors/input-errors.js";
 import { KeywardError, toPublicError } from "../../errors/keyward-error.js";
 import { DelegationsService, storedCheckpointPublicKey } from "../../service/delegations.js";
@@ -27,19 +26,27 @@ const position = (value: string | undefined, flag: string): number => {
   return parsePosition(value.trim(), flag);
 };
 
-/** Runs `fn` with the delegations service; a stored index snapshot that could not be used is reported on stderr. */
+/**
+ * Runs `fn` with the delegations service (lazy unseal: only checkpoint/prove touch a secret); a stored index
+ * snapshot that could not be used is reported on stderr.
+ */
 function withDelegations<T>(cmd: Command, fn: (d: DelegationsService) => Promise<T>): Promise<T> {
-  return withStorage(cmd, async (storage) => {
-    const d = await DelegationsService.open(storage);
-    const o = d.store.opened;
-    if (o.snapshot === "failed")
-      process.stderr.write(
-        `warning: delegation index snapshot not used (${o.error}); rebuilt from the whole log ` +
-          `(${o.replayed} events): run \`keyward delegations snapshot\`\n`,
-      );
-    return fn(d);
-  });
+  return withStorage(
+    cmd,
+    async (storage) => {
+      const d = await DelegationsService.open(storage);
+      const o = d.store.opened;
+      if (o.snapshot === "failed")
+        process.stderr.write(
+          `warning: delegation index snapshot not used (${o.error}); rebuilt from the whole log ` +
+            `(${o.replayed} events): run \`keyward delegations snapshot\`\n`,
+        );
+      return fn(d);
+    },
+    LAZY,
+  );
 }
+const LAZY = { lazyUnseal: true } as const;
 
 /** Writes an index snapshot when enough events were applied since the last one; a failure only warns. */
 async function snapshotIfDue(d: DelegationsService): Promise<void> {
@@ -136,12 +143,12 @@ export function registerDelegationCommands(program: Command): void {
     .description("import NDJSON events; any bad line applies nothing; re-run to resume")
     .argument("<file>", "NDJSON file")
     .option("--progress", "show a progress bar even when stderr is not a terminal")
-    .option("--batch-size <n>", "events per transaction (default 1000)")
+    .option("--batch-size <n>", "events per transaction (default 16384)")
     .action(async (file: string, o: { progress?: boolean; batchSize?: string }, cmd: Command) => {
       const size = fileSize(file, "FILE");
       const batchSize = o.batchSize === undefined ? undefined : position(o.batchSize, "--batch-size");
       if (batchSize === 0) throw new InputRangeError("--batch-size must be at least 1");
-      const bar = progressBar(size * 3, "import", "bytes", o.progress);
+      const bar = progressBar(size * 2, "import", "bytes", o.progress); // two passes: check, apply
       try {
         const summary = await withDelegations(cmd, async (d) => {
           const s = await importEvents(d.store, {
@@ -289,6 +296,8 @@ export function registerDelegationCommands(program: Command): void {
         o.publicKey === undefined
           ? await trustedCheckpointKey(cmd, file?.checkpoint)
           : parseHexFlag(o.publicKey, "--public-key", 32);
+      // Loaded here: Ed25519 (libsodium) is the verifier's alone, not every delegations command's (cold start).
+      const { verifyDelegationProof } = await import("../../delegations/verify-proof.js");
       const r = verifyDelegationProof(file?.proof, file?.checkpoint, key, at);
       if (r === false)
         throw new KeywardError("invalid_proof", "the proof does not verify against the checkpoint and key");

@@ -10,6 +10,8 @@ import { assertOutsideTransaction, runInTransaction } from "../tx-guard.js";
 import { POSTGRES_MIGRATIONS } from "./migrations.js";
 
 const BATCH = 1000;
+// Entries per getMany/insertMany statement (bulk import): one round trip per 4096 rows.
+const PG_ROWS = 4096;
 const MAX_ATTEMPTS = 30;
 // serialization_failure, deadlock_detected: the transaction did nothing and can simply run again.
 const RETRYABLE = new Set(["40001", "40P01"]);
@@ -89,6 +91,34 @@ class PgOps implements RawTx {
         return (await q("DELETE FROM kw_state WHERE tbl = $1 AND key = $2", [table, key])).rowCount === 1;
       },
       scan: (table, options) => this.scan(table, options),
+      getMany: async (table, keys) => {
+        assertStoreKey(table, "table");
+        for (const key of keys) assertStoreKey(key, "key", false);
+        const found = new Map<string, Uint8Array>();
+        for (let i = 0; i < keys.length; i += PG_ROWS) {
+          const r = await q("SELECT key, value FROM kw_state WHERE tbl = $1 AND key = ANY($2::text[])", [
+            table,
+            keys.slice(i, i + PG_ROWS),
+          ]);
+          for (const row of r.rows) found.set(row.key as string, toBytes(row.value));
+        }
+        return keys.map((k) => found.get(k));
+      },
+      // One statement per PG_ROWS entries: the rows travel as two arrays and unnest() pairs them up.
+      insertMany: async (table, entries) => {
+        assertStoreKey(table, "table");
+        for (const e of entries) assertStoreKey(e.key, "key", false);
+        let created = 0;
+        for (let i = 0; i < entries.length; i += PG_ROWS) {
+          const part = entries.slice(i, i + PG_ROWS);
+          const r = await q(
+            "INSERT INTO kw_state (tbl, key, value) SELECT $1, k, v FROM unnest($2::text[], $3::bytea[]) AS t(k, v) ON CONFLICT (tbl, key) DO NOTHING",
+            [table, part.map((e) => e.key), part.map((e) => toParam(e.value))],
+          );
+          created += r.rowCount ?? 0;
+        }
+        return created;
+      },
     };
   }
 

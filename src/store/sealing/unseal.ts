@@ -47,17 +47,21 @@ export async function initializeSealing(raw: RawBackend, material: UnsealMateria
 }
 
 /**
- * Derives the root key and unwraps every data key.
+ * Derives the root key and unwraps every data key, reading the meta rows through `via` (default: auto-commit).
  * @throws KeywardError `not_initialized` (no keyring yet) or `unseal_failed` (wrong passphrase/key file).
  */
-export async function unsealKeyring(raw: RawBackend, material: UnsealMaterial): Promise<Keyring> {
-  const params = await readParams(raw.direct);
+export async function unsealKeyring(
+  raw: RawBackend,
+  material: UnsealMaterial,
+  via: RawTx = raw.direct,
+): Promise<Keyring> {
+  const params = await readParams(via);
   if (!params)
     throw new KeywardError("not_initialized", "store is not initialised: run `keyward init` first");
   const rootKey = deriveRootKey(material, params);
   const keyring = new Keyring();
   try {
-    for (const { key, value } of await raw.direct.metaList(KEYRING_PREFIX)) {
+    for (const { key, value } of await via.metaList(KEYRING_PREFIX)) {
       const version = keyringVersion(key);
       keyring.add(version, unwrapDataKey(rootKey, version, value));
     }

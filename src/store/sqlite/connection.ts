@@ -58,6 +58,9 @@ function migrate(db: Db): void {
   }
 }
 
+/** Bytes of the database file SQLite reads through mmap (WAL content is still read the usual way). */
+const MMAP_BYTES = 1 << 30;
+
 /** Opens (or shares) the connection for `path`: WAL, NORMAL sync, busy timeout, migrations applied. */
 export function acquireSqlite(path: string): SharedSqlite {
   try {
@@ -85,6 +88,9 @@ function acquireOrOpen(path: string): SharedSqlite {
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = NORMAL"); // WAL + NORMAL: atomic always, durable across process crashes.
     db.pragma("busy_timeout = 5000");
+    // Reads of large values (the delegation index snapshot: tens of MB at start) through the page cache of a
+    // memory map instead of one read() per 4 KiB page: a third of the CPU time of a cold start (issue 12).
+    db.pragma(`mmap_size = ${MMAP_BYTES}`);
     migrate(db);
   } catch (err) {
     db.close();

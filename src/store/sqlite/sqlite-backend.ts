@@ -3,7 +3,7 @@ import type Database from "better-sqlite3";
 import { assertString } from "../../crypto/assert.js";
 import { scanBounds } from "../key-range.js";
 import { assertStoreKey } from "../keys.js";
-import type { ScanOptions, StateEntry, StateWriter } from "../ports.js";
+import type { ScanOptions, StateEntry, StateInsert, StateWriter } from "../ports.js";
 import type { RawBackend, RawSecretRow, RawTx } from "../raw.js";
 import { assertOutsideTransaction, runInTransaction } from "../tx-guard.js";
 import { acquireSqlite, releaseSqlite } from "./connection.js";
@@ -11,6 +11,9 @@ import { writeFailure } from "./failures.js";
 import { GroupCommit } from "./group-commit.js";
 
 const BATCH = 1000;
+// Rows per multi-row INSERT of insertMany: one statement call per 256 rows instead of one per row (bulk import).
+const INSERT_ROWS = 256;
+const GET_ROWS = 256;
 type Db = Database.Database;
 
 function toBytes(v: unknown): Uint8Array {
@@ -21,7 +24,8 @@ function toBytes(v: unknown): Uint8Array {
 class SqliteOps implements RawTx {
   readonly state: StateWriter;
   private readonly s;
-  // Scans combine a few bound shapes (prefix/range/direction); preparing each once saves a parse per batch.
+  // Scans combine a few bound shapes (prefix/range/direction), bulk reads/writes use multi-row statements:
+  // preparing each once saves a parse per batch.
   readonly #scanStatements = new Map<string, Database.Statement>();
 
   #statement(sql: string): Database.Statement {
@@ -93,7 +97,56 @@ class SqliteOps implements RawTx {
         return W(() => s.del.run(table, key).changes === 1);
       },
       scan: (table, options) => this.scan(table, options),
+      getMany: (table, keys) =>
+        L(async () => {
+          assertStoreKey(table, "table");
+          for (const key of keys) assertStoreKey(key, "key", false);
+          return this.#getMany(table, keys);
+        }),
+      insertMany: async (table, entries) => {
+        assertStoreKey(table, "table");
+        for (const e of entries) assertStoreKey(e.key, "key", false);
+        return W(() => this.#insertMany(table, entries));
+      },
     };
+  }
+
+  #insertMany(table: string, entries: readonly StateInsert[]): number {
+    const many = this.#statement(
+      `INSERT INTO kw_state (tbl, key, value) VALUES ${Array(INSERT_ROWS).fill("(?, ?, ?)").join(", ")} ON CONFLICT (tbl, key) DO NOTHING`,
+    );
+    const args: unknown[] = new Array(INSERT_ROWS * 3);
+    let created = 0;
+    let i = 0;
+    for (; i + INSERT_ROWS <= entries.length; i += INSERT_ROWS) {
+      for (let j = 0; j < INSERT_ROWS; j++) {
+        const e = entries[i + j]!;
+        args[3 * j] = table;
+        args[3 * j + 1] = e.key;
+        args[3 * j + 2] = e.value;
+      }
+      created += many.run(args).changes;
+    }
+    for (; i < entries.length; i++)
+      created += this.s.insert.run(table, entries[i]!.key, entries[i]!.value).changes;
+    return created;
+  }
+
+  // One `IN (…)` statement per GET_ROWS keys: the lookups run in SQLite, not one JS → C call per key.
+  #getMany(table: string, keys: readonly string[]): (Uint8Array | undefined)[] {
+    const many = this.#statement(
+      `SELECT key, value FROM kw_state WHERE tbl = ? AND key IN (${Array(GET_ROWS).fill("?").join(", ")})`,
+    );
+    const found = new Map<string, Uint8Array>();
+    let i = 0;
+    for (; i + GET_ROWS <= keys.length; i += GET_ROWS)
+      for (const r of many.all(table, ...keys.slice(i, i + GET_ROWS)) as { key: string; value: Buffer }[])
+        found.set(r.key, toBytes(r.value));
+    for (; i < keys.length; i++) {
+      const v = this.s.get.get(table, keys[i]);
+      if (v !== undefined) found.set(keys[i]!, toBytes(v));
+    }
+    return keys.map((k) => found.get(k));
   }
 
   private async *scan(table: string, options: ScanOptions = {}): AsyncIterable<StateEntry> {

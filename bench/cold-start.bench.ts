@@ -1,0 +1,183 @@
+// Cold-start benchmark (issue 12): `keyward delegations check` and `delegations validate` as whole processes on a
+// 200,000-delegator data dir, next to the sqlite3 CLI doing the same join over an indexed intervals table and a
+// bare `node -e 0`, in the same run. Run: `npm run bench -- cold-start` (BENCH_COLD_DELEGATORS, default 200,000).
+// Uses the built CLI (dist/, rebuilt here when older than src/) as an installed package runs it; installs the
+// sqlite3 CLI with apt when it is missing.
+import { spawnSync } from "node:child_process";
+import {
+  copyFileSync,
+  createReadStream,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { DelegationStore } from "../src/delegations/delegation-store.js";
+import { importEvents } from "../src/delegations/import-events.js";
+import { initializeStorage, openStorage } from "../src/store/open.js";
+import { deriveRootKey, newRootKeyParams } from "../src/store/sealing/root-key.js";
+import { writeMainnetFile } from "./mainnet-events.js";
+
+const DELEGATORS = Number(process.env.BENCH_COLD_DELEGATORS ?? "200000");
+const RUNS = 5;
+const ROWS = 131_072;
+const PASSPHRASE = "bench passphrase";
+const dir = mkdtempSync(join(tmpdir(), "keyward-bench-cold-"));
+const data = join(dir, "data");
+const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+const line = (label: string, value: string, note = "") =>
+  console.log(`${label.padEnd(58)} ${value.padStart(18)}  ${note}`);
+
+/** CPU seconds of this process's waited-for children so far (cutime + cstime, /proc/self/stat). */
+function childrenCpu(): number {
+  const f = readFileSync("/proc/self/stat", "utf8").split(") ")[1]!.split(" ");
+  return (Number(f[13]) + Number(f[14])) / 100;
+}
+
+/** Median wall ms and mean CPU ms of RUNS runs of a command (`before` runs untimed before each). */
+function measure(cmd: string, args: string[], opts: { input?: string; before?: () => void } = {}) {
+  const walls: number[] = [];
+  let cpu = 0;
+  let out = "";
+  for (let r = 0; r < RUNS; r++) {
+    opts.before?.();
+    const c0 = childrenCpu();
+    const t0 = performance.now();
+    const res = spawnSync(cmd, args, {
+      input: opts.input,
+      encoding: "utf8",
+      env: { ...process.env, KEYWARD_PASSPHRASE: PASSPHRASE },
+    });
+    walls.push(performance.now() - t0);
+    cpu += childrenCpu() - c0;
+    if (res.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed: ${res.stderr}`);
+    out = res.stdout.trim();
+  }
+  walls.sort((a, b) => a - b);
+  return { wall: walls[RUNS >> 1]!, cpu: (cpu * 1000) / RUNS, out };
+}
+
+function newest(path: string): number {
+  let max = 0;
+  for (const e of readdirSync(path, { withFileTypes: true }))
+    max = Math.max(max, e.isDirectory() ? newest(join(path, e.name)) : statSync(join(path, e.name)).mtimeMs);
+  return max;
+}
+
+function ensureBuilt(): string {
+  const main = "dist/src/cli/main.js";
+  if (!existsSync(main) || newest("src") > statSync(main).mtimeMs) {
+    const r = spawnSync("npx", ["tsc", "-p", "tsconfig.build.json"], { stdio: "inherit" });
+    if (r.status !== 0) throw new Error("build failed");
+  }
+  return main;
+}
+
+function ensureSqlite3(): void {
+  if (spawnSync("sqlite3", ["--version"]).status === 0) return;
+  spawnSync("apt-get", ["install", "-y", "sqlite3"], { stdio: "inherit" });
+  if (spawnSync("sqlite3", ["--version"]).status !== 0) throw new Error("sqlite3 CLI not available");
+}
+
+try {
+  const main = ensureBuilt();
+  ensureSqlite3();
+  // The data dir as a user has it after `keyward init`, `delegations import` and a snapshot.
+  const events = join(dir, "events.ndjson");
+  const count = await writeMainnetFile(events, DELEGATORS);
+  await initializeStorage({ dataDir: data, unseal: { passphrase: PASSPHRASE } });
+  const storage = await openStorage({ dataDir: data, unseal: { passphrase: PASSPHRASE }, lazyUnseal: true });
+  const store = await DelegationStore.open(storage);
+  await importEvents(store, { open: () => createReadStream(events) });
+  const snap = await store.snapshot();
+  // The same intervals as an indexed table for the sqlite3 CLI.
+  const db = new Database(join(dir, "intervals.db"));
+  db.exec(
+    "CREATE TABLE iv (delegator INTEGER, provider INTEGER, scope INTEGER, start INTEGER, until INTEGER)",
+  );
+  const insert = db.prepare("INSERT INTO iv VALUES (?, ?, ?, ?, ?)");
+  const index = store.index;
+  db.transaction(() => {
+    for (let k = 0; k < index.keyCount; k++) {
+      const [d, p, s] = index.keyIds(k);
+      for (const i of index.keyHistory(k).intervals)
+        insert.run(d, p, s, i.from, i.until ?? Number.MAX_SAFE_INTEGER);
+    }
+  })();
+  db.exec("CREATE INDEX iv_key ON iv (delegator, provider, scope, start)");
+  db.close();
+  await storage.close();
+  const csv = join(dir, "batch.csv");
+  const rows = ["delegator,provider,scope,at"];
+  for (let i = 0; i < ROWS; i++) {
+    const d = 10_000 + ((i * 7919) % (DELEGATORS + DELEGATORS / 10));
+    rows.push(`${d},${1 + ((d - 10_000) % 60)},${1 + (i % 12)},${1_000_000 + ((i * 13) % (3 * DELEGATORS))}`);
+  }
+  writeFileSync(csv, `${rows.join("\n")}\n`);
+  const join_ = [
+    ".mode csv",
+    `.import ${csv} batch`,
+    "SELECT count(*), sum(ok) FROM (SELECT EXISTS (SELECT 1 FROM iv WHERE iv.delegator = CAST(b.delegator AS INTEGER)" +
+      " AND iv.provider = CAST(b.provider AS INTEGER) AND iv.scope = CAST(b.scope AS INTEGER)" +
+      " AND iv.start <= CAST(b.at AS INTEGER) AND CAST(b.at AS INTEGER) < iv.until) AS ok FROM batch b);",
+  ].join("\n");
+
+  console.log(
+    `### ${fmt(DELEGATORS)} delegators, ${fmt(count)} events, ${fmt(index.keyCount)} keys; snapshot ${(snap.bytes / 1e6).toFixed(1)} MB; median of ${RUNS} runs (CPU: mean, user + system)`,
+  );
+  const kw = (...args: string[]) => measure(process.execPath, [main, "--data", data, ...args]);
+  const bare = measure(process.execPath, ["-e", "0"]);
+  line("node -e 0 (the floor)", `${fmt(bare.wall)} ms`, `CPU ${fmt(bare.cpu)} ms`);
+  const check = kw(
+    "delegations",
+    "check",
+    "--delegator",
+    "10005",
+    "--provider",
+    "6",
+    "--scope",
+    "3",
+    "--at",
+    "2000000",
+  );
+  line(
+    "keyward delegations check (lazy unseal: no KDF)",
+    `${fmt(check.wall)} ms`,
+    `CPU ${fmt(check.cpu)} ms (target < 150 ms wall)`,
+  );
+  const params = newRootKeyParams({ passphrase: PASSPHRASE });
+  const t0 = performance.now();
+  deriveRootKey({ passphrase: PASSPHRASE }, params);
+  line(
+    "(scrypt unseal the commands above no longer run)",
+    `${fmt(performance.now() - t0)} ms`,
+    "N=2^15, r=8",
+  );
+  const sqlite = measure("sqlite3", [join(dir, "j.db")], {
+    input: join_,
+    before: () => copyFileSync(join(dir, "intervals.db"), join(dir, "j.db")),
+  });
+  const validate = kw("delegations", "validate", csv, "--json");
+  const [n, yes] = sqlite.out.split(",").map(Number);
+  const v = JSON.parse(validate.out) as { rows: number; authorized: number };
+  if (v.rows !== n || v.authorized !== yes)
+    throw new Error(`verdicts differ: keyward ${v.authorized}/${v.rows}, sqlite3 ${yes}/${n}`);
+  line(
+    `sqlite3 CLI: .import + indexed join (baseline)`,
+    `${fmt(sqlite.wall)} ms`,
+    `CPU ${fmt(sqlite.cpu)} ms; ${fmt(yes!)} of ${fmt(n!)} authorized`,
+  );
+  line(
+    "keyward delegations validate (131,072-row CSV)",
+    `${fmt(validate.wall)} ms`,
+    `CPU ${fmt(validate.cpu)} ms; ${(sqlite.wall / validate.wall).toFixed(2)}× faster wall, ${(sqlite.cpu / validate.cpu).toFixed(2)}× CPU (target ≥ 3)`,
+  );
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,193 @@
+// Import pass 2: the checked file again, as bytes; each batch is verified against pass 1 and committed as
+// multi-row inserts in one transaction with the import's progress record.
+import { KeywardError } from "../errors/keyward-error.js";
+import type { StateReader, StateWriter, StorageTx } from "../store/ports.js";
+import { BatchRefusedError, type DelegationStore } from "./delegation-store.js";
+import { DELEGATION_TABLES, seqKey } from "./event-log.js";
+import { type DelegationEvent, parseEvent } from "./events.js";
+import {
+  BatchDigests,
+  ImportRefusedError,
+  LINE_BLANK,
+  LINE_DUPLICATE,
+  LINE_NORMALIZE,
+  type LineFlags,
+} from "./import-check.js";
+import { forEachLineBytes } from "./line-bytes.js";
+
+/** One event to store: its line, its log bytes and its id (when it has one). */
+interface Row {
+  readonly line: number;
+  readonly value: Uint8Array;
+  readonly id: string | undefined;
+}
+
+/** A batch ready to commit: its rows and the last line it covers. */
+interface Batch {
+  readonly rows: Row[];
+  readonly lastLine: number;
+}
+
+/** The log gained an event this import did not write: fall back to validated writes. */
+class Interleaved extends Error {}
+
+const ID_KEY = Buffer.from(',"id":"');
+const QUOTE = 0x22;
+const BRACE = 0x7d;
+const BACKSLASH = 0x5c;
+
+/**
+ * The id of a line in normal form (`JSON.stringify` of a parsed event: `id`, when present, is the last key, and
+ * `,"` cannot occur inside a JSON string of that output, where every quote is escaped).
+ */
+function idOf(buf: Buffer, start: number, end: number): string | undefined {
+  if (end - start < 2 || buf[end - 1] !== BRACE || buf[end - 2] !== QUOTE) return undefined;
+  // A backward scan from the end: Buffer#lastIndexOf may walk the whole chunk (measured: a quarter of an import).
+  let at = end - 2 - ID_KEY.length;
+  while (at >= start && !matchesAt(buf, at, ID_KEY)) at--;
+  if (at < start) return undefined;
+  const from = at + ID_KEY.length;
+  // Without a backslash the JSON string is its own text; with escapes, JSON.parse decodes them.
+  const slash = buf.indexOf(BACKSLASH, from);
+  if (slash < 0 || slash >= end) return buf.toString("utf8", from, end - 2);
+  return JSON.parse(buf.toString("utf8", from - 1, end - 1)) as string;
+}
+
+function matchesAt(buf: Buffer, at: number, needle: Buffer): boolean {
+  for (let i = 0; i < needle.length; i++) if (buf[at + i] !== needle[i]) return false;
+  return true;
+}
+
+async function lastLoggedSeq(state: StateReader): Promise<number> {
+  for await (const { key } of state.scan(DELEGATION_TABLES.event, { reverse: true, limit: 1 }))
+    return Number(key);
+  return 0;
+}
+
+/** What the apply pass did. */
+export interface ApplyResult {
+  readonly applied: number;
+  readonly duplicates: number;
+  /** False when another writer interleaved: the later batches went through `DelegationStore.write`. */
+  readonly fast: boolean;
+}
+
+/**
+ * Applies the lines after `from` that pass 1 checked. In the fast path a batch is written only when the log
+ * still ends where this import left it (checked inside the transaction; create-only inserts catch a writer on
+ * another instance), without touching the live index (the caller adopts the dry-run copy at the end). When
+ * another writer interleaved, this and every later batch is re-validated by `DelegationStore.write`.
+ * @throws KeywardError `conflict` when the file changed since pass 1 (nothing of the changed batch written).
+ * @throws ImportRefusedError (slow path only) naming the refused line of the batch; earlier batches stay.
+ */
+export async function applyEvents(
+  store: DelegationStore,
+  source: AsyncIterable<Uint8Array>,
+  options: {
+    /** The log position the check pass ran against (the dry-run copy's starting point). */
+    readonly baseSeq: number;
+    readonly from: number;
+    readonly flags: LineFlags;
+    readonly digests: readonly Buffer[];
+    readonly batchSize: number;
+    readonly progress: (state: StateWriter, lines: number) => Promise<void>;
+    readonly onProgress?: (bytes: number) => void;
+  },
+): Promise<ApplyResult> {
+  const { from, flags } = options;
+  const digests = new BatchDigests(options.batchSize);
+  let rows: Row[] = [];
+  let lastLine = from;
+  const ready: Batch[] = [];
+  let seq = options.baseSeq;
+  let fast = true;
+  let applied = 0;
+  let duplicates = 0;
+
+  const verify = () => {
+    const k = digests.digests.length - 1;
+    const want = options.digests[k];
+    if (!want?.equals(digests.digests[k]!))
+      throw new KeywardError(
+        "conflict",
+        `the file changed during the import (lines ${from + 1}–${lastLine})`,
+      );
+    ready.push({ rows, lastLine });
+    rows = [];
+  };
+
+  const commitFast = async (b: Batch) => {
+    const first = seq + 1;
+    await store.storage.transaction(async (tx) => {
+      if ((await lastLoggedSeq(tx.state)) !== seq) throw new Interleaved();
+      const events = b.rows.map((r, i) => ({ key: seqKey(first + i), value: r.value }));
+      if ((await tx.state.insertMany(DELEGATION_TABLES.event, events)) !== events.length)
+        throw new Interleaved();
+      const ids = [];
+      for (const [i, r] of b.rows.entries())
+        if (r.id !== undefined) ids.push({ key: r.id, value: Buffer.from(`{"seq":${first + i}}`) });
+      if ((await tx.state.insertMany(DELEGATION_TABLES.id, ids)) !== ids.length) throw new Interleaved();
+      await options.progress(tx.state, b.lastLine);
+    });
+    seq += b.rows.length;
+    applied += b.rows.length;
+  };
+
+  const commitSlow = async (b: Batch) => {
+    const events: DelegationEvent[] = b.rows.map((r) =>
+      parseEvent(JSON.parse(Buffer.from(r.value).toString())),
+    );
+    try {
+      const out = await store.write(events, (tx: StorageTx) => options.progress(tx.state, b.lastLine));
+      for (const o of out) o.status === "applied" ? applied++ : duplicates++;
+    } catch (err) {
+      if (err instanceof BatchRefusedError)
+        throw new ImportRefusedError([
+          { line: b.rows[err.index]!.line, code: err.code, message: err.message },
+        ]);
+      throw err;
+    }
+  };
+
+  const commitReady = async () => {
+    for (const b of ready.splice(0)) {
+      if (b.rows.length === 0)
+        await store.storage.transaction((tx) => options.progress(tx.state, b.lastLine));
+      else if (!fast) await commitSlow(b);
+      else
+        try {
+          await commitFast(b);
+        } catch (err) {
+          if (!(err instanceof Interleaved)) throw err;
+          fast = false;
+          await commitSlow(b);
+        }
+    }
+  };
+
+  await forEachLineBytes(
+    source,
+    (buf, start, end, line) => {
+      if (line <= from) return;
+      const flag = flags.get(line);
+      const view = buf.subarray(start, end);
+      lastLine = line;
+      if (flag === LINE_DUPLICATE) duplicates++;
+      else if (flag === LINE_NORMALIZE) {
+        const e = parseEvent(JSON.parse(view.toString("utf8")));
+        rows.push({ line, value: Buffer.from(JSON.stringify(e)), id: e.id });
+      } else if (flag !== LINE_BLANK) rows.push({ line, value: view, id: idOf(buf, start, end) });
+      if (digests.add(view, flag !== LINE_BLANK)) verify();
+    },
+    async (chunk) => {
+      options.onProgress?.(chunk.length);
+      await commitReady();
+    },
+  );
+  digests.close();
+  verify();
+  if (digests.digests.length !== options.digests.length)
+    throw new KeywardError("conflict", "the file changed during the import (its length differs)");
+  await commitReady();
+  return { applied, duplicates, fast };
+}

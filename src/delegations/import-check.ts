@@ -1,0 +1,241 @@
+// Import pass 1: every line parsed and dry-run on a copy of the index, ids checked, per-batch digests recorded.
+import { createHash, type Hash } from "node:crypto";
+import type { ErrorCode } from "../errors/codes.js";
+import { KeywardError } from "../errors/keyward-error.js";
+import type { StateReader } from "../store/ports.js";
+import type { DelegationIndex } from "./delegation-index.js";
+import { boundEventHash, DELEGATION_TABLES, hashHex, type IdRecord } from "./event-log.js";
+import { type DelegationEvent, eventHash, parseEvent } from "./events.js";
+import { forEachLine } from "./lines.js";
+
+/** One refused line. */
+export interface LineError {
+  readonly line: number;
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+/** Import refused: `details.errors` lists the bad lines (at most MAX_REPORTED). */
+export class ImportRefusedError extends KeywardError {
+  constructor(readonly errors: LineError[]) {
+    const first = errors[0]!;
+    const more =
+      errors.length > 1
+        ? ` (and ${errors.length - 1} more: lines ${errors
+            .slice(1)
+            .map((e) => e.line)
+            .join(", ")})`
+        : "";
+    super(first.code, `line ${first.line}: ${first.message}${more}`, { errors });
+  }
+}
+
+/** At most this many bad lines are reported (the scan goes on to count lines). */
+export const MAX_REPORTED = 20;
+
+/** What the apply pass must do with a line (lines without a flag are events stored as they are written). */
+export const LINE_BLANK = 1;
+/** An event whose id was already applied (earlier in the file or in the store) with the same content. */
+export const LINE_DUPLICATE = 2;
+/** An event not in normal form (key order, spelling, spacing): stored as its normalised JSON. */
+export const LINE_NORMALIZE = 3;
+
+/** Per-line flags, allocated only when a line needs one (a file in normal form costs nothing). */
+export class LineFlags {
+  #f: Uint8Array | undefined;
+  set(line: number, flag: number): void {
+    if (!this.#f || line >= this.#f.length) {
+      const next = new Uint8Array(Math.max(line + 1, (this.#f?.length ?? 4096) * 2));
+      if (this.#f) next.set(this.#f);
+      this.#f = next;
+    }
+    this.#f[line] = flag;
+  }
+  get(line: number): number {
+    return this.#f !== undefined && line < this.#f.length ? this.#f[line]! : 0;
+  }
+}
+
+/** The digest of one commit batch: the lines after `from`, each followed by LF, `batchSize` events per batch. */
+export class BatchDigests {
+  #h: Hash = createHash("sha256");
+  #events = 0;
+  readonly digests: Buffer[] = [];
+  constructor(readonly batchSize: number) {}
+  /** Adds one line (`event`: not blank); returns true when the line closes a batch. */
+  add(bytes: string | Uint8Array, event: boolean): boolean {
+    this.#h.update(bytes);
+    this.#h.update("\n");
+    if (!event || ++this.#events < this.batchSize) return false;
+    this.close();
+    return true;
+  }
+  /** Closes the current batch (also the last, partial one). */
+  close(): void {
+    this.digests.push(this.#h.digest());
+    this.#h = createHash("sha256");
+    this.#events = 0;
+  }
+}
+
+/** What the check pass found. */
+export interface CheckResult {
+  readonly lines: number;
+  readonly events: number;
+  /** Events to apply (not duplicates), after `from`. */
+  readonly toApply: number;
+  readonly duplicates: number;
+  readonly fileHash: string;
+  readonly flags: LineFlags;
+  readonly digests: Buffer[];
+  /** Syntax errors when there are any (then nothing else was checked), else the rule violations. */
+  readonly errors: LineError[];
+}
+
+interface Parsed {
+  readonly line: number;
+  readonly e: DelegationEvent;
+  readonly json: string;
+  readonly normal: boolean;
+}
+
+/** True when the event an id record is bound to has the same content as `p` (hashed only for ids that return). */
+async function sameAsLogged(state: StateReader, rec: IdRecord, p: Parsed): Promise<boolean> {
+  return (await boundEventHash(state, rec)) === hashHex(eventHash(p.e));
+}
+
+/**
+ * Reads the file once: hashes it (SHA-256, the resume key), parses every line (syntax errors stop the rule
+ * checks, as before), and for lines after `from` applies each event to `copy` (a clone of the live index) with
+ * the same rules a write applies, resolving ids against the file so far and the store (`getMany` per chunk).
+ */
+export async function checkEvents(
+  source: AsyncIterable<Uint8Array>,
+  options: {
+    readonly state: StateReader;
+    readonly copy: DelegationIndex;
+    readonly from: number;
+    readonly batchSize: number;
+    readonly onProgress?: (bytes: number) => void;
+  },
+): Promise<CheckResult> {
+  const { state, copy, from } = options;
+  const file = createHash("sha256");
+  const digests = new BatchDigests(options.batchSize);
+  const flags = new LineFlags();
+  const syntax: LineError[] = [];
+  const rules: LineError[] = [];
+  const seen = new Map<string, string>();
+  let pending: Parsed[] = [];
+  let events = 0;
+  let toApply = 0;
+  let duplicates = 0;
+
+  // A first sync (no id stored yet) looks nothing up; an id another writer stores meanwhile is caught by the
+  // apply pass's create-only insert, which then re-validates through DelegationStore.write.
+  let idsStored = false;
+  for await (const _ of state.scan(DELEGATION_TABLES.id, { limit: 1 })) idsStored = true;
+
+  const resolve = async () => {
+    const batch = pending;
+    pending = [];
+    if (syntax.length) return;
+    const skip = new Set<Parsed>();
+    const lookup: Parsed[] = [];
+    for (const p of batch) {
+      const id = p.e.id;
+      if (id === undefined) continue;
+      const prior = seen.get(id);
+      if (prior === undefined) {
+        seen.set(id, p.json);
+        lookup.push(p);
+      } else if (prior === p.json) skip.add(p);
+      else
+        rules.push({
+          line: p.line,
+          code: "conflict",
+          message: `id ${JSON.stringify(id)} is used twice for different events`,
+        });
+    }
+    if (lookup.length && idsStored) {
+      const found = await state.getMany(
+        DELEGATION_TABLES.id,
+        lookup.map((p) => p.e.id!),
+      );
+      for (const [i, bytes] of found.entries()) {
+        if (bytes === undefined) continue;
+        const p = lookup[i]!;
+        if (await sameAsLogged(state, JSON.parse(Buffer.from(bytes).toString("utf8")) as IdRecord, p))
+          skip.add(p);
+        else
+          rules.push({
+            line: p.line,
+            code: "conflict",
+            message: `id ${JSON.stringify(p.e.id)} was already used for a different event`,
+          });
+      }
+    }
+    for (const p of batch) {
+      if (skip.has(p)) {
+        flags.set(p.line, LINE_DUPLICATE);
+        duplicates++;
+        continue;
+      }
+      if (!p.normal) flags.set(p.line, LINE_NORMALIZE);
+      if (rules.length >= MAX_REPORTED) continue;
+      try {
+        copy.applyLogged(copy.lastSeq + 1, p.e);
+        toApply++;
+      } catch (err) {
+        if (!(err instanceof KeywardError) || err.code === "internal") throw err;
+        rules.push({ line: p.line, code: err.code, message: err.message });
+      }
+    }
+  };
+
+  const lines = await forEachLine(
+    source,
+    (text, line) => {
+      // An event line starts with "{": only other lines pay for trim().
+      const blank = text.charCodeAt(0) !== 123 && text.trim().length === 0;
+      if (line > from) {
+        digests.add(text, !blank);
+        if (blank) flags.set(line, LINE_BLANK);
+      }
+      if (blank) return;
+      events++;
+      let e: DelegationEvent;
+      try {
+        e = parseEvent(JSON.parse(text));
+      } catch (err) {
+        if (syntax.length < MAX_REPORTED)
+          syntax.push({
+            line,
+            code: "invalid_input",
+            message: err instanceof SyntaxError ? "not valid JSON" : (err as Error).message,
+          });
+        return;
+      }
+      if (line <= from || syntax.length) return;
+      const json = JSON.stringify(e);
+      pending.push({ line, e, json, normal: json === text });
+    },
+    async (chunk) => {
+      file.update(chunk);
+      options.onProgress?.(chunk.length);
+      await resolve();
+    },
+  );
+  await resolve();
+  digests.close();
+  return {
+    lines,
+    events,
+    toApply,
+    duplicates,
+    fileHash: file.digest("hex"),
+    flags,
+    digests: digests.digests,
+    errors: syntax.length ? syntax : rules.sort((a, b) => a.line - b.line).slice(0, MAX_REPORTED),
+  };
+}

@@ -1,0 +1,171 @@
+// Bulk import paths: lines not in normal form, hash-less id records, an interleaving writer, a file changed
+// between passes, earlier versions' BLAKE3 progress keys, and the same on PostgreSQL.
+import { blake3 } from "@noble/hashes/blake3.js";
+import { describe, expect, it } from "vitest";
+import { bytesToHex } from "../crypto/bytes.js";
+import { RecordTable } from "../store/records.js";
+import { openTestPostgresStorage, openTestSqliteStorage, type TestStorage } from "../store/testing.js";
+import { DelegationStore } from "./delegation-store.js";
+import { DELEGATION_TABLES, eventRecords, idRecords, seqKey } from "./event-log.js";
+import { parseEvent } from "./events.js";
+import { ImportRefusedError, importEvents } from "./import-events.js";
+
+const enc = new TextEncoder();
+const chunks = (text: string | Uint8Array, size = 11) =>
+  async function* () {
+    const bytes = typeof text === "string" ? enc.encode(text) : text;
+    for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+  };
+const ndjson = (...objs: object[]) => `${objs.map((o) => JSON.stringify(o)).join("\n")}\n`;
+
+async function withStore(
+  open: () => Promise<TestStorage>,
+  fn: (store: DelegationStore, t: TestStorage) => Promise<void>,
+) {
+  const t = await open();
+  try {
+    await fn(await DelegationStore.open(t.storage), t);
+  } finally {
+    await t.cleanup();
+  }
+}
+
+describe.each([
+  ["sqlite", openTestSqliteStorage],
+  ["postgres", openTestPostgresStorage],
+])("bulk import (%s)", (_name, open) => {
+  it("stores lines not in normal form normalised, and ids that later writes recognise", async () => {
+    await withStore(open, async (store, t) => {
+      const text =
+        "\uFEFF" +
+        '{"at":100,"scopes":[1],"provider":"A","delegator":7,"op":"grant","id":"k\\"1"}\r\n' +
+        '   \n{"op":"grant","delegator":8,"provider":"A","scopes":[1,2],"at":100,"id":"é/2"}\n' +
+        '{ "op": "revoke", "delegator": 8, "provider": "A", "at": 150 }\n' +
+        '{"op":"grant","delegator":9,"provider":"B","scopes":["x"],"at":5,"expiresAt":9}';
+      const s = await importEvents(store, { open: chunks(text), batchSize: 2 });
+      expect(s).toMatchObject({ lines: 5, events: 4, applied: 4, duplicates: 0 });
+      for (let seq = 1; seq <= 4; seq++) {
+        const raw = await t.storage.state.get(DELEGATION_TABLES.event, seqKey(seq));
+        const value = JSON.parse(Buffer.from(raw!).toString());
+        expect(JSON.stringify(value)).toBe(JSON.stringify(parseEvent(value)));
+      }
+      expect(await idRecords.get(t.storage.state, 'k"1')).toEqual({ seq: 1 });
+      expect(await idRecords.get(t.storage.state, "é/2")).toEqual({ seq: 2 });
+      expect(store.index.check(7, "A", 1, 120).authorized).toBe(true);
+      expect(store.index.check(8, "A", 2, 160).authorized).toBe(false);
+      expect(store.index.check(9, "B", "x", 9).authorized).toBe(false);
+      const again = { op: "grant", delegator: 7, provider: "A", scopes: [1], at: 100, id: 'k"1' };
+      expect(await store.write([again])).toEqual([{ status: "duplicate", seq: 1 }]);
+      await expect(store.write([{ ...again, at: 101 }])).rejects.toMatchObject({ code: "conflict" });
+      const reopened = await DelegationStore.open(t.storage);
+      expect(reopened.index.check(8, "A", 1, 120)).toEqual(store.index.check(8, "A", 1, 120));
+    });
+  });
+
+  it("a second file: stored ids are duplicates, a reused id refuses the whole file", async () => {
+    await withStore(open, async (store) => {
+      const a = { op: "grant", delegator: 1, provider: "P", scopes: [1], at: 10, id: "a" };
+      const b = { op: "revoke", delegator: 1, provider: "P", scopes: [1], at: 20, id: "b" };
+      await importEvents(store, { open: chunks(ndjson(a, b)) });
+      const c = { op: "grant", delegator: 1, provider: "P", scopes: [1], at: 30, id: "c" };
+      const s = await importEvents(store, { open: chunks(ndjson(a, b, c, c)) });
+      expect(s).toMatchObject({ applied: 1, duplicates: 3 });
+      expect(store.index.lastSeq).toBe(3);
+      const bad = { ...c, id: "b", at: 40 };
+      const err = await importEvents(store, { open: chunks(ndjson(bad, { ...c, id: "d", at: 50 })) }).catch(
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(ImportRefusedError);
+      expect((err as ImportRefusedError).errors).toEqual([
+        { line: 1, code: "conflict", message: 'id "b" was already used for a different event' },
+      ]);
+      expect(store.index.lastSeq).toBe(3);
+    });
+  });
+
+  it("another writer interleaving: the rest is re-validated through write, nothing lost", async () => {
+    await withStore(open, async (store, t) => {
+      const events = Array.from({ length: 40 }, (_, i) => ({
+        op: "grant",
+        delegator: 100 + i,
+        provider: "P",
+        scopes: [1],
+        at: 10,
+        id: `e${i}`,
+      }));
+      const text = ndjson(...events);
+      const other = await DelegationStore.open(t.storage);
+      let opened = 0;
+      const s = await importEvents(store, {
+        batchSize: 8,
+        open: () => {
+          opened++;
+          const inner = chunks(text, 64)();
+          if (opened !== 2) return inner;
+          return (async function* () {
+            let n = 0;
+            for await (const c of inner) {
+              // After the first batches are committed, another instance writes (a new event and one of ours).
+              if (++n === 8)
+                await other.write([{ ...events[39]! }, { ...events[0]!, delegator: 5, id: "x" }]);
+              yield c;
+            }
+          })();
+        },
+      });
+      expect(s).toMatchObject({ applied: 39, duplicates: 1 });
+      expect(store.index.lastSeq).toBe(41);
+      expect(store.index.check(5, "P", 1, 11).authorized).toBe(true);
+      for (let i = 0; i < 40; i++) expect(store.index.check(100 + i, "P", 1, 11).authorized).toBe(true);
+      let logged = 0;
+      for await (const _ of eventRecords.scan(t.storage.state)) logged++;
+      expect(logged).toBe(41);
+    });
+  });
+
+  it("a file that changes between the passes is refused before the changed batch is written", async () => {
+    await withStore(open, async (store) => {
+      const events = Array.from({ length: 20 }, (_, i) => ({
+        op: "grant",
+        delegator: i,
+        provider: "P",
+        scopes: [1],
+        at: 10,
+      }));
+      const text = ndjson(...events);
+      let opened = 0;
+      const err = await importEvents(store, {
+        batchSize: 5,
+        open: () => chunks(++opened === 2 ? text.replace('"delegator":12,', '"delegator":99,') : text)(),
+      }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: "conflict", message: expect.stringMatching(/file changed/) });
+      expect(store.index.lastSeq).toBe(10);
+      expect(store.index.check(99, "P", 1, 11).authorized).toBe(false);
+    });
+  });
+});
+
+it("resumes an import interrupted under an earlier version's BLAKE3 progress key", async () => {
+  await withStore(openTestSqliteStorage, async (store, t) => {
+    const events = Array.from({ length: 6 }, (_, i) => ({
+      op: "grant",
+      delegator: i,
+      provider: "P",
+      scopes: [1],
+      at: 1,
+    }));
+    const text = ndjson(...events);
+    await store.write(events.slice(0, 2));
+    const legacyKey = bytesToHex(blake3(enc.encode(text)));
+    const progress = new RecordTable<{ lines: number; done: boolean }>(DELEGATION_TABLES.import);
+    await progress.put(t.storage.state, legacyKey, { lines: 2, done: false });
+    const s = await importEvents(store, { open: chunks(text) });
+    expect(s).toMatchObject({ resumedAfterLine: 2, applied: 4 });
+    expect(await progress.get(t.storage.state, legacyKey)).toEqual({ lines: 6, done: true });
+    expect(await importEvents(store, { open: chunks(text) })).toMatchObject({
+      applied: 0,
+      resumedAfterLine: 6,
+    });
+    expect(store.index.lastSeq).toBe(6);
+  });
+});
