@@ -1,4 +1,4 @@
-// The Fastify app: auth, one error shape, OpenAPI, metrics, request logs, and every /v1 route.
+// The Fastify app: auth, one error shape, OpenAPI, metrics, request logs, every /v1 route and the /ui dashboard.
 import Fastify, { type FastifyInstance, type FastifyReply, LogController } from "fastify";
 import type { Logger } from "pino";
 import type { Keyward } from "../service/keyward.js";
@@ -17,6 +17,7 @@ import { healthRoutes } from "./routes/health.js";
 import { roomRoutes } from "./routes/rooms.js";
 import { secretRoutes } from "./routes/secrets.js";
 import { tokenRoutes } from "./routes/tokens.js";
+import { uiRoutes } from "./routes/ui.js";
 
 /** Options of `buildApp`. */
 export interface AppOptions {
@@ -97,6 +98,7 @@ export async function buildApp(kw: Keyward, options: AppOptions = {}): Promise<F
   roomRoutes(app, kw.rooms);
   delegationRoutes(app, kw.delegations);
   delegationProofRoutes(app, kw.delegations);
+  uiRoutes(app);
   await app.ready();
   return app;
 }

@@ -1,0 +1,7 @@
+// Custody page (placeholder until its milestone).
+import { h, replace } from "../dom.js";
+
+/** Renders the page. */
+export async function custodyPage(root: HTMLElement, _params: URLSearchParams): Promise<void> {
+  replace(root, h("h1", {}, "Custody"));
+}
