@@ -50,7 +50,15 @@ export function apiPath(segments: readonly (string | number)[], query: Query = {
  * GET of a /v1 route with the stored token.
  * @throws ApiError for any non-2xx answer (401 also signs out), or code "network" when the server is gone.
  */
-export async function get<T>(segments: readonly (string | number)[], query: Query = {}): Promise<T> {
+export function get<T>(segments: readonly (string | number)[], query: Query = {}): Promise<T> {
+  return request<T>(segments, query, true);
+}
+
+async function request<T>(
+  segments: readonly (string | number)[],
+  query: Query,
+  signOutOn401: boolean,
+): Promise<T> {
   const token = storedToken();
   if (!token) throw new ApiError(401, "unauthorized", "not signed in");
   let res: Response;
@@ -67,7 +75,7 @@ export async function get<T>(segments: readonly (string | number)[], query: Quer
     | { error?: { code?: string; message?: string } }
     | undefined;
   if (res.ok) return body as T;
-  if (res.status === 401) {
+  if (res.status === 401 && signOutOn401) {
     forgetToken();
     window.dispatchEvent(new Event(SIGNED_OUT));
   }
@@ -90,7 +98,7 @@ export async function signIn(token: string): Promise<void> {
     );
   sessionStorage.setItem(TOKEN_KEY, t);
   try {
-    await get(["apps"]);
+    await request(["apps"], {}, false);
   } catch (err) {
     if (err instanceof ApiError && err.status === 403) return;
     forgetToken();
