@@ -85,6 +85,7 @@ describe("dashboard in Chromium", () => {
     await expect.poll(() => page.textContent(".sign-in .status")).toContain("invalid or revoked token");
     await signIn(page, admin);
     await page.waitForSelector("header nav a.active");
+    expect(server.stderr.join("")).toContain(`dashboard:    ${server.url}/ui`);
     const id = admin.split("_")[1]!;
     expect(await page.textContent("header .who code")).toBe(id);
     const stored = await page.evaluate(
