@@ -148,6 +148,16 @@ export async function delegationsPage(
         "Bars are [from, until) intervals: authorized from the grant's block, not at the revoke's. Click or drag to move the cursor; arrow keys step one block.",
       ),
       view.element,
+      h(
+        "p",
+        { class: "legend" },
+        h("span", { class: "swatch exact" }),
+        "authorized (exact history) ",
+        h("span", { class: "swatch compact" }),
+        "compact view: granted_at to revoked_at ",
+        h("span", { class: "swatch unknown" }),
+        "compact view: before granted_at it needs history (an archive node)",
+      ),
       list,
     ),
     section(
