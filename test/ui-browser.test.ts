@@ -95,6 +95,20 @@ describe("dashboard in Chromium", () => {
     expect(await page.content()).not.toContain(admin.slice(20));
   });
 
+  it("opens the README's dashboard link as printed, with the dev token file's token", async () => {
+    const link = /http:\/\/127\.0\.0\.1:8787\/ui(#\/delegations\?[^`\s]+)/.exec(
+      readFileSync("README.md", "utf8"),
+    );
+    expect(link).not.toBeNull();
+    expect(readFileSync(join(data, "dev-admin.token"), "utf8").trim()).toBe(admin);
+    await open(link![1]!, "table.verdicts tbody tr[data-scope]");
+    const bars = await page.$$eval("svg.timeline rect.bar", (rs) =>
+      rs.map((r) => `[${r.getAttribute("data-from")}, ${r.getAttribute("data-until")})`),
+    );
+    expect(bars).toEqual(["[100, 400)", "[1000, 2000)"]);
+    expect(await page.getAttribute("svg.timeline line.cursor", "data-block")).toBe("150");
+  });
+
   it("draws the README's delegation history as intervals with the verdict at the cursor", async () => {
     await open("#/delegations?delegator=1234&provider=A&at=150", "table.verdicts tbody tr[data-scope]");
     const lanes = await page.$$eval("svg.timeline g.lane", (gs) =>

@@ -2,6 +2,9 @@
 import { ApiError } from "../api.js";
 import { type Child, h, on } from "../dom.js";
 
+/** Where a page's values go: the hash (bookmarkable, no secret in it); `replace` skips a history entry. */
+export type Navigate = (values: Record<string, string | undefined>, replace?: boolean) => void;
+
 /** A text field of a page form. */
 export interface Field {
   readonly name: string;

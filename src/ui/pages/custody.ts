@@ -2,8 +2,7 @@
 // changes) and whether the audit log's hash chain and MACs verify.
 import { get } from "../api.js";
 import { h, on, replace, s } from "../dom.js";
-import { errorBox, hex, kvTable, pageForm, section, time } from "./common.js";
-import type { Navigate } from "./delegations.js";
+import { errorBox, hex, kvTable, type Navigate, pageForm, section, time } from "./common.js";
 
 interface HistoryEvent {
   readonly kind: string;

@@ -2,8 +2,7 @@
 // names per version; a value is fetched only when its Reveal button is clicked (delegates:secrets).
 import { get } from "../api.js";
 import { h, on, replace, s } from "../dom.js";
-import { errorBox, hex, pageForm, section, time } from "./common.js";
-import type { Navigate } from "./delegations.js";
+import { errorBox, hex, type Navigate, pageForm, section, time } from "./common.js";
 
 interface App {
   readonly name: string;

@@ -4,7 +4,7 @@ import { get } from "../api.js";
 import { h, replace } from "../dom.js";
 import { byScope, formatInterval, type Interval, type ScopeHistory } from "../timeline.js";
 import { timelineView } from "../timeline-view.js";
-import { errorBox, pageForm, section } from "./common.js";
+import { errorBox, type Navigate, pageForm, section } from "./common.js";
 
 interface HistoryAnswer {
   readonly histories: readonly (ScopeHistory & { delegator: number | string; provider: number | string })[];
@@ -14,9 +14,6 @@ interface CompareAnswer {
   readonly compact: { grantedAt: number | null; revokedAt: number | null; verdict: string };
   readonly differs: boolean;
 }
-
-/** Where the page's values go: the hash (bookmarkable, no secret in it). */
-export type Navigate = (values: Record<string, string | undefined>, replace?: boolean) => void;
 
 /** The default cursor: the start of the latest interval of any scope (the current or last grant). */
 function defaultCursor(histories: readonly ScopeHistory[]): number {

@@ -2,8 +2,7 @@
 // for the summary, its canonical export for the per-version records).
 import { get } from "../api.js";
 import { h, replace, s } from "../dom.js";
-import { errorBox, hex, kvTable, pageForm, section } from "./common.js";
-import type { Navigate } from "./delegations.js";
+import { errorBox, hex, kvTable, type Navigate, pageForm, section } from "./common.js";
 
 interface RoomSummary {
   readonly room: string;
