@@ -20,7 +20,7 @@ export async function checkMigrationPair(
   const source = await requireVersion(state, src);
   const target = await requireVersion(state, dst);
   if (source.app !== target.app)
-    throw new KeywardError("wrong_app", `source belongs to app ${source.app}, target to app ${target.app}`);
+    throw new KeywardError("wrong_app", "source and target belong to different apps");
   if (!(await certificateHolds(state, target)))
     throw new KeywardError(
       "invalid_certificate",

@@ -18,6 +18,9 @@ export async function lockLiveDelegate(tx: StorageTx, key: string, role = "deleg
   await refuseTombstoned(tx.state, key, role);
 }
 
+/** Thrown inside a delete transaction to roll it back when there was nothing to delete. */
+const NOTHING_DELETED = new Error("nothing deleted");
+
 /** The secret namespace of each registered delegate (values sealed by the SecretStore). */
 export class DelegateSecrets {
   constructor(private readonly ctx: DelegatesContext) {}
@@ -65,9 +68,16 @@ export class DelegateSecrets {
   async delete(delegateKey: string | Uint8Array, name: string): Promise<boolean> {
     const key = delegateKeyHex(delegateKey);
     assertSecretName(name);
-    return this.ctx.storage.transaction(async (tx) => {
-      await lockLiveDelegate(tx, key);
-      return tx.secrets.delete(delegateNamespace(key), name);
-    });
+    // A refused request commits nothing (issue #23): deleting an absent secret rolls back the lock row too.
+    try {
+      return await this.ctx.storage.transaction(async (tx) => {
+        await lockLiveDelegate(tx, key);
+        if (!(await tx.secrets.delete(delegateNamespace(key), name))) throw NOTHING_DELETED;
+        return true;
+      });
+    } catch (err) {
+      if (err === NOTHING_DELETED) return false;
+      throw err;
+    }
   }
 }

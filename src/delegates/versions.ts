@@ -200,7 +200,7 @@ export class DelegateVersions {
       });
     } catch (err) {
       if (err instanceof TypeError)
-        throw new KeywardError("invalid_signature", `the given key is not app ${v.app}'s current key`);
+        throw new KeywardError("invalid_signature", "the given key is not the app's current key");
       throw err;
     }
     return this.revoke(key, reason, appKey, signature);

@@ -27,6 +27,14 @@ export interface AppOptions {
   readonly bodyLimit?: number;
   /** Extra gauges exposed on /metrics. */
   readonly gauges?: readonly DomainGauge[];
+  /** Serve HTTPS with this PEM certificate chain and private key (see `keyward serve --tls-cert`). */
+  readonly tls?: TlsMaterial;
+}
+
+/** A PEM certificate (chain) and its PEM private key. */
+export interface TlsMaterial {
+  readonly cert: string;
+  readonly key: string;
 }
 
 /** The package version shown in the OpenAPI document. */
@@ -41,6 +49,7 @@ export const API_VERSION = "0.1.0";
 export async function buildApp(kw: Keyward, options: AppOptions = {}): Promise<FastifyInstance> {
   const logger = options.logger ?? createLogger();
   const app = Fastify({
+    ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
     loggerInstance: logger,
     // One line per request from our own hook (route, status, token id), none from Fastify.
     logController: new LogController({ disableRequestLogging: true }),

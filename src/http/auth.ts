@@ -115,8 +115,7 @@ function checkPartition(req: FastifyRequest, reply: FastifyReply, done: (err?: E
     (touched) => {
       if (touched === undefined)
         sendError(reply, "forbidden", "a partition-bound token cannot use this route");
-      else if (touched !== bound)
-        sendError(reply, "forbidden", `token is bound to another partition than '${touched}'`);
+      else if (touched !== bound) sendError(reply, "forbidden", "token is bound to another partition");
       else done();
     },
     (err: Error) => done(err),

@@ -118,6 +118,8 @@ export async function createKeyward(storage: Storage, options: KeywardOptions = 
       dueTimer.unref();
     },
     async ready() {
+      // Not ready while writes fail (disk full, read-only): a load balancer should send writes elsewhere.
+      if (storage.writeFailing?.()) return false;
       try {
         await storage.state.get("service.health", "probe");
         return true;

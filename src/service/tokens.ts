@@ -188,7 +188,7 @@ export class TokenService {
     if (!/^[0-9a-f]{16}$/.test(id)) throw new InputRangeError("id must be 16 hex characters");
     const info = await this.storage.transaction(async (tx) => {
       const record = await this.#table.get(tx.state, id);
-      if (!record) throw new KeywardError("not_found", `token ${id} does not exist`);
+      if (!record) throw new KeywardError("not_found", "token does not exist");
       if (record.revokedAt !== null) return publicInfo(record);
       const revoked: TokenRecord = { ...record, revokedAt: this.#now().toISOString() };
       await this.#table.put(tx.state, id, revoked);

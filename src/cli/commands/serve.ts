@@ -10,6 +10,7 @@ import { type Keyward, openKeyward } from "../../service/keyward.js";
 import { newKeyFileContent } from "../../store/sealing/unseal.js";
 import { commandConfig } from "../context.js";
 import type { GlobalOptions } from "../io.js";
+import { resolveServeTls, type ServeTls, type TlsFlags } from "./serve-tls.js";
 
 /** Default port of `keyward serve`. */
 export const DEFAULT_PORT = 8787;
@@ -74,8 +75,9 @@ async function devAdminToken(kw: Keyward, dataDir: string): Promise<string> {
   return token;
 }
 
-function devBanner(url: string, token: string, dataDir: string): string {
+function devBanner(url: string, token: string, dataDir: string, tls: ServeTls | undefined): string {
   const bar = "!".repeat(78);
+  const cacert = tls ? ` --cacert ${tls.certFile}` : "";
   return [
     bar,
     "!! keyward DEV MODE: NOT FOR PRODUCTION. The unseal key and the admin token sit in plain files in",
@@ -83,7 +85,7 @@ function devBanner(url: string, token: string, dataDir: string): string {
     bar,
     `URL:          ${url}`,
     `admin token:  ${token}`,
-    `try:          curl -H "Authorization: Bearer ${token}" ${url}/v1/tokens`,
+    `try:          curl${cacert} -H "Authorization: Bearer ${token}" ${url}/v1/tokens`,
     `dashboard:    ${url}/ui   (paste the admin token to sign in)`,
     `API:          ${url}/openapi.json   health: ${url}/healthz   metrics: ${url}/metrics`,
     "",
@@ -109,6 +111,13 @@ function untilSignal(server: RunningServer): Promise<void> {
   });
 }
 
+/** Flags of `serve`. */
+interface ServeFlags extends TlsFlags {
+  readonly host?: string;
+  readonly port?: string;
+  readonly dev?: boolean;
+}
+
 /** Registers `serve`. */
 export function registerServeCommand(program: Command): void {
   program
@@ -122,11 +131,18 @@ export function registerServeCommand(program: Command): void {
       "--dev",
       "dev mode: create the data dir, a dev unseal key file and an admin token (NOT for production)",
     )
-    .action(async (opts: { host?: string; port?: string; dev?: boolean }, cmd: Command) => {
+    .option("--tls-cert <file>", "serve HTTPS with this PEM certificate (chain); needs --tls-key")
+    .option("--tls-key <file>", "the PEM private key of --tls-cert")
+    .option("--tls", "with --dev: HTTPS with a self-signed certificate kept in the data dir")
+    .option("--insecure-no-tls", "allow plain HTTP on a non-loopback --host (tokens travel in clear)")
+    .action(async (opts: ServeFlags, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
       const settings = resolveServeSettings(opts);
       let config = commandConfig(cmd);
+      // TLS is decided before anything is created: a refused plain-HTTP bind leaves no trace.
+      if (!opts.dev) await resolveServeTls(opts, settings.host, config.dataDir);
       if (opts.dev) config = prepareDevConfig(config);
+      const tls = await resolveServeTls(opts, settings.host, config.dataDir);
       const kw = await openKeyward(config, { createIfMissing: opts.dev === true });
       let server: RunningServer;
       let adminToken: string | undefined;
@@ -136,17 +152,21 @@ export function registerServeCommand(program: Command): void {
           host: settings.host,
           port: settings.port,
           logger: createLogger({ level: settings.logLevel }),
+          ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}),
         });
       } catch (err) {
         await kw.close();
         throw err;
       }
       // The banner goes to stderr: stdout carries only the JSON log lines.
+      const pin = tls ? { tlsFingerprint256: tls.fingerprint256, tlsCert: tls.certFile } : {};
       if (g.json)
         process.stderr.write(
-          `${JSON.stringify({ url: server.url, ...(adminToken ? { adminToken } : {}) })}\n`,
+          `${JSON.stringify({ url: server.url, ...pin, ...(adminToken ? { adminToken } : {}) })}\n`,
         );
-      else if (adminToken) process.stderr.write(devBanner(server.url, adminToken, config.dataDir));
+      else if (adminToken) process.stderr.write(devBanner(server.url, adminToken, config.dataDir, tls));
+      if (tls && !g.json)
+        process.stderr.write(`TLS certificate SHA-256 fingerprint: ${tls.fingerprint256}\n`);
       process.stderr.write(`keyward listening on ${server.url}\n`);
       await untilSignal(server);
     });
