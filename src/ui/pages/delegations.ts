@@ -15,6 +15,9 @@ interface CompareAnswer {
   readonly differs: boolean;
 }
 
+/** Scopes whose verdict the page asks for at each cursor position. */
+const MAX_VERDICTS = 16;
+
 /** The default cursor: the start of the latest interval of any scope (the current or last grant). */
 function defaultCursor(histories: readonly ScopeHistory[]): number {
   let best = 0;
@@ -79,11 +82,14 @@ export async function delegationsPage(
   const verdicts = h("tbody", {});
   const cursorText = h("span", {}, String(cursor));
   let requested = 0;
+  // One compare request per scope and cursor position: capped, so a delegation with many scopes cannot turn a
+  // drag into a flood (name a scope to see any other).
+  const checked = histories.slice(0, MAX_VERDICTS);
   const showVerdicts = async (block: number) => {
     const mine = ++requested;
     cursorText.textContent = String(block);
     const rows = await Promise.all(
-      histories.map(async (hist) => {
+      checked.map(async (hist) => {
         try {
           const c = await get<CompareAnswer>(["delegations", "compare"], {
             delegator: v("delegator"),
@@ -117,9 +123,13 @@ export async function delegationsPage(
       }),
     );
   };
+  let pending: ReturnType<typeof setTimeout> | undefined;
   const view = timelineView(histories, cursor, (block) => {
     go({ ...Object.fromEntries(params), at: String(block) }, true);
-    void showVerdicts(block);
+    cursorText.textContent = String(block);
+    // While dragging, ask once the pointer rests (a later answer for an older block is dropped anyway).
+    clearTimeout(pending);
+    pending = setTimeout(() => void showVerdicts(block), 120);
   });
   const list = h(
     "ul",
@@ -182,6 +192,13 @@ export async function delegationsPage(
         ),
         verdicts,
       ),
+      histories.length > MAX_VERDICTS
+        ? h(
+            "p",
+            { class: "hint" },
+            `Verdicts for the first ${MAX_VERDICTS} of ${histories.length} scopes: name a scope to see another's.`,
+          )
+        : "",
     ),
   );
   await showVerdicts(cursor);
