@@ -63,6 +63,10 @@ export const SAMPLES: Record<string, Make> = {
     const { info } = await f.t.kw.tokens.create({ scopes: ["rooms:read"] });
     return { method: "DELETE", url: `/v1/tokens/${info.id}` };
   },
+  renewToken: async (f) => {
+    const { info } = await f.t.kw.tokens.create({ scopes: ["rooms:read"], ttlSeconds: 600 });
+    return { method: "POST", url: `/v1/tokens/${info.id}/renew`, body: { ttlSeconds: 1200 } };
+  },
   listSecrets: () => ({ method: "GET", url: "/v1/secrets" }),
   putSecret: (f) => ({ method: "PUT", url: `/v1/secrets/s-${f.next()}`, body: { value: "c2VjcmV0" } }),
   getSecret: () => ({ method: "GET", url: "/v1/secrets/fixture-secret" }),
