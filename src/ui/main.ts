@@ -120,7 +120,7 @@ async function render(): Promise<void> {
 
 window.addEventListener("hashchange", () => void render());
 window.addEventListener(SIGNED_OUT, () =>
-  showSignIn("The server refused the token (revoked or unknown): sign in again."),
+  showSignIn("The server refused the token (expired, revoked or unknown): sign in again."),
 );
 if (storedToken()) showShell();
 else showSignIn();
