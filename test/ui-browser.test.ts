@@ -241,7 +241,8 @@ describe("dashboard in Chromium", () => {
   it("grants nothing the API does not: a read-only token sees refusals, and no reveal", async () => {
     const narrow = await browser.context.newPage();
     watch(narrow);
-    await signIn(narrow, await token(["delegations:read", "delegates:read"]));
+    const readOnly = await token(["delegations:read", "delegates:read"]);
+    await signIn(narrow, readOnly);
     await narrow.waitForSelector("header nav");
     await narrow.goto(`${server.url}/ui#/rooms?room=team`);
     await expect.poll(() => narrow.textContent("#page .error")).toContain("token lacks scope rooms:read");
@@ -251,6 +252,23 @@ describe("dashboard in Chromium", () => {
       .poll(() => narrow.textContent("li[data-secret='room-key'] .error"))
       .toContain("delegates:secrets");
     expect(await narrow.content()).not.toContain(seeded.secretValue);
+    // Revoked while signed in: the next answer is 401 and the tab forgets the token (cache: within 1 s).
+    expect((await api(`${server.url}/v1/tokens/${readOnly.split("_")[1]}`, "DELETE", admin)).status).toBe(
+      200,
+    );
+    await expect
+      .poll(
+        async () => {
+          await narrow.goto(`${server.url}/ui#/delegations?delegator=1234&provider=A&t=${Date.now()}`);
+          await narrow.waitForSelector("form.sign-in, table.verdicts tbody tr[data-scope]");
+          return (await narrow.locator("form.sign-in").count())
+            ? narrow.textContent("form.sign-in .status")
+            : null;
+        },
+        { timeout: 15_000 },
+      )
+      .toContain("refused the token");
+    expect(await narrow.evaluate(`sessionStorage.getItem("keyward.token")`)).toBeNull();
     await narrow.close();
   });
 
