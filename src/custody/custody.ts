@@ -2,7 +2,8 @@
 // service-internal key-use hooks other domains are wired to.
 
 import { assertBytes, assertString } from "../crypto/assert.js";
-import { hexToBytes, wipe } from "../crypto/bytes.js";
+import { bytesToHex, hexToBytes, wipe } from "../crypto/bytes.js";
+import { taprootTweakPublicKey } from "../crypto/schnorr.js";
 import { evmAddress } from "../crypto/secp256k1.js";
 import type { Secret } from "../crypto/secret.js";
 import { x25519SharedSecret } from "../crypto/x25519.js";
@@ -41,6 +42,8 @@ export interface IdentityKey {
   readonly generation: number;
   readonly scheme: Scheme;
   readonly evmAddress?: string;
+  /** bip340: the BIP-341 key-path output key (x-only hex) of this internal key, for a P2TR output. */
+  readonly taprootOutputKey?: string;
 }
 
 /**
@@ -138,25 +141,41 @@ export class Custody {
     );
     const publicKey = currentPublicKey(rec, scheme);
     const out = { address: rec.address, publicKey, generation: rec.generation, scheme };
+    if (scheme === "bip340")
+      return { ...out, taprootOutputKey: bytesToHex(taprootTweakPublicKey(hexToBytes(publicKey)).outputKey) };
     return scheme === "secp256k1" ? { ...out, evmAddress: evmAddress(hexToBytes(publicKey)) } : out;
   }
 
   /**
    * Signs with a path's current key. ed25519 signs the message; secp256k1 signs a 32-byte digest, or with
-   * `eip191` a personal message (EIP-191). x25519 keys cannot sign.
+   * `eip191` a personal message (EIP-191); bip340 signs the message with BIP-340 Schnorr, with `taproot` by the
+   * BIP-341 tweaked key (`true`: key-path only; bytes: a 32-byte script merkle root), so the signature verifies
+   * under the output key (`publicKey` in the result). x25519 keys cannot sign.
    * @throws invalid input; KeywardError `suspended`, `revoked`, `not_found`.
+   * @example await custody.sign(ref, sighash, { scheme: "bip340", taproot: true });
    */
   async sign(
     ref: IdentityRef,
     message: Uint8Array,
-    options: { scheme?: Scheme; eip191?: boolean } = {},
+    options: { scheme?: Scheme; eip191?: boolean; taproot?: boolean | Uint8Array } = {},
   ): Promise<SignResult> {
     assertBytes(message, undefined, "message");
     const scheme = options.scheme ?? "ed25519";
     assertScheme(scheme);
     const eip191 = options.eip191 === true;
-    if (scheme === "x25519") throw new InputRangeError("x25519 keys cannot sign (use ed25519 or secp256k1)");
+    const taproot = options.taproot;
+    if (scheme === "x25519")
+      throw new InputRangeError("x25519 keys cannot sign (use ed25519, secp256k1 or bip340)");
     if (eip191 && scheme !== "secp256k1") throw new InputRangeError("eip191 requires scheme secp256k1");
+    if (taproot !== undefined && taproot !== false && scheme !== "bip340")
+      throw new InputRangeError("taproot requires scheme bip340");
+    if (taproot !== undefined && typeof taproot !== "boolean") assertBytes(taproot, 32, "taproot");
+    const taprootMerkleRoot =
+      taproot === true
+        ? new Uint8Array(0)
+        : taproot instanceof Uint8Array
+          ? Uint8Array.from(taproot)
+          : undefined;
     if (scheme === "secp256k1" && !eip191 && message.length !== 32)
       throw new InputRangeError("secp256k1 signs a 32-byte digest (use eip191 for a personal message)");
     // A copy: the request runs on a later turn, after the caller may have reused its buffer.
@@ -167,6 +186,7 @@ export class Custody {
         message: Uint8Array.from(message),
         scheme,
         eip191,
+        taprootMerkleRoot,
       })
     ).result;
   }
@@ -230,6 +250,20 @@ export class Custody {
   ): Promise<T> {
     if (typeof fn !== "function") throw new InputTypeError("fn must be a function");
     return lendKey(this.#ctx, ref, "ed25519", purpose, async (seed, pub) => fn(seed, pub));
+  }
+
+  /**
+   * SERVICE-INTERNAL (wired by service/ as the delegates' cosigner share port, never exposed over HTTP): runs
+   * `fn` with the path's current BIP-340 secret key, then wipes it (also on error). The use is audited with
+   * `purpose`. @throws KeywardError `suspended`, `revoked`.
+   */
+  async withBip340Key<T>(
+    ref: IdentityRef,
+    fn: (secretKey: Uint8Array, publicKey: Uint8Array) => T | Promise<T>,
+    purpose = "service",
+  ): Promise<T> {
+    if (typeof fn !== "function") throw new InputTypeError("fn must be a function");
+    return lendKey(this.#ctx, ref, "bip340", purpose, async (key, pub) => fn(key, pub));
   }
 
   /**

@@ -2,6 +2,7 @@
 import { assertBytes, assertInteger } from "../crypto/assert.js";
 import { u32le, utf8, wipe } from "../crypto/bytes.js";
 import { ed25519PublicKey } from "../crypto/ed25519.js";
+import { schnorrPublicKey } from "../crypto/schnorr.js";
 import { secp256k1IsValidPrivateKey, secp256k1PublicKey } from "../crypto/secp256k1.js";
 import { x25519PublicKey } from "../crypto/x25519.js";
 import { KeywardError } from "../errors/keyward-error.js";
@@ -48,7 +49,7 @@ export function firstValid(
 
 /**
  * The private seed of one identity key: `subkey("keyward v1 identity-key", msk, address, label,
- * u32le(generation), scheme)`. For secp256k1 a seed outside [1, n) is replaced by the same derivation with an
+ * u32le(generation), scheme)`. For secp256k1 and bip340 a seed outside [1, n) is replaced by the same derivation with an
  * extra part u32le(counter), counter = 1, 2, … (deterministic). The caller must wipe the result.
  */
 export function deriveIdentitySeed(
@@ -67,14 +68,17 @@ export function deriveIdentitySeed(
     i === 0
       ? deriveSubkey(CUSTODY_CONTEXTS.key, msk, ...parts)
       : deriveSubkey(CUSTODY_CONTEXTS.key, msk, ...parts, u32le(i));
-  return scheme === "secp256k1" ? firstValid(base, secp256k1IsValidPrivateKey) : base(0);
+  return scheme === "secp256k1" || scheme === "bip340"
+    ? firstValid(base, secp256k1IsValidPrivateKey)
+    : base(0);
 }
 
-/** Public key of a seed: Ed25519 32 bytes, secp256k1 33 bytes compressed, X25519 32 bytes. */
+/** Public key of a seed: Ed25519 32 bytes, secp256k1 33 bytes compressed, X25519 32 bytes, BIP-340 32 bytes x-only. */
 export function schemePublicKey(scheme: Scheme, seed: Uint8Array): Uint8Array {
   assertScheme(scheme);
   assertBytes(seed, 32, "seed");
   if (scheme === "ed25519") return ed25519PublicKey(seed);
   if (scheme === "secp256k1") return secp256k1PublicKey(seed, true);
+  if (scheme === "bip340") return schnorrPublicKey(seed);
   return x25519PublicKey(seed);
 }

@@ -2,7 +2,8 @@
 import { InputRangeError, InputTypeError } from "../errors/input-errors.js";
 
 /** The key schemes custody derives. */
-export const SCHEMES = ["ed25519", "secp256k1", "x25519"] as const;
+/** `bip340`: BIP-340 Schnorr over secp256k1 (x-only public keys), a key of its own (domain-separated). */
+export const SCHEMES = ["ed25519", "secp256k1", "x25519", "bip340"] as const;
 export type Scheme = (typeof SCHEMES)[number];
 
 /** A canonical identity. `canonical` is `type:value` and is what the address is derived from. */

@@ -3,6 +3,7 @@
 import { bytesToHex, hexToBytes, wipe } from "../crypto/bytes.js";
 import { ed25519Sign } from "../crypto/ed25519.js";
 import { blake3Hash } from "../crypto/hash.js";
+import { schnorrSign, taprootTweakPrivateKey, taprootTweakPublicKey } from "../crypto/schnorr.js";
 import { eip191Sign, secp256k1SignDigest } from "../crypto/secp256k1.js";
 import { KeywardError } from "../errors/keyward-error.js";
 import type { StorageTx } from "../store/ports.js";
@@ -26,6 +27,8 @@ export interface SignRequest {
   readonly message: Uint8Array;
   readonly scheme: Scheme;
   readonly eip191: boolean;
+  /** bip340 only: sign with the BIP-341 tweaked key (empty = key-path only, or a 32-byte script merkle root). */
+  readonly taprootMerkleRoot?: Uint8Array | undefined;
 }
 
 /** A signature (hex) with the key that made it. secp256k1: 65 bytes r‖s‖v (v 0/1, or 27/28 with EIP-191). */
@@ -63,22 +66,28 @@ export async function signInTx(
   prepare: (ref: IdentityRef) => Promise<PathRecord> = (ref) =>
     preparePath(ctx, tx, ref, { create: true, requireActive: true }),
 ): Promise<{ result: SignResult; event: CustodyAuditEvent }> {
-  const { ref, actor, message, scheme, eip191 } = req;
+  const { ref, actor, message, scheme, eip191, taprootMerkleRoot: root } = req;
   const rec = await prepare(ref);
-  const publicKey = currentPublicKey(rec, scheme);
+  const internalKey = currentPublicKey(rec, scheme);
+  const publicKey =
+    root === undefined
+      ? internalKey
+      : bytesToHex(taprootTweakPublicKey(hexToBytes(internalKey), root).outputKey);
   // The key is derived for this one signature and wiped right after it (DESIGN Invariant 3).
   const sig = await withPathKey(ctx, tx, rec, scheme, (key) =>
     scheme === "ed25519"
       ? ed25519Sign(key, message)
-      : eip191
-        ? eip191Sign(key, message)
-        : secp256k1SignDigest(key, message),
+      : scheme === "bip340"
+        ? bip340Sign(key, message, root)
+        : eip191
+          ? eip191Sign(key, message)
+          : secp256k1SignDigest(key, message),
   );
   const event: CustodyAuditEvent = {
     kind: "custody.sign",
     subject: subjectOf(rec),
     actor,
-    data: { scheme, generation: rec.generation, eip191, publicKey },
+    data: { scheme, generation: rec.generation, eip191, publicKey, taproot: root !== undefined },
     sensitive: { messageHash: bytesToHex(blake3Hash(message)) },
   };
   const result = {
@@ -89,6 +98,17 @@ export async function signInTx(
     address: rec.address,
   };
   return { result, event };
+}
+
+/** BIP-340 signature by `key`, or by its BIP-341 tweak when a merkle root (possibly empty) is given. */
+function bip340Sign(key: Uint8Array, message: Uint8Array, root: Uint8Array | undefined): Uint8Array {
+  if (root === undefined) return schnorrSign(key, message);
+  const tweaked = taprootTweakPrivateKey(key, root);
+  try {
+    return schnorrSign(tweaked, message);
+  } finally {
+    wipe(tweaked);
+  }
 }
 
 /**

@@ -12,7 +12,7 @@ import {
   withPathKey,
 } from "./context.js";
 import { identityAddress } from "./derive.js";
-import { assertPartitionName, canonicalIdentity, canonicalLabel } from "./identity.js";
+import { assertPartitionName, canonicalIdentity, canonicalLabel, SCHEMES } from "./identity.js";
 import {
   EPOCH_MEMBER_TABLE,
   epochMemberKey,
@@ -25,7 +25,13 @@ import {
   pathKey,
   paths,
 } from "./records.js";
-import { type KeyChange, type KeyStatement, signStatement, statementBytes } from "./statements.js";
+import {
+  type KeyChange,
+  type KeyStatement,
+  type StatementSignatures,
+  signStatement,
+  statementBytes,
+} from "./statements.js";
 
 /** Which identity key: partition + identity (`type:value`) + optional child label. */
 export interface IdentityRef {
@@ -144,6 +150,16 @@ export async function preparePath(
     throw new KeywardError("suspended", "this identity key is suspended");
   if (rec.status !== "revoked" && rec.epoch !== null && rec.epoch < r.partition.epoch)
     rec = await movePath(ctx, tx, rec, r.partition);
+  else if (
+    rec.status !== "revoked" &&
+    rec.epoch !== null &&
+    SCHEMES.some((s) => rec?.publicKeys[s] === undefined)
+  ) {
+    // A path created before a scheme existed (e.g. bip340): its key was always derivable, so its public key
+    // is filled in without a new version or generation.
+    rec = { ...rec, publicKeys: await publicKeysAt(ctx, tx, rec, rec) };
+    await paths.put(tx.state, r.key, rec);
+  }
   return rec;
 }
 
@@ -153,9 +169,9 @@ export async function signWithOldKeys(
   tx: StorageTx,
   rec: PathRecord,
   statement: KeyStatement,
-): Promise<Partial<Record<"ed25519" | "secp256k1", string>>> {
+): Promise<StatementSignatures> {
   const bytes = statementBytes(statement);
-  const out: Partial<Record<"ed25519" | "secp256k1", string>> = {};
+  const out: StatementSignatures = {};
   for (const k of statement.keys) {
     if (k.scheme === "x25519") continue;
     const scheme = k.scheme;
@@ -176,9 +192,11 @@ export function keyChanges(
   before: Partial<Record<string, string>>,
   after: Partial<Record<string, string>>,
 ): KeyChange[] {
-  return (["ed25519", "secp256k1", "x25519"] as const)
-    .filter((s) => before[s] !== undefined && after[s] !== undefined)
-    .map((s) => ({ scheme: s, old: before[s]!, new: after[s]! }));
+  return SCHEMES.filter((s) => before[s] !== undefined && after[s] !== undefined).map((s) => ({
+    scheme: s,
+    old: before[s]!,
+    new: after[s]!,
+  }));
 }
 
 /**

@@ -2,6 +2,7 @@
 import { bytesToHex, hexToBytes } from "../crypto/bytes.js";
 import { canonicalEncode } from "../crypto/canonical.js";
 import { ed25519Sign, ed25519Verify } from "../crypto/ed25519.js";
+import { schnorrSign, schnorrVerify } from "../crypto/schnorr.js";
 import { eip191Digest, eip191Sign, evmAddress, secp256k1Recover } from "../crypto/secp256k1.js";
 import { InputRangeError, InputTypeError } from "../errors/input-errors.js";
 import { assertScheme, type Scheme } from "./identity.js";
@@ -34,8 +35,14 @@ export interface KeyStatement {
   readonly time: number;
 }
 
-/** Signatures over the statement bytes: Ed25519 (64 bytes) and/or EIP-191 secp256k1 (65 bytes r‖s‖v), hex. */
-export type StatementSignatures = Partial<Record<"ed25519" | "secp256k1", string>>;
+/** The schemes that sign statements (x25519 cannot sign). */
+export type SigningScheme = "ed25519" | "secp256k1" | "bip340";
+
+/**
+ * Signatures over the statement bytes: Ed25519 (64 bytes), EIP-191 secp256k1 (65 bytes r‖s‖v), BIP-340
+ * (64 bytes, over the statement bytes as the message), hex.
+ */
+export type StatementSignatures = Partial<Record<SigningScheme, string>>;
 
 /**
  * Canonical bytes of a statement (what every signature covers).
@@ -66,12 +73,13 @@ export function statementBytes(s: KeyStatement): Uint8Array {
 }
 
 /** Signs statement bytes with an old private key of `scheme` (the caller wipes `seed`). */
-export function signStatement(scheme: "ed25519" | "secp256k1", seed: Uint8Array, bytes: Uint8Array): string {
+export function signStatement(scheme: SigningScheme, seed: Uint8Array, bytes: Uint8Array): string {
+  if (scheme === "bip340") return bytesToHex(schnorrSign(seed, bytes));
   return bytesToHex(scheme === "ed25519" ? ed25519Sign(seed, bytes) : eip191Sign(seed, bytes));
 }
 
 /**
- * Verifies a statement: every signing-capable scheme listed in `keys` (ed25519, secp256k1) must carry a
+ * Verifies a statement: every signing-capable scheme listed in `keys` (ed25519, secp256k1, bip340) must carry a
  * valid signature by its `old` key, and at least one signature must be present. X25519 keys are vouched
  * for by the signatures over the whole statement.
  * @returns false for any missing or bad signature; throws only on a malformed statement.
@@ -95,6 +103,8 @@ export function verifyKeyStatement(statement: KeyStatement, signatures: Statemen
     const old = hexToBytes(k.old, "old");
     if (k.scheme === "ed25519") {
       if (!ed25519Verify(old, bytes, sig)) return false;
+    } else if (k.scheme === "bip340") {
+      if (!schnorrVerify(old, bytes, sig)) return false;
     } else {
       if (sig.length !== 65) return false;
       const recovered = secp256k1Recover(eip191Digest(bytes), sig);

@@ -4,10 +4,14 @@ import { AppRegistry } from "./apps.js";
 import { DelegateMigrations } from "./migration.js";
 import type { AuditSink, DelegatesContext } from "./ports.js";
 import { DelegateSecrets } from "./secrets.js";
+import { DelegateCosigners } from "./sessions/cosigner.js";
+import type { CosignerSharePort } from "./sessions/cosigner-shares.js";
 import { SealedSeedSessionKeys, type SessionKeys } from "./sessions/session-keys.js";
 import { DelegateSessions } from "./sessions/sessions.js";
 import { MigrationTokens } from "./tokens.js";
 import { DelegateVersions } from "./versions.js";
+import { DelegateModules } from "./wasm/modules.js";
+import { DelegateRuntime, type RuntimeOptions } from "./wasm/runtime.js";
 
 /** How to build the domain: storage and audit sink are required; clock and session keys are injectable. */
 export interface DelegatesOptions {
@@ -17,6 +21,10 @@ export interface DelegatesOptions {
   readonly now?: () => number;
   /** Where session keys live (default: sealed seeds in the delegate's namespace). */
   readonly sessionKeys?: SessionKeys;
+  /** Budgets of the WebAssembly runtime (per-call time, memory pages, live instances). */
+  readonly runtime?: RuntimeOptions;
+  /** Custody-derived MuSig2 shares for cosigner sessions (wired by service/; absent: imported shares only). */
+  readonly cosignerShares?: CosignerSharePort;
 }
 
 /**
@@ -35,6 +43,12 @@ export class Delegates {
   readonly tokens: MigrationTokens;
   readonly migrations: DelegateMigrations;
   readonly sessions: DelegateSessions;
+  /** Runs versions' WebAssembly modules (freenet delegate ABI). */
+  readonly runtime: DelegateRuntime;
+  /** Registers versions with their modules. */
+  readonly modules: DelegateModules;
+  /** MuSig2 (BIP-327) cosigner sessions over a share held only in the secret store. */
+  readonly cosigners: DelegateCosigners;
 
   constructor(options: DelegatesOptions) {
     const ctx: DelegatesContext = {
@@ -48,5 +62,8 @@ export class Delegates {
     this.tokens = new MigrationTokens(ctx);
     this.migrations = new DelegateMigrations(ctx);
     this.sessions = new DelegateSessions(ctx, options.sessionKeys ?? new SealedSeedSessionKeys());
+    this.runtime = new DelegateRuntime(ctx, options.runtime);
+    this.modules = new DelegateModules(ctx, this.versions, this.runtime);
+    this.cosigners = new DelegateCosigners(ctx, options.cosignerShares);
   }
 }

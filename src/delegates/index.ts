@@ -16,6 +16,13 @@ export { type DelegateMigrationResult, DelegateMigrations } from "./migration.js
 export type { AuditSink as DelegatesAuditSink, DelegatesAuditEvent, DelegatesContext } from "./ports.js";
 export { delegateNamespace } from "./records.js";
 export { DelegateSecrets } from "./secrets.js";
+export { DelegateCosigners, type ShareSource } from "./sessions/cosigner.js";
+export { COSIGNER_LIMITS, type CosignerPlan } from "./sessions/cosigner-input.js";
+export type { CosignerRecord, RoundRecord, ShareRef } from "./sessions/cosigner-records.js";
+export type { CosignerRehydrateReport } from "./sessions/cosigner-rehydrate.js";
+export type { NonceInput } from "./sessions/cosigner-rounds.js";
+export type { CosignerSharePort, CustodyShareRef } from "./sessions/cosigner-shares.js";
+export type { CosignerInfo, RoundInfo } from "./sessions/cosigner-view.js";
 export { checkPolicy, type PolicyRefusal, type SessionPolicy } from "./sessions/policy.js";
 export {
   SealedSeedSessionKeys,
@@ -38,3 +45,10 @@ export {
 } from "./statements.js";
 export { type IssuedToken, MigrationTokens, parseToken, TOKEN_PREFIX, tokenHash } from "./tokens.js";
 export { DelegateVersions, type VersionInfo, type VersionStatus } from "./versions.js";
+export { DelegateModules, type ModuleVersionInfo } from "./wasm/modules.js";
+export {
+  type DelegateCallInput,
+  type DelegateCallResult,
+  DelegateRuntime,
+  type RuntimeOptions,
+} from "./wasm/runtime.js";

@@ -7,6 +7,7 @@ import { refuseTombstoned } from "./lookups.js";
 import { checkMigrationPair } from "./migration-rules.js";
 import type { DelegatesContext } from "./ports.js";
 import { delegateNamespace, LOCK_TABLE, type MigrationRecord, TABLES } from "./records.js";
+import { moveCosigners } from "./sessions/cosigner-moves.js";
 import { moveSessions } from "./sessions/session-moves.js";
 import { parseToken, tokenHash } from "./tokens.js";
 import { delegateKeyHex } from "./validate.js";
@@ -75,6 +76,7 @@ export class DelegateMigrations {
 
       const { moved, conflicts } = await moveSecrets(tx, src, dst);
       await moveSessions(tx, src, dst);
+      await moveCosigners(tx, src, dst);
       const record: MigrationRecord = {
         id,
         app: source.app,

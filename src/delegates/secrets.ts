@@ -2,10 +2,11 @@
 import { utf8 } from "../crypto/bytes.js";
 import { Secret } from "../crypto/secret.js";
 import { InputTypeError } from "../errors/input-errors.js";
-import type { StorageTx } from "../store/ports.js";
+import { KeywardError } from "../errors/keyward-error.js";
+import type { StateReader, StorageTx } from "../store/ports.js";
 import { refuseTombstoned, requireVersion } from "./lookups.js";
 import type { DelegatesContext } from "./ports.js";
-import { delegateNamespace, LOCK_TABLE } from "./records.js";
+import { delegateNamespace, LOCK_TABLE, MODULE_TABLE } from "./records.js";
 import { assertSecretName, delegateKeyHex, RESERVED_SECRET_PREFIX } from "./validate.js";
 
 /**
@@ -20,6 +21,18 @@ export async function lockLiveDelegate(tx: StorageTx, key: string, role = "deleg
 
 /** Thrown inside a delete transaction to roll it back when there was nothing to delete. */
 const NOTHING_DELETED = new Error("nothing deleted");
+
+/**
+ * Refuses direct reads and writes of a namespace whose version runs its own WebAssembly: there the module's
+ * code is the only way in (its signing keys never leave it).
+ */
+async function refuseCodeGuarded(state: StateReader, key: string): Promise<void> {
+  if (await state.get(MODULE_TABLE, key))
+    throw new KeywardError(
+      "forbidden",
+      "the delegate runs its own WebAssembly: its secrets are reachable only through `delegate call`",
+    );
+}
 
 /** The secret namespace of each registered delegate (values sealed by the SecretStore). */
 export class DelegateSecrets {
@@ -36,6 +49,7 @@ export class DelegateSecrets {
     if (!Secret.is(value)) throw new InputTypeError("value must be a Secret");
     await this.ctx.storage.transaction(async (tx) => {
       await lockLiveDelegate(tx, key);
+      await refuseCodeGuarded(tx.state, key);
       await tx.secrets.put(delegateNamespace(key), name, value);
     });
   }
@@ -50,6 +64,7 @@ export class DelegateSecrets {
     const state = this.ctx.storage.state;
     await requireVersion(state, key);
     await refuseTombstoned(state, key, "delegate");
+    await refuseCodeGuarded(state, key);
     return this.ctx.storage.secrets.get(delegateNamespace(key), name);
   }
 
@@ -72,6 +87,7 @@ export class DelegateSecrets {
     try {
       return await this.ctx.storage.transaction(async (tx) => {
         await lockLiveDelegate(tx, key);
+        await refuseCodeGuarded(tx.state, key);
         if (!(await tx.secrets.delete(delegateNamespace(key), name))) throw NOTHING_DELETED;
         return true;
       });

@@ -4,16 +4,20 @@ import type { Logger } from "pino";
 import type { Keyward } from "../service/keyward.js";
 import { installAuth } from "./auth.js";
 import { installErrorHandling, sendError } from "./errors.js";
+import { AuthThrottle, installLimits, type LimitOptions, limitsFromEnv } from "./limits.js";
 import { createLogger } from "./logging.js";
 import { createMetrics, type DomainGauge, installMetrics } from "./metrics.js";
 import { installOpenApi } from "./openapi.js";
 import { auditRoutes } from "./routes/audit.js";
+import { cosignerRoutes } from "./routes/cosigners.js";
 import { custodyRoutes } from "./routes/custody.js";
+import { delegateCallRoutes } from "./routes/delegate-calls.js";
 import { delegateSessionRoutes } from "./routes/delegate-sessions.js";
 import { delegateRoutes } from "./routes/delegates.js";
 import { delegationProofRoutes } from "./routes/delegation-proofs.js";
 import { delegationRoutes } from "./routes/delegations.js";
 import { healthRoutes } from "./routes/health.js";
+import { riverRoutes } from "./routes/river.js";
 import { roomRoutes } from "./routes/rooms.js";
 import { secretRoutes } from "./routes/secrets.js";
 import { tokenRoutes } from "./routes/tokens.js";
@@ -27,6 +31,8 @@ export interface AppOptions {
   readonly bodyLimit?: number;
   /** Extra gauges exposed on /metrics. */
   readonly gauges?: readonly DomainGauge[];
+  /** Rate limits and load shedding (default: `limitsFromEnv()`, see docs/http-api.md); `false` = none. */
+  readonly limits?: LimitOptions | false;
   /** Serve HTTPS with this PEM certificate chain and private key (see `keyward serve --tls-cert`). */
   readonly tls?: TlsMaterial;
 }
@@ -70,7 +76,18 @@ export async function buildApp(kw: Keyward, options: AppOptions = {}): Promise<F
 
   installErrorHandling(app);
   installOpenApi(app, { title: "keyward", version: API_VERSION });
-  installAuth(app, kw.tokens);
+  const limits = options.limits === undefined ? limitsFromEnv() : options.limits;
+  const throttle =
+    limits === false || limits.authFailuresPerMinute === 0
+      ? undefined
+      : new AuthThrottle(limits.authFailuresPerMinute ?? 20, (client, failures) => {
+          // Audited once per address and window, not per attempt: a flood must not flood the audit chain.
+          kw.tokens.recordAuthThrottle(client, failures).catch((err: unknown) => {
+            app.log.error({ err }, "audit of an authentication throttle failed");
+          });
+        });
+  installAuth(app, kw.tokens, throttle);
+  if (limits !== false) await installLimits(app, limits);
   const observe = installMetrics(app, createMetrics(options.gauges));
   // One response hook: metrics always, one log line when `info` is on.
   app.addHook("onResponse", (req, reply, done) => {
@@ -102,9 +119,12 @@ export async function buildApp(kw: Keyward, options: AppOptions = {}): Promise<F
   secretRoutes(app, kw);
   auditRoutes(app, kw);
   delegateRoutes(app, kw.delegates);
+  delegateCallRoutes(app, kw.delegates);
   delegateSessionRoutes(app, kw.delegates);
+  cosignerRoutes(app, kw.delegates);
   custodyRoutes(app, kw.custody);
   roomRoutes(app, kw.rooms);
+  riverRoutes(app, kw.rooms, kw.river);
   delegationRoutes(app, kw.delegations);
   delegationProofRoutes(app, kw.delegations);
   uiRoutes(app);

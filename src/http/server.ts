@@ -5,6 +5,7 @@ import { nativeCryptoAvailable } from "../crypto/sodium.js";
 import { KeywardError } from "../errors/keyward-error.js";
 import type { Keyward } from "../service/keyward.js";
 import { buildApp, type TlsMaterial } from "./app.js";
+import type { LimitOptions } from "./limits.js";
 
 /** A started server. */
 export interface RunningServer {
@@ -22,6 +23,8 @@ export interface ServerOptions {
   readonly logger?: Logger;
   /** How often other instances' writes are pulled into in-memory indexes (default 200 ms). */
   readonly syncIntervalMs?: number;
+  /** Rate limits and load shedding (default: the app's, from the environment). */
+  readonly limits?: LimitOptions | false;
   /** HTTPS material; without it the server speaks plain HTTP (the CLI allows that on loopback only). */
   readonly tls?: TlsMaterial;
 }
@@ -35,6 +38,7 @@ export async function startServer(kw: Keyward, options: ServerOptions): Promise<
   const app = await buildApp(kw, {
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.tls ? { tls: options.tls } : {}),
+    ...(options.limits !== undefined ? { limits: options.limits } : {}),
   });
   try {
     await app.listen({ host: options.host, port: options.port });

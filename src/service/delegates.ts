@@ -1,6 +1,9 @@
 // Composition root for the delegates domain: wires its AuditSink port to the audit log and picks the clock.
+
+import type { Custody } from "../custody/custody.js";
 import { Delegates } from "../delegates/delegates.js";
 import type { AuditSink } from "../delegates/ports.js";
+import type { CosignerSharePort } from "../delegates/sessions/cosigner-shares.js";
 import type { SessionKeys } from "../delegates/sessions/session-keys.js";
 import type { Storage } from "../store/ports.js";
 import { openAuditLog } from "./audit.js";
@@ -13,6 +16,15 @@ export interface CreateDelegatesOptions {
   readonly now?: () => number;
   /** Where session keys live (default: sealed seeds in the delegate's own namespace). */
   readonly sessionKeys?: SessionKeys;
+  /** Custody whose `bip340` identity keys may serve as MuSig2 cosigner shares. */
+  readonly custody?: Custody;
+}
+
+/** The delegates' cosigner share port over custody: a share is a custody identity's `bip340` key, lent per use. */
+export function custodyCosignerShares(custody: Custody): CosignerSharePort {
+  return {
+    withShare: (ref, purpose, fn) => custody.withBip340Key(ref, (sk) => fn(sk), purpose),
+  };
 }
 
 /**
@@ -30,5 +42,6 @@ export async function createDelegates(
     audit,
     ...(options.now ? { now: options.now } : {}),
     ...(options.sessionKeys ? { sessionKeys: options.sessionKeys } : {}),
+    ...(options.custody ? { cosignerShares: custodyCosignerShares(options.custody) } : {}),
   });
 }

@@ -2,6 +2,7 @@
 import type { AuditLog } from "../audit/audit-log.js";
 import type { Custody } from "../custody/custody.js";
 import type { Delegates } from "../delegates/delegates.js";
+import type { RiverRooms } from "../rooms/river-rooms.js";
 import type { RoomsService } from "../rooms/rooms-service.js";
 import type { Storage } from "../store/ports.js";
 import { openAuditLog } from "./audit.js";
@@ -27,6 +28,8 @@ export interface Keyward {
   /** Delegation log, in-memory index (kept current across instances by `sync()`), checkpoints, proofs. */
   readonly delegations: DelegationsService;
   readonly rooms: RoomsService;
+  /** Rooms in River's wire format (ChatRoomStateV1 export/import). */
+  readonly river: RiverRooms;
   /** Brings in-memory indexes up to date with writes made by other instances. */
   sync(): Promise<void>;
   /**
@@ -72,11 +75,13 @@ export async function createKeyward(storage: Storage, options: KeywardOptions = 
   const tokens = await createTokenService(storage, { ...options, audit });
   // Custody's audit actor is the service; per-request token ids are in the request log lines.
   const custody = await createCustody(storage, { audit, actor: "service" });
-  const delegates = await createDelegates(storage, { audit });
+  const delegates = await createDelegates(storage, { audit, custody: custody.custody });
   const rooms = createRooms(storage, { custody: custody.custody });
   const delegations = await DelegationsService.open(storage);
   // Sessions persisted by earlier runs get their keys back (missing secrets are dropped and audited).
   await delegates.sessions.rehydrate();
+  // Cosigner rounds left open by an earlier process are aborted and restarted (seed 001, issue 18).
+  await delegates.cosigners.rehydrate();
   const syncers: (() => Promise<unknown>)[] = [() => delegations.sync()];
   let timer: NodeJS.Timeout | undefined;
   let dueTimer: NodeJS.Timeout | undefined;
@@ -104,6 +109,7 @@ export async function createKeyward(storage: Storage, options: KeywardOptions = 
     delegates,
     delegations,
     rooms: rooms.rooms,
+    river: rooms.river,
     sync,
     startSync(intervalMs: number) {
       if (timer || closed) return;
@@ -112,8 +118,7 @@ export async function createKeyward(storage: Storage, options: KeywardOptions = 
       }, intervalMs);
       timer.unref();
       dueTimer = setInterval(() => {
-        firing ??= delegates.sessions
-          .runDue()
+        firing ??= Promise.all([delegates.sessions.runDue(), delegates.cosigners.runDue()])
           .catch(() => undefined)
           .finally(() => {
             firing = undefined;
@@ -139,6 +144,7 @@ export async function createKeyward(storage: Storage, options: KeywardOptions = 
       await syncing?.catch(() => undefined);
       await firing;
       await rooms.close();
+      await delegates.runtime.close();
       custody.close();
       audit.close();
       await storage.close();

@@ -264,6 +264,21 @@ export class TokenService {
   }
 
   /**
+   * Audits that `client` (an address) exceeded its failed-authentication budget: `auth.throttled`, once per
+   * address and window (the HTTP surface calls it), never once per attempt.
+   */
+  async recordAuthThrottle(client: string, failures: number): Promise<void> {
+    assertString(client, "client", { maxLength: 100 });
+    await this.storage.transaction(async (tx) => {
+      await this.options.audit?.append(tx, {
+        kind: "auth.throttled",
+        subject: client,
+        data: { failures: String(failures) },
+      });
+    });
+  }
+
+  /**
    * Checks a presented token: the principal when it exists, matches (constant time) and is not revoked;
    * otherwise undefined. Never throws for a malformed token.
    */

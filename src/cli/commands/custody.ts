@@ -38,7 +38,7 @@ function schemeFlag(value: string | undefined, fallback: Scheme = "ed25519"): Sc
   try {
     assertScheme(s);
   } catch {
-    throw new InputRangeError("--scheme must be ed25519, secp256k1 or x25519");
+    throw new InputRangeError("--scheme must be ed25519, secp256k1, x25519 or bip340");
   }
   return s;
 }
@@ -86,19 +86,29 @@ export function registerCustodyCommands(program: Command): void {
 
   const identity = program.command("identity").description("identity keys derived from the partition MSK");
   pathCommand(identity, "key", "the current public key (the path is created on first use)")
-    .option("--scheme <s>", "ed25519 (default), secp256k1 or x25519")
+    .option("--scheme <s>", "ed25519 (default), secp256k1, x25519 or bip340 (x-only, + taprootOutputKey)")
     .action(async (opts: PathFlags & { scheme?: string }, cmd: Command) => {
       const scheme = schemeFlag(opts.scheme);
       emit(true, await withCustody(cmd, (c) => c.key(ref(opts), scheme)));
     });
   pathCommand(identity, "sign", "sign with the current key (--eip191: EIP-191 personal message, secp256k1)")
-    .option("--scheme <s>", "ed25519 (default) or secp256k1")
+    .option("--scheme <s>", "ed25519 (default), secp256k1 or bip340 (BIP-340 Schnorr)")
     .option("--message-hex <hex>", "message as hex (secp256k1 without --eip191: a 32-byte digest)")
     .option("--message-file <file>", "message file")
     .option("--eip191", "EIP-191 personal_sign (implies --scheme secp256k1)")
+    .option(
+      "--taproot [merkle-root-hex]",
+      "bip340: sign with the BIP-341 tweaked key (key-path, or a script root)",
+    )
     .action(
       async (
-        opts: PathFlags & { scheme?: string; messageHex?: string; messageFile?: string; eip191?: boolean },
+        opts: PathFlags & {
+          scheme?: string;
+          messageHex?: string;
+          messageFile?: string;
+          eip191?: boolean;
+          taproot?: boolean | string;
+        },
         cmd: Command,
       ) => {
         if ((opts.messageHex === undefined) === (opts.messageFile === undefined))
@@ -108,8 +118,14 @@ export function registerCustodyCommands(program: Command): void {
             ? parseHexFlag(opts.messageHex, "--message-hex")
             : readFileFlag(opts.messageFile, "--message-file");
         const scheme = schemeFlag(opts.scheme, opts.eip191 ? "secp256k1" : "ed25519");
+        const taproot =
+          typeof opts.taproot === "string" ? parseHexFlag(opts.taproot, "--taproot", 32) : opts.taproot;
         const s = await withCustody(cmd, (c) =>
-          c.sign(ref(opts), message, { scheme, eip191: opts.eip191 === true }),
+          c.sign(ref(opts), message, {
+            scheme,
+            eip191: opts.eip191 === true,
+            ...(taproot !== undefined ? { taproot } : {}),
+          }),
         );
         emit(true, { signature: s.signature, publicKey: s.publicKey, generation: s.generation });
       },

@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "n
 import { join } from "node:path";
 import type { Command } from "commander";
 import { KeywardError } from "../../errors/keyward-error.js";
+import { limitsFromEnv } from "../../http/limits.js";
 import { createLogger } from "../../http/logging.js";
 import { type RunningServer, startServer } from "../../http/server.js";
 import type { KeywardConfig } from "../../service/config.js";
@@ -153,6 +154,8 @@ export function registerServeCommand(program: Command): void {
           port: settings.port,
           logger: createLogger({ level: settings.logLevel }),
           ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}),
+          // A served instance sheds load (503 + Retry-After) past 1,024 requests in flight by default.
+          limits: { maxInFlight: 1024, ...limitsFromEnv() },
         });
       } catch (err) {
         await kw.close();

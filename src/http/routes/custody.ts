@@ -14,7 +14,7 @@ type IdentityReq = FastifyRequest<{
   Querystring: { label?: string; scheme?: Scheme };
 }>;
 
-const schemeEnum = { type: "string", enum: ["ed25519", "secp256k1", "x25519"] } as const;
+const schemeEnum = { type: "string", enum: ["ed25519", "secp256k1", "x25519", "bip340"] } as const;
 const partitionParams = {
   type: "object",
   required: ["partition"],
@@ -139,7 +139,14 @@ export function custodyRoutes(app: FastifyInstance, custody: Custody): void {
   app.post<{
     Params: { partition: string; identity: string };
     Querystring: { label?: string };
-    Body: { message: string; encoding?: ByteEncoding; scheme?: Scheme; eip191?: boolean };
+    Body: {
+      message: string;
+      encoding?: ByteEncoding;
+      scheme?: Scheme;
+      eip191?: boolean;
+      taproot?: boolean;
+      merkleRoot?: string;
+    };
   }>(
     "/v1/partitions/:partition/identities/:identity/sign",
     {
@@ -160,6 +167,8 @@ export function custodyRoutes(app: FastifyInstance, custody: Custody): void {
             encoding: { ...encodingEnum, description: "how `message` is written (default hex)" },
             scheme: schemeEnum,
             eip191: { type: "boolean" },
+            taproot: { type: "boolean", description: "bip340: sign with the BIP-341 tweaked (output) key" },
+            merkleRoot: { type: "string", pattern: "^[0-9a-fA-F]{64}$", description: "taproot script root" },
           },
         },
         response: { 200: looseObject("signature, publicKey, generation, scheme, address") },
@@ -172,6 +181,11 @@ export function custodyRoutes(app: FastifyInstance, custody: Custody): void {
         {
           scheme: req.body.scheme ?? "ed25519",
           eip191: req.body.eip191 === true,
+          ...(req.body.merkleRoot !== undefined
+            ? { taproot: decodeBytes(req.body.merkleRoot, "hex", "body.merkleRoot") }
+            : req.body.taproot !== undefined
+              ? { taproot: req.body.taproot }
+              : {}),
         },
       ),
   );
