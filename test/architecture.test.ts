@@ -65,6 +65,19 @@ describe("architecture", () => {
     expect(bad).toEqual([]);
   });
 
+  it("keeps the dashboard (src/ui, a browser bundle) apart: it imports only itself, nothing imports it", () => {
+    const bad: string[] = [];
+    for (const f of files) {
+      const inUi = domainOf(f) === "ui";
+      for (const spec of relativeImports(f)) {
+        const target = normalize(join(dirname(f), spec));
+        if (inUi !== (target.startsWith(SRC) && domainOf(target) === "ui"))
+          bad.push(`${relative(ROOT, f)} → ${spec}`);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+
   it("has no import cycles", () => {
     const graph = new Map<string, string[]>();
     for (const f of files) {

@@ -44,6 +44,11 @@ beforeAll(() => {
     ],
     { cwd: ROOT },
   );
+  // The second step of `npm run build`: the dashboard bundle into dist/ui/.
+  execFileSync(process.execPath, ["--import", "tsx", "scripts/build-ui.ts", join(stage, "dist/ui")], {
+    cwd: ROOT,
+    stdio: "ignore",
+  });
   execFileSync("npm", ["pack", "--ignore-scripts", "--pack-destination", scratch], {
     cwd: stage,
     stdio: "ignore",
@@ -74,6 +79,20 @@ describe("the npm package", () => {
     expect(readdirSync(join(installed, "dist/src/crypto")).some((f) => f.includes(".test."))).toBe(false);
     for (const dev of ["tsx", "typescript", "vitest", "esbuild"])
       expect(existsSync(join(prefix, "node_modules", dev)), dev).toBe(false);
+  });
+
+  it("ships the dashboard bundle, which the compiled server loads from dist/ui/", () => {
+    const installed = join(prefix, "node_modules/keyward");
+    const loader = join(installed, "dist/src/http/ui-assets.js");
+    const script = `import(${JSON.stringify(loader)}).then(async (m) => {
+      const assets = await m.uiAssets();
+      console.log([...assets].map(([name, a]) => name + ":" + a.type + ":" + (a.body.length > 100)).join(" "));
+    })`;
+    const r = run(process.execPath, ["--input-type=module", "-e", script], prefix);
+    expect(r.stderr).toBe("");
+    expect(r.stdout.trim()).toBe(
+      "index.html:text/html; charset=utf-8:true app.js:text/javascript; charset=utf-8:true app.css:text/css; charset=utf-8:true",
+    );
   });
 
   it("runs `keyward --version` and a sealed-secret walkthrough from the installed bin", () => {

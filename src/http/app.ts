@@ -1,4 +1,4 @@
-// The Fastify app: auth, one error shape, OpenAPI, metrics, request logs, and every /v1 route.
+// The Fastify app: auth, one error shape, OpenAPI, metrics, request logs, every /v1 route and the /ui dashboard.
 import Fastify, { type FastifyInstance, type FastifyReply, LogController } from "fastify";
 import type { Logger } from "pino";
 import type { Keyward } from "../service/keyward.js";
@@ -21,6 +21,7 @@ import { riverRoutes } from "./routes/river.js";
 import { roomRoutes } from "./routes/rooms.js";
 import { secretRoutes } from "./routes/secrets.js";
 import { tokenRoutes } from "./routes/tokens.js";
+import { uiRoutes } from "./routes/ui.js";
 
 /** Options of `buildApp`. */
 export interface AppOptions {
@@ -126,6 +127,7 @@ export async function buildApp(kw: Keyward, options: AppOptions = {}): Promise<F
   riverRoutes(app, kw.rooms, kw.river);
   delegationRoutes(app, kw.delegations);
   delegationProofRoutes(app, kw.delegations);
+  uiRoutes(app);
   await app.ready();
   return app;
 }

@@ -87,6 +87,7 @@ function devBanner(url: string, token: string, dataDir: string, tls: ServeTls | 
     `URL:          ${url}`,
     `admin token:  ${token}`,
     `try:          curl${cacert} -H "Authorization: Bearer ${token}" ${url}/v1/tokens`,
+    `dashboard:    ${url}/ui   (paste the admin token to sign in)`,
     `API:          ${url}/openapi.json   health: ${url}/healthz   metrics: ${url}/metrics`,
     "",
   ].join("\n");
@@ -122,7 +123,9 @@ interface ServeFlags extends TlsFlags {
 export function registerServeCommand(program: Command): void {
   program
     .command("serve")
-    .description("run the HTTP API (JSON under /v1, OpenAPI at /openapi.json, /healthz, /metrics)")
+    .description(
+      "run the HTTP API (JSON under /v1, OpenAPI at /openapi.json, /healthz, /metrics, dashboard at /ui)",
+    )
     .option("--host <host>", "listen address (env KEYWARD_HOST, default 127.0.0.1)")
     .option("--port <n>", `listen port, 0 = any free port (env KEYWARD_PORT, default ${DEFAULT_PORT})`)
     .option(
