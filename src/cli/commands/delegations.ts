@@ -9,12 +9,19 @@ import { verifyDelegationProof } from "../../delegations/verify-proof.js";
 import { InputRangeError } from "../../errors/input-errors.js";
 import { KeywardError, toPublicError } from "../../errors/keyward-error.js";
 import { DelegationsService, storedCheckpointPublicKey } from "../../service/delegations.js";
+import { isParquetFile } from "../../service/dsnp-batches.js";
 import { configuredStoreMayExist } from "../../service/open.js";
 import { commandConfig, isJson, withStorage } from "../context.js";
 import { emit } from "../io.js";
 import { parseHexFlag, parseListFlag } from "../parse.js";
 import { progressBar } from "../progress.js";
 import { fileSink, fileSize, readChunks } from "./delegations-io.js";
+import {
+  type ParquetValidateFlags,
+  parquetValidateOptions,
+  refuseParquetFlags,
+  validateParquet,
+} from "./delegations-parquet.js";
 
 type Ids = { delegator: string; provider: string; scope?: string };
 
@@ -199,16 +206,22 @@ export function registerDelegationCommands(program: Command): void {
     },
   );
 
-  dg.command("validate")
-    .description("check every row (delegator,provider,scope,at) of a CSV or NDJSON file")
-    .argument("<file>", "CSV with header delegator,provider,scope,at — or NDJSON rows")
+  parquetValidateOptions(dg.command("validate"))
+    .description("check every row of a CSV/NDJSON file, or of a DSNP batch (Parquet) for --provider at --at")
+    .argument(
+      "<file>",
+      "CSV with header delegator,provider,scope,at — NDJSON rows — or a DSNP batch .parquet",
+    )
     .option("--out <file>", "write one NDJSON verdict per row")
-    .option("--format <fmt>", "csv or ndjson (default: guessed from the first line)")
+    .option("--format <fmt>", "csv, ndjson or parquet (default: Parquet by its magic bytes, else guessed)")
     .option("--progress", "show a progress bar even when stderr is not a terminal")
-    .action(async (file: string, o: { out?: string; format?: string; progress?: boolean }, cmd: Command) => {
-      if (o.format !== undefined && o.format !== "csv" && o.format !== "ndjson")
-        throw new InputRangeError("--format must be csv or ndjson");
+    .action(async (file: string, o: ParquetValidateFlags & { format?: string }, cmd: Command) => {
+      if (o.format !== undefined && !["csv", "ndjson", "parquet"].includes(o.format))
+        throw new InputRangeError("--format must be csv, ndjson or parquet");
       const size = fileSize(file, "FILE");
+      if (o.format === "parquet" || (o.format === undefined && (await isParquetFile(file))))
+        return withDelegations(cmd, (d) => validateParquet(d, file, o, cmd));
+      refuseParquetFlags(o);
       const summary = await withDelegations(cmd, async (d) => {
         const sink = o.out === undefined ? undefined : fileSink(o.out);
         const bar = progressBar(size, "validate", "bytes", o.progress);
