@@ -101,13 +101,18 @@ export class SemanticLookup {
     return -1;
   }
 
-  /** `{authorized, interval}` as `check` answers, under this reading. */
+  /**
+   * `{authorized, interval, semantics}` as `check` answers, under this reading: the interval is
+   * `{from, until}` (half-open) for keyward and `{from, revokedAt}` (valid through revokedAt) for frequency.
+   */
   check(delegator: DelegationId, provider: DelegationId, scope: DelegationId | undefined, at: number) {
     const i = this.locate(delegator, provider, scope, at);
     if (i < 0) return { authorized: false, interval: null, semantics: this.semantics };
+    const from = this.#index.intervalFrom(i);
+    const end = this.#index.intervalUntil(i);
     return {
       authorized: true,
-      interval: { from: this.#index.intervalFrom(i), until: this.#index.intervalUntil(i) },
+      interval: this.#inclusive ? { from, revokedAt: end } : { from, until: end },
       semantics: this.semantics,
     };
   }

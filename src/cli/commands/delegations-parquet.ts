@@ -1,8 +1,14 @@
 // `keyward delegations validate FILE.parquet --provider P --at N [--intent I]`: DSNP batch files, and the
 // `--semantics` flag shared with `check` (Frequency's inclusive reading vs keyward's half-open one).
 import type { Command } from "commander";
+import { compareWithCompactView } from "../../delegations/compact-view.js";
 import { type DelegationId, normalizeId, parsePosition } from "../../delegations/ids.js";
-import { parseSemantics, type Semantics } from "../../delegations/semantics.js";
+import {
+  parseSemantics,
+  providerSemantics,
+  SemanticLookup,
+  type Semantics,
+} from "../../delegations/semantics.js";
 import { InputRangeError } from "../../errors/input-errors.js";
 import type { DelegationsService } from "../../service/delegations.js";
 import { validateDsnpFile } from "../../service/dsnp-batches.js";
@@ -37,6 +43,35 @@ export const semanticsHelp =
 /** The `--semantics` value, if given. */
 export function semanticsFlag(value: string | undefined): Semantics | undefined {
   return value === undefined ? undefined : parseSemantics(value, "--semantics");
+}
+
+/**
+ * `check` under Frequency's reading when `--semantics frequency` is given or the provider's history came from a
+ * Frequency import (and no `--semantics keyward`); undefined when keyward's own reading applies.
+ */
+export async function frequencyCheck(
+  d: DelegationsService,
+  delegator: DelegationId,
+  provider: DelegationId,
+  scope: DelegationId,
+  at: number,
+  flag: string | undefined,
+) {
+  const semantics = semanticsFlag(flag) ?? (await providerSemantics(d.storage.state, provider));
+  if (semantics !== "frequency") return undefined;
+  return new SemanticLookup(d.store.index, semantics).check(delegator, provider, scope, at);
+}
+
+/** The compact view's verdict alone (for `check --compact` under Frequency's reading). */
+export function compactOnly(
+  d: DelegationsService,
+  delegator: DelegationId,
+  provider: DelegationId,
+  scope: DelegationId,
+  at: number,
+) {
+  const c = compareWithCompactView(d.store.index, delegator, provider, scope, at);
+  return { compact: c.compact };
 }
 
 /** Refuses Parquet-only flags on a CSV/NDJSON validation (they would silently do nothing there). */

@@ -15,11 +15,15 @@ import { commandConfig, isJson, withStorage } from "../context.js";
 import { emit } from "../io.js";
 import { parseHexFlag, parseListFlag } from "../parse.js";
 import { progressBar } from "../progress.js";
+import { frequencyFormat, type ImportFlags, importFrequency } from "./delegations-frequency.js";
 import { fileSink, fileSize, readChunks } from "./delegations-io.js";
 import {
+  compactOnly,
+  frequencyCheck,
   type ParquetValidateFlags,
   parquetValidateOptions,
   refuseParquetFlags,
+  semanticsHelp,
   validateParquet,
 } from "./delegations-parquet.js";
 
@@ -140,14 +144,20 @@ export function registerDelegationCommands(program: Command): void {
     });
 
   dg.command("import")
-    .description("import NDJSON events; any bad line applies nothing; re-run to resume")
-    .argument("<file>", "NDJSON file")
+    .description("import NDJSON events or a Frequency dump; any bad line applies nothing; re-run to resume")
+    .argument("<file>", "NDJSON file (a Frequency msa dump with --format frequency)")
     .option("--progress", "show a progress bar even when stderr is not a terminal")
     .option("--batch-size <n>", "events per transaction (default 1000)")
-    .action(async (file: string, o: { progress?: boolean; batchSize?: string }, cmd: Command) => {
+    .option("--format <fmt>", "ndjson (keyward events, default) or frequency (an msa dump)")
+    .action(async (file: string, o: ImportFlags, cmd: Command) => {
       const size = fileSize(file, "FILE");
       const batchSize = o.batchSize === undefined ? undefined : position(o.batchSize, "--batch-size");
       if (batchSize === 0) throw new InputRangeError("--batch-size must be at least 1");
+      if (frequencyFormat(o.format))
+        return withDelegations(cmd, async (d) => {
+          await importFrequency(d, file, o.progress, batchSize, cmd);
+          await snapshotIfDue(d);
+        });
       const bar = progressBar(size * 3, "import", "bytes", o.progress);
       try {
         const summary = await withDelegations(cmd, async (d) => {
@@ -176,7 +186,8 @@ export function registerDelegationCommands(program: Command): void {
   )
     .requiredOption("--at <n>", "position (block number)")
     .option("--compact", "also show the compact granted_at/revoked_at view's verdict")
-    .action(async (o: Ids & { at: string; compact?: boolean }, cmd: Command) => {
+    .option("--semantics <s>", semanticsHelp)
+    .action(async (o: Ids & { at: string; compact?: boolean; semantics?: string }, cmd: Command) => {
       const at = position(o.at, "--at");
       const args = [
         id(o.delegator, "--delegator"),
@@ -184,6 +195,8 @@ export function registerDelegationCommands(program: Command): void {
         id(o.scope, "--scope"),
       ] as const;
       const out = await withDelegations(cmd, async (d) => {
+        const frequency = await frequencyCheck(d, ...args, at, o.semantics);
+        if (frequency) return o.compact ? { ...frequency, ...compactOnly(d, ...args, at) } : frequency;
         if (!o.compact) return d.store.index.check(...args, at);
         const c = compareWithCompactView(d.store.index, ...args, at);
         return { ...c.exact, compact: c.compact, differs: c.differs };
