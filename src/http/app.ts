@@ -13,6 +13,7 @@ import { delegateSessionRoutes } from "./routes/delegate-sessions.js";
 import { delegateRoutes } from "./routes/delegates.js";
 import { delegationProofRoutes } from "./routes/delegation-proofs.js";
 import { delegationRoutes } from "./routes/delegations.js";
+import { dsnpBatchRoutes } from "./routes/dsnp-batches.js";
 import { healthRoutes } from "./routes/health.js";
 import { roomRoutes } from "./routes/rooms.js";
 import { secretRoutes } from "./routes/secrets.js";
@@ -97,6 +98,7 @@ export async function buildApp(kw: Keyward, options: AppOptions = {}): Promise<F
   roomRoutes(app, kw.rooms);
   delegationRoutes(app, kw.delegations);
   delegationProofRoutes(app, kw.delegations);
+  await dsnpBatchRoutes(app, kw.delegations);
   await app.ready();
   return app;
 }
