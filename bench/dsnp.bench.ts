@@ -10,7 +10,11 @@ import { asyncBufferFromFile } from "hyparquet";
 import { validateBatch } from "../src/delegations/batch-validate.js";
 import { DelegationIndex } from "../src/delegations/delegation-index.js";
 import { validateDsnpBatch } from "../src/delegations/dsnp-validate.js";
+import { importEvents } from "../src/delegations/import-events.js";
 import { DsnpBatch } from "../src/interop/dsnp/batch-reader.js";
+import { DelegationsService } from "../src/service/delegations.js";
+import { importFrequencyDump } from "../src/service/frequency-import.js";
+import { openTestSqliteStorage } from "../src/store/testing.js";
 
 const KEYS = 500_000;
 const ROWS = 131_072;
@@ -89,27 +93,48 @@ const sink = (name: string) => {
 };
 
 console.log(
-  `\n### DSNP batch validation (${fmt(ROWS)} rows, ${fmt(KEYS)} delegations, verdicts to a file, best of 7)`,
+  `\n### DSNP batch validation (${fmt(ROWS)} rows, ${fmt(KEYS)} delegations, verdicts to a file, best of 9)`,
 );
-const csvMs = await best("validateBatch batch.csv (CSV path, same rows)", async () => {
+// Interleaved runs (CSV, Parquet keyward, Parquet frequency, × 7): a slow moment of the shared machine hits all.
+const runCsv = async () => {
   const s = sink("csv.out");
   await validateBatch(index, createReadStream(csvPath, { highWaterMark: 1 << 20 }), { write: s.write });
   await s.end();
-});
-for (const semantics of ["keyward", "frequency"] as const) {
-  const ms = await best(`validateDsnpBatch batch.parquet (hyparquet, ${semantics})`, async () => {
-    const s = sink("pq.out");
-    const batch = await DsnpBatch.open(await asyncBufferFromFile(pqPath));
-    await validateDsnpBatch(index, batch, {
-      provider: PROVIDER,
-      intent: INTENT,
-      at: AT,
-      semantics,
-      write: s.write,
-    });
-    await s.end();
+};
+const runParquet = (semantics: "keyward" | "frequency") => async () => {
+  const s = sink("pq.out");
+  const batch = await DsnpBatch.open(await asyncBufferFromFile(pqPath));
+  await validateDsnpBatch(index, batch, {
+    provider: PROVIDER,
+    intent: INTENT,
+    at: AT,
+    semantics,
+    write: s.write,
   });
-  line(`  ratio to the CSV path (${semantics})`, `${(ms / csvMs).toFixed(2)}×`, "target ≤ 1.5×");
+  await s.end();
+};
+const jobs = { csv: runCsv, keyward: runParquet("keyward"), frequency: runParquet("frequency") };
+const cpuOf: Record<string, number[]> = { csv: [], keyward: [], frequency: [] };
+for (let i = 0; i < 9; i++)
+  for (const [k, fn] of Object.entries(jobs)) cpuOf[k]!.push((await timedAsync(fn)).cpu);
+const bestOf = (k: string) => Math.min(...cpuOf[k]!);
+const medOf = (k: string) => [...cpuOf[k]!].sort((a, b) => a - b)[4]!;
+line(
+  "validateBatch batch.csv (CSV path, same rows)",
+  `${bestOf("csv").toFixed(1)} ms`,
+  `CPU; median ${medOf("csv").toFixed(1)} ms`,
+);
+for (const k of ["keyward", "frequency"]) {
+  line(
+    `validateDsnpBatch batch.parquet (hyparquet, ${k})`,
+    `${bestOf(k).toFixed(1)} ms`,
+    `CPU; median ${medOf(k).toFixed(1)} ms`,
+  );
+  line(
+    `  ratio to the CSV path (${k})`,
+    `${(bestOf(k) / bestOf("csv")).toFixed(2)}×`,
+    `medians ${(medOf(k) / medOf("csv")).toFixed(2)}× (target ≤ 1.5×)`,
+  );
 }
 
 console.log("\n### reading the fromId column of the same file (best of 7)");
@@ -132,5 +157,70 @@ const pj = await best(
   3,
 );
 line("  @dsnp/parquetjs / hyparquet", `${(pj / hy).toFixed(1)}×`);
+
+// ---- Frequency-format import next to the NDJSON import of the same history (fresh SQLite store each) ----
+// PAIRS (delegator, provider 1) pairs with seed 003's lifecycle: granted (intents 5, 6), whole delegation revoked,
+// re-granted for intent 5 only (6 is revoked by the re-grant), revoked again: 4 msa records → 6 keyward events.
+const PAIRS = 25_000;
+const dump: string[] = [];
+const nd: string[] = [];
+for (let i = 0; i < PAIRS; i++) {
+  const d = 10_000 + i;
+  const b = 1 + (i % 500) * 10;
+  const rec = (block: number, method: string, delegation: unknown) =>
+    dump.push(
+      JSON.stringify({
+        block,
+        event: { section: "msa", method, data: { providerId: 1, delegatorId: d } },
+        delegation,
+      }),
+    );
+  rec(b, "DelegationGranted", { revokedAt: 0, permissions: { 5: 0, 6: 0 } });
+  rec(b + 3000, "DelegationRevoked", { revokedAt: b + 3000, permissions: { 5: 0, 6: 0 } });
+  rec(b + 6000, "DelegationGranted", { revokedAt: 0, permissions: { 5: 0, 6: b + 6000 } });
+  rec(b + 9000, "DelegationRevoked", { revokedAt: b + 9000, permissions: { 5: 0, 6: b + 6000 } });
+  const e = (op: string, scopes: number[], at: number) =>
+    nd.push(JSON.stringify({ op, delegator: d, provider: 1, scopes, at }));
+  e("grant", [5, 6], b);
+  e("revoke", [5, 6], b + 3000);
+  e("grant", [5, 6], b + 6000);
+  e("revoke", [6], b + 6000);
+  e("revoke", [5], b + 9000);
+}
+// The dump must be in block order (the NDJSON file only per key): sort both by block.
+const blockOf = (l: string) => JSON.parse(l).block as number;
+dump.sort((a, b) => blockOf(a) - blockOf(b));
+const dumpPath = join(dir, "msa.ndjson");
+const ndPath = join(dir, "events.ndjson");
+writeFileSync(dumpPath, `${dump.join("\n")}\n`);
+writeFileSync(ndPath, `${nd.join("\n")}\n`);
+console.log(
+  `\n### import into a fresh SQLite store (${fmt(dump.length)} msa records → ${fmt(nd.length)} events; best of 3)`,
+);
+const importRun = async (frequency: boolean) => {
+  const t = await openTestSqliteStorage();
+  try {
+    const d = await DelegationsService.open(t.storage);
+    const r = await timedAsync(async () =>
+      frequency
+        ? importFrequencyDump(d, { open: () => createReadStream(dumpPath), tmpDir: dir })
+        : importEvents(d.store, { open: () => createReadStream(ndPath) }),
+    );
+    if (r.value.applied !== nd.length) throw new Error(`applied ${r.value.applied} of ${nd.length}`);
+    return r;
+  } finally {
+    await t.cleanup();
+  }
+};
+const rate = async (label: string, frequency: boolean, records: number) => {
+  const runs = [];
+  for (let i = 0; i < 3; i++) runs.push(await importRun(frequency));
+  const ms = Math.min(...runs.map((r) => r.ms));
+  line(label, `${fmt((records / ms) * 1000)}/s`, `wall best ${fmt(ms)} ms`);
+  return ms;
+};
+const ndMs = await rate("importEvents (NDJSON keyward events), events/s", false, nd.length);
+const frMs = await rate("importFrequencyDump (msa records), records/s", true, dump.length);
+line("  Frequency import time / NDJSON import time", `${(frMs / ndMs).toFixed(2)}×`, "same history");
 
 rmSync(dir, { recursive: true, force: true });

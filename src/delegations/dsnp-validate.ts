@@ -1,6 +1,6 @@
 // DSNP batch validation: every row's fromId must have been delegated to the publishing provider (for an intent,
 // when given) at the announcement block, under keyward's or Frequency's reading of the history.
-import type { DsnpBatch } from "../interop/dsnp/batch-reader.js";
+import { type DsnpBatch, LARGE_FROM_ID, NULL_FROM_ID } from "../interop/dsnp/batch-reader.js";
 import type { DelegationIndex } from "./delegation-index.js";
 import type { DelegationId } from "./ids.js";
 import { RowVerdictWriter } from "./row-verdicts.js";
@@ -35,7 +35,6 @@ export interface DsnpValidationSummary {
 }
 
 const B = 1024;
-const MAX_ID = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
  * Checks every row of `batch` and streams one NDJSON verdict per row (row = 1-based row number in the file):
@@ -81,12 +80,14 @@ export async function validateDsnpBatch(
   const pcs = new Int32Array(B);
   const scs = new Int32Array(B);
   let n = 0;
+  const inclusive = options.semantics === "frequency";
   const flush = () => {
+    if (n === 0) return;
     if (batched) index.locateMany(d, p, sc, a, n, found, pcs, scs);
+    const again = batched && inclusive ? lookup.prepare(provider, intent) : undefined;
     for (let j = 0; j < n; j++) {
       let i = batched ? found[j]! : lookup.locate(d[j]!, provider, intent, at);
-      if (batched && i < 0 && options.semantics === "frequency")
-        i = lookup.locate(d[j]!, provider, intent, at);
+      if (again && i < 0) i = again(d[j]!, at);
       if (i >= 0) {
         summary.authorized++;
         out?.authorized(rowOf[j]!, d[j]!, index.intervalFrom(i), index.intervalUntil(i));
@@ -102,10 +103,10 @@ export async function validateDsnpBatch(
     const kinds = g.announcementType;
     for (let r = 0; r < g.rows; r++) {
       const row = g.rowStart + r + 1;
-      const raw = ids[r];
+      const id = ids[r]!;
       summary.rows++;
-      if (raw !== null && raw !== undefined && raw <= MAX_ID && kinds[r] === type.announcementType) {
-        d[n] = Number(raw);
+      if (id >= 0 && kinds[r] === type.announcementType) {
+        d[n] = id;
         rowOf[n] = row;
         if (++n === B) flush();
         continue;
@@ -114,9 +115,9 @@ export async function validateDsnpBatch(
       summary.invalid++;
       out?.invalid(
         row,
-        raw === null || raw === undefined
+        id === NULL_FROM_ID
           ? "fromId is null"
-          : raw > MAX_ID
+          : id === LARGE_FROM_ID
             ? "fromId is above 2^53-1 (not a keyward id)"
             : `announcementType is not ${type.announcementType} (${type.name})`,
       );

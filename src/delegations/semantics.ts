@@ -102,6 +102,23 @@ export class SemanticLookup {
   }
 
   /**
+   * A lookup for one (provider, scope) with integer delegators — its dictionary codes resolved once. Valid until
+   * the index changes (use it within one synchronous batch).
+   */
+  prepare(provider: DelegationId, scope: DelegationId): (delegator: number, at: number) => number {
+    const x: IndexTables = this.#index.snapshotTables();
+    const p = x.providers.find(provider);
+    const s = x.scopes.find(scope);
+    if (p < 0 || s < 0) return () => -1;
+    const t = x.t;
+    const inclusive = this.#inclusive;
+    return (d, at) => {
+      const k = t.findKey(d, p, s);
+      return k < 0 ? -1 : decide(t, k, at, inclusive);
+    };
+  }
+
+  /**
    * `{authorized, interval, semantics}` as `check` answers, under this reading: the interval is
    * `{from, until}` (half-open) for keyward and `{from, revokedAt}` (valid through revokedAt) for frequency.
    */

@@ -6,11 +6,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { asyncBufferFromFile } from "hyparquet";
 import { afterAll, describe, expect, it } from "vitest";
-import { DsnpBatch } from "./batch-reader.js";
+import { DsnpBatch, LARGE_FROM_ID } from "./batch-reader.js";
 import { DSNP_MAX_BATCH_ROWS } from "./batch-schema.js";
 
 const FIX = join(import.meta.dirname, "../../../test/fixtures/dsnp");
-const { fromIds } = JSON.parse(readFileSync(join(FIX, "rows.json"), "utf8")) as { fromIds: string[] };
+const { fromIds: written } = JSON.parse(readFileSync(join(FIX, "rows.json"), "utf8")) as {
+  fromIds: string[];
+};
+// What the reader hands out: numbers, and a marker for the one id above 2^53−1.
+const fromIds = written.map((v) => (BigInt(v) > BigInt(Number.MAX_SAFE_INTEGER) ? "above 2^53-1" : v));
 const tmp = mkdtempSync(join(tmpdir(), "keyward-dsnp-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -22,7 +26,7 @@ async function readAll(path: string) {
   for await (const g of batch.rowGroups()) {
     starts.push(g.rowStart);
     for (let i = 0; i < g.rows; i++) {
-      ids.push(String(g.fromId[i]));
+      ids.push(g.fromId[i] === LARGE_FROM_ID ? "above 2^53-1" : String(g.fromId[i]));
       types.push(Number(g.announcementType[i]));
     }
   }

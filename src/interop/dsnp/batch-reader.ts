@@ -7,12 +7,17 @@ import { DSNP_MAX_BATCH_ROWS, type DsnpBatchType, dsnpBatchTypeOf } from "./batc
 
 export type { AsyncBuffer } from "hyparquet";
 
+/** `DsnpRowGroup.fromId` of a row whose fromId is null. */
+export const NULL_FROM_ID = -1;
+/** `DsnpRowGroup.fromId` of a row whose fromId is above 2^53−1 (not a keyward integer id). */
+export const LARGE_FROM_ID = -2;
+
 /** One row group's columns that keyward reads (row numbers are 0-based over the whole file). */
 export interface DsnpRowGroup {
   readonly rowStart: number;
   readonly rows: number;
-  /** fromId per row (UINT_64, as bigint; null where a writer stored a null). */
-  readonly fromId: ArrayLike<bigint | null>;
+  /** fromId per row as a number (UINT_64 ≤ 2^53−1), or NULL_FROM_ID / LARGE_FROM_ID. */
+  readonly fromId: Float64Array;
   /** announcementType per row (must equal the file's type). */
   readonly announcementType: ArrayLike<number | null>;
 }
@@ -28,6 +33,28 @@ export interface DsnpBatchInfo {
 const COMPRESSORS = {
   GZIP: (input: Uint8Array) => new Uint8Array(gunzipSync(input)),
 };
+
+/**
+ * fromIds as numbers. A decoded BigUint64Array is read through 32-bit halves of its buffer (no BigInt per row:
+ * this is most of the reading cost otherwise); other shapes (dictionary pages, nulls) element by element.
+ */
+function fromIdNumbers(raw: ArrayLike<bigint | null>): Float64Array {
+  const out = new Float64Array(raw.length);
+  if (raw instanceof BigUint64Array) {
+    const w = new Uint32Array(raw.buffer, raw.byteOffset, raw.length * 2);
+    for (let i = 0; i < raw.length; i++) {
+      const hi = w[2 * i + 1]!; // little-endian: low word first (Node runs little-endian only)
+      out[i] = hi < 0x200000 ? hi * 0x100000000 + w[2 * i]! : LARGE_FROM_ID;
+    }
+    return out;
+  }
+  const max = BigInt(Number.MAX_SAFE_INTEGER);
+  for (let i = 0; i < raw.length; i++) {
+    const v = raw[i];
+    out[i] = v === null || v === undefined ? NULL_FROM_ID : v > max ? LARGE_FROM_ID : Number(v);
+  }
+  return out;
+}
 
 const reason = (err: unknown) => (err instanceof Error ? err.message.slice(0, 120) : "unreadable");
 
@@ -114,11 +141,11 @@ export class DsnpBatch {
       } catch (err) {
         throw new InputRangeError(`not a Parquet file: row group at row ${rowStart}: ${reason(err)}`);
       }
-      const fromId = got.fromId as ArrayLike<bigint | null> | undefined;
+      const raw = got.fromId as ArrayLike<bigint | null> | undefined;
       const announcementType = got.announcementType as ArrayLike<number | null> | undefined;
-      if (!fromId || !announcementType || fromId.length !== rows || announcementType.length !== rows)
+      if (!raw || !announcementType || raw.length !== rows || announcementType.length !== rows)
         throw new InputRangeError(`not a Parquet file: row group at row ${rowStart} is incomplete`);
-      yield { rowStart, rows, fromId, announcementType };
+      yield { rowStart, rows, fromId: fromIdNumbers(raw), announcementType };
       rowStart += rows;
     }
   }
