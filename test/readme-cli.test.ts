@@ -1,7 +1,7 @@
 // The README's CLI walkthroughs, run as printed where a new user runs them: in order, in the checkout, while
 // `npm start` (serve --dev on ./.keyward) is running; then `npm run lint` over what they wrote stays green.
 import { execFile, execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -46,6 +46,9 @@ let bundle = "";
 let devServer: ServeProcess | undefined;
 beforeAll(async () => {
   bundle = await bundleEntry("src/cli/main.ts");
+  // The fixtures the walkthroughs copy (a DSNP batch, a Frequency dump), as in the checkout.
+  for (const f of ["dsnp/parquetjs/broadcast.parquet", "frequency/seed-003-dump.ndjson"])
+    cpSync(join("test/fixtures", f), join(dir, "test/fixtures", f), { recursive: true });
   // `npm start`: dev mode on the checkout's ./.keyward, running while the walkthroughs use the same store.
   devServer = await spawnServe(["--data", join(dir, ".keyward"), "serve", "--dev", "--port", "0"]);
 }, 60_000);
@@ -58,7 +61,15 @@ describe("README CLI walkthroughs", () => {
   const blocks = readmeBlocks();
 
   it("has every walkthrough", () => {
-    expect([...blocks.keys()]).toEqual(["derive", "secrets", "custody", "delegations", "delegates", "rooms"]);
+    expect([...blocks.keys()]).toEqual([
+      "derive",
+      "secrets",
+      "custody",
+      "delegations",
+      "frequency",
+      "delegates",
+      "rooms",
+    ]);
   });
 
   for (const [name, steps] of blocks) {
