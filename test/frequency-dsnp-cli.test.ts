@@ -82,6 +82,23 @@ describe("Frequency dump + DSNP batches (CLI end to end)", () => {
     });
   });
 
+  it("refuses a second dump that contradicts the imported history, naming the dump's line", () => {
+    const later = join(root, "later.ndjson");
+    writeFileSync(
+      later,
+      `${JSON.stringify({ block: 3, event: { section: "msa", method: "ProviderCreated", data: { providerId: 9 } } })}\n${JSON.stringify(
+        {
+          block: 50,
+          event: { section: "msa", method: "DelegationGranted", data: { providerId: 1, delegatorId: 1234 } },
+          delegation: { revokedAt: 0, permissions: { 5: 0 } },
+        },
+      )}\n`,
+    );
+    const r = kw("delegations", "import", "--format", "frequency", later);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^line 2: conflict: grant at 50 is earlier than the last event \(at 2000\)/m);
+  });
+
   it("answers with Frequency's inclusive rule by default, keyward's on request", () => {
     expect(check(400)).toEqual({
       authorized: true,
