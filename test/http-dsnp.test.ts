@@ -65,6 +65,34 @@ describe("DSNP batches over HTTP", () => {
     expect(keyward.json()).toMatchObject({ type: "Reply", semantics: "keyward", authorized: 2 });
   });
 
+  it("checks answer with Frequency's reading for an imported provider, keyward's on request", async () => {
+    const check = async (query: string) =>
+      (
+        await t.request("GET", `/v1/delegations/check?delegator=1234&provider=1&scope=5&${query}`, {
+          token: r,
+        })
+      ).json();
+    expect(await check("at=400")).toEqual({
+      authorized: true,
+      interval: { from: 100, revokedAt: 400 },
+      semantics: "frequency",
+    });
+    expect(await check("at=500")).toEqual({ authorized: false, interval: null, semantics: "frequency" });
+    expect(await check("at=400&semantics=keyward")).toEqual({ authorized: false, interval: null });
+    expect(await check("at=399&semantics=keyward")).toEqual({
+      authorized: true,
+      interval: { from: 100, until: 400 },
+    });
+    const bad = await t.request(
+      "GET",
+      "/v1/delegations/check?delegator=1&provider=1&scope=5&at=1&semantics=x",
+      {
+        token: r,
+      },
+    );
+    expect(bad.statusCode).toBe(400);
+  });
+
   it("refuses what is not a DSNP batch, naming why", async () => {
     const bad = await upload("provider=1&at=400", batch("bad/fromid-string.parquet"));
     expect(bad.statusCode).toBe(400);

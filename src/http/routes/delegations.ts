@@ -5,8 +5,10 @@ import { validateBatch } from "../../delegations/batch-validate.js";
 import { compareWithCompactView } from "../../delegations/compact-view.js";
 import { normalizeId } from "../../delegations/ids.js";
 import { importEvents } from "../../delegations/import-events.js";
+import { parseSemantics } from "../../delegations/semantics.js";
 import { KeywardError } from "../../errors/keyward-error.js";
 import type { DelegationsService } from "../../service/delegations.js";
+import { frequencyReadingCheck } from "../../service/dsnp-batches.js";
 import { position } from "../schemas.js";
 import { looseObject } from "./delegates.js";
 
@@ -46,7 +48,15 @@ const checkQuery = {
 } as const;
 const interval = {
   type: ["object", "null"],
-  properties: { from: { type: "integer" }, until: { type: ["integer", "null"] } },
+  properties: {
+    from: { type: "integer" },
+    until: { type: ["integer", "null"] },
+    revokedAt: { type: ["integer", "null"] },
+  },
+} as const;
+const checkSemanticsQuery = {
+  ...checkQuery,
+  properties: { ...checkQuery.properties, semantics: { type: "string", enum: ["keyward", "frequency"] } },
 } as const;
 /** Media types of raw uploads (NDJSON events, CSV/NDJSON validation rows). */
 export const RAW_TYPES = ["application/x-ndjson", "text/csv"] as const;
@@ -133,7 +143,9 @@ export function delegationRoutes(app: FastifyInstance, service: DelegationsServi
     },
   );
 
-  app.get<{ Querystring: { delegator: string; provider: string; scope: string; at: number } }>(
+  app.get<{
+    Querystring: { delegator: string; provider: string; scope: string; at: number; semantics?: string };
+  }>(
     "/v1/delegations/check",
     {
       config: { scope: "delegations:read" },
@@ -141,18 +153,22 @@ export function delegationRoutes(app: FastifyInstance, service: DelegationsServi
         summary: "Was provider P allowed to act for delegator D on scope S at position N?",
         tags: ["delegations"],
         operationId: "checkDelegation",
-        querystring: checkQuery,
+        querystring: checkSemanticsQuery,
         response: {
           200: {
             type: "object",
             required: ["authorized", "interval"],
-            properties: { authorized: { type: "boolean" }, interval },
+            properties: { authorized: { type: "boolean" }, interval, semantics: { type: "string" } },
           },
         },
       },
     },
     async (req) => {
       const q = req.query;
+      // Providers imported from Frequency answer with its inclusive rule unless ?semantics=keyward (docs/frequency-dsnp.md).
+      const semantics = q.semantics === undefined ? undefined : parseSemantics(q.semantics, "semantics");
+      const f = await frequencyReadingCheck(service, q, q.at, semantics);
+      if (f) return f;
       // Query strings carry every id as text; the index expects the normal form ("42" is the integer 42).
       return store.index.check(q.delegator, q.provider, normalizeId(q.scope, "scope"), q.at);
     },
