@@ -77,7 +77,19 @@ export {
   type DsnpBatchType,
   dsnpBatchTypeOf,
 } from "./interop/dsnp/batch-schema.js";
+// --- interop: freenet WebAssembly host, River chat-delegate messages ---
+export { FreenetDelegate } from "./interop/freenet/delegate-host.js";
+export {
+  decodeDelegateResult,
+  encodeApplicationMessage,
+  encodeOrigin,
+  type MessageOrigin,
+  type OutboundDelegateMsg,
+} from "./interop/freenet/delegate-messages.js";
+export { CONTRACT_IMPORTS, DELEGATE_IMPORTS, prepareModule } from "./interop/freenet/module.js";
+export { type SandboxLimits, WasmSandbox } from "./interop/freenet/sandbox.js";
 export { type MsaRecord, parseMsaRecord } from "./interop/frequency/msa-records.js";
+export { type ChatRequest, describePayload, encodeChatRequest } from "./interop/river-chat/chat-messages.js";
 // --- kdf ---
 export * from "./kdf/index.js";
 // --- rooms ---

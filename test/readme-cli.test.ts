@@ -1,7 +1,16 @@
 // The README's CLI walkthroughs, run as printed where a new user runs them: in order, in the checkout, while
 // `npm start` (serve --dev on ./.keyward) is running; then `npm run lint` over what they wrote stays green.
 import { execFile, execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -49,6 +58,10 @@ beforeAll(async () => {
   // The fixtures the walkthroughs copy (a DSNP batch, a Frequency dump), as in the checkout.
   for (const f of ["dsnp/parquetjs/broadcast.parquet", "frequency/seed-003-dump.ndjson"])
     cpSync(join("test/fixtures", f), join(dir, "test/fixtures", f), { recursive: true });
+  // The River walkthrough registers the checkout's fixture builds by their paths in the checkout.
+  mkdirSync(join(dir, "test/fixtures/river"), { recursive: true });
+  for (const f of ["chat_delegate_V28.wasm", "chat_delegate_current.wasm"])
+    copyFileSync(join("test/fixtures/river", f), join(dir, "test/fixtures/river", f));
   // `npm start`: dev mode on the checkout's ./.keyward, running while the walkthroughs use the same store.
   devServer = await spawnServe(["--data", join(dir, ".keyward"), "serve", "--dev", "--port", "0"]);
 }, 60_000);
@@ -68,6 +81,7 @@ describe("README CLI walkthroughs", () => {
       "delegations",
       "frequency",
       "delegates",
+      "river",
       "rooms",
     ]);
   });
