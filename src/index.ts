@@ -77,6 +77,12 @@ export {
   type DsnpBatchType,
   dsnpBatchTypeOf,
 } from "./interop/dsnp/batch-schema.js";
+// --- interop: River's wire format and the contract runner ---
+export {
+  type ContractAnswer,
+  ContractRunner,
+  type ContractRunnerOptions,
+} from "./interop/freenet/contract-runner.js";
 // --- interop: freenet WebAssembly host, River chat-delegate messages ---
 export { FreenetDelegate } from "./interop/freenet/delegate-host.js";
 export {
@@ -89,6 +95,17 @@ export {
 export { CONTRACT_IMPORTS, DELEGATE_IMPORTS, prepareModule } from "./interop/freenet/module.js";
 export { type SandboxLimits, WasmSandbox } from "./interop/freenet/sandbox.js";
 export { type MsaRecord, parseMsaRecord } from "./interop/frequency/msa-records.js";
+export {
+  type ChatRoomDelta,
+  type ChatRoomState,
+  decodeChatRoomParameters,
+  decodeChatRoomState,
+  encodeChatRoomDelta,
+  encodeChatRoomParameters,
+  encodeChatRoomState,
+  fastHash,
+  riverMemberId,
+} from "./interop/river/index.js";
 export { type ChatRequest, describePayload, encodeChatRequest } from "./interop/river-chat/chat-messages.js";
 // --- kdf ---
 export * from "./kdf/index.js";
@@ -126,6 +143,7 @@ export {
   openKeyward,
   USER_SECRET_NAMESPACE,
 } from "./service/keyward.js";
+export { type RiverVerdict, riverValidateState } from "./service/river.js";
 export {
   type CustodyEd25519Lender,
   type CustodyIdentityRef,

@@ -1,7 +1,7 @@
 // One valid sample request per API operation (by operationId), for the authorization matrix and the fuzzer.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { bytesToHex, hexToBytes } from "../src/crypto/bytes.js";
+import { bytesToBase64url, bytesToHex, hexToBytes } from "../src/crypto/bytes.js";
 import { ed25519Sign } from "../src/crypto/ed25519.js";
 import { randomBytes } from "../src/crypto/random.js";
 import { Secret } from "../src/crypto/secret.js";
@@ -277,6 +277,27 @@ export const SAMPLES: Record<string, Make> = {
   exportRoom: (f) => ({ method: "GET", url: `/v1/rooms/${f.room}/export`, partition: FIXTURE_PARTITION }),
   importRoom: (f) => ({ method: "POST", url: "/v1/rooms/import", body: { export: f.roomExport } }),
   verifyRoom: (f) => ({ method: "POST", url: "/v1/rooms/verify", body: { export: f.roomExport } }),
+  exportRoomRiver: (f) => ({ method: "GET", url: `/v1/rooms/${f.room}/river`, partition: FIXTURE_PARTITION }),
+  importRoomRiver: async (f) => {
+    const r = await f.t.kw.river.export(f.room);
+    return {
+      method: "POST",
+      url: "/v1/rooms/river/import",
+      body: { state: bytesToBase64url(r.state), parameters: bytesToBase64url(r.parameters) },
+    };
+  },
+  riverValidateState: async (f) => {
+    const r = await f.t.kw.river.export(f.room);
+    return {
+      method: "POST",
+      url: "/v1/river/validate-state",
+      body: {
+        contract: bytesToBase64url(readFileSync("test/fixtures/river/room_contract_current.wasm")),
+        parameters: bytesToBase64url(r.parameters),
+        state: bytesToBase64url(r.state),
+      },
+    };
+  },
   grantDelegation: (f) => ({
     method: "POST",
     url: "/v1/delegations/grant",

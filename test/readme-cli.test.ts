@@ -12,7 +12,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleEntry } from "./delegates-process.js";
@@ -58,9 +58,21 @@ beforeAll(async () => {
   // The fixtures the walkthroughs copy (a DSNP batch, a Frequency dump), as in the checkout.
   for (const f of ["dsnp/parquetjs/broadcast.parquet", "frequency/seed-003-dump.ndjson"])
     cpSync(join("test/fixtures", f), join(dir, "test/fixtures", f), { recursive: true });
-  // The River walkthrough registers the checkout's fixture builds by their paths in the checkout.
+  // The WASM sandbox starts its worker from `./sandbox-worker.js` next to the running module (as in dist/).
+  const { build } = await import("esbuild");
+  await build({
+    entryPoints: ["src/interop/freenet/sandbox-worker.ts"],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    packages: "external",
+    outfile: join(dirname(bundle), "sandbox-worker.js"),
+    logLevel: "silent",
+  });
+  // The River walkthroughs name the checkout's fixture builds by their paths in the repository.
   mkdirSync(join(dir, "test/fixtures/river"), { recursive: true });
-  for (const f of ["chat_delegate_V28.wasm", "chat_delegate_current.wasm"])
+  for (const f of ["chat_delegate_V28.wasm", "chat_delegate_current.wasm", "room_contract_current.wasm"])
     copyFileSync(join("test/fixtures/river", f), join(dir, "test/fixtures/river", f));
   // `npm start`: dev mode on the checkout's ./.keyward, running while the walkthroughs use the same store.
   devServer = await spawnServe(["--data", join(dir, ".keyward"), "serve", "--dev", "--port", "0"]);
@@ -81,8 +93,9 @@ describe("README CLI walkthroughs", () => {
       "delegations",
       "frequency",
       "delegates",
-      "river",
+      "river-delegate",
       "rooms",
+      "river-rooms",
     ]);
   });
 

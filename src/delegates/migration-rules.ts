@@ -45,7 +45,7 @@ export async function checkMigrationPair(
   if ((await state.get(MODULE_TABLE, src)) && !(await state.get(MODULE_TABLE, dst)))
     throw new KeywardError(
       "invalid_module",
-      `source ${src} runs its own WebAssembly; register target ${dst} with --wasm before migrating to it`,
+      "the source runs its own WebAssembly: register the target with --wasm before migrating to it",
     );
   await refuseTombstoned(state, src, "source");
   await refuseTombstoned(state, dst, "target");

@@ -17,6 +17,7 @@ import { delegationProofRoutes } from "./routes/delegation-proofs.js";
 import { delegationRoutes } from "./routes/delegations.js";
 import { dsnpBatchRoutes } from "./routes/dsnp-batches.js";
 import { healthRoutes } from "./routes/health.js";
+import { riverRoutes } from "./routes/river.js";
 import { roomRoutes } from "./routes/rooms.js";
 import { secretRoutes } from "./routes/secrets.js";
 import { tokenRoutes } from "./routes/tokens.js";
@@ -121,6 +122,7 @@ export async function buildApp(kw: Keyward, options: AppOptions = {}): Promise<F
   delegateSessionRoutes(app, kw.delegates);
   custodyRoutes(app, kw.custody);
   roomRoutes(app, kw.rooms);
+  riverRoutes(app, kw.rooms, kw.river);
   delegationRoutes(app, kw.delegations);
   delegationProofRoutes(app, kw.delegations);
   await dsnpBatchRoutes(app, kw.delegations);

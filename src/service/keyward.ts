@@ -2,6 +2,7 @@
 import type { AuditLog } from "../audit/audit-log.js";
 import type { Custody } from "../custody/custody.js";
 import type { Delegates } from "../delegates/delegates.js";
+import type { RiverRooms } from "../rooms/river-rooms.js";
 import type { RoomsService } from "../rooms/rooms-service.js";
 import type { Storage } from "../store/ports.js";
 import { openAuditLog } from "./audit.js";
@@ -27,6 +28,8 @@ export interface Keyward {
   /** Delegation log, in-memory index (kept current across instances by `sync()`), checkpoints, proofs. */
   readonly delegations: DelegationsService;
   readonly rooms: RoomsService;
+  /** Rooms in River's wire format (ChatRoomStateV1 export/import). */
+  readonly river: RiverRooms;
   /** Brings in-memory indexes up to date with writes made by other instances. */
   sync(): Promise<void>;
   /**
@@ -104,6 +107,7 @@ export async function createKeyward(storage: Storage, options: KeywardOptions = 
     delegates,
     delegations,
     rooms: rooms.rooms,
+    river: rooms.river,
     sync,
     startSync(intervalMs: number) {
       if (timer || closed) return;

@@ -1,10 +1,10 @@
 // /v1/rooms: deterministic versioned group secrets (create, members, rotate, show, export/import, verify).
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { hexToBytes } from "../../crypto/bytes.js";
-import { KeywardError } from "../../errors/keyward-error.js";
 import type { RoomsService } from "../../rooms/rooms-service.js";
 import { verifyRoomExport } from "../../rooms/verify.js";
 import { principalOf } from "../auth.js";
+import { roomPartitionOf } from "../room-partition.js";
 import { hex32, partitionName, shortName } from "../schemas.js";
 import { looseObject } from "./delegates.js";
 
@@ -35,20 +35,7 @@ const versionResult = looseObject("room, version");
 export function roomRoutes(app: FastifyInstance, rooms: RoomsService): void {
   // Custody key loans for room writes name the request's token in the audit log.
   const as = (req: FastifyRequest) => rooms.as(`token:${principalOf(req).id}`);
-  // A partition-bound token learns nothing about rooms outside its partition: a room of another partition,
-  // a raw-seed room and no room at all answer the same 404 (issue #23: existence and ownership must not leak).
-  const roomPartition = async (req: FastifyRequest): Promise<string | undefined> => {
-    const bound = principalOf(req).partition;
-    let partition: string | undefined;
-    try {
-      const meta = await rooms.resolve((req.params as { room: string }).room);
-      partition = meta.owner.kind === "custody" ? meta.owner.partition : undefined;
-    } catch (err) {
-      if (!(err instanceof KeywardError) || err.code !== "not_found") throw err;
-    }
-    if (bound !== null && partition !== bound) throw new KeywardError("not_found", "room does not exist");
-    return partition;
-  };
+  const roomPartition = roomPartitionOf(rooms);
 
   app.post<{
     Body: {
