@@ -8,6 +8,13 @@ export * from "./crypto/index.js";
 export * from "./custody/index.js";
 // --- delegates ---
 export * from "./delegates/index.js";
+// --- delegations: Frequency's data and DSNP batch files (docs/frequency-dsnp.md) ---
+export {
+  type DsnpValidateOptions,
+  type DsnpValidationSummary,
+  validateDsnpBatch,
+} from "./delegations/dsnp-validate.js";
+export { type FrequencyDerivation, FrequencyHistory } from "./delegations/frequency-history.js";
 // --- delegations ---
 export {
   BatchRefusedError,
@@ -57,11 +64,19 @@ export {
   type WriteOutcome,
   writeIndexSnapshot,
 } from "./delegations/index.js";
+export { parseSemantics, SemanticLookup, type Semantics } from "./delegations/semantics.js";
 // --- errors ---
 export * from "./errors/index.js";
 // --- http (the composition root and API tokens are exported with the other service/ wiring below) ---
 export { type AppOptions, buildApp } from "./http/app.js";
 export { type RunningServer, type ServerOptions, startServer } from "./http/server.js";
+export { DsnpBatch, type DsnpBatchInfo, type DsnpRowGroup } from "./interop/dsnp/batch-reader.js";
+export {
+  DSNP_BATCH_TYPES,
+  DSNP_MAX_BATCH_ROWS,
+  type DsnpBatchType,
+  dsnpBatchTypeOf,
+} from "./interop/dsnp/batch-schema.js";
 // --- interop: River's wire format and the contract runner ---
 export {
   type ContractAnswer,
@@ -79,6 +94,7 @@ export {
 } from "./interop/freenet/delegate-messages.js";
 export { CONTRACT_IMPORTS, DELEGATE_IMPORTS, prepareModule } from "./interop/freenet/module.js";
 export { type SandboxLimits, WasmSandbox } from "./interop/freenet/sandbox.js";
+export { type MsaRecord, parseMsaRecord } from "./interop/frequency/msa-records.js";
 export {
   type ChatRoomDelta,
   type ChatRoomState,
@@ -113,6 +129,12 @@ export {
   DelegationsService,
   storageCheckpointSigner,
 } from "./service/delegations.js";
+export { type DsnpFileOptions, isParquetFile, validateDsnpFile } from "./service/dsnp-batches.js";
+export {
+  type FrequencyImportOptions,
+  type FrequencyImportSummary,
+  importFrequencyDump,
+} from "./service/frequency-import.js";
 export {
   createKeyward,
   createTokenService,

@@ -1,5 +1,6 @@
 // One valid sample request per API operation (by operationId), for the authorization matrix and the fuzzer.
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { bytesToBase64url, bytesToHex, hexToBytes } from "../src/crypto/bytes.js";
 import { ed25519Sign } from "../src/crypto/ed25519.js";
 import { randomBytes } from "../src/crypto/random.js";
@@ -29,6 +30,8 @@ export interface Sample {
 }
 
 const P = `/v1/partitions/${FIXTURE_PARTITION}`;
+/** A DSNP Broadcast batch written by @dsnp/parquetjs (test/fixtures/dsnp/README.md). */
+const DSNP_BATCH = readFileSync(join(import.meta.dirname, "fixtures/dsnp/parquetjs/broadcast.parquet"));
 
 /** A fresh identity path (key derived) in the fixture partition; returns its identity string. */
 async function freshIdentity(f: FixtureState): Promise<string> {
@@ -335,6 +338,20 @@ export const SAMPLES: Record<string, Make> = {
     body: "delegator,provider,scope,at\n7,A,1,150\n7,A,1,50\n",
     contentType: "text/csv",
   }),
+  validateDsnpBatch: () => ({
+    method: "POST",
+    url: "/v1/delegations/validate/parquet?provider=A&at=150&intent=1",
+    body: DSNP_BATCH,
+    contentType: "application/vnd.apache.parquet",
+  }),
+  dsnpBatchVerdicts: async (f) => {
+    const up = await f.t.request("POST", "/v1/delegations/validate/parquet?provider=A&at=150", {
+      token: await f.t.token(["delegations:read"]),
+      body: DSNP_BATCH,
+      contentType: "application/vnd.apache.parquet",
+    });
+    return { method: "GET", url: JSON.parse(up.body).verdicts.href };
+  },
   delegationCheckpoint: () => ({ method: "POST", url: "/v1/delegations/checkpoint" }),
   delegationProof: () => ({ method: "GET", url: "/v1/delegations/proof?delegator=7&provider=A&scope=1" }),
   verifyDelegationProof: (f) => ({

@@ -3,6 +3,7 @@
 import { execFile, execFileSync, spawnSync } from "node:child_process";
 import {
   copyFileSync,
+  cpSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -54,6 +55,9 @@ let bundle = "";
 let devServer: ServeProcess | undefined;
 beforeAll(async () => {
   bundle = await bundleEntry("src/cli/main.ts");
+  // The fixtures the walkthroughs copy (a DSNP batch, a Frequency dump), as in the checkout.
+  for (const f of ["dsnp/parquetjs/broadcast.parquet", "frequency/seed-003-dump.ndjson"])
+    cpSync(join("test/fixtures", f), join(dir, "test/fixtures", f), { recursive: true });
   // The WASM sandbox starts its worker from `./sandbox-worker.js` next to the running module (as in dist/).
   const { build } = await import("esbuild");
   await build({
@@ -87,6 +91,7 @@ describe("README CLI walkthroughs", () => {
       "secrets",
       "custody",
       "delegations",
+      "frequency",
       "delegates",
       "river-delegate",
       "rooms",

@@ -16,6 +16,7 @@ import { delegateSessionRoutes } from "./routes/delegate-sessions.js";
 import { delegateRoutes } from "./routes/delegates.js";
 import { delegationProofRoutes } from "./routes/delegation-proofs.js";
 import { delegationRoutes } from "./routes/delegations.js";
+import { dsnpBatchRoutes } from "./routes/dsnp-batches.js";
 import { healthRoutes } from "./routes/health.js";
 import { riverRoutes } from "./routes/river.js";
 import { roomRoutes } from "./routes/rooms.js";
@@ -127,6 +128,7 @@ export async function buildApp(kw: Keyward, options: AppOptions = {}): Promise<F
   riverRoutes(app, kw.rooms, kw.river);
   delegationRoutes(app, kw.delegations);
   delegationProofRoutes(app, kw.delegations);
+  await dsnpBatchRoutes(app, kw.delegations);
   uiRoutes(app);
   await app.ready();
   return app;

@@ -8,12 +8,23 @@ import { ImportRefusedError, importEvents } from "../../delegations/import-event
 import { InputRangeError } from "../../errors/input-errors.js";
 import { KeywardError, toPublicError } from "../../errors/keyward-error.js";
 import { DelegationsService, storedCheckpointPublicKey } from "../../service/delegations.js";
+import { isParquetFile } from "../../service/dsnp-batches.js";
 import { configuredStoreMayExist } from "../../service/open.js";
 import { commandConfig, isJson, withStorage } from "../context.js";
 import { emit } from "../io.js";
 import { parseHexFlag, parseListFlag } from "../parse.js";
 import { progressBar } from "../progress.js";
+import { frequencyFormat, type ImportFlags, importFrequency } from "./delegations-frequency.js";
 import { fileSink, fileSize, readChunks } from "./delegations-io.js";
+import {
+  compactOnly,
+  frequencyCheck,
+  type ParquetValidateFlags,
+  parquetValidateOptions,
+  refuseParquetFlags,
+  semanticsHelp,
+  validateParquet,
+} from "./delegations-parquet.js";
 
 type Ids = { delegator: string; provider: string; scope?: string };
 
@@ -140,14 +151,20 @@ export function registerDelegationCommands(program: Command): void {
     });
 
   dg.command("import")
-    .description("import NDJSON events; any bad line applies nothing; re-run to resume")
-    .argument("<file>", "NDJSON file")
+    .description("import NDJSON events or a Frequency dump; any bad line applies nothing; re-run to resume")
+    .argument("<file>", "NDJSON file (a Frequency msa dump with --format frequency)")
     .option("--progress", "show a progress bar even when stderr is not a terminal")
     .option("--batch-size <n>", "events per transaction (default 16384)")
-    .action(async (file: string, o: { progress?: boolean; batchSize?: string }, cmd: Command) => {
+    .option("--format <fmt>", "ndjson (keyward events, default) or frequency (an msa dump)")
+    .action(async (file: string, o: ImportFlags, cmd: Command) => {
       const size = fileSize(file, "FILE");
       const batchSize = o.batchSize === undefined ? undefined : position(o.batchSize, "--batch-size");
       if (batchSize === 0) throw new InputRangeError("--batch-size must be at least 1");
+      if (frequencyFormat(o.format))
+        return withDelegations(cmd, async (d) => {
+          await importFrequency(d, file, o.progress, batchSize, cmd);
+          await snapshotIfDue(d);
+        });
       const bar = progressBar(size * 2, "import", "bytes", o.progress); // two passes: check, apply
       try {
         const summary = await withDelegations(cmd, async (d) => {
@@ -176,7 +193,8 @@ export function registerDelegationCommands(program: Command): void {
   )
     .requiredOption("--at <n>", "position (block number)")
     .option("--compact", "also show the compact granted_at/revoked_at view's verdict")
-    .action(async (o: Ids & { at: string; compact?: boolean }, cmd: Command) => {
+    .option("--semantics <s>", semanticsHelp)
+    .action(async (o: Ids & { at: string; compact?: boolean; semantics?: string }, cmd: Command) => {
       const at = position(o.at, "--at");
       const args = [
         id(o.delegator, "--delegator"),
@@ -184,6 +202,8 @@ export function registerDelegationCommands(program: Command): void {
         id(o.scope, "--scope"),
       ] as const;
       const out = await withDelegations(cmd, async (d) => {
+        const frequency = await frequencyCheck(d, ...args, at, o.semantics);
+        if (frequency) return o.compact ? { ...frequency, ...compactOnly(d, ...args, at) } : frequency;
         if (!o.compact) return d.store.index.check(...args, at);
         const c = compareWithCompactView(d.store.index, ...args, at);
         return { ...c.exact, compact: c.compact, differs: c.differs };
@@ -206,16 +226,22 @@ export function registerDelegationCommands(program: Command): void {
     },
   );
 
-  dg.command("validate")
-    .description("check every row (delegator,provider,scope,at) of a CSV or NDJSON file")
-    .argument("<file>", "CSV with header delegator,provider,scope,at — or NDJSON rows")
+  parquetValidateOptions(dg.command("validate"))
+    .description("check every row of a CSV/NDJSON file, or of a DSNP batch (Parquet) for --provider at --at")
+    .argument(
+      "<file>",
+      "CSV with header delegator,provider,scope,at — NDJSON rows — or a DSNP batch .parquet",
+    )
     .option("--out <file>", "write one NDJSON verdict per row")
-    .option("--format <fmt>", "csv or ndjson (default: guessed from the first line)")
+    .option("--format <fmt>", "csv, ndjson or parquet (default: Parquet by its magic bytes, else guessed)")
     .option("--progress", "show a progress bar even when stderr is not a terminal")
-    .action(async (file: string, o: { out?: string; format?: string; progress?: boolean }, cmd: Command) => {
-      if (o.format !== undefined && o.format !== "csv" && o.format !== "ndjson")
-        throw new InputRangeError("--format must be csv or ndjson");
+    .action(async (file: string, o: ParquetValidateFlags & { format?: string }, cmd: Command) => {
+      if (o.format !== undefined && !["csv", "ndjson", "parquet"].includes(o.format))
+        throw new InputRangeError("--format must be csv, ndjson or parquet");
       const size = fileSize(file, "FILE");
+      if (o.format === "parquet" || (o.format === undefined && (await isParquetFile(file))))
+        return withDelegations(cmd, (d) => validateParquet(d, file, o, cmd));
+      refuseParquetFlags(o);
       const summary = await withDelegations(cmd, async (d) => {
         const sink = o.out === undefined ? undefined : fileSink(o.out);
         const bar = progressBar(size, "validate", "bytes", o.progress);

@@ -6,8 +6,10 @@ import { compareWithCompactView } from "../../delegations/compact-view.js";
 import { normalizeId } from "../../delegations/ids.js";
 import { importEvents } from "../../delegations/import-events.js";
 import type { CheckResult } from "../../delegations/index-types.js";
+import { parseSemantics } from "../../delegations/semantics.js";
 import { KeywardError } from "../../errors/keyward-error.js";
 import type { DelegationsService } from "../../service/delegations.js";
+import { frequencyReadingCheck, ProviderReadings } from "../../service/dsnp-batches.js";
 import { position } from "../schemas.js";
 import { looseObject } from "./delegates.js";
 
@@ -55,7 +57,15 @@ const checkQuery = {
 } as const;
 const interval = {
   type: ["object", "null"],
-  properties: { from: { type: "integer" }, until: { type: ["integer", "null"] } },
+  properties: {
+    from: { type: "integer" },
+    until: { type: ["integer", "null"] },
+    revokedAt: { type: ["integer", "null"] },
+  },
+} as const;
+const checkSemanticsQuery = {
+  ...checkQuery,
+  properties: { ...checkQuery.properties, semantics: { type: "string", enum: ["keyward", "frequency"] } },
 } as const;
 /** Media types of raw uploads (NDJSON events, CSV/NDJSON validation rows). */
 export const RAW_TYPES = ["application/x-ndjson", "text/csv"] as const;
@@ -67,6 +77,7 @@ async function* once(bytes: Uint8Array): AsyncIterable<Uint8Array> {
 /** Registers the delegation routes (unpartitioned). */
 export function delegationRoutes(app: FastifyInstance, service: DelegationsService): void {
   const store = service.store;
+  const readings = new ProviderReadings(service);
   app.addContentTypeParser([...RAW_TYPES], { parseAs: "buffer" }, (_req, body, done) => done(null, body));
 
   app.post<{ Body: Record<string, unknown> }>(
@@ -142,7 +153,9 @@ export function delegationRoutes(app: FastifyInstance, service: DelegationsServi
     },
   );
 
-  app.get<{ Querystring: { delegator: string; provider: string; scope: string; at: number } }>(
+  app.get<{
+    Querystring: { delegator: string; provider: string; scope: string; at: number; semantics?: string };
+  }>(
     "/v1/delegations/check",
     {
       config: { scope: "delegations:read" },
@@ -150,24 +163,41 @@ export function delegationRoutes(app: FastifyInstance, service: DelegationsServi
         summary: "Was provider P allowed to act for delegator D on scope S at position N?",
         tags: ["delegations"],
         operationId: "checkDelegation",
-        querystring: checkQuery,
+        querystring: checkSemanticsQuery,
         response: {
           200: {
             type: "object",
             required: ["authorized", "interval"],
-            properties: { authorized: { type: "boolean" }, interval },
+            properties: { authorized: { type: "boolean" }, interval, semantics: { type: "string" } },
           },
         },
       },
       // The schema above documents the answer; this writes its two shapes directly (issue 12: the hot path).
       serializerCompiler: ({ httpStatus }) =>
-        httpStatus === "200" ? (r) => serializeCheck(r as CheckResult) : (r) => JSON.stringify(r),
+        httpStatus === "200"
+          ? (r) =>
+              (r as { semantics?: string }).semantics === undefined
+                ? serializeCheck(r as CheckResult)
+                : JSON.stringify(r)
+          : (r) => JSON.stringify(r),
     },
-    // Synchronous: no promise per request on the hot path (a throw still reaches the error handler).
+    // Synchronous for providers read with keyward's rule (no promise per request on the hot path; a throw
+    // still reaches the error handler). Providers imported from Frequency answer with its inclusive rule
+    // unless ?semantics=keyward (docs/frequency-dsnp.md): their reading is looked up once and cached.
     (req, reply) => {
       const q = req.query;
-      // Query strings carry every id as text; the index expects the normal form ("42" is the integer 42).
-      reply.send(store.index.check(q.delegator, q.provider, normalizeId(q.scope, "scope"), q.at));
+      const semantics = q.semantics === undefined ? undefined : parseSemantics(q.semantics, "semantics");
+      const reading = semantics ?? readings.peek(q.provider);
+      if (reading === "keyward") {
+        // Query strings carry every id as text; the index expects the normal form ("42" is the integer 42).
+        reply.send(store.index.check(q.delegator, q.provider, normalizeId(q.scope, "scope"), q.at));
+        return;
+      }
+      (async () => {
+        const r = reading ?? (await readings.load(q.provider));
+        const f = await frequencyReadingCheck(service, q, q.at, r);
+        reply.send(f ?? store.index.check(q.delegator, q.provider, normalizeId(q.scope, "scope"), q.at));
+      })().catch((err: unknown) => reply.send(err));
     },
   );
 

@@ -1,0 +1,54 @@
+// `keyward delegations import --format frequency FILE`: a one-time dump of Frequency's msa events and Delegation
+// storage values (made by scripts/frequency-dump.mjs), with a progress bar over the derive and import passes.
+import type { Command } from "commander";
+import { ImportRefusedError } from "../../delegations/import-events.js";
+import { InputRangeError } from "../../errors/input-errors.js";
+import type { DelegationsService } from "../../service/delegations.js";
+import { importFrequencyDump } from "../../service/frequency-import.js";
+import { isJson } from "../context.js";
+import { emit } from "../io.js";
+import { progressBar } from "../progress.js";
+import { fileSize, readChunks } from "./delegations-io.js";
+
+/** Flags of `delegations import`. */
+export type ImportFlags = { progress?: boolean; batchSize?: string; format?: string };
+
+/** True for `--format frequency`, false for ndjson or no flag. @throws {RangeError} for any other value. */
+export function frequencyFormat(format: string | undefined): boolean {
+  if (format !== undefined && format !== "ndjson" && format !== "frequency")
+    throw new InputRangeError("--format must be ndjson or frequency");
+  return format === "frequency";
+}
+
+/** Imports the Frequency dump at `file` and prints the summary; refused lines go to stderr. */
+export async function importFrequency(
+  d: DelegationsService,
+  file: string,
+  progress: boolean | undefined,
+  batchSize: number | undefined,
+  cmd: Command,
+): Promise<void> {
+  const size = fileSize(file, "FILE");
+  const bar = progressBar(size, "import", "bytes", progress);
+  let done = 0;
+  try {
+    const summary = await importFrequencyDump(d, {
+      open: () => readChunks(file),
+      onProgress: (phase, bytes) => {
+        done += bytes;
+        bar.advance(bytes, phase);
+      },
+      // The derived events are read three times (parse, dry run, apply): the bar grows to cover them.
+      onDerived: (bytes) => bar.update(done, size + 3 * bytes),
+      ...(batchSize === undefined ? {} : { batchSize }),
+    });
+    bar.complete();
+    bar.stop();
+    emit(isJson(cmd), summary);
+  } catch (err) {
+    bar.stop();
+    if (err instanceof ImportRefusedError)
+      for (const e of err.errors) process.stderr.write(`line ${e.line}: ${e.code}: ${e.message}\n`);
+    throw err;
+  }
+}
