@@ -50,7 +50,8 @@ describe("merkle (RFC 9162, SHA-256)", () => {
 
   it("property: a path never verifies for another index or leaf", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 2, max: 300 }), fc.nat(), fc.nat(), (n, a, b) => {
+      // At most 256 leaves: leafHashes encodes the index in one byte, so 257+ would repeat leaves (same hash).
+      fc.property(fc.integer({ min: 2, max: 256 }), fc.nat(), fc.nat(), (n, a, b) => {
         const hs = leafHashes(n);
         const i = a % n;
         const j = b % n;
