@@ -62,6 +62,35 @@ export * from "./errors/index.js";
 // --- http (the composition root and API tokens are exported with the other service/ wiring below) ---
 export { type AppOptions, buildApp } from "./http/app.js";
 export { type RunningServer, type ServerOptions, startServer } from "./http/server.js";
+// --- interop: River's wire format and the contract runner ---
+export {
+  type ContractAnswer,
+  ContractRunner,
+  type ContractRunnerOptions,
+} from "./interop/freenet/contract-runner.js";
+// --- interop: freenet WebAssembly host, River chat-delegate messages ---
+export { FreenetDelegate } from "./interop/freenet/delegate-host.js";
+export {
+  decodeDelegateResult,
+  encodeApplicationMessage,
+  encodeOrigin,
+  type MessageOrigin,
+  type OutboundDelegateMsg,
+} from "./interop/freenet/delegate-messages.js";
+export { CONTRACT_IMPORTS, DELEGATE_IMPORTS, prepareModule } from "./interop/freenet/module.js";
+export { type SandboxLimits, WasmSandbox } from "./interop/freenet/sandbox.js";
+export {
+  type ChatRoomDelta,
+  type ChatRoomState,
+  decodeChatRoomParameters,
+  decodeChatRoomState,
+  encodeChatRoomDelta,
+  encodeChatRoomParameters,
+  encodeChatRoomState,
+  fastHash,
+  riverMemberId,
+} from "./interop/river/index.js";
+export { type ChatRequest, describePayload, encodeChatRequest } from "./interop/river-chat/chat-messages.js";
 // --- kdf ---
 export * from "./kdf/index.js";
 // --- rooms ---
@@ -92,6 +121,7 @@ export {
   openKeyward,
   USER_SECRET_NAMESPACE,
 } from "./service/keyward.js";
+export { type RiverVerdict, riverValidateState } from "./service/river.js";
 export {
   type CustodyEd25519Lender,
   type CustodyIdentityRef,

@@ -1,9 +1,10 @@
 // One valid sample request per API operation (by operationId), for the authorization matrix and the fuzzer.
-import { bytesToHex, hexToBytes } from "../src/crypto/bytes.js";
+import { readFileSync } from "node:fs";
+import { bytesToBase64url, bytesToHex, hexToBytes } from "../src/crypto/bytes.js";
 import { ed25519Sign } from "../src/crypto/ed25519.js";
 import { randomBytes } from "../src/crypto/random.js";
 import { Secret } from "../src/crypto/secret.js";
-import { formatCertificate } from "../src/delegates/certificate.js";
+import { certifyDelegate, formatCertificate } from "../src/delegates/certificate.js";
 import { revocationBytes, rotationBytes } from "../src/delegates/statements.js";
 import { certifyVersion, newAppKey, type TestAppKey } from "../src/delegates/test-support.js";
 import {
@@ -13,6 +14,7 @@ import {
   MSK_PARTITION,
   newMember,
 } from "./http-fixture-state.js";
+import { GUEST_BUFFERS, wat } from "./wasm/wat.js";
 
 /** A request that the route accepts (2xx) when sent with a token holding the right scope. */
 export interface Sample {
@@ -50,6 +52,25 @@ async function freshVersions(
 
 type Make = (f: FixtureState) => Sample | Promise<Sample>;
 
+/** A WebAssembly delegate that answers every message with Ok(no messages) (bincode: tag 0, empty vec). */
+const OK_DELEGATE = `(module ${GUEST_BUFFERS}
+  (data (i32.const 64) "\\00\\00\\00\\00\\00\\00\\00\\00\\00\\00\\00\\00")
+  (func (export "process") (param i64 i64 i64) (result i64) (call $result (i32.const 64) (i32.const 12))))`;
+const okDelegates = new WeakMap<FixtureState, Promise<string>>();
+
+/** One registered OK_DELEGATE per fixture state (one worker, shared by every sample). */
+function okDelegate(f: FixtureState): Promise<string> {
+  let p = okDelegates.get(f);
+  if (!p) {
+    p = wat(OK_DELEGATE).then(async (code) => {
+      const cert = certifyDelegate(f.appKey.seed, code, new Uint8Array(0), 5000);
+      return (await f.t.kw.delegates.modules.register(cert, code)).delegateKey;
+    });
+    okDelegates.set(f, p);
+  }
+  return p;
+}
+
 /** Sample factories by operationId. The matrix test fails when a route has none. */
 export const SAMPLES: Record<string, Make> = {
   health: () => ({ method: "GET", url: "/healthz" }),
@@ -60,6 +81,10 @@ export const SAMPLES: Record<string, Make> = {
   revokeToken: async (f) => {
     const { info } = await f.t.kw.tokens.create({ scopes: ["rooms:read"] });
     return { method: "DELETE", url: `/v1/tokens/${info.id}` };
+  },
+  renewToken: async (f) => {
+    const { info } = await f.t.kw.tokens.create({ scopes: ["rooms:read"], ttlSeconds: 600 });
+    return { method: "POST", url: `/v1/tokens/${info.id}/renew`, body: { ttlSeconds: 1200 } };
   },
   listSecrets: () => ({ method: "GET", url: "/v1/secrets" }),
   putSecret: (f) => ({ method: "PUT", url: `/v1/secrets/s-${f.next()}`, body: { value: "c2VjcmV0" } }),
@@ -100,6 +125,11 @@ export const SAMPLES: Record<string, Make> = {
     method: "POST",
     url: "/v1/delegates",
     body: { certificate: formatCertificate(certifyVersion(f.appKey, "fixture", 100 + f.next())) },
+  }),
+  callDelegate: async (f) => ({
+    method: "POST",
+    url: `/v1/delegates/${await okDelegate(f)}/call`,
+    body: { origin: "ab".repeat(32), payload: "AAEC" },
   }),
   delegateStatus: (f) => ({ method: "GET", url: `/v1/delegates/${f.v2}` }),
   revokeDelegate: async (f) => {
@@ -244,6 +274,27 @@ export const SAMPLES: Record<string, Make> = {
   exportRoom: (f) => ({ method: "GET", url: `/v1/rooms/${f.room}/export`, partition: FIXTURE_PARTITION }),
   importRoom: (f) => ({ method: "POST", url: "/v1/rooms/import", body: { export: f.roomExport } }),
   verifyRoom: (f) => ({ method: "POST", url: "/v1/rooms/verify", body: { export: f.roomExport } }),
+  exportRoomRiver: (f) => ({ method: "GET", url: `/v1/rooms/${f.room}/river`, partition: FIXTURE_PARTITION }),
+  importRoomRiver: async (f) => {
+    const r = await f.t.kw.river.export(f.room);
+    return {
+      method: "POST",
+      url: "/v1/rooms/river/import",
+      body: { state: bytesToBase64url(r.state), parameters: bytesToBase64url(r.parameters) },
+    };
+  },
+  riverValidateState: async (f) => {
+    const r = await f.t.kw.river.export(f.room);
+    return {
+      method: "POST",
+      url: "/v1/river/validate-state",
+      body: {
+        contract: bytesToBase64url(readFileSync("test/fixtures/river/room_contract_current.wasm")),
+        parameters: bytesToBase64url(r.parameters),
+        state: bytesToBase64url(r.state),
+      },
+    };
+  },
   grantDelegation: (f) => ({
     method: "POST",
     url: "/v1/delegations/grant",

@@ -1,9 +1,17 @@
 // The README's CLI walkthroughs, run as printed where a new user runs them: in order, in the checkout, while
 // `npm start` (serve --dev on ./.keyward) is running; then `npm run lint` over what they wrote stays green.
 import { execFile, execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleEntry } from "./delegates-process.js";
@@ -46,6 +54,22 @@ let bundle = "";
 let devServer: ServeProcess | undefined;
 beforeAll(async () => {
   bundle = await bundleEntry("src/cli/main.ts");
+  // The WASM sandbox starts its worker from `./sandbox-worker.js` next to the running module (as in dist/).
+  const { build } = await import("esbuild");
+  await build({
+    entryPoints: ["src/interop/freenet/sandbox-worker.ts"],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    packages: "external",
+    outfile: join(dirname(bundle), "sandbox-worker.js"),
+    logLevel: "silent",
+  });
+  // The River walkthroughs name the checkout's fixture builds by their paths in the repository.
+  mkdirSync(join(dir, "test/fixtures/river"), { recursive: true });
+  for (const f of ["chat_delegate_V28.wasm", "chat_delegate_current.wasm", "room_contract_current.wasm"])
+    copyFileSync(join("test/fixtures/river", f), join(dir, "test/fixtures/river", f));
   // `npm start`: dev mode on the checkout's ./.keyward, running while the walkthroughs use the same store.
   devServer = await spawnServe(["--data", join(dir, ".keyward"), "serve", "--dev", "--port", "0"]);
 }, 60_000);
@@ -58,7 +82,16 @@ describe("README CLI walkthroughs", () => {
   const blocks = readmeBlocks();
 
   it("has every walkthrough", () => {
-    expect([...blocks.keys()]).toEqual(["derive", "secrets", "custody", "delegations", "delegates", "rooms"]);
+    expect([...blocks.keys()]).toEqual([
+      "derive",
+      "secrets",
+      "custody",
+      "delegations",
+      "delegates",
+      "river-delegate",
+      "rooms",
+      "river-rooms",
+    ]);
   });
 
   for (const [name, steps] of blocks) {

@@ -56,6 +56,7 @@ const GROUPS: readonly CommandGroup[] = [
     register: async (p) => (await import("./commands/delegations.js")).registerDelegationCommands(p),
   },
   { names: ["room"], register: async (p) => (await import("./commands/room.js")).registerRoomCommands(p) },
+  { names: ["river"], register: async (p) => (await import("./commands/river.js")).registerRiverCommands(p) },
   { names: ["token"], register: async (p) => (await import("./commands/token.js")).registerTokenCommands(p) },
   { names: ["serve"], register: async (p) => (await import("./commands/serve.js")).registerServeCommand(p) },
 ];

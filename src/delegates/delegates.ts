@@ -8,6 +8,8 @@ import { SealedSeedSessionKeys, type SessionKeys } from "./sessions/session-keys
 import { DelegateSessions } from "./sessions/sessions.js";
 import { MigrationTokens } from "./tokens.js";
 import { DelegateVersions } from "./versions.js";
+import { DelegateModules } from "./wasm/modules.js";
+import { DelegateRuntime, type RuntimeOptions } from "./wasm/runtime.js";
 
 /** How to build the domain: storage and audit sink are required; clock and session keys are injectable. */
 export interface DelegatesOptions {
@@ -17,6 +19,8 @@ export interface DelegatesOptions {
   readonly now?: () => number;
   /** Where session keys live (default: sealed seeds in the delegate's namespace). */
   readonly sessionKeys?: SessionKeys;
+  /** Budgets of the WebAssembly runtime (per-call time, memory pages, live instances). */
+  readonly runtime?: RuntimeOptions;
 }
 
 /**
@@ -35,6 +39,10 @@ export class Delegates {
   readonly tokens: MigrationTokens;
   readonly migrations: DelegateMigrations;
   readonly sessions: DelegateSessions;
+  /** Runs versions' WebAssembly modules (freenet delegate ABI). */
+  readonly runtime: DelegateRuntime;
+  /** Registers versions with their modules. */
+  readonly modules: DelegateModules;
 
   constructor(options: DelegatesOptions) {
     const ctx: DelegatesContext = {
@@ -48,5 +56,7 @@ export class Delegates {
     this.tokens = new MigrationTokens(ctx);
     this.migrations = new DelegateMigrations(ctx);
     this.sessions = new DelegateSessions(ctx, options.sessionKeys ?? new SealedSeedSessionKeys());
+    this.runtime = new DelegateRuntime(ctx, options.runtime);
+    this.modules = new DelegateModules(ctx, this.versions, this.runtime);
   }
 }

@@ -2,7 +2,7 @@
 import { KeywardError } from "../errors/keyward-error.js";
 import type { StateReader } from "../store/ports.js";
 import { refuseTombstoned, requireVersion } from "./lookups.js";
-import type { VersionRecord } from "./records.js";
+import { MODULE_TABLE, type VersionRecord } from "./records.js";
 import { certificateHolds } from "./versions.js";
 
 /**
@@ -20,7 +20,7 @@ export async function checkMigrationPair(
   const source = await requireVersion(state, src);
   const target = await requireVersion(state, dst);
   if (source.app !== target.app)
-    throw new KeywardError("wrong_app", `source belongs to app ${source.app}, target to app ${target.app}`);
+    throw new KeywardError("wrong_app", "source and target belong to different apps");
   if (!(await certificateHolds(state, target)))
     throw new KeywardError(
       "invalid_certificate",
@@ -40,6 +40,12 @@ export async function checkMigrationPair(
     throw new KeywardError(
       "revoked_target",
       `target ${dst} (v${target.version}) was revoked: ${target.revoked.reason}`,
+    );
+  // A delegate whose own code holds its secrets must not move them where no code guards them (issue #24).
+  if ((await state.get(MODULE_TABLE, src)) && !(await state.get(MODULE_TABLE, dst)))
+    throw new KeywardError(
+      "invalid_module",
+      "the source runs its own WebAssembly: register the target with --wasm before migrating to it",
     );
   await refuseTombstoned(state, src, "source");
   await refuseTombstoned(state, dst, "target");

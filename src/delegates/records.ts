@@ -156,6 +156,9 @@ export const TABLES = {
  */
 export const LOCK_TABLE = "delegates.lock";
 
+/** State table holding a version's WebAssembly module (raw bytes, keyed by delegate key). */
+export const MODULE_TABLE = "delegates.module";
+
 /** The SecretStore namespace of a delegate key (hex). */
 export function delegateNamespace(delegateKeyHex: string): string {
   return `delegate:${delegateKeyHex}`;

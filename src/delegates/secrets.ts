@@ -2,10 +2,11 @@
 import { utf8 } from "../crypto/bytes.js";
 import { Secret } from "../crypto/secret.js";
 import { InputTypeError } from "../errors/input-errors.js";
-import type { StorageTx } from "../store/ports.js";
+import { KeywardError } from "../errors/keyward-error.js";
+import type { StateReader, StorageTx } from "../store/ports.js";
 import { refuseTombstoned, requireVersion } from "./lookups.js";
 import type { DelegatesContext } from "./ports.js";
-import { delegateNamespace, LOCK_TABLE } from "./records.js";
+import { delegateNamespace, LOCK_TABLE, MODULE_TABLE } from "./records.js";
 import { assertSecretName, delegateKeyHex, RESERVED_SECRET_PREFIX } from "./validate.js";
 
 /**
@@ -16,6 +17,21 @@ export async function lockLiveDelegate(tx: StorageTx, key: string, role = "deleg
   await tx.state.put(LOCK_TABLE, key, utf8("1"));
   await requireVersion(tx.state, key);
   await refuseTombstoned(tx.state, key, role);
+}
+
+/** Thrown inside a delete transaction to roll it back when there was nothing to delete. */
+const NOTHING_DELETED = new Error("nothing deleted");
+
+/**
+ * Refuses direct reads and writes of a namespace whose version runs its own WebAssembly: there the module's
+ * code is the only way in (its signing keys never leave it).
+ */
+async function refuseCodeGuarded(state: StateReader, key: string): Promise<void> {
+  if (await state.get(MODULE_TABLE, key))
+    throw new KeywardError(
+      "forbidden",
+      "the delegate runs its own WebAssembly: its secrets are reachable only through `delegate call`",
+    );
 }
 
 /** The secret namespace of each registered delegate (values sealed by the SecretStore). */
@@ -33,6 +49,7 @@ export class DelegateSecrets {
     if (!Secret.is(value)) throw new InputTypeError("value must be a Secret");
     await this.ctx.storage.transaction(async (tx) => {
       await lockLiveDelegate(tx, key);
+      await refuseCodeGuarded(tx.state, key);
       await tx.secrets.put(delegateNamespace(key), name, value);
     });
   }
@@ -47,6 +64,7 @@ export class DelegateSecrets {
     const state = this.ctx.storage.state;
     await requireVersion(state, key);
     await refuseTombstoned(state, key, "delegate");
+    await refuseCodeGuarded(state, key);
     return this.ctx.storage.secrets.get(delegateNamespace(key), name);
   }
 
@@ -65,9 +83,17 @@ export class DelegateSecrets {
   async delete(delegateKey: string | Uint8Array, name: string): Promise<boolean> {
     const key = delegateKeyHex(delegateKey);
     assertSecretName(name);
-    return this.ctx.storage.transaction(async (tx) => {
-      await lockLiveDelegate(tx, key);
-      return tx.secrets.delete(delegateNamespace(key), name);
-    });
+    // A refused request commits nothing (issue #23): deleting an absent secret rolls back the lock row too.
+    try {
+      return await this.ctx.storage.transaction(async (tx) => {
+        await lockLiveDelegate(tx, key);
+        await refuseCodeGuarded(tx.state, key);
+        if (!(await tx.secrets.delete(delegateNamespace(key), name))) throw NOTHING_DELETED;
+        return true;
+      });
+    } catch (err) {
+      if (err === NOTHING_DELETED) return false;
+      throw err;
+    }
   }
 }

@@ -3,12 +3,19 @@ import { bytesToHex, hexToBytes } from "../crypto/bytes.js";
 import { Secret } from "../crypto/secret.js";
 import { InputTypeError } from "../errors/input-errors.js";
 import { KeywardError } from "../errors/keyward-error.js";
-import type { StateReader } from "../store/ports.js";
+import type { StateReader, StorageTx } from "../store/ports.js";
 import { verifyKeyChain } from "./apps.js";
 import { type DelegateCertificate, verifyCertificate } from "./certificate.js";
 import { currentKey, requireApp, requireVersion } from "./lookups.js";
 import type { DelegatesContext } from "./ports.js";
-import { delegateNamespace, padNumber, TABLES, type TombstoneRecord, type VersionRecord } from "./records.js";
+import {
+  delegateNamespace,
+  MODULE_TABLE,
+  padNumber,
+  TABLES,
+  type TombstoneRecord,
+  type VersionRecord,
+} from "./records.js";
 import { type RevocationStatement, signRevocation, verifyRevocation } from "./statements.js";
 import { delegateKeyHex, RESERVED_SECRET_PREFIX } from "./validate.js";
 
@@ -29,6 +36,8 @@ export interface VersionStatus extends VersionInfo {
   readonly migratedTo: { readonly to: string; readonly migration: string; readonly at: string } | null;
   readonly secrets: number;
   readonly sessions: number;
+  /** The version's WebAssembly module, when it was registered with one. */
+  readonly module: { readonly bytes: number } | null;
 }
 
 function versionInfo(v: VersionRecord): VersionInfo {
@@ -76,9 +85,13 @@ export class DelegateVersions {
    * current key; (app, version) and the delegate key are unique. Re-registering the same certificate is a
    * no-op.
    * @throws KeywardError `invalid_certificate`, `not_found` (no app holds the key), `already_exists`.
+   * `within` runs inside the same transaction once the version exists (e.g. to store its module).
    * @example await delegates.versions.register(parseCertificate(readFileSync("v2.cert", "utf8")));
    */
-  async register(cert: DelegateCertificate): Promise<VersionInfo> {
+  async register(
+    cert: DelegateCertificate,
+    within?: (tx: StorageTx, version: VersionInfo) => Promise<void>,
+  ): Promise<VersionInfo> {
     if (!verifyCertificate(cert))
       throw new KeywardError(
         "invalid_certificate",
@@ -108,7 +121,10 @@ export class DelegateVersions {
       };
       const existing = await TABLES.version.get(tx.state, key);
       if (existing) {
-        if (existing.app === record.app && existing.version === record.version) return versionInfo(existing);
+        if (existing.app === record.app && existing.version === record.version) {
+          await within?.(tx, versionInfo(existing));
+          return versionInfo(existing);
+        }
         throw new KeywardError(
           "already_exists",
           `delegate ${key} is already registered as ${existing.app} v${existing.version}`,
@@ -128,6 +144,7 @@ export class DelegateVersions {
         subject: `delegate:${key}`,
         data: { app: app.name, version: cert.version, codeHash: record.codeHash, appKey },
       });
+      await within?.(tx, versionInfo(record));
       return versionInfo(record);
     });
   }
@@ -200,7 +217,7 @@ export class DelegateVersions {
       });
     } catch (err) {
       if (err instanceof TypeError)
-        throw new KeywardError("invalid_signature", `the given key is not app ${v.app}'s current key`);
+        throw new KeywardError("invalid_signature", "the given key is not the app's current key");
       throw err;
     }
     return this.revoke(key, reason, appKey, signature);
@@ -218,11 +235,13 @@ export class DelegateVersions {
     const names = await this.ctx.storage.secrets.list(delegateNamespace(key));
     let sessions = 0;
     for await (const _ of TABLES.sessionByDelegate.scan(state, { prefix: `${key}/` })) sessions++;
+    const code = await state.get(MODULE_TABLE, key);
     return {
       ...versionInfo(v),
       migratedTo: t ? { to: t.to, migration: t.migration, at: new Date(t.at).toISOString() } : null,
       secrets: names.filter((n) => !n.startsWith(RESERVED_SECRET_PREFIX)).length,
       sessions,
+      module: code ? { bytes: code.length } : null,
     };
   }
 

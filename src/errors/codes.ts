@@ -38,12 +38,20 @@ export const ERROR_CODES = {
   invalid_signature: { http: 422, exit: 1 },
   invalid_proof: { http: 422, exit: 1 },
   unavailable: { http: 503, exit: 1 },
+  /** Too many requests for this token or address (or too many failed authentications): 429 + Retry-After. */
+  rate_limited: { http: 429, exit: 1 },
   payload_too_large: { http: 413, exit: 2 },
   unsupported_media_type: { http: 415, exit: 2 },
   /** `keyward audit verify` found a modified, removed, reordered or inserted entry. */
   audit_broken: { http: 500, exit: 1 },
   /** A stored delegation index snapshot does not decode (the index is then rebuilt from the log). */
   snapshot_corrupt: { http: 500, exit: 1 },
+  // freenet WebAssembly host (issue #24): a module refused at registration, code not matching the certified hash,
+  // a call that failed in the sandbox (trap, overrun, memory, malformed result), a delegate that answered Err.
+  invalid_module: { http: 422, exit: 1 },
+  code_mismatch: { http: 422, exit: 1 },
+  module_failed: { http: 422, exit: 1 },
+  delegate_error: { http: 422, exit: 1 },
   internal: { http: 500, exit: 1 },
 } as const satisfies Record<string, ErrorCodeInfo>;
 

@@ -23,6 +23,19 @@ export {
   verifyVersion,
 } from "./records.js";
 export { ROOM_SEED_NAMESPACE, ROOM_TABLES, type RoomMeta, type RoomOwnerRef } from "./repository.js";
+export { riverDelta } from "./river-delta.js";
+export { planRiverImport, type RiverImportPlan } from "./river-import.js";
+export {
+  NO_RIVER_EXTRAS,
+  RIVER_CONFIGURATION_DEFAULTS,
+  RIVER_NAME_NONCE_CONTEXT,
+  type RiverExtras,
+  type RiverPassthrough,
+  riverRoomState,
+  riverTimeOfVersion,
+} from "./river-room.js";
+export { type RiverExport, type RiverImportResult, RiverRooms } from "./river-rooms.js";
+export { type RiverVerification, verifyRiverState } from "./river-verify.js";
 export type { RoomCustodyPort } from "./room-owner.js";
 export {
   type RoomImportResult,

@@ -30,6 +30,8 @@ export const ROOM_TABLES = {
   meta: "rooms.meta",
   name: "rooms.name",
   op: "rooms.op",
+  /** River extras of a room imported from River (river-extras.ts), one row per room id. */
+  river: "rooms.river",
 } as const;
 /** SecretStore namespace of raw owner seeds (`--owner-seed-file`), one per room id. */
 export const ROOM_SEED_NAMESPACE = "rooms.owner-seed";

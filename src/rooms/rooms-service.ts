@@ -6,7 +6,13 @@ import { KeywardError } from "../errors/keyward-error.js";
 import type { Storage } from "../store/ports.js";
 import { exportRoom, parseRoomExport } from "./export-format.js";
 import { decryptRoomSecret } from "./member-access.js";
-import { addMemberRecords, createRoomRecords, type RoomChange, rotateRecords } from "./operations.js";
+import {
+  addMemberRecords,
+  createRoomRecords,
+  parseMemberKey,
+  type RoomChange,
+  rotateRecords,
+} from "./operations.js";
 import { type RoomOwnerKey, rawSeedOwnerKey } from "./owner-key.js";
 import { MAX_ROOM_VERSION } from "./records.js";
 import {
@@ -22,6 +28,7 @@ import {
   roomOpSeq,
   saveRecords,
 } from "./repository.js";
+import { isRiverBanned } from "./river-extras.js";
 import { type RoomCustodyPort, withRoomOwner } from "./room-owner.js";
 import { KeyedQueue, lostRace, retryLostRaces } from "./room-writes.js";
 import type { RotationPool } from "./rotation-pool.js";
@@ -114,7 +121,7 @@ export class RoomsService {
       const name = input.name ?? existing?.name ?? null;
       if (name !== null) {
         const taken = await roomByName(this.storage.state, name);
-        if (taken && taken !== room) throw new KeywardError("already_exists", `room name "${name}" is taken`);
+        if (taken && taken !== room) throw new KeywardError("already_exists", "room name is taken");
       }
       const seq = await roomOpSeq(this.storage.state, room);
       const state = await loadRoomState(this.storage.state, room);
@@ -141,15 +148,18 @@ export class RoomsService {
     assertString(ref, "room", { nonEmpty: true });
     const id = /^[0-9a-fA-F]{64}$/.test(ref) ? ref.toLowerCase() : await roomByName(this.storage.state, ref);
     const meta = id ? await getRoomMeta(this.storage.state, id) : undefined;
-    if (!meta) throw new KeywardError("not_found", `room "${ref}" does not exist`);
+    if (!meta) throw new KeywardError("not_found", "room does not exist");
     return meta;
   }
 
   /** Adds a member (their Ed25519 verifying key, hex) at the current version. */
   async add(ref: string, member: string): Promise<{ room: string; version: number; added: boolean }> {
-    const { meta, change } = await this.#mutate(ref, (meta, state) =>
-      this.#withOwner(meta, (owner) => addMemberRecords(state, owner, member)),
-    );
+    const { meta, change } = await this.#mutate(ref, async (meta, state) => {
+      // A ban imported from River names only River's member id: it bans this key too.
+      if (await isRiverBanned(this.storage.state, meta.room, parseMemberKey(member)))
+        throw new KeywardError("revoked", "this member is banned from the room (River ban)");
+      return this.#withOwner(meta, (owner) => addMemberRecords(state, owner, member));
+    });
     return { room: meta.room, version: change.version, added: change.members.length > 0 };
   }
 
@@ -215,8 +225,7 @@ export class RoomsService {
         const name = opts.name ?? known?.name ?? null;
         if (name !== null) {
           const taken = await roomByName(this.storage.state, name);
-          if (taken && taken !== room)
-            throw new KeywardError("already_exists", `room name "${name}" is taken`);
+          if (taken && taken !== room) throw new KeywardError("already_exists", "room name is taken");
         }
         const meta: RoomMeta = { room, name, owner: known?.owner ?? { kind: "none" } };
         const seq = await roomOpSeq(this.storage.state, room);

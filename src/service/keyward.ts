@@ -2,6 +2,7 @@
 import type { AuditLog } from "../audit/audit-log.js";
 import type { Custody } from "../custody/custody.js";
 import type { Delegates } from "../delegates/delegates.js";
+import type { RiverRooms } from "../rooms/river-rooms.js";
 import type { RoomsService } from "../rooms/rooms-service.js";
 import type { Storage } from "../store/ports.js";
 import { openAuditLog } from "./audit.js";
@@ -11,7 +12,8 @@ import { createDelegates } from "./delegates.js";
 import { DelegationsService } from "./delegations.js";
 import { openConfiguredStorage } from "./open.js";
 import { createRooms } from "./rooms.js";
-import { TokenService } from "./tokens.js";
+import { type MaxTtlPolicy, parseMaxTtlPolicy } from "./token-ttl.js";
+import { SCOPES, TokenService } from "./tokens.js";
 
 /** Secret namespace of the user-level secrets (`keyward secret …` and `/v1/secrets`). */
 export const USER_SECRET_NAMESPACE = "user";
@@ -26,6 +28,8 @@ export interface Keyward {
   /** Delegation log, in-memory index (kept current across instances by `sync()`), checkpoints, proofs. */
   readonly delegations: DelegationsService;
   readonly rooms: RoomsService;
+  /** Rooms in River's wire format (ChatRoomStateV1 export/import). */
+  readonly river: RiverRooms;
   /** Brings in-memory indexes up to date with writes made by other instances. */
   sync(): Promise<void>;
   /**
@@ -43,6 +47,8 @@ export interface Keyward {
 export interface KeywardOptions {
   /** Token lookup cache in ms (default 1000): bounds how long a revocation takes on other instances. */
   readonly tokenCacheMs?: number;
+  /** Maximum token TTL per scope (default: `KEYWARD_TOKEN_MAX_TTL`, e.g. `admin=1d`; none when unset). */
+  readonly tokenMaxTtl?: MaxTtlPolicy;
 }
 
 /**
@@ -56,6 +62,7 @@ export async function createTokenService(
   return new TokenService(storage, {
     audit: options.audit ?? (await openAuditLog(storage)),
     ...(options.tokenCacheMs !== undefined ? { cacheMs: options.tokenCacheMs } : {}),
+    maxTtl: options.tokenMaxTtl ?? parseMaxTtlPolicy(process.env.KEYWARD_TOKEN_MAX_TTL, SCOPES),
   });
 }
 
@@ -100,6 +107,7 @@ export async function createKeyward(storage: Storage, options: KeywardOptions = 
     delegates,
     delegations,
     rooms: rooms.rooms,
+    river: rooms.river,
     sync,
     startSync(intervalMs: number) {
       if (timer || closed) return;
@@ -118,6 +126,8 @@ export async function createKeyward(storage: Storage, options: KeywardOptions = 
       dueTimer.unref();
     },
     async ready() {
+      // Not ready while writes fail (disk full, read-only): a load balancer should send writes elsewhere.
+      if (storage.writeFailing?.()) return false;
       try {
         await storage.state.get("service.health", "probe");
         return true;
@@ -133,6 +143,7 @@ export async function createKeyward(storage: Storage, options: KeywardOptions = 
       await syncing?.catch(() => undefined);
       await firing;
       await rooms.close();
+      await delegates.runtime.close();
       custody.close();
       audit.close();
       await storage.close();

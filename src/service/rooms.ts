@@ -2,6 +2,7 @@
 import { availableParallelism } from "node:os";
 import { hexToBytes } from "../crypto/bytes.js";
 import type { RoomOwnerKey } from "../rooms/owner-key.js";
+import { RiverRooms } from "../rooms/river-rooms.js";
 import type { RoomCustodyPort } from "../rooms/room-owner.js";
 import { RoomsService } from "../rooms/rooms-service.js";
 import { RotationPool } from "../rooms/rotation-pool.js";
@@ -48,6 +49,8 @@ export function custodyRoomOwnerKeys(custody: CustodyEd25519Lender): RoomCustody
 /** Rooms wired over a storage, with its rotation pool. */
 export interface WiredRooms {
   readonly rooms: RoomsService;
+  /** The same rooms in River's wire format (export/import of ChatRoomStateV1). */
+  readonly river: RiverRooms;
   close(): Promise<void>;
 }
 
@@ -61,9 +64,7 @@ export function createRooms(
   options: { custody?: CustodyEd25519Lender; threads?: number } = {},
 ): WiredRooms {
   const pool = new RotationPool(options.threads ?? Math.min(4, Math.max(1, availableParallelism())));
-  const rooms = new RoomsService(storage, {
-    pool,
-    ...(options.custody ? { custody: custodyRoomOwnerKeys(options.custody) } : {}),
-  });
-  return { rooms, close: () => pool.close() };
+  const custody = options.custody ? custodyRoomOwnerKeys(options.custody) : undefined;
+  const rooms = new RoomsService(storage, { pool, ...(custody ? { custody } : {}) });
+  return { rooms, river: new RiverRooms(storage, rooms, custody), close: () => pool.close() };
 }

@@ -129,6 +129,10 @@ export class SealedStorage implements Storage {
     );
   }
 
+  writeFailing(): boolean {
+    return this.raw.writeFailing?.() ?? false;
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     this.#keyring?.wipe();

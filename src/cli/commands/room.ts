@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { bytesToHex, hexToBytes, wipe } from "../../crypto/bytes.js";
 import { Secret } from "../../crypto/secret.js";
 import { InputRangeError } from "../../errors/input-errors.js";
+import type { RiverRooms } from "../../rooms/river-rooms.js";
 import type { RoomsService } from "../../rooms/rooms-service.js";
 import { verifyRoomExport } from "../../rooms/verify.js";
 import { createCustody } from "../../service/custody.js";
@@ -29,18 +30,27 @@ function readText(path: string, flag: string): string {
   }
 }
 
-async function withRooms<T>(cmd: Command, fn: (rooms: RoomsService) => Promise<T>): Promise<T> {
+async function withRooms<T>(
+  cmd: Command,
+  fn: (rooms: RoomsService, river: RiverRooms) => Promise<T>,
+): Promise<T> {
   return withStorage(cmd, async (storage) => {
     // Custody lends owner keys for rooms created with --owner-partition/--owner-identity.
     const custody = await createCustody(storage, { actor: "cli" });
     const wired = createRooms(storage, { custody: custody.custody });
     try {
-      return await fn(wired.rooms);
+      return await fn(wired.rooms, wired.river);
     } finally {
       await wired.close();
       custody.close();
     }
   });
+}
+
+/** `--format`: keyward's canonical JSON export (default) or River's ChatRoomStateV1 CBOR. */
+function formatFlag(value: string | undefined): "keyward" | "river" {
+  if (value === undefined || value === "keyward" || value === "river") return value ?? "keyward";
+  throw new InputRangeError('--format must be "keyward" or "river"');
 }
 
 function memberFlag(value: string | undefined): string {
@@ -148,34 +158,101 @@ export function registerRoomCommands(program: Command): void {
 
   room
     .command("export")
-    .description("write the room's canonical export (identical bytes on every replica with the same state)")
+    .description(
+      "write the room's canonical export (identical bytes on every replica with the same state); --format river\n" +
+        "writes River's ChatRoomStateV1 (CBOR, re-signed with the owner key) for River's room contract",
+    )
     .requiredOption("--room <room>", "room name or id")
     .requiredOption("--out <file>", "output file")
-    .action(async (opts: { room: string; out: string }, cmd: Command) => {
-      const text = await withRooms(cmd, (rooms) => rooms.export(opts.room));
-      writeFileSync(opts.out, text);
-      emit(isJson(cmd), { out: opts.out, bytes: Buffer.byteLength(text) }, opts.out);
-    });
+    .option("--format <format>", "keyward (JSON, default) or river (ChatRoomStateV1 CBOR)")
+    .option("--parameters-out <file>", "with --format river: also write ChatRoomParametersV1 (CBOR) here")
+    .action(
+      async (opts: { room: string; out: string; format?: string; parametersOut?: string }, cmd: Command) => {
+        const format = formatFlag(opts.format);
+        if (format === "keyward") {
+          if (opts.parametersOut !== undefined)
+            throw new InputRangeError("--parameters-out needs --format river");
+          const text = await withRooms(cmd, (rooms) => rooms.export(opts.room));
+          writeFileSync(opts.out, text);
+          emit(isJson(cmd), { out: opts.out, bytes: Buffer.byteLength(text) }, opts.out);
+          return;
+        }
+        const r = await withRooms(cmd, (_rooms, river) => river.export(opts.room));
+        writeFileSync(opts.out, r.state);
+        if (opts.parametersOut !== undefined) writeFileSync(opts.parametersOut, r.parameters);
+        emit(
+          isJson(cmd),
+          {
+            format,
+            room: r.room,
+            version: r.version,
+            out: opts.out,
+            bytes: r.state.length,
+            ...(opts.parametersOut !== undefined ? { parameters: opts.parametersOut } : {}),
+          },
+          opts.out,
+        );
+      },
+    );
 
   room
     .command("import")
-    .description("verify an export and merge it (set union; conflicts resolved deterministically, reported)")
+    .description(
+      "verify an export and merge it (set union; conflicts resolved deterministically, reported); --format river\n" +
+        "reads River's ChatRoomStateV1, checks every signature and merges it into the room of the same owner",
+    )
     .argument("<file>", "export file")
-    .option("--name <name>", "local name for the room")
-    .action(async (file: string, opts: { name?: string }, cmd: Command) => {
-      const text = readText(file, "FILE");
-      const out = await withRooms(cmd, (rooms) => rooms.import(text, opts.name ? { name: opts.name } : {}));
-      const a = out.merge.added;
-      emit(
-        isJson(cmd),
-        out,
-        `room ${out.room} at version ${out.version}: +${a.versions} versions, +${a.members} member records, ` +
-          `+${a.removals} removals, ${out.merge.conflicts.length} conflicts` +
-          (out.rotatedTo !== null
-            ? `; rotated to ${out.rotatedTo} (a removed member held the current version)`
-            : ""),
-      );
-    });
+    .option("--name <name>", "local name for the room (keyward format)")
+    .option("--format <format>", "keyward (JSON, default) or river (ChatRoomStateV1 CBOR)")
+    .option("--parameters <file>", "with --format river: ChatRoomParametersV1 (CBOR) naming the owner")
+    .option("--room <room>", "with --format river: the local room (name or id) to import into")
+    .action(
+      async (
+        file: string,
+        opts: { name?: string; format?: string; parameters?: string; room?: string },
+        cmd: Command,
+      ) => {
+        if (formatFlag(opts.format) === "river") {
+          if (opts.name !== undefined) throw new InputRangeError("--name is for the keyward format");
+          const state = readFileFlag(file, "FILE");
+          const parameters =
+            opts.parameters !== undefined ? readFileFlag(opts.parameters, "--parameters") : undefined;
+          const out = await withRooms(cmd, (_rooms, river) =>
+            river.import(state, {
+              ...(parameters ? { parameters } : {}),
+              ...(opts.room !== undefined ? { room: opts.room } : {}),
+            }),
+          );
+          const i = out.imported;
+          emit(
+            isJson(cmd),
+            out,
+            `room ${out.room} at version ${out.version}: every signature checked; ${i.versions} versions, ` +
+              `${i.members} member secrets, ${i.removals + out.foreignBans} bans imported` +
+              (out.foreignVersions.length
+                ? `; versions kept verbatim: ${out.foreignVersions.join(", ")}`
+                : "") +
+              (out.rotatedTo !== null ? `; rotated to ${out.rotatedTo}` : "") +
+              (out.added.length ? `; ${out.added.length} member(s) given the current secret` : ""),
+          );
+          return;
+        }
+        if (opts.parameters !== undefined || opts.room !== undefined)
+          throw new InputRangeError("--parameters and --room need --format river");
+        const text = readText(file, "FILE");
+        const out = await withRooms(cmd, (rooms) => rooms.import(text, opts.name ? { name: opts.name } : {}));
+        const a = out.merge.added;
+        emit(
+          isJson(cmd),
+          out,
+          `room ${out.room} at version ${out.version}: +${a.versions} versions, +${a.members} member records, ` +
+            `+${a.removals} removals, ${out.merge.conflicts.length} conflicts` +
+            (out.rotatedTo !== null
+              ? `; rotated to ${out.rotatedTo} (a removed member held the current version)`
+              : ""),
+        );
+      },
+    );
 
   room
     .command("verify")

@@ -1,0 +1,5 @@
+// River's wire format (ciborium CBOR of river-core's serde types): pure codecs, no store.
+export { CborReader, CborWriter } from "./cbor.js";
+export * from "./records.js";
+export * from "./state.js";
+export type * from "./types.js";
