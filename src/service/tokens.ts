@@ -93,11 +93,7 @@ function publicInfo(r: TokenRecord): TokenInfo {
 export class TokenService {
   readonly #table = new RecordTable<TokenRecord>(TOKEN_TABLE);
   readonly #cache = new Map<string, CacheEntry>();
-  /**
-   * Presented tokens that verified against a cache entry, keyed by the token itself (a hash-map lookup: a
-   * wrong secret misses without a character-by-character comparison). Held in memory only, like the token
-   * each request already carries; valid while that entry is the current, fresh one.
-   */
+  /** Tokens that verified against a cache entry, keyed by the token (a wrong secret misses the hash lookup). */
   readonly #verified = new Map<string, { readonly id: string; readonly entry: CacheEntry }>();
   readonly #cacheMs: number;
 
@@ -274,10 +270,8 @@ export class TokenService {
     // again (the HTTP check path, issue 12); a revocation or a refresh replaces the entry, ending the match.
     const known = typeof token === "string" ? this.#verified.get(token) : undefined;
     if (known && this.#cache.get(known.id) === known.entry && Date.now() - known.entry.at < this.#cacheMs) {
-      // The expiry is checked on this path too: a verified token never outlives its TTL.
-      const exp = known.entry.expiresAtMs;
-      if (exp === undefined || this.#now().getTime() < exp) return { principal: known.entry.principal };
-      return { principal: undefined };
+      const live = (known.entry.expiresAtMs ?? Infinity) > this.#now().getTime(); // a TTL is checked here too
+      return { principal: live ? known.entry.principal : undefined };
     }
     const parsed = parseToken(token);
     if (!parsed) return { principal: undefined };
