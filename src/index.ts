@@ -68,6 +68,17 @@ export {
   ContractRunner,
   type ContractRunnerOptions,
 } from "./interop/freenet/contract-runner.js";
+// --- interop: freenet WebAssembly host, River chat-delegate messages ---
+export { FreenetDelegate } from "./interop/freenet/delegate-host.js";
+export {
+  decodeDelegateResult,
+  encodeApplicationMessage,
+  encodeOrigin,
+  type MessageOrigin,
+  type OutboundDelegateMsg,
+} from "./interop/freenet/delegate-messages.js";
+export { CONTRACT_IMPORTS, DELEGATE_IMPORTS, prepareModule } from "./interop/freenet/module.js";
+export { type SandboxLimits, WasmSandbox } from "./interop/freenet/sandbox.js";
 export {
   type ChatRoomDelta,
   type ChatRoomState,
@@ -79,6 +90,7 @@ export {
   fastHash,
   riverMemberId,
 } from "./interop/river/index.js";
+export { type ChatRequest, describePayload, encodeChatRequest } from "./interop/river-chat/chat-messages.js";
 // --- kdf ---
 export * from "./kdf/index.js";
 // --- rooms ---

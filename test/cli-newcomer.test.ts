@@ -4,6 +4,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { VERSION } from "../src/cli/version.js";
 import { bundleEntry } from "./delegates-process.js";
@@ -262,14 +263,29 @@ describe("clear refusals and progress", () => {
   });
 });
 
-describe("an unexpected failure", () => {
-  it("prints an error id and a hint; the cause goes to <data>/errors.log (and to stderr with KEYWARD_DEBUG=1)", async () => {
+describe("a broken environment or data", () => {
+  it("a database file overwritten by something else: one line naming the file and the cause", async () => {
+    const home = freshDir("overwritten");
+    expect((await kw(["init"], { cwd: home })).code).toBe(0);
+    for (const f of ["keyward.db-wal", "keyward.db-shm"]) rmSync(join(home, ".keyward", f), { force: true });
+    const file = join(home, ".keyward", "keyward.db");
+    writeFileSync(file, Buffer.alloc(8192, 0x5a));
+    const r = await kw(["secret", "list"], { cwd: home });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `error unavailable: cannot open the SQLite database ${file}: the file is not a database or is corrupt\n`,
+    );
+  });
+
+  it("an unexpected failure prints an error id and a hint; the cause goes to <data>/errors.log (and to stderr with KEYWARD_DEBUG=1)", async () => {
     const home = freshDir("broken");
     expect((await kw(["init"], { cwd: home })).code).toBe(0);
-    // A database file overwritten by something else: not a refusal keyward knows, so an internal error.
-    for (const f of ["keyward.db-wal", "keyward.db-shm"]) rmSync(join(home, ".keyward", f), { force: true });
-    writeFileSync(join(home, ".keyward", "keyward.db"), Buffer.alloc(8192, 0x5a));
-    const r = await kw(["secret", "list"], { cwd: home });
+    expect((await kw(["token", "create", "--scope", "admin"], { cwd: home })).code).toBe(0);
+    // A token record overwritten with bytes keyward never wrote: not a refusal keyward knows, so internal.
+    const db = new Database(join(home, ".keyward", "keyward.db"));
+    db.prepare("UPDATE kw_state SET value = x'00ff' WHERE tbl = 'service.token'").run();
+    db.close();
+    const r = await kw(["token", "list"], { cwd: home });
     expect(r.code).toBe(1);
     const [first, hint, ...rest] = r.stderr.trim().split("\n");
     const id = /^error internal: internal error \(error id (err_[0-9a-f]{12})\)$/.exec(first!)?.[1];
@@ -282,12 +298,8 @@ describe("an unexpected failure", () => {
       .trim()
       .split("\n")
       .map((l) => JSON.parse(l));
-    expect(log.at(-1)).toMatchObject({
-      errorId: id,
-      command: "keyward secret list",
-      cause: { name: "SqliteError" },
-    });
-    const debug = await kw(["secret", "list"], { cwd: home, env: { KEYWARD_DEBUG: "1" } });
-    expect(debug.stderr).toContain('"message": "file is not a database"');
+    expect(log.at(-1)).toMatchObject({ errorId: id, command: "keyward token list" });
+    const debug = await kw(["token", "list"], { cwd: home, env: { KEYWARD_DEBUG: "1" } });
+    expect(debug.stderr).toContain(log.at(-1).cause.message);
   });
 });

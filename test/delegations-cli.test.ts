@@ -53,7 +53,9 @@ describe("keyward delegations (CLI end to end)", () => {
       file("refused.ndjson", `${ndjson}{"op":"revoke","delegator":1,"provider":"A","at":1}\n`),
     );
     expect(refused.code).toBe(1);
-    expect(refused.err).toMatch(/line 6: not_found: no delegation from 1 to A to revoke/);
+    expect(refused.err).toMatch(
+      /line 6: not_found: no delegation from this delegator to this provider to revoke/,
+    );
     expect(
       json(
         kw("delegations", "check", "--delegator", "1234", "--provider", "A", "--scope", "1", "--at", "150"),

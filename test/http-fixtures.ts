@@ -4,7 +4,7 @@ import { bytesToBase64url, bytesToHex, hexToBytes } from "../src/crypto/bytes.js
 import { ed25519Sign } from "../src/crypto/ed25519.js";
 import { randomBytes } from "../src/crypto/random.js";
 import { Secret } from "../src/crypto/secret.js";
-import { formatCertificate } from "../src/delegates/certificate.js";
+import { certifyDelegate, formatCertificate } from "../src/delegates/certificate.js";
 import { revocationBytes, rotationBytes } from "../src/delegates/statements.js";
 import { certifyVersion, newAppKey, type TestAppKey } from "../src/delegates/test-support.js";
 import {
@@ -14,6 +14,7 @@ import {
   MSK_PARTITION,
   newMember,
 } from "./http-fixture-state.js";
+import { GUEST_BUFFERS, wat } from "./wasm/wat.js";
 
 /** A request that the route accepts (2xx) when sent with a token holding the right scope. */
 export interface Sample {
@@ -53,6 +54,25 @@ async function freshVersions(
 
 type Make = (f: FixtureState) => Sample | Promise<Sample>;
 
+/** A WebAssembly delegate that answers every message with Ok(no messages) (bincode: tag 0, empty vec). */
+const OK_DELEGATE = `(module ${GUEST_BUFFERS}
+  (data (i32.const 64) "\\00\\00\\00\\00\\00\\00\\00\\00\\00\\00\\00\\00")
+  (func (export "process") (param i64 i64 i64) (result i64) (call $result (i32.const 64) (i32.const 12))))`;
+const okDelegates = new WeakMap<FixtureState, Promise<string>>();
+
+/** One registered OK_DELEGATE per fixture state (one worker, shared by every sample). */
+function okDelegate(f: FixtureState): Promise<string> {
+  let p = okDelegates.get(f);
+  if (!p) {
+    p = wat(OK_DELEGATE).then(async (code) => {
+      const cert = certifyDelegate(f.appKey.seed, code, new Uint8Array(0), 5000);
+      return (await f.t.kw.delegates.modules.register(cert, code)).delegateKey;
+    });
+    okDelegates.set(f, p);
+  }
+  return p;
+}
+
 /** Sample factories by operationId. The matrix test fails when a route has none. */
 export const SAMPLES: Record<string, Make> = {
   health: () => ({ method: "GET", url: "/healthz" }),
@@ -63,6 +83,10 @@ export const SAMPLES: Record<string, Make> = {
   revokeToken: async (f) => {
     const { info } = await f.t.kw.tokens.create({ scopes: ["rooms:read"] });
     return { method: "DELETE", url: `/v1/tokens/${info.id}` };
+  },
+  renewToken: async (f) => {
+    const { info } = await f.t.kw.tokens.create({ scopes: ["rooms:read"], ttlSeconds: 600 });
+    return { method: "POST", url: `/v1/tokens/${info.id}/renew`, body: { ttlSeconds: 1200 } };
   },
   listSecrets: () => ({ method: "GET", url: "/v1/secrets" }),
   putSecret: (f) => ({ method: "PUT", url: `/v1/secrets/s-${f.next()}`, body: { value: "c2VjcmV0" } }),
@@ -103,6 +127,11 @@ export const SAMPLES: Record<string, Make> = {
     method: "POST",
     url: "/v1/delegates",
     body: { certificate: formatCertificate(certifyVersion(f.appKey, "fixture", 100 + f.next())) },
+  }),
+  callDelegate: async (f) => ({
+    method: "POST",
+    url: `/v1/delegates/${await okDelegate(f)}/call`,
+    body: { origin: "ab".repeat(32), payload: "AAEC" },
   }),
   delegateStatus: (f) => ({ method: "GET", url: `/v1/delegates/${f.v2}` }),
   revokeDelegate: async (f) => {

@@ -84,6 +84,42 @@ describe("the npm package", () => {
     expect(run(bin, ["secret", "get", "k", "--reveal"], prefix)).toMatchObject({ code: 0, stdout: "v4lue" });
   });
 
+  it("runs River's chat delegate from the installed package (built sandbox worker)", () => {
+    const bin = join(prefix, "node_modules/.bin/keyward");
+    const wasm = join(ROOT, "test/fixtures/river/chat_delegate_V28.wasm");
+    const app = run(bin, ["app", "keygen", "--out", "river.key"], prefix).stdout.trim();
+    expect(run(bin, ["app", "register", "--name", "river", "--public-key", app], prefix).code).toBe(0);
+    const certify = [
+      "delegate",
+      "certify",
+      "--app-key",
+      "river.key",
+      "--code",
+      wasm,
+      "--version",
+      "28",
+      "--out",
+      "v28.cert",
+    ];
+    const key = run(bin, certify, prefix).stdout.trim();
+    expect(run(bin, ["delegate", "register", "--cert", "v28.cert", "--wasm", wasm], prefix).code).toBe(0);
+    expect(run(bin, ["delegate", "river-message", "list", "--out", "list.cbor"], prefix).code).toBe(0);
+    const call = [
+      "delegate",
+      "call",
+      "--delegate",
+      key,
+      "--origin",
+      "ab".repeat(32),
+      "--message-file",
+      "list.cbor",
+      "--json",
+    ];
+    const r = run(bin, call, prefix);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).messages[0].decoded).toEqual({ ListResponse: { keys: [] } });
+  });
+
   it("imports the library as the README shows", () => {
     const script = [
       'import { bytesToHex, delegateKey, deriveRoomSecret, ed25519PublicKey, hexToBytes } from "keyward";',

@@ -66,12 +66,10 @@ beforeAll(async () => {
     outfile: join(dirname(bundle), "sandbox-worker.js"),
     logLevel: "silent",
   });
-  // The checkout's River fixture, which the river walkthrough names by its path in the repository.
+  // The River walkthroughs name the checkout's fixture builds by their paths in the repository.
   mkdirSync(join(dir, "test/fixtures/river"), { recursive: true });
-  copyFileSync(
-    "test/fixtures/river/room_contract_current.wasm",
-    join(dir, "test/fixtures/river/room_contract_current.wasm"),
-  );
+  for (const f of ["chat_delegate_V28.wasm", "chat_delegate_current.wasm", "room_contract_current.wasm"])
+    copyFileSync(join("test/fixtures/river", f), join(dir, "test/fixtures/river", f));
   // `npm start`: dev mode on the checkout's ./.keyward, running while the walkthroughs use the same store.
   devServer = await spawnServe(["--data", join(dir, ".keyward"), "serve", "--dev", "--port", "0"]);
 }, 60_000);
@@ -90,8 +88,9 @@ describe("README CLI walkthroughs", () => {
       "custody",
       "delegations",
       "delegates",
+      "river-delegate",
       "rooms",
-      "river",
+      "river-rooms",
     ]);
   });
 

@@ -76,7 +76,7 @@ export async function createPartition(ctx: CustodyContext, name: string): Promis
     const now = ctx.now();
     const rec: PartitionRecord = { name, id: bytesToHex(randomBytes(16)), epoch: 1, createdAt: now };
     if (!(await partitions.insert(tx.state, name, rec)))
-      throw new KeywardError("already_exists", `partition ${name} already exists`);
+      throw new KeywardError("already_exists", "partition already exists");
     await openEpoch(tx, name, 1, now);
     await ctx.audit.append(tx, {
       kind: "custody.partition-created",
@@ -112,7 +112,7 @@ export async function rotateMsk(
   const destroyed: number[] = [];
   const epoch = await runTx(ctx, async (tx) => {
     const cur = await partitions.get(tx.state, name);
-    if (!cur) throw new KeywardError("not_found", `partition ${name} does not exist`);
+    if (!cur) throw new KeywardError("not_found", "partition does not exist");
     const next: PartitionRecord = { ...cur, epoch: cur.epoch + 1 };
     await openEpoch(tx, name, next.epoch, ctx.now());
     await partitions.put(tx.state, name, next);

@@ -65,7 +65,7 @@ export async function resolveRef(
   const identity = canonicalIdentity(ref.identity).canonical;
   const label = canonicalLabel(ref.label);
   const partition = await partitions.get(tx.state, ref.partition);
-  if (!partition) throw new KeywardError("not_found", `partition ${ref.partition} does not exist`);
+  if (!partition) throw new KeywardError("not_found", "partition does not exist");
   const address = bytesToHex(identityAddress(hexToBytes(partition.id), identity));
   return { partition, identity, label, address, key: pathKey(partition.name, address, label) };
 }

@@ -71,7 +71,7 @@ export class AppRegistry {
     };
     return this.ctx.storage.transaction(async (tx) => {
       if (!(await TABLES.app.insert(tx.state, name, record)))
-        throw new KeywardError("already_exists", `app ${name} is already registered`);
+        throw new KeywardError("already_exists", "app is already registered");
       await this.claimKey(tx.state, pub, name, 0);
       await this.ctx.audit.append(tx, {
         kind: "delegate.app.registered",
@@ -159,8 +159,7 @@ export class AppRegistry {
     sequence: number,
   ): Promise<void> {
     if (!(await TABLES.appKey.insert(state, pub, { app, sequence }))) {
-      const owner = await TABLES.appKey.get(state, pub);
-      throw new KeywardError("already_exists", `public key already belongs to app ${owner?.app ?? "?"}`);
+      throw new KeywardError("already_exists", "public key already belongs to another app");
     }
   }
 }

@@ -118,7 +118,7 @@ export function parseCertificate(text: string): DelegateCertificate {
   const o = obj as Record<string, unknown>;
   const allowed = ["type", "appKey", "delegateKey", "codeHash", "params", "version", "signature"];
   for (const k of Object.keys(o))
-    if (!allowed.includes(k)) throw new KeywardError("invalid_input", `certificate: unknown field ${k}`);
+    if (!allowed.includes(k)) throw new KeywardError("invalid_input", "certificate has an unknown field");
   if (field(o, "type") !== CERTIFICATE_TYPE)
     throw new KeywardError("invalid_input", `certificate: type must be ${CERTIFICATE_TYPE}`);
   try {

@@ -38,3 +38,10 @@ export {
 } from "./statements.js";
 export { type IssuedToken, MigrationTokens, parseToken, TOKEN_PREFIX, tokenHash } from "./tokens.js";
 export { DelegateVersions, type VersionInfo, type VersionStatus } from "./versions.js";
+export { DelegateModules, type ModuleVersionInfo } from "./wasm/modules.js";
+export {
+  type DelegateCallInput,
+  type DelegateCallResult,
+  DelegateRuntime,
+  type RuntimeOptions,
+} from "./wasm/runtime.js";

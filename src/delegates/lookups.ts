@@ -10,7 +10,7 @@ import { type AppRecord, TABLES, type VersionRecord } from "./records.js";
  */
 export async function requireVersion(state: StateReader, delegateKey: string): Promise<VersionRecord> {
   const v = await TABLES.version.get(state, delegateKey);
-  if (!v) throw new KeywardError("not_found", `delegate ${delegateKey} is not registered`);
+  if (!v) throw new KeywardError("not_found", "delegate is not registered");
   return v;
 }
 
@@ -20,7 +20,7 @@ export async function requireVersion(state: StateReader, delegateKey: string): P
  */
 export async function requireApp(state: StateReader, name: string): Promise<AppRecord> {
   const app = await TABLES.app.get(state, name);
-  if (!app) throw new KeywardError("not_found", `app ${name} is not registered`);
+  if (!app) throw new KeywardError("not_found", "app is not registered");
   return app;
 }
 

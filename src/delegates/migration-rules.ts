@@ -20,7 +20,7 @@ export async function checkMigrationPair(
   const source = await requireVersion(state, src);
   const target = await requireVersion(state, dst);
   if (source.app !== target.app)
-    throw new KeywardError("wrong_app", `source belongs to app ${source.app}, target to app ${target.app}`);
+    throw new KeywardError("wrong_app", "source and target belong to different apps");
   if (!(await certificateHolds(state, target)))
     throw new KeywardError(
       "invalid_certificate",
@@ -45,7 +45,7 @@ export async function checkMigrationPair(
   if ((await state.get(MODULE_TABLE, src)) && !(await state.get(MODULE_TABLE, dst)))
     throw new KeywardError(
       "invalid_module",
-      `source ${src} runs its own WebAssembly; register target ${dst} with --wasm before migrating to it`,
+      "the source runs its own WebAssembly: register the target with --wasm before migrating to it",
     );
   await refuseTombstoned(state, src, "source");
   await refuseTombstoned(state, dst, "target");

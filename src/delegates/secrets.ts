@@ -19,6 +19,9 @@ export async function lockLiveDelegate(tx: StorageTx, key: string, role = "deleg
   await refuseTombstoned(tx.state, key, role);
 }
 
+/** Thrown inside a delete transaction to roll it back when there was nothing to delete. */
+const NOTHING_DELETED = new Error("nothing deleted");
+
 /**
  * Refuses direct reads and writes of a namespace whose version runs its own WebAssembly: there the module's
  * code is the only way in (its signing keys never leave it).
@@ -27,7 +30,7 @@ async function refuseCodeGuarded(state: StateReader, key: string): Promise<void>
   if (await state.get(MODULE_TABLE, key))
     throw new KeywardError(
       "forbidden",
-      `delegate ${key} runs its own WebAssembly: its secrets are reachable only through \`delegate call\``,
+      "the delegate runs its own WebAssembly: its secrets are reachable only through `delegate call`",
     );
 }
 
@@ -80,10 +83,17 @@ export class DelegateSecrets {
   async delete(delegateKey: string | Uint8Array, name: string): Promise<boolean> {
     const key = delegateKeyHex(delegateKey);
     assertSecretName(name);
-    return this.ctx.storage.transaction(async (tx) => {
-      await lockLiveDelegate(tx, key);
-      await refuseCodeGuarded(tx.state, key);
-      return tx.secrets.delete(delegateNamespace(key), name);
-    });
+    // A refused request commits nothing (issue #23): deleting an absent secret rolls back the lock row too.
+    try {
+      return await this.ctx.storage.transaction(async (tx) => {
+        await lockLiveDelegate(tx, key);
+        await refuseCodeGuarded(tx.state, key);
+        if (!(await tx.secrets.delete(delegateNamespace(key), name))) throw NOTHING_DELETED;
+        return true;
+      });
+    } catch (err) {
+      if (err === NOTHING_DELETED) return false;
+      throw err;
+    }
   }
 }

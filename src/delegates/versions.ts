@@ -8,7 +8,14 @@ import { verifyKeyChain } from "./apps.js";
 import { type DelegateCertificate, verifyCertificate } from "./certificate.js";
 import { currentKey, requireApp, requireVersion } from "./lookups.js";
 import type { DelegatesContext } from "./ports.js";
-import { delegateNamespace, padNumber, TABLES, type TombstoneRecord, type VersionRecord } from "./records.js";
+import {
+  delegateNamespace,
+  MODULE_TABLE,
+  padNumber,
+  TABLES,
+  type TombstoneRecord,
+  type VersionRecord,
+} from "./records.js";
 import { type RevocationStatement, signRevocation, verifyRevocation } from "./statements.js";
 import { delegateKeyHex, RESERVED_SECRET_PREFIX } from "./validate.js";
 
@@ -29,6 +36,8 @@ export interface VersionStatus extends VersionInfo {
   readonly migratedTo: { readonly to: string; readonly migration: string; readonly at: string } | null;
   readonly secrets: number;
   readonly sessions: number;
+  /** The version's WebAssembly module, when it was registered with one. */
+  readonly module: { readonly bytes: number } | null;
 }
 
 function versionInfo(v: VersionRecord): VersionInfo {
@@ -208,7 +217,7 @@ export class DelegateVersions {
       });
     } catch (err) {
       if (err instanceof TypeError)
-        throw new KeywardError("invalid_signature", `the given key is not app ${v.app}'s current key`);
+        throw new KeywardError("invalid_signature", "the given key is not the app's current key");
       throw err;
     }
     return this.revoke(key, reason, appKey, signature);
@@ -226,11 +235,13 @@ export class DelegateVersions {
     const names = await this.ctx.storage.secrets.list(delegateNamespace(key));
     let sessions = 0;
     for await (const _ of TABLES.sessionByDelegate.scan(state, { prefix: `${key}/` })) sessions++;
+    const code = await state.get(MODULE_TABLE, key);
     return {
       ...versionInfo(v),
       migratedTo: t ? { to: t.to, migration: t.migration, at: new Date(t.at).toISOString() } : null,
       secrets: names.filter((n) => !n.startsWith(RESERVED_SECRET_PREFIX)).length,
       sessions,
+      module: code ? { bytes: code.length } : null,
     };
   }
 

@@ -71,7 +71,7 @@ export function applyEvent(x: IndexTables, e: DelegationEvent): void {
     keys = [];
     for (let k = pairHead(x, e.delegator, e.provider); k >= 0 && k !== NO_KEY; k = t.next(k)) keys.push(k);
     if (keys.length === 0)
-      throw new KeywardError("not_found", `no delegation from ${e.delegator} to ${e.provider} to revoke`);
+      throw new KeywardError("not_found", "no delegation from this delegator to this provider to revoke");
   } else {
     keys = e.scopes.map((s) => (p < 0 || Number.isNaN(d) ? -1 : t.findKey(d, p, x.scopes.find(s))));
     const missing = keys.indexOf(-1);

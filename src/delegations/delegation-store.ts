@@ -214,7 +214,7 @@ export class DelegationStore {
           if (prior.hash === hashes[i]) return { status: "duplicate", seq: prior.seq };
           throw new BatchRefusedError(
             i,
-            new KeywardError("conflict", `id ${JSON.stringify(e.id)} was already used for a different event`),
+            new KeywardError("conflict", "id was already used for a different event"),
           );
         }
         try {

@@ -78,7 +78,7 @@ export function parseEvent(value: unknown): DelegationEvent {
   if (o.op !== "grant" && o.op !== "revoke") throw new InputRangeError('op must be "grant" or "revoke"');
   const allowed = o.op === "grant" ? GRANT_FIELDS : REVOKE_FIELDS;
   for (const k of Object.keys(o))
-    if (!allowed.has(k)) throw new InputRangeError(`unknown field ${JSON.stringify(k)} for ${o.op}`);
+    if (!allowed.has(k)) throw new InputRangeError(`a ${o.op} event has an unknown field`);
   const delegator = normalizeId(o.delegator, "delegator");
   const provider = normalizeId(o.provider, "provider");
   assertPosition(o.at, "at");

@@ -38,6 +38,8 @@ export const ERROR_CODES = {
   invalid_signature: { http: 422, exit: 1 },
   invalid_proof: { http: 422, exit: 1 },
   unavailable: { http: 503, exit: 1 },
+  /** Too many requests for this token or address (or too many failed authentications): 429 + Retry-After. */
+  rate_limited: { http: 429, exit: 1 },
   payload_too_large: { http: 413, exit: 2 },
   unsupported_media_type: { http: 415, exit: 2 },
   /** `keyward audit verify` found a modified, removed, reordered or inserted entry. */

@@ -4,11 +4,13 @@ import type { Logger } from "pino";
 import type { Keyward } from "../service/keyward.js";
 import { installAuth } from "./auth.js";
 import { installErrorHandling, sendError } from "./errors.js";
+import { AuthThrottle, installLimits, type LimitOptions, limitsFromEnv } from "./limits.js";
 import { createLogger } from "./logging.js";
 import { createMetrics, type DomainGauge, installMetrics } from "./metrics.js";
 import { installOpenApi } from "./openapi.js";
 import { auditRoutes } from "./routes/audit.js";
 import { custodyRoutes } from "./routes/custody.js";
+import { delegateCallRoutes } from "./routes/delegate-calls.js";
 import { delegateSessionRoutes } from "./routes/delegate-sessions.js";
 import { delegateRoutes } from "./routes/delegates.js";
 import { delegationProofRoutes } from "./routes/delegation-proofs.js";
@@ -27,6 +29,16 @@ export interface AppOptions {
   readonly bodyLimit?: number;
   /** Extra gauges exposed on /metrics. */
   readonly gauges?: readonly DomainGauge[];
+  /** Rate limits and load shedding (default: `limitsFromEnv()`, see docs/http-api.md); `false` = none. */
+  readonly limits?: LimitOptions | false;
+  /** Serve HTTPS with this PEM certificate chain and private key (see `keyward serve --tls-cert`). */
+  readonly tls?: TlsMaterial;
+}
+
+/** A PEM certificate (chain) and its PEM private key. */
+export interface TlsMaterial {
+  readonly cert: string;
+  readonly key: string;
 }
 
 /** The package version shown in the OpenAPI document. */
@@ -41,6 +53,7 @@ export const API_VERSION = "0.1.0";
 export async function buildApp(kw: Keyward, options: AppOptions = {}): Promise<FastifyInstance> {
   const logger = options.logger ?? createLogger();
   const app = Fastify({
+    ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
     loggerInstance: logger,
     // One line per request from our own hook (route, status, token id), none from Fastify.
     logController: new LogController({ disableRequestLogging: true }),
@@ -61,7 +74,18 @@ export async function buildApp(kw: Keyward, options: AppOptions = {}): Promise<F
 
   installErrorHandling(app);
   installOpenApi(app, { title: "keyward", version: API_VERSION });
-  installAuth(app, kw.tokens);
+  const limits = options.limits === undefined ? limitsFromEnv() : options.limits;
+  const throttle =
+    limits === false || limits.authFailuresPerMinute === 0
+      ? undefined
+      : new AuthThrottle(limits.authFailuresPerMinute ?? 20, (client, failures) => {
+          // Audited once per address and window, not per attempt: a flood must not flood the audit chain.
+          kw.tokens.recordAuthThrottle(client, failures).catch((err: unknown) => {
+            app.log.error({ err }, "audit of an authentication throttle failed");
+          });
+        });
+  installAuth(app, kw.tokens, throttle);
+  if (limits !== false) await installLimits(app, limits);
   const observe = installMetrics(app, createMetrics(options.gauges));
   // One response hook: metrics always, one log line when `info` is on.
   app.addHook("onResponse", (req, reply, done) => {
@@ -93,6 +117,7 @@ export async function buildApp(kw: Keyward, options: AppOptions = {}): Promise<F
   secretRoutes(app, kw);
   auditRoutes(app, kw);
   delegateRoutes(app, kw.delegates);
+  delegateCallRoutes(app, kw.delegates);
   delegateSessionRoutes(app, kw.delegates);
   custodyRoutes(app, kw.custody);
   roomRoutes(app, kw.rooms);

@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from "fastify";
 import { hasScope, type Scope, type TokenPrincipal, type TokenService } from "../service/tokens.js";
 import { sendError } from "./errors.js";
+import type { AuthThrottle } from "./limits.js";
 
 /** How a route names the partition it touches (for partition-bound tokens). */
 export type PartitionOf = (req: FastifyRequest) => string | undefined | Promise<string | undefined>;
@@ -55,8 +56,10 @@ function admit(
   reply: FastifyReply,
   principal: TokenPrincipal | undefined,
   scope: Scope,
+  throttle: AuthThrottle | undefined,
 ) {
   if (!principal) {
+    throttle?.fail(req.ip);
     reply.header("www-authenticate", 'Bearer realm="keyward", error="invalid_token"');
     return sendError(reply, "unauthorized", "invalid or revoked token");
   }
@@ -71,6 +74,7 @@ function admit(
 /** onRequest: synchronous when the token's record is cached (the hot path), else one lookup. */
 function authenticate(
   tokens: TokenService,
+  throttle: AuthThrottle | undefined,
   req: FastifyRequest,
   reply: FastifyReply,
   done: (err?: Error) => void,
@@ -86,14 +90,21 @@ function authenticate(
     refuseMissing(reply);
     return;
   }
+  // An address over its failed-authentication budget is refused before its token is looked at.
+  const wait = throttle?.retryAfter(req.ip) ?? 0;
+  if (wait > 0) {
+    reply.header("retry-after", String(wait));
+    sendError(reply, "rate_limited", "too many failed authentications from this address; retry later");
+    return;
+  }
   const cached = tokens.peek(match[1]);
   if (cached) {
-    if (!admit(req, reply, cached.principal, scope)) done();
+    if (!admit(req, reply, cached.principal, scope, throttle)) done();
     return;
   }
   tokens.authenticate(match[1]).then(
     (principal) => {
-      if (!admit(req, reply, principal, scope)) done();
+      if (!admit(req, reply, principal, scope, throttle)) done();
     },
     (err: Error) => done(err),
   );
@@ -115,8 +126,7 @@ function checkPartition(req: FastifyRequest, reply: FastifyReply, done: (err?: E
     (touched) => {
       if (touched === undefined)
         sendError(reply, "forbidden", "a partition-bound token cannot use this route");
-      else if (touched !== bound)
-        sendError(reply, "forbidden", `token is bound to another partition than '${touched}'`);
+      else if (touched !== bound) sendError(reply, "forbidden", "token is bound to another partition");
       else done();
     },
     (err: Error) => done(err),
@@ -128,8 +138,8 @@ function checkPartition(req: FastifyRequest, reply: FastifyReply, done: (err?: E
  * the body is read, and refuses partition-bound tokens on unpartitioned routes; routes that name a partition
  * check it in a `preHandler`, once params, query and body are validated.
  */
-export function installAuth(app: FastifyInstance, tokens: TokenService): void {
+export function installAuth(app: FastifyInstance, tokens: TokenService, throttle?: AuthThrottle): void {
   app.decorateRequest("principal", null);
   app.addHook("onRoute", prepareRoute);
-  app.addHook("onRequest", (req, reply, done) => authenticate(tokens, req, reply, done));
+  app.addHook("onRequest", (req, reply, done) => authenticate(tokens, throttle, req, reply, done));
 }

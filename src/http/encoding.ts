@@ -6,6 +6,8 @@ import { InputRangeError } from "../errors/input-errors.js";
 export type ByteEncoding = "base64url" | "hex" | "utf8";
 
 const utf8Decoder = new TextDecoder("utf-8", { fatal: true });
+// A UTF-16 surrogate without its pair has no UTF-8 form: TextEncoder would silently write U+FFFD instead.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
  * Decodes `text` written in `encoding`; errors name `field` and never echo the value.
@@ -13,7 +15,11 @@ const utf8Decoder = new TextDecoder("utf-8", { fatal: true });
  */
 export function decodeBytes(text: string, encoding: ByteEncoding, field: string): Uint8Array {
   if (encoding === "hex") return hexToBytes(text, field);
-  if (encoding === "utf8") return new TextEncoder().encode(text);
+  if (encoding === "utf8") {
+    if (LONE_SURROGATE.test(text))
+      throw new InputRangeError(`${field}: not valid Unicode text (a lone surrogate), send base64url or hex`);
+    return new TextEncoder().encode(text);
+  }
   return base64urlToBytes(text, field);
 }
 

@@ -16,6 +16,8 @@ export function errorBody(code: ErrorCode, message: string): ErrorBody {
 
 /** Sends `code` with its table status. */
 export function sendError(reply: FastifyReply, code: ErrorCode, message: string): FastifyReply {
+  // 503 means "try again later": say when (RFC 9110 §10.2.3), so clients back off instead of hammering.
+  if (code === "unavailable") reply.header("retry-after", "1");
   return reply.code(errorCodeInfo(code).http).send(errorBody(code, message));
 }
 
@@ -31,8 +33,7 @@ function fieldName(context: string | undefined, item: ValidationItem): string {
   const segments = (item.instancePath ?? "").split("/").filter((s) => s.length > 0);
   const missing = item.params?.missingProperty;
   if (item.keyword === "required" && typeof missing === "string") segments.push(missing);
-  const extra = item.params?.additionalProperty;
-  if (item.keyword === "additionalProperties" && typeof extra === "string") segments.push(extra);
+  // An unknown property's name is the caller's text, never echoed: the message names its parent instead.
   let name = context ?? "request";
   for (const s of segments)
     name += /^\d+$/.test(s) ? `[${s}]` : `.${s.replace(/~1/g, "/").replace(/~0/g, "~")}`;
@@ -46,7 +47,7 @@ function validationMessage(context: string | undefined, item: ValidationItem): s
     case "required":
       return `${field} is required`;
     case "additionalProperties":
-      return `${field} is not allowed`;
+      return `${field} has an unknown field`;
     case "pattern":
       return `${field} has an invalid format`;
     case "enum": {

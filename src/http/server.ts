@@ -4,7 +4,8 @@ import type { Logger } from "pino";
 import { nativeCryptoAvailable } from "../crypto/sodium.js";
 import { KeywardError } from "../errors/keyward-error.js";
 import type { Keyward } from "../service/keyward.js";
-import { buildApp } from "./app.js";
+import { buildApp, type TlsMaterial } from "./app.js";
+import type { LimitOptions } from "./limits.js";
 
 /** A started server. */
 export interface RunningServer {
@@ -22,6 +23,10 @@ export interface ServerOptions {
   readonly logger?: Logger;
   /** How often other instances' writes are pulled into in-memory indexes (default 200 ms). */
   readonly syncIntervalMs?: number;
+  /** Rate limits and load shedding (default: the app's, from the environment). */
+  readonly limits?: LimitOptions | false;
+  /** HTTPS material; without it the server speaks plain HTTP (the CLI allows that on loopback only). */
+  readonly tls?: TlsMaterial;
 }
 
 /**
@@ -30,7 +35,11 @@ export interface ServerOptions {
  * @example const server = await startServer(kw, { host: "127.0.0.1", port: 8787 });
  */
 export async function startServer(kw: Keyward, options: ServerOptions): Promise<RunningServer> {
-  const app = await buildApp(kw, options.logger ? { logger: options.logger } : {});
+  const app = await buildApp(kw, {
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.tls ? { tls: options.tls } : {}),
+    ...(options.limits !== undefined ? { limits: options.limits } : {}),
+  });
   try {
     await app.listen({ host: options.host, port: options.port });
   } catch (err) {
@@ -59,7 +68,7 @@ export async function startServer(kw: Keyward, options: ServerOptions): Promise<
   let closing: Promise<void> | undefined;
   return {
     app,
-    url: `http://${host === "0.0.0.0" || host === "[::]" ? "127.0.0.1" : host}:${port}`,
+    url: `${options.tls ? "https" : "http"}://${host === "0.0.0.0" || host === "[::]" ? "127.0.0.1" : host}:${port}`,
     close() {
       closing ??= (async () => {
         try {

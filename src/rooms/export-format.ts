@@ -63,7 +63,7 @@ export function parseRoomExport(text: string): RoomExport {
   const o = value as Record<string, unknown>;
   const known = ["format", "room", "currentVersion", "versions", "members", "removals"];
   for (const k of Object.keys(o))
-    if (!known.includes(k)) throw new InputRangeError(`export has an unknown field "${k}"`);
+    if (!known.includes(k)) throw new InputRangeError("export has an unknown field");
   if (o.format !== ROOM_EXPORT_FORMAT)
     throw new InputRangeError(`export.format must be "${ROOM_EXPORT_FORMAT}"`);
   const room = hexToBytes(o.room, "export.room", 32);

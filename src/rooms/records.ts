@@ -152,7 +152,7 @@ function objectAt(value: unknown, path: string, keys: readonly string[]): Record
   if (typeof value !== "object" || value === null || Array.isArray(value))
     throw new InputTypeError(`${path} must be an object`);
   for (const k of Object.keys(value))
-    if (!keys.includes(k)) throw new InputRangeError(`${path} has an unknown field "${k}"`);
+    if (!keys.includes(k)) throw new InputRangeError(`${path} has an unknown field`);
   return value as Record<string, unknown>;
 }
 

@@ -121,7 +121,7 @@ export class RoomsService {
       const name = input.name ?? existing?.name ?? null;
       if (name !== null) {
         const taken = await roomByName(this.storage.state, name);
-        if (taken && taken !== room) throw new KeywardError("already_exists", `room name "${name}" is taken`);
+        if (taken && taken !== room) throw new KeywardError("already_exists", "room name is taken");
       }
       const seq = await roomOpSeq(this.storage.state, room);
       const state = await loadRoomState(this.storage.state, room);
@@ -148,7 +148,7 @@ export class RoomsService {
     assertString(ref, "room", { nonEmpty: true });
     const id = /^[0-9a-fA-F]{64}$/.test(ref) ? ref.toLowerCase() : await roomByName(this.storage.state, ref);
     const meta = id ? await getRoomMeta(this.storage.state, id) : undefined;
-    if (!meta) throw new KeywardError("not_found", `room "${ref}" does not exist`);
+    if (!meta) throw new KeywardError("not_found", "room does not exist");
     return meta;
   }
 
@@ -225,8 +225,7 @@ export class RoomsService {
         const name = opts.name ?? known?.name ?? null;
         if (name !== null) {
           const taken = await roomByName(this.storage.state, name);
-          if (taken && taken !== room)
-            throw new KeywardError("already_exists", `room name "${name}" is taken`);
+          if (taken && taken !== room) throw new KeywardError("already_exists", "room name is taken");
         }
         const meta: RoomMeta = { room, name, owner: known?.owner ?? { kind: "none" } };
         const seq = await roomOpSeq(this.storage.state, room);

@@ -12,7 +12,8 @@ import { createDelegates } from "./delegates.js";
 import { DelegationsService } from "./delegations.js";
 import { openConfiguredStorage } from "./open.js";
 import { createRooms } from "./rooms.js";
-import { TokenService } from "./tokens.js";
+import { type MaxTtlPolicy, parseMaxTtlPolicy } from "./token-ttl.js";
+import { SCOPES, TokenService } from "./tokens.js";
 
 /** Secret namespace of the user-level secrets (`keyward secret …` and `/v1/secrets`). */
 export const USER_SECRET_NAMESPACE = "user";
@@ -46,6 +47,8 @@ export interface Keyward {
 export interface KeywardOptions {
   /** Token lookup cache in ms (default 1000): bounds how long a revocation takes on other instances. */
   readonly tokenCacheMs?: number;
+  /** Maximum token TTL per scope (default: `KEYWARD_TOKEN_MAX_TTL`, e.g. `admin=1d`; none when unset). */
+  readonly tokenMaxTtl?: MaxTtlPolicy;
 }
 
 /**
@@ -59,6 +62,7 @@ export async function createTokenService(
   return new TokenService(storage, {
     audit: options.audit ?? (await openAuditLog(storage)),
     ...(options.tokenCacheMs !== undefined ? { cacheMs: options.tokenCacheMs } : {}),
+    maxTtl: options.tokenMaxTtl ?? parseMaxTtlPolicy(process.env.KEYWARD_TOKEN_MAX_TTL, SCOPES),
   });
 }
 
@@ -122,6 +126,8 @@ export async function createKeyward(storage: Storage, options: KeywardOptions = 
       dueTimer.unref();
     },
     async ready() {
+      // Not ready while writes fail (disk full, read-only): a load balancer should send writes elsewhere.
+      if (storage.writeFailing?.()) return false;
       try {
         await storage.state.get("service.health", "probe");
         return true;

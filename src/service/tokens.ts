@@ -7,6 +7,7 @@ import { InputRangeError, InputTypeError } from "../errors/input-errors.js";
 import { KeywardError } from "../errors/keyward-error.js";
 import type { Storage, StorageTx } from "../store/ports.js";
 import { RecordTable } from "../store/records.js";
+import { effectiveTtl, type MaxTtlPolicy } from "./token-ttl.js";
 
 /**
  * Every scope a token can carry. `admin` implies every other scope (and token management); each HTTP
@@ -44,6 +45,8 @@ export interface TokenInfo {
   readonly label: string | null;
   readonly createdAt: string;
   readonly revokedAt: string | null;
+  /** When the token stops working (RFC 3339), or null for a token without a TTL. */
+  readonly expiresAt: string | null;
 }
 
 /** What a request authenticated with a token may do. */
@@ -61,8 +64,11 @@ export interface TokenAuditSink {
   ): Promise<unknown>;
 }
 
-interface TokenRecord extends TokenInfo {
+interface TokenRecord extends Omit<TokenInfo, "expiresAt"> {
   readonly hash: string;
+  /** Absent in records written before tokens could expire. */
+  readonly expiresAt?: string | null;
+  readonly ttlSeconds?: number | null;
 }
 
 /** State table owned by the token service. */
@@ -74,6 +80,8 @@ interface CacheEntry {
   readonly at: number;
   readonly hash: Uint8Array | undefined;
   readonly principal: TokenPrincipal | undefined;
+  /** Epoch ms after which the token no longer authenticates (undefined: no TTL). */
+  readonly expiresAtMs: number | undefined;
 }
 
 /** Splits a presented token into its id and secret bytes; undefined when malformed (never throws). */
@@ -98,6 +106,7 @@ function publicInfo(r: TokenRecord): TokenInfo {
     label: r.label,
     createdAt: r.createdAt,
     revokedAt: r.revokedAt,
+    expiresAt: r.expiresAt ?? null,
   };
 }
 
@@ -118,19 +127,28 @@ export class TokenService {
 
   constructor(
     private readonly storage: Storage,
-    private readonly options: { audit?: TokenAuditSink; cacheMs?: number; now?: () => Date } = {},
+    private readonly options: {
+      audit?: TokenAuditSink;
+      cacheMs?: number;
+      now?: () => Date;
+      /** The operator's maximum TTL per scope (KEYWARD_TOKEN_MAX_TTL). */
+      maxTtl?: MaxTtlPolicy;
+    } = {},
   ) {
     this.#cacheMs = options.cacheMs ?? 1000;
   }
 
   /**
-   * Creates a token. The returned `token` is shown once; only its hash is stored.
-   * @throws {RangeError} for an empty or unknown scope list, a malformed partition or an over-long label.
+   * Creates a token. The returned `token` is shown once; only its hash is stored. With `ttlSeconds` (or a
+   * maximum TTL for one of its scopes) it stops authenticating at `expiresAt`.
+   * @throws {RangeError} for an empty or unknown scope list, a malformed partition, an over-long label, or a
+   * TTL above the maximum of its scopes.
    */
   async create(input: {
     scopes: readonly string[];
     partition?: string | null;
     label?: string | null;
+    ttlSeconds?: number;
     actor?: string;
   }): Promise<{ token: string; info: TokenInfo }> {
     if (!Array.isArray(input?.scopes)) throw new InputTypeError("scopes must be an array");
@@ -146,6 +164,8 @@ export class TokenService {
     }
     const label = input.label ?? null;
     if (label !== null) assertString(label, "label", { maxLength: 200 });
+    const ttl = effectiveTtl(input.ttlSeconds, input.scopes, this.options.maxTtl ?? {});
+    const now = this.#now();
     const id = bytesToHex(randomBytes(8));
     const secret = randomBytes(32);
     const token = `kw_${id}_${bytesToBase64url(secret)}`;
@@ -154,8 +174,10 @@ export class TokenService {
       scopes: [...new Set(input.scopes as Scope[])].sort(),
       partition,
       label,
-      createdAt: this.#now().toISOString(),
+      createdAt: now.toISOString(),
       revokedAt: null,
+      expiresAt: ttl === undefined ? null : new Date(now.getTime() + ttl * 1000).toISOString(),
+      ttlSeconds: ttl ?? null,
       hash: bytesToHex(sha256(secret)),
     };
     secret.fill(0);
@@ -166,7 +188,7 @@ export class TokenService {
         kind: "token.create",
         subject: id,
         ...(input.actor ? { actor: input.actor } : {}),
-        data: { scopes: record.scopes.join(","), partition },
+        data: { scopes: record.scopes.join(","), partition, expiresAt: record.expiresAt ?? null },
       });
     });
     return { token, info: publicInfo(record) };
@@ -188,7 +210,7 @@ export class TokenService {
     if (!/^[0-9a-f]{16}$/.test(id)) throw new InputRangeError("id must be 16 hex characters");
     const info = await this.storage.transaction(async (tx) => {
       const record = await this.#table.get(tx.state, id);
-      if (!record) throw new KeywardError("not_found", `token ${id} does not exist`);
+      if (!record) throw new KeywardError("not_found", "token does not exist");
       if (record.revokedAt !== null) return publicInfo(record);
       const revoked: TokenRecord = { ...record, revokedAt: this.#now().toISOString() };
       await this.#table.put(tx.state, id, revoked);
@@ -201,6 +223,59 @@ export class TokenService {
     });
     this.#cache.delete(id);
     return info;
+  }
+
+  /**
+   * Renews a live token: it expires `ttlSeconds` (default: its own TTL) from now, within the maximum of its
+   * scopes. An expired or revoked token cannot be renewed (create a new one).
+   * @throws KeywardError `not_found`, `revoked`, `expired`; {RangeError} for a malformed id or TTL.
+   */
+  async renew(id: string, options: { ttlSeconds?: number } = {}, actor?: string): Promise<TokenInfo> {
+    assertString(id, "id");
+    if (!/^[0-9a-f]{16}$/.test(id)) throw new InputRangeError("id must be 16 hex characters");
+    const info = await this.storage.transaction(async (tx) => {
+      const record = await this.#table.get(tx.state, id);
+      if (!record) throw new KeywardError("not_found", "token does not exist");
+      if (record.revokedAt !== null) throw new KeywardError("revoked", "token is revoked");
+      const now = this.#now();
+      if (isExpired(record, now.getTime())) throw new KeywardError("expired", "token has expired");
+      const ttl = effectiveTtl(
+        options.ttlSeconds ?? record.ttlSeconds ?? undefined,
+        record.scopes,
+        this.options.maxTtl ?? {},
+      );
+      if (ttl === undefined) throw new InputRangeError("ttl is required: the token has none to renew");
+      const renewed: TokenRecord = {
+        ...record,
+        expiresAt: new Date(now.getTime() + ttl * 1000).toISOString(),
+        ttlSeconds: ttl,
+      };
+      await this.#table.put(tx.state, id, renewed);
+      await this.options.audit?.append(tx, {
+        kind: "token.renew",
+        subject: id,
+        ...(actor ? { actor } : {}),
+        data: { expiresAt: renewed.expiresAt ?? null },
+      });
+      return publicInfo(renewed);
+    });
+    this.#cache.delete(id);
+    return info;
+  }
+
+  /**
+   * Audits that `client` (an address) exceeded its failed-authentication budget: `auth.throttled`, once per
+   * address and window (the HTTP surface calls it), never once per attempt.
+   */
+  async recordAuthThrottle(client: string, failures: number): Promise<void> {
+    assertString(client, "client", { maxLength: 100 });
+    await this.storage.transaction(async (tx) => {
+      await this.options.audit?.append(tx, {
+        kind: "auth.throttled",
+        subject: client,
+        data: { failures: String(failures) },
+      });
+    });
   }
 
   /**
@@ -229,6 +304,8 @@ export class TokenService {
     const presented = sha256(secret);
     secret.fill(0);
     if (!entry.principal || !entry.hash) return undefined;
+    // Checked on every request, cached or not: a cached entry never outlives the token.
+    if (entry.expiresAtMs !== undefined && this.#now().getTime() >= entry.expiresAtMs) return undefined;
     return equalBytes(presented, entry.hash) ? entry.principal : undefined;
   }
 
@@ -242,6 +319,7 @@ export class TokenService {
       at: now,
       hash: live ? hexToBytes(live.hash, "hash", 32) : undefined,
       principal: live ? { id, scopes: new Set(live.scopes), partition: live.partition } : undefined,
+      expiresAtMs: live?.expiresAt ? Date.parse(live.expiresAt) : undefined,
     };
     // Unknown ids are cached too (briefly), so garbage tokens cannot force a database read each.
     if (this.#cache.size > 10_000) this.#cache.clear();
@@ -252,6 +330,10 @@ export class TokenService {
   #now(): Date {
     return this.options.now?.() ?? new Date();
   }
+}
+
+function isExpired(record: TokenRecord, nowMs: number): boolean {
+  return record.expiresAt != null && nowMs >= Date.parse(record.expiresAt);
 }
 
 /** True when `principal` holds `scope` (directly or through `admin`). */

@@ -70,5 +70,7 @@ export interface Storage {
   readonly state: StateWriter;
   readonly secrets: SecretWriter;
   transaction<T>(fn: (tx: StorageTx) => Promise<T>): Promise<T>;
+  /** True while writes fail for an environment reason (disk full, read-only): not ready. */
+  writeFailing?(): boolean;
   close(): Promise<void>;
 }

@@ -28,5 +28,7 @@ export interface RawBackend {
   transaction<T>(fn: (tx: RawTx) => Promise<T>): Promise<T>;
   /** Auto-commit operations (each call its own statement). */
   readonly direct: RawTx;
+  /** True while writes fail for an environment reason (disk full, read-only); readiness reports it. */
+  writeFailing?(): boolean;
   close(): Promise<void>;
 }

@@ -72,6 +72,10 @@ export class SealedStorage implements Storage {
     );
   }
 
+  writeFailing(): boolean {
+    return this.raw.writeFailing?.() ?? false;
+  }
+
   async close(): Promise<void> {
     this.keyring.wipe();
     await this.raw.close();

@@ -74,7 +74,7 @@ export function registerAppCommands(program: Command): void {
           try {
             signature = signRotation(seed, statement);
           } catch {
-            throw new KeywardError("invalid_signature", `--app-key is not app ${cur.name}'s current key`);
+            throw new KeywardError("invalid_signature", "--app-key is not the app's current key");
           }
           return d.apps.rotateKey(statement, signature);
         });

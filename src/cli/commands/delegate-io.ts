@@ -68,5 +68,12 @@ export async function flagOrStdin(value: string, flag: string): Promise<string> 
 
 /** Runs `fn` with the delegates domain over the configured storage (closed afterwards). */
 export function withDelegates<T>(cmd: Command, fn: (d: Delegates) => Promise<T>): Promise<T> {
-  return withStorage(cmd, async (storage) => fn(await createDelegates(storage)));
+  return withStorage(cmd, async (storage) => {
+    const d = await createDelegates(storage);
+    try {
+      return await fn(d);
+    } finally {
+      await d.runtime.close(); // stops WebAssembly workers before the storage closes
+    }
+  });
 }

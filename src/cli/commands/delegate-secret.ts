@@ -35,7 +35,7 @@ export function registerDelegateSecretCommands(delegate: Command): void {
     .action(async (name: string, opts: { delegate: string; reveal?: boolean }, cmd: Command) => {
       if (!opts.reveal) throw new InputRangeError("--reveal is required to print a secret");
       const value = await withDelegates(cmd, (d) => d.secrets.get(opts.delegate, name));
-      if (!value) throw new KeywardError("not_found", `secret ${name} does not exist`);
+      if (!value) throw new KeywardError("not_found", "secret does not exist");
       try {
         await new Promise<void>((resolve, reject) =>
           process.stdout.write(Buffer.from(value.expose()), (err) => (err ? reject(err) : resolve())),
@@ -63,7 +63,7 @@ export function registerDelegateSecretCommands(delegate: Command): void {
     .action(async (name: string, opts: { delegate: string }, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
       const deleted = await withDelegates(cmd, (d) => d.secrets.delete(opts.delegate, name));
-      if (!deleted) throw new KeywardError("not_found", `secret ${name} does not exist`);
+      if (!deleted) throw new KeywardError("not_found", "secret does not exist");
       emit(g.json, { deleted: name }, `deleted ${name}`);
     });
 }

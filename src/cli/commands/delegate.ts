@@ -11,6 +11,7 @@ import { parseHexFlag, parseIntFlag, readFileFlag } from "../parse.js";
 import { flagOrStdin, readSeedFile, withDelegates } from "./delegate-io.js";
 import { registerDelegateSecretCommands } from "./delegate-secret.js";
 import { registerDelegateSessionCommands } from "./delegate-session.js";
+import { registerDelegateWasmCommands } from "./delegate-wasm.js";
 
 function describeVersion(v: VersionInfo): string {
   const revoked = v.revoked ? `  REVOKED (${v.revoked.reason})` : "";
@@ -19,7 +20,8 @@ function describeVersion(v: VersionInfo): string {
 
 function describeStatus(s: VersionStatus): string {
   const where = s.migratedTo ? `migrated to ${s.migratedTo.to} (${s.migratedTo.migration})` : "live";
-  return `${describeVersion(s)}\n  ${where}; ${s.secrets} secret(s), ${s.sessions} session(s)`;
+  const module = s.module ? `; WebAssembly module (${s.module.bytes} bytes)` : "";
+  return `${describeVersion(s)}\n  ${where}; ${s.secrets} secret(s), ${s.sessions} session(s)${module}`;
 }
 
 /** Registers the delegate subcommands on the shared `delegate` command (next to `delegate key`). */
@@ -69,13 +71,23 @@ export function registerDelegateCommands(delegate: Command): void {
 
   delegate
     .command("register")
-    .description("register a delegate version from its certificate (must be signed by the app's current key)")
+    .description(
+      "register a delegate version from its certificate (must be signed by the app's current key), optionally with its WebAssembly module",
+    )
     .requiredOption("--cert <file>", "certificate file from `delegate certify`")
-    .action(async (opts: { cert: string }, cmd: Command) => {
+    .option(
+      "--wasm <file>",
+      "the version's freenet WebAssembly module (BLAKE3 must equal the certified code hash)",
+    )
+    .action(async (opts: { cert: string; wasm?: string }, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
       const cert = parseCertificate(new TextDecoder().decode(readFileFlag(opts.cert, "--cert")));
-      const info = await withDelegates(cmd, (d) => d.versions.register(cert));
-      emit(g.json, info, describeVersion(info));
+      const wasm = opts.wasm === undefined ? undefined : readFileFlag(opts.wasm, "--wasm");
+      const info: VersionInfo & { module?: { bytes: number } } = await withDelegates(cmd, (d) =>
+        wasm ? d.modules.register(cert, wasm) : d.versions.register(cert),
+      );
+      const module = info.module ? `  (WebAssembly module, ${info.module.bytes} bytes)` : "";
+      emit(g.json, info, `${describeVersion(info)}${module}`);
     });
 
   delegate
@@ -153,6 +165,7 @@ export function registerDelegateCommands(delegate: Command): void {
       );
     });
 
+  registerDelegateWasmCommands(delegate);
   registerDelegateSecretCommands(delegate);
   registerDelegateSessionCommands(delegate);
 }

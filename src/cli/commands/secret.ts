@@ -78,7 +78,7 @@ export function registerSecretCommands(program: Command): void {
         );
       await withStorage(cmd, async (storage) => {
         const value = await storage.secrets.get(CLI_SECRET_NAMESPACE, name);
-        if (!value) throw new KeywardError("not_found", `no secret named ${name}`);
+        if (!value) throw new KeywardError("not_found", "no secret with that name");
         try {
           if (g.json) emit(true, { name, hex: bytesToHex(value.expose()) });
           else process.stdout.write(value.expose());
@@ -105,7 +105,7 @@ export function registerSecretCommands(program: Command): void {
       const g = cmd.optsWithGlobals<GlobalOptions>();
       checkName(name);
       const deleted = await withStorage(cmd, (storage) => storage.secrets.delete(CLI_SECRET_NAMESPACE, name));
-      if (!deleted) throw new KeywardError("not_found", `no secret named ${name}`);
+      if (!deleted) throw new KeywardError("not_found", "no secret with that name");
       emit(g.json, { name, deleted: true }, `deleted secret ${name}`);
     });
 }

@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "n
 import { join } from "node:path";
 import type { Command } from "commander";
 import { KeywardError } from "../../errors/keyward-error.js";
+import { limitsFromEnv } from "../../http/limits.js";
 import { createLogger } from "../../http/logging.js";
 import { type RunningServer, startServer } from "../../http/server.js";
 import type { KeywardConfig } from "../../service/config.js";
@@ -10,6 +11,7 @@ import { type Keyward, openKeyward } from "../../service/keyward.js";
 import { newKeyFileContent } from "../../store/sealing/unseal.js";
 import { commandConfig } from "../context.js";
 import type { GlobalOptions } from "../io.js";
+import { resolveServeTls, type ServeTls, type TlsFlags } from "./serve-tls.js";
 
 /** Default port of `keyward serve`. */
 export const DEFAULT_PORT = 8787;
@@ -74,8 +76,9 @@ async function devAdminToken(kw: Keyward, dataDir: string): Promise<string> {
   return token;
 }
 
-function devBanner(url: string, token: string, dataDir: string): string {
+function devBanner(url: string, token: string, dataDir: string, tls: ServeTls | undefined): string {
   const bar = "!".repeat(78);
+  const cacert = tls ? ` --cacert ${tls.certFile}` : "";
   return [
     bar,
     "!! keyward DEV MODE: NOT FOR PRODUCTION. The unseal key and the admin token sit in plain files in",
@@ -83,7 +86,7 @@ function devBanner(url: string, token: string, dataDir: string): string {
     bar,
     `URL:          ${url}`,
     `admin token:  ${token}`,
-    `try:          curl -H "Authorization: Bearer ${token}" ${url}/v1/tokens`,
+    `try:          curl${cacert} -H "Authorization: Bearer ${token}" ${url}/v1/tokens`,
     `API:          ${url}/openapi.json   health: ${url}/healthz   metrics: ${url}/metrics`,
     "",
   ].join("\n");
@@ -108,6 +111,13 @@ function untilSignal(server: RunningServer): Promise<void> {
   });
 }
 
+/** Flags of `serve`. */
+interface ServeFlags extends TlsFlags {
+  readonly host?: string;
+  readonly port?: string;
+  readonly dev?: boolean;
+}
+
 /** Registers `serve`. */
 export function registerServeCommand(program: Command): void {
   program
@@ -119,11 +129,18 @@ export function registerServeCommand(program: Command): void {
       "--dev",
       "dev mode: create the data dir, a dev unseal key file and an admin token (NOT for production)",
     )
-    .action(async (opts: { host?: string; port?: string; dev?: boolean }, cmd: Command) => {
+    .option("--tls-cert <file>", "serve HTTPS with this PEM certificate (chain); needs --tls-key")
+    .option("--tls-key <file>", "the PEM private key of --tls-cert")
+    .option("--tls", "with --dev: HTTPS with a self-signed certificate kept in the data dir")
+    .option("--insecure-no-tls", "allow plain HTTP on a non-loopback --host (tokens travel in clear)")
+    .action(async (opts: ServeFlags, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
       const settings = resolveServeSettings(opts);
       let config = commandConfig(cmd);
+      // TLS is decided before anything is created: a refused plain-HTTP bind leaves no trace.
+      if (!opts.dev) await resolveServeTls(opts, settings.host, config.dataDir);
       if (opts.dev) config = prepareDevConfig(config);
+      const tls = await resolveServeTls(opts, settings.host, config.dataDir);
       const kw = await openKeyward(config, { createIfMissing: opts.dev === true });
       let server: RunningServer;
       let adminToken: string | undefined;
@@ -133,17 +150,23 @@ export function registerServeCommand(program: Command): void {
           host: settings.host,
           port: settings.port,
           logger: createLogger({ level: settings.logLevel }),
+          ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}),
+          // A served instance sheds load (503 + Retry-After) past 1,024 requests in flight by default.
+          limits: { maxInFlight: 1024, ...limitsFromEnv() },
         });
       } catch (err) {
         await kw.close();
         throw err;
       }
       // The banner goes to stderr: stdout carries only the JSON log lines.
+      const pin = tls ? { tlsFingerprint256: tls.fingerprint256, tlsCert: tls.certFile } : {};
       if (g.json)
         process.stderr.write(
-          `${JSON.stringify({ url: server.url, ...(adminToken ? { adminToken } : {}) })}\n`,
+          `${JSON.stringify({ url: server.url, ...pin, ...(adminToken ? { adminToken } : {}) })}\n`,
         );
-      else if (adminToken) process.stderr.write(devBanner(server.url, adminToken, config.dataDir));
+      else if (adminToken) process.stderr.write(devBanner(server.url, adminToken, config.dataDir, tls));
+      if (tls && !g.json)
+        process.stderr.write(`TLS certificate SHA-256 fingerprint: ${tls.fingerprint256}\n`);
       process.stderr.write(`keyward listening on ${server.url}\n`);
       await untilSignal(server);
     });

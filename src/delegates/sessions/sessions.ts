@@ -121,7 +121,7 @@ export class DelegateSessions {
     assertMessage(action.message, "message");
     return this.ctx.storage.transaction(async (tx) => {
       const s = await TABLES.session.get(tx.state, sessionId);
-      if (!s) throw new KeywardError("not_found", `session ${sessionId} does not exist`);
+      if (!s) throw new KeywardError("not_found", "session does not exist");
       refuseUnfireableAction(s.policy, action.fireAt, action.message, "action");
       return this.putAction(tx, sessionId, action, this.ctx.now());
     });
@@ -136,11 +136,10 @@ export class DelegateSessions {
     assertMessage(message, "message");
     return this.ctx.storage.transaction(async (tx) => {
       const s = await TABLES.session.get(tx.state, sessionId);
-      if (!s) throw new KeywardError("not_found", `session ${sessionId} does not exist`);
+      if (!s) throw new KeywardError("not_found", "session does not exist");
       const refusal = checkPolicy(s.policy, s.uses, message, this.ctx.now());
-      if (refusal === "expired") throw new KeywardError("expired", `session ${sessionId} has expired`);
-      if (refusal)
-        throw new KeywardError("forbidden", `session ${sessionId} policy refuses the message (${refusal})`);
+      if (refusal === "expired") throw new KeywardError("expired", "session has expired");
+      if (refusal) throw new KeywardError("forbidden", `session policy refuses the message (${refusal})`);
       const signer = await this.signer(tx, s);
       await TABLES.session.put(tx.state, sessionId, { ...s, uses: s.uses + 1 });
       return signer.sign(message);
@@ -199,7 +198,7 @@ export class DelegateSessions {
     assertString(sessionId, "sessionId", { nonEmpty: true, maxLength: 64 });
     const state = this.ctx.storage.state;
     const s = await TABLES.session.get(state, sessionId);
-    if (!s) throw new KeywardError("not_found", `session ${sessionId} does not exist`);
+    if (!s) throw new KeywardError("not_found", "session does not exist");
     const pending: SessionInfo["pending"][number][] = [];
     for await (const { value } of TABLES.action.scan(state))
       if (value.session === sessionId)

@@ -66,7 +66,7 @@ beforeAll(async () => {
   d = new Delegates({
     storage: t.storage,
     audit: recordingAudit(),
-    runtime: { timeoutMs: 1500, maxMemoryPages: 256 },
+    runtime: { timeoutMs: 2500, maxMemoryPages: 256 },
   });
   const river = newAppKey();
   evil = newAppKey();

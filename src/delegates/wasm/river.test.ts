@@ -81,7 +81,8 @@ afterAll(async () => {
 });
 
 describe("River chat delegate V28 through keyward's host", () => {
-  it("has the delegate key River's legacy_delegates.toml lists for V28", () => {
+  it("has the delegate key River's legacy_delegates.toml lists for V28, and reports its module", async () => {
+    expect((await d.versions.status(v28)).module).toEqual({ bytes: V28.length });
     const toml = readFileSync(new URL("legacy_delegates.toml", FIX), "utf8");
     const entry = toml.split("[[entry]]").find((e) => /version = "V28"/.test(e)) ?? "";
     expect(entry).toContain(`delegate_key = "${v28}"`);

@@ -1,6 +1,6 @@
 // /v1/apps and /v1/delegates: apps and key chains, certified versions, migration tokens, migrations.
 import type { FastifyInstance } from "fastify";
-import { hexToBytes } from "../../crypto/bytes.js";
+import { base64urlToBytes, hexToBytes } from "../../crypto/bytes.js";
 import { parseCertificate } from "../../delegates/certificate.js";
 import type { Delegates } from "../../delegates/delegates.js";
 import { hex32, shortName } from "../schemas.js";
@@ -139,25 +139,39 @@ export function delegateRoutes(app: FastifyInstance, delegates: Delegates): void
       ),
   );
 
-  app.post<{ Body: { certificate: string } }>(
+  app.post<{ Body: { certificate: string; wasm?: string } }>(
     "/v1/delegates",
     {
       config: { scope: "delegates:write" },
       schema: {
-        summary: "Register a delegate version with its certificate (the certificate file's JSON text)",
+        summary:
+          "Register a delegate version with its certificate (the certificate file's JSON text), optionally with its WebAssembly module",
         tags: ["delegates"],
         operationId: "registerDelegate",
         body: {
           type: "object",
           required: ["certificate"],
           additionalProperties: false,
-          properties: { certificate: { type: "string", minLength: 2, maxLength: 65_536 } },
+          properties: {
+            certificate: { type: "string", minLength: 2, maxLength: 65_536 },
+            wasm: {
+              type: "string",
+              maxLength: 16_000_000,
+              description:
+                "the freenet WebAssembly module, base64url; BLAKE3 must equal the certified code hash",
+            },
+          },
         },
         response: { 201: versionInfo },
       },
     },
-    async (req, reply) =>
-      reply.code(201).send(await delegates.versions.register(parseCertificate(req.body.certificate))),
+    async (req, reply) => {
+      const cert = parseCertificate(req.body.certificate);
+      const wasm = req.body.wasm === undefined ? undefined : base64urlToBytes(req.body.wasm, "body.wasm");
+      return reply
+        .code(201)
+        .send(await (wasm ? delegates.modules.register(cert, wasm) : delegates.versions.register(cert)));
+    },
   );
 
   app.get<{ Params: { key: string } }>(

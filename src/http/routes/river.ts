@@ -5,6 +5,7 @@ import type { RoomsService } from "../../rooms/rooms-service.js";
 import { riverValidateState } from "../../service/river.js";
 import { principalOf } from "../auth.js";
 import { type ByteEncoding, decodeBytes, encodeBytes } from "../encoding.js";
+import { roomPartitionOf } from "../room-partition.js";
 import { encodingEnum } from "../schemas.js";
 import { looseObject } from "./delegates.js";
 
@@ -21,14 +22,7 @@ const roomParams = {
 /** Registers the River routes (state, parameters and contract bytes are base64url unless `encoding` says otherwise). */
 export function riverRoutes(app: FastifyInstance, rooms: RoomsService, river: RiverRooms): void {
   const as = (req: FastifyRequest) => river.as(`token:${principalOf(req).id}`);
-  const roomPartition = async (req: FastifyRequest): Promise<string | undefined> => {
-    try {
-      const meta = await rooms.resolve((req.params as { room: string }).room);
-      return meta.owner.kind === "custody" ? meta.owner.partition : undefined;
-    } catch {
-      return undefined;
-    }
-  };
+  const roomPartition = roomPartitionOf(rooms);
 
   app.get<{ Params: { room: string }; Querystring: { encoding?: ByteEncoding } }>(
     "/v1/rooms/:room/river",

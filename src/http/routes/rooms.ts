@@ -4,6 +4,7 @@ import { hexToBytes } from "../../crypto/bytes.js";
 import type { RoomsService } from "../../rooms/rooms-service.js";
 import { verifyRoomExport } from "../../rooms/verify.js";
 import { principalOf } from "../auth.js";
+import { roomPartitionOf } from "../room-partition.js";
 import { hex32, partitionName, shortName } from "../schemas.js";
 import { looseObject } from "./delegates.js";
 
@@ -34,14 +35,7 @@ const versionResult = looseObject("room, version");
 export function roomRoutes(app: FastifyInstance, rooms: RoomsService): void {
   // Custody key loans for room writes name the request's token in the audit log.
   const as = (req: FastifyRequest) => rooms.as(`token:${principalOf(req).id}`);
-  const roomPartition = async (req: FastifyRequest): Promise<string | undefined> => {
-    try {
-      const meta = await rooms.resolve((req.params as { room: string }).room);
-      return meta.owner.kind === "custody" ? meta.owner.partition : undefined;
-    } catch {
-      return undefined;
-    }
-  };
+  const roomPartition = roomPartitionOf(rooms);
 
   app.post<{
     Body: {

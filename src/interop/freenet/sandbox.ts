@@ -1,6 +1,9 @@
 // Runs exports of one prepared freenet module in a worker thread with a wall-clock budget per call; an
 // overrun terminates the worker (a fresh one starts on the next call), so the service itself never stalls.
-import { Worker } from "node:worker_threads";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { Worker, type WorkerOptions } from "node:worker_threads";
 import { KeywardError } from "../../errors/keyward-error.js";
 import type { ImportLimits, SecretWrite } from "./guest-imports.js";
 import type { PreparedModule } from "./module.js";
@@ -78,15 +81,31 @@ const failed = (reason: FailureReason, message: string): KeywardError =>
 
 let nextInstanceId = 1;
 
-/** Starts a worker from the built JS, or from the TS sources through tsx (loader flags are not inherited). */
-function startWorker(heapMb: number): Worker {
-  const resourceLimits = { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 };
-  if (!import.meta.url.endsWith(".ts"))
-    return new Worker(new URL("./sandbox-worker.js", import.meta.url), { resourceLimits, env: {} });
+/** Boots a TypeScript worker entry through tsx (loader flags in a worker's execArgv are not honoured on Node 20). */
+function tsxWorker(entry: string, options: WorkerOptions): Worker {
   const api = import.meta.resolve("tsx/esm/api");
-  const entry = new URL("./sandbox-worker.ts", import.meta.url).href;
   const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(boot, { eval: true, resourceLimits, env: {} });
+  return new Worker(boot, { ...options, eval: true });
+}
+
+/**
+ * Starts a worker: the sibling built `.js`, the sibling `.ts` through tsx, or — from a single-file bundle
+ * of the CLI (tests) — the checkout's TypeScript entry found above the bundle.
+ */
+function startWorker(heapMb: number): Worker {
+  const options: WorkerOptions = {
+    resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 },
+    env: {},
+  };
+  if (import.meta.url.endsWith(".ts"))
+    return tsxWorker(new URL("./sandbox-worker.ts", import.meta.url).href, options);
+  const built = new URL("./sandbox-worker.js", import.meta.url);
+  if (existsSync(fileURLToPath(built))) return new Worker(built, options);
+  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
+    const source = join(dir, "src/interop/freenet/sandbox-worker.ts");
+    if (existsSync(source)) return tsxWorker(pathToFileURL(source).href, options);
+  }
+  throw new KeywardError("unavailable", "the WebAssembly sandbox worker is missing from this installation");
 }
 
 /**
@@ -106,8 +125,8 @@ export class WasmSandbox {
   #worker: Worker | undefined;
   #ready: Promise<void> | undefined;
   #queue: Promise<unknown> = Promise.resolve();
-  #control = new SharedArrayBuffer(12);
-  #data: SharedArrayBuffer;
+  /** Shared buffers of the current worker (fresh per worker: a late answer never reaches a successor). */
+  #shared: { control: SharedArrayBuffer; data: SharedArrayBuffer } | undefined;
   #nextCall = 1;
   #onReply: ((m: WorkerReply) => void) | undefined;
   #onExit: ((why: FailureReason, message: string) => void) | undefined;
@@ -116,7 +135,6 @@ export class WasmSandbox {
     this.prepared = prepared;
     this.profile = profile;
     this.limits = { ...DEFAULT_SANDBOX_LIMITS, ...limits };
-    this.#data = new SharedArrayBuffer(this.limits.maxSecretBytes + 64 * 1024);
   }
 
   /** Starts the worker and instantiates the module (links every import). @throws KeywardError invalid_module / module_failed */
@@ -129,15 +147,27 @@ export class WasmSandbox {
     const worker = startWorker(this.limits.heapMb);
     worker.unref();
     this.#worker = worker;
-    worker.on("message", (m: WorkerReply) => this.#onReply?.(m));
+    const shared = {
+      control: new SharedArrayBuffer(12),
+      data: new SharedArrayBuffer(this.limits.maxSecretBytes + 64 * 1024),
+    };
+    this.#shared = shared;
+    // Events of a worker that was already replaced (terminated on overrun) are ignored.
+    const current = (): boolean => this.#worker === worker;
+    worker.on("message", (m: WorkerReply) => {
+      if (current()) this.#onReply?.(m);
+    });
+    const gone = (why: FailureReason, message: string): void => {
+      if (!current()) return;
+      const notify = this.#onExit;
+      this.#reset();
+      notify?.(why, message);
+    };
     worker.on("error", (err: Error & { code?: string }) => {
       const memory = err.code === "ERR_WORKER_OUT_OF_MEMORY";
-      this.#onExit?.(memory ? "memory" : "crashed", memory ? "worker heap limit reached" : "worker crashed");
+      gone(memory ? "memory" : "crashed", memory ? "worker heap limit reached" : "worker crashed");
     });
-    worker.on("exit", () => {
-      if (this.#worker === worker) this.#reset();
-      this.#onExit?.("crashed", "worker exited");
-    });
+    worker.on("exit", () => gone("crashed", "worker exited"));
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#kill();
@@ -162,8 +192,8 @@ export class WasmSandbox {
         module: this.prepared.module,
         profile: this.profile,
         instanceId: nextInstanceId++,
-        control: this.#control,
-        data: this.#data,
+        control: shared.control,
+        data: shared.data,
         limits: {
           maxSecretBytes: limits.maxSecretBytes,
           maxWritesPerCall: limits.maxWritesPerCall,
@@ -200,8 +230,9 @@ export class WasmSandbox {
     await this.start();
     const worker = this.#worker as Worker;
     const id = this.#nextCall++;
-    const ctl = new Int32Array(this.#control);
-    const data = new Uint8Array(this.#data);
+    const shared = this.#shared as { control: SharedArrayBuffer; data: SharedArrayBuffer };
+    const ctl = new Int32Array(shared.control);
+    const data = new Uint8Array(shared.data);
     let hostError = false;
     return new Promise<SandboxResult>((resolve, reject) => {
       const done = (): void => {
@@ -216,7 +247,6 @@ export class WasmSandbox {
       }, this.limits.timeoutMs);
       this.#onExit = (why, message) => {
         done();
-        this.#reset();
         reject(failed(why, message));
       };
       const answer = (status: number, bytes?: Uint8Array): void => {
@@ -265,7 +295,7 @@ export class WasmSandbox {
     const parts: Uint8Array[] = [];
     let size = 0;
     for (const k of keys) {
-      if (size + 4 + k.length > this.#data.byteLength) break; // the host caps the list (stdlib list_secrets)
+      if (size + 4 + k.length > this.limits.maxSecretBytes) break; // the host caps the list (stdlib list_secrets)
       const rec = new Uint8Array(4 + k.length);
       new DataView(rec.buffer).setUint32(0, k.length, true);
       rec.set(k, 4);

@@ -97,7 +97,12 @@ class Decoder {
         const n = this.len(info);
         const s = this.b.slice(this.pos, this.pos + n);
         this.pos += n;
-        return major === 2 ? s : new TextDecoder("utf-8", { fatal: true }).decode(s);
+        if (major === 2) return s;
+        try {
+          return new TextDecoder("utf-8", { fatal: true }).decode(s);
+        } catch {
+          throw new RangeError("CBOR text string is not valid UTF-8");
+        }
       }
       case 4: {
         const n = this.len(info);

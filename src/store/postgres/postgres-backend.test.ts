@@ -89,4 +89,23 @@ describe("postgres backend", () => {
       await t.cleanup();
     }
   });
+
+  it("answers `unavailable` (not internal) when a transaction runs out of serialization retries", async () => {
+    const t = await openTestPostgresStorage();
+    try {
+      let runs = 0;
+      const err = await t.storage
+        .transaction(async () => {
+          runs++;
+          throw Object.assign(new Error("could not serialize access"), { code: "40001" });
+        })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(KeywardError);
+      expect((err as KeywardError).code).toBe("unavailable");
+      expect((err as KeywardError).details).toEqual({ retryAfterSeconds: 1 });
+      expect(runs).toBeGreaterThan(1);
+    } finally {
+      await t.cleanup();
+    }
+  }, 30_000);
 });

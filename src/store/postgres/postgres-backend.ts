@@ -275,7 +275,16 @@ export async function openPostgresBackend(url: string, options: PostgresOptions 
           await client.query("ROLLBACK").catch((e: Error) => {
             broken = e;
           });
-          if (!isRetryable(err) || attempt >= MAX_ATTEMPTS) throw err;
+          if (!isRetryable(err)) throw err;
+          // Out of retries on contention is the server being busy, not a bug: 503 with Retry-After (issue #23).
+          if (attempt >= MAX_ATTEMPTS)
+            throw new KeywardError(
+              "unavailable",
+              "the database is busy: the transaction gave up after retries",
+              {
+                retryAfterSeconds: 1,
+              },
+            );
         } finally {
           client.release(broken);
         }

@@ -72,7 +72,7 @@ export async function rotateDataKey(s: SealedParts, material: UnsealMaterial): P
  */
 export async function resealSecrets(
   s: SealedParts,
-  opts: { batch?: number; onProgress?: (done: number, total: number) => void } = {},
+  opts: { batch?: number; onProgress?: (done: number, total: number) => void | Promise<void> } = {},
 ): Promise<ResealResult> {
   const size = opts.batch ?? 500;
   assertInteger(size, 1, 100_000, "batch");
@@ -83,7 +83,7 @@ export async function resealSecrets(
   for await (const { row } of s.raw.direct.secretScanAll()) if (row.keyVersion !== active) total++;
   let resealed = 0;
   let skipped = 0;
-  opts.onProgress?.(0, total);
+  await opts.onProgress?.(0, total);
   const flush = async (rows: { namespace: string; name: string; row: RawSecretRow }[]) => {
     // Counted from the committed result: Postgres may run the function again after a serialization failure.
     const r = await s.raw.transaction(async (tx) => {
@@ -104,7 +104,8 @@ export async function resealSecrets(
     });
     resealed += r;
     skipped += rows.length - r;
-    opts.onProgress?.(resealed + skipped, total);
+    // Awaited: a caller's progress hook may do work that must land between two batches.
+    await opts.onProgress?.(resealed + skipped, total);
   };
   let pending: { namespace: string; name: string; row: RawSecretRow }[] = [];
   for await (const entry of s.raw.direct.secretScanAll()) {

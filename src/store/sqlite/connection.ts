@@ -2,6 +2,7 @@
 import { chmodSync, existsSync, mkdirSync, realpathSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
+import { openFailure } from "./failures.js";
 import { SQLITE_MIGRATIONS } from "./migrations.js";
 
 type Db = Database.Database;
@@ -25,6 +26,8 @@ export interface SharedSqlite {
   readonly mutex: Mutex;
   refs: number;
   readonly id: string;
+  /** True from a write the environment refused (disk full, read-only) until the next successful commit. */
+  writeFailing: boolean;
 }
 
 // Two connections to one file in one process would deadlock: a transaction holds the write lock across awaits
@@ -57,6 +60,15 @@ function migrate(db: Db): void {
 
 /** Opens (or shares) the connection for `path`: WAL, NORMAL sync, busy timeout, migrations applied. */
 export function acquireSqlite(path: string): SharedSqlite {
+  try {
+    return acquireOrOpen(path);
+  } catch (err) {
+    // Disk full, read-only, corrupt file, symlink loop: one line naming the file and the cause (issue #23).
+    throw openFailure(err, path) ?? err;
+  }
+}
+
+function acquireOrOpen(path: string): SharedSqlite {
   if (path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
   const id =
     path === ":memory:" ? `:memory:${Math.random()}` : existsSync(path) ? realpathSync(path) : resolve(path);
@@ -67,13 +79,18 @@ export function acquireSqlite(path: string): SharedSqlite {
   }
   const created = path !== ":memory:" && !existsSync(path);
   const db = new Database(path);
-  // Owner-only: the file holds sealed secrets and the wrapped keyring (SQLite gives -wal/-shm the same mode).
-  if (created) chmodSync(path, 0o600);
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = NORMAL"); // WAL + NORMAL: atomic always, durable across process crashes.
-  db.pragma("busy_timeout = 5000");
-  migrate(db);
-  const shared: SharedSqlite = { db, mutex: new Mutex(), refs: 1, id };
+  try {
+    // Owner-only: the file holds sealed secrets and the wrapped keyring (SQLite gives -wal/-shm the same mode).
+    if (created) chmodSync(path, 0o600);
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = NORMAL"); // WAL + NORMAL: atomic always, durable across process crashes.
+    db.pragma("busy_timeout = 5000");
+    migrate(db);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  const shared: SharedSqlite = { db, mutex: new Mutex(), refs: 1, id, writeFailing: false };
   open.set(id, shared);
   return shared;
 }

@@ -7,6 +7,7 @@ import type { ScanOptions, StateEntry, StateWriter } from "../ports.js";
 import type { RawBackend, RawSecretRow, RawTx } from "../raw.js";
 import { assertOutsideTransaction, runInTransaction } from "../tx-guard.js";
 import { acquireSqlite, releaseSqlite } from "./connection.js";
+import { writeFailure } from "./failures.js";
 import { GroupCommit } from "./group-commit.js";
 
 const BATCH = 1000;
@@ -220,7 +221,20 @@ export function openSqliteBackend(path: string): RawBackend {
   const commit = db.prepare("COMMIT");
   const rollback = db.prepare("ROLLBACK");
   const grouped = new GroupCommit(db, mutex, begin, commit, rollback);
-  const directWrite = <T>(fn: () => T): Promise<T> => outside(() => grouped.submit(fn));
+  // Environment refusals become `unavailable` and mark the connection not ready until a write succeeds.
+  const settle = <T>(p: Promise<T>): Promise<T> =>
+    p.then(
+      (out) => {
+        shared.writeFailing = false;
+        return out;
+      },
+      (err: unknown) => {
+        const mapped = writeFailure(err);
+        if (mapped) shared.writeFailing = true;
+        throw mapped ?? err;
+      },
+    );
+  const directWrite = <T>(fn: () => T): Promise<T> => outside(() => settle(grouped.submit(fn)));
   const direct = new SqliteOps(db, directLock, directWrite);
   const txOps = new SqliteOps(db, txLock, async (fn) => fn());
   let closed = false;
@@ -229,18 +243,21 @@ export function openSqliteBackend(path: string): RawBackend {
     direct,
     async transaction<T>(fn: (tx: RawTx) => Promise<T>): Promise<T> {
       assertOutsideTransaction(owner, "transaction()");
-      return mutex.run(async () => {
-        begin.run();
-        try {
-          const out = await runInTransaction(owner, () => fn(txOps));
-          commit.run();
-          return out;
-        } catch (err) {
-          if (db.inTransaction) rollback.run();
-          throw err;
-        }
-      });
+      return settle(
+        mutex.run(async () => {
+          begin.run();
+          try {
+            const out = await runInTransaction(owner, () => fn(txOps));
+            commit.run();
+            return out;
+          } catch (err) {
+            if (db.inTransaction) rollback.run();
+            throw err;
+          }
+        }),
+      );
     },
+    writeFailing: () => shared.writeFailing,
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
