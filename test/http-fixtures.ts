@@ -27,6 +27,8 @@ export interface Sample {
   readonly contentType?: string;
   /** The partition the request touches (partitioned routes only). */
   readonly partition?: string;
+  /** Seconds per accepted request (it starts a WASM sandbox): the fuzz leaves it out to stay in its budget. */
+  readonly slow?: true;
 }
 
 const P = `/v1/partitions/${FIXTURE_PARTITION}`;
@@ -295,6 +297,7 @@ export const SAMPLES: Record<string, Make> = {
     return {
       method: "POST",
       url: "/v1/river/validate-state",
+      slow: true,
       body: {
         contract: bytesToBase64url(readFileSync("test/fixtures/river/room_contract_current.wasm")),
         parameters: bytesToBase64url(r.parameters),
