@@ -1,7 +1,7 @@
 // Two keyward instances on one PostgreSQL database race to run round 2 of the same round, each given different
 // peer nonces (as a malicious coordinator would): exactly one releases partial signatures, the other gets
 // nonce_stale, for every round. Real local PostgreSQL server, a schema of its own.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import * as musig from "@scure/btc-signer/musig2.js";
@@ -60,7 +60,9 @@ describe("two instances on PostgreSQL racing round 2", () => {
       await Promise.all(workers.map((w) => w.waitFor((l) => (l as { ready?: boolean }).ready === true)));
       // Both instances are up before the round opens (a starting instance aborts open rounds).
       const { round } = await d.cosigners.nonce(session, { fresh: true });
-      writeFileSync(go, JSON.stringify({ round, startAt: Date.now() + 300 }));
+      // Written whole, then renamed: a worker polling for the file never reads half of it.
+      writeFileSync(`${go}.tmp`, JSON.stringify({ round, startAt: Date.now() + 300 }));
+      renameSync(`${go}.tmp`, go);
       await Promise.all(workers.map((w) => w.exited));
       const results = workers.map(
         (w) => w.lines[w.lines.length - 1] as { ok: boolean; code?: string; partialSigs?: string[] },

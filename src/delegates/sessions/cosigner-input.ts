@@ -80,7 +80,8 @@ export function keyPlan(plan: CosignerPlan, ours: Uint8Array): KeyPlan {
     const t = tapTweak(base, root);
     tweaks.push({ tweak: hexToBytes(t.toString(16).padStart(64, "0")), xOnly: true });
   }
-  const { aggregateKey } = musigKeyAgg(sorted, tweaks);
+  // Without tweaks the aggregate is the internal key (one key aggregation instead of two).
+  const aggregateKey = tweaks.length ? musigKeyAgg(sorted, tweaks).aggregateKey : internalKey;
   return {
     participants,
     signerIndex: participants.indexOf(bytesToHex(ours)),
