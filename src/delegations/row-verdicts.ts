@@ -1,8 +1,8 @@
 // Byte-level NDJSON verdicts for DSNP batch rows (`{"row":N,"fromId":D,"verdict":…}`): no string per row,
-// handed on in ~64 KiB chunks (the same approach as verdict-writer.ts, with the row and fromId fields).
+// handed on in ~64 KiB chunks (the same buffer as verdict-writer.ts, with the row and fromId fields).
+import { NdjsonBytes } from "./ndjson-bytes.js";
+
 const enc = new TextEncoder();
-const dec = new TextDecoder();
-const FLUSH_AT = 1 << 16;
 const T = {
   row: enc.encode('{"row":'),
   fromId: enc.encode(',"fromId":'),
@@ -17,86 +17,58 @@ const T = {
 
 /** Accumulates row verdicts as bytes and passes ~64 KiB text chunks to `sink` (awaited: backpressure). */
 export class RowVerdictWriter {
-  #buf = new Uint8Array(FLUSH_AT + 4096);
-  #n = 0;
+  readonly #out: NdjsonBytes;
   readonly #untilKey: Uint8Array;
 
   /** `inclusive`: the end is named `revokedAt` (Frequency: valid through it), else `until` (half-open). */
-  constructor(
-    private readonly sink: (chunk: string) => void | Promise<void>,
-    inclusive: boolean,
-  ) {
+  constructor(sink: (chunk: string) => void | Promise<void>, inclusive: boolean) {
+    this.#out = new NdjsonBytes(sink);
     this.#untilKey = inclusive ? T.revokedAt : T.until;
   }
 
   authorized(row: number, fromId: number, from: number, until: number | null): void {
+    const o = this.#out;
     this.#head(row, fromId);
-    this.#raw(T.authorized);
-    this.#int(from);
-    this.#raw(this.#untilKey);
-    if (until === null) this.#raw(T.null);
-    else this.#int(until);
-    this.#raw(T.end);
+    o.raw(T.authorized);
+    o.int(from);
+    o.raw(this.#untilKey);
+    if (until === null) o.raw(T.null);
+    else o.int(until);
+    o.raw(T.end);
   }
 
   unauthorized(row: number, fromId: number): void {
     this.#head(row, fromId);
-    this.#raw(T.unauthorized);
+    this.#out.raw(T.unauthorized);
   }
 
   invalid(row: number, message: string): void {
+    const o = this.#out;
     const m = enc.encode(JSON.stringify(message));
-    this.#room(64 + m.length);
-    this.#raw(T.row);
-    this.#int(row);
-    this.#raw(T.invalid);
-    this.#raw(m);
-    this.#raw(T.end);
+    o.room(64 + m.length);
+    o.raw(T.row);
+    o.int(row);
+    o.raw(T.invalid);
+    o.raw(m);
+    o.raw(T.end);
   }
 
   /** Passes the buffered bytes on when at least 64 KiB are waiting. */
-  async maybeFlush(): Promise<void> {
-    if (this.#n >= FLUSH_AT) await this.flush();
+  maybeFlush(): Promise<void> {
+    return this.#out.maybeFlush();
   }
 
   /** Passes every buffered byte on. */
-  async flush(): Promise<void> {
-    if (this.#n === 0) return;
-    const chunk = dec.decode(this.#buf.subarray(0, this.#n));
-    this.#n = 0;
-    await this.sink(chunk);
+  flush(): Promise<void> {
+    return this.#out.flush();
   }
 
   #head(row: number, fromId: number): void {
-    this.#room(160);
-    this.#raw(T.row);
-    this.#int(row);
-    this.#raw(T.fromId);
-    this.#int(fromId);
-  }
-
-  #room(k: number): void {
-    if (this.#n + k <= this.#buf.length) return;
-    const b = new Uint8Array((this.#n + k) * 2);
-    b.set(this.#buf.subarray(0, this.#n));
-    this.#buf = b;
-  }
-
-  #raw(b: Uint8Array): void {
-    this.#buf.set(b, this.#n);
-    this.#n += b.length;
-  }
-
-  /** Decimal digits of a non-negative safe integer. */
-  #int(v: number): void {
-    let digits = 1;
-    for (let x = v; x >= 10; x = Math.floor(x / 10)) digits++;
-    let i = this.#n + digits - 1;
-    let x = v;
-    do {
-      this.#buf[i--] = 48 + (x % 10);
-      x = Math.floor(x / 10);
-    } while (x > 0);
-    this.#n += digits;
+    const o = this.#out;
+    o.room(160);
+    o.raw(T.row);
+    o.int(row);
+    o.raw(T.fromId);
+    o.int(fromId);
   }
 }

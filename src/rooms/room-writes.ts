@@ -2,8 +2,10 @@
 // room to another instance (the sequence claim in repository.ts detects it).
 import { KeywardError } from "../errors/keyward-error.js";
 
+// Lost races are retried with jittered backoff (≤ 256 ms each): 8 tries ran out with several PostgreSQL
+// instances adding, removing and rotating at once under load; 24 bound the wait at a few seconds.
 /** How often a write is redone after losing its room to a concurrent write before `conflict` surfaces. */
-const MAX_ATTEMPTS = 8;
+const MAX_ATTEMPTS = 24;
 
 /** The error a write throws from its transaction when its sequence claim failed (rolled back, redone). */
 export function lostRace(): KeywardError {

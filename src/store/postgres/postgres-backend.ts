@@ -306,14 +306,12 @@ export async function openPostgresBackend(url: string, options: PostgresOptions 
             broken = e;
           });
           if (!isRetryable(err)) throw err;
-          // Out of retries on contention is the server being busy, not a bug: 503 with Retry-After (issue #23).
+          // Out of retries on contention is the server being busy, not a bug: 503, and the HTTP surface adds
+          // Retry-After to every `unavailable` (issue #23).
           if (attempt >= MAX_ATTEMPTS)
             throw new KeywardError(
               "unavailable",
               "the database is busy: the transaction gave up after retries",
-              {
-                retryAfterSeconds: 1,
-              },
             );
         } finally {
           client.release(broken);

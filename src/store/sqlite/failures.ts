@@ -39,5 +39,5 @@ export function writeFailure(err: unknown): KeywardError | undefined {
   const cause = causeOf(codeOf(err));
   return cause === undefined
     ? undefined
-    : new KeywardError("unavailable", `the database cannot be written: ${cause}`, { retryAfterSeconds: 1 });
+    : new KeywardError("unavailable", `the database cannot be written: ${cause}`);
 }
