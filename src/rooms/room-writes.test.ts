@@ -38,7 +38,7 @@ describe("retryLostRaces", () => {
     expect([out, calls]).toEqual(["done", 3]);
   });
 
-  it("gives up with a retryable conflict after 8 attempts and never retries other errors", async () => {
+  it("gives up with a retryable conflict after 24 attempts and never retries other errors", async () => {
     let calls = 0;
     const err = await retryLostRaces(async () => {
       calls++;
@@ -46,7 +46,7 @@ describe("retryLostRaces", () => {
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(KeywardError);
     expect(err).toMatchObject({ code: "conflict" });
-    expect(calls).toBe(8);
+    expect(calls).toBe(24);
     calls = 0;
     await expect(
       retryLostRaces(async () => {
