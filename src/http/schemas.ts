@@ -1,4 +1,5 @@
 // Shared JSON schemas for the HTTP API: the one error body, names, positions and byte encodings.
+import { NAME_PATTERN } from "../crypto/assert.js";
 
 /** The one error body every non-2xx response carries. */
 export const errorBodySchema = {
@@ -25,7 +26,7 @@ export const errorBodySchema = {
 /** A partition name (as custody and tokens accept it). */
 export const partitionName = {
   type: "string",
-  pattern: "^[a-z0-9][a-z0-9._-]{0,63}$",
+  pattern: NAME_PATTERN,
   description: "partition (tenant) name",
 } as const;
 
@@ -64,13 +65,6 @@ export const secretRevealSchema = {
   type: "object",
   required: ["name", "value", "encoding"],
   properties: { name: { type: "string" }, value: { type: "string" }, encoding: { type: "string" } },
-} as const;
-
-/** `{ ok: true }` for operations with nothing else to say. */
-export const okSchema = {
-  type: "object",
-  required: ["ok"],
-  properties: { ok: { type: "boolean" } },
 } as const;
 
 /** A point in time: an RFC 3339 string (the documented form, as every response gives it) or epoch milliseconds. */

@@ -73,7 +73,7 @@ export async function createTokenService(
 export async function createKeyward(storage: Storage, options: KeywardOptions = {}): Promise<Keyward> {
   const audit = await openAuditLog(storage);
   const tokens = await createTokenService(storage, { ...options, audit });
-  // Custody's audit actor is the service; per-request token ids are in the request log lines.
+  // Custody's default audit actor is "service"; HTTP routes name the calling token per request (`custody.as`).
   const custody = await createCustody(storage, { audit, actor: "service" });
   const delegates = await createDelegates(storage, { audit, custody: custody.custody });
   const rooms = createRooms(storage, { custody: custody.custody });
