@@ -1,5 +1,5 @@
 // Shared JSON schemas for the HTTP API: the one error body, names, positions and byte encodings.
-import { NAME_PATTERN } from "../crypto/assert.js";
+import { NAME_PATTERN } from "../service/primitives.js";
 
 /** The one error body every non-2xx response carries. */
 export const errorBodySchema = {

@@ -1,12 +1,12 @@
 // `keyward delegate cosigner create|nonce|sign|verify|aggregate|show|list|run`: MuSig2 (BIP-327) cosigner sessions.
+
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { hexToBytes } from "../../crypto/bytes.js";
-import type { Delegates } from "../../delegates/delegates.js";
-import type { CosignerInfo } from "../../delegates/sessions/cosigner-view.js";
 import { InputRangeError } from "../../errors/input-errors.js";
 import { createCustody } from "../../service/custody.js";
+import type { CosignerInfo, Delegates } from "../../service/delegates.js";
 import { createDelegates } from "../../service/delegates.js";
+import { hexToBytes } from "../../service/primitives.js";
 import { withStorage } from "../context.js";
 import { emit, type GlobalOptions } from "../io.js";
 import { parseHexFlag, parseIntFlag } from "../parse.js";

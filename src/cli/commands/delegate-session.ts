@@ -1,8 +1,9 @@
 // `keyward delegate session create|schedule|list|show|run`: delegated signing sessions that survive restarts.
+
 import type { Command } from "commander";
-import { utf8 } from "../../crypto/bytes.js";
-import type { SessionInfo } from "../../delegates/sessions/sessions.js";
 import { InputRangeError } from "../../errors/input-errors.js";
+import type { SessionInfo } from "../../service/delegates.js";
+import { utf8 } from "../../service/primitives.js";
 import { emit, type GlobalOptions } from "../io.js";
 import { parseHexFlag, parseIntFlag } from "../parse.js";
 import { withDelegates } from "./delegate-io.js";

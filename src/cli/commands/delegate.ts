@@ -1,11 +1,18 @@
 // `keyward delegate certify|register|revoke-version|status|versions|token|migrate` (+ secret and session groups).
+
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { bytesToHex } from "../../crypto/bytes.js";
-import { certifyDelegate, formatCertificate, parseCertificate } from "../../delegates/certificate.js";
-import { DEFAULT_TOKEN_TTL, MAX_TOKEN_TTL } from "../../delegates/tokens.js";
-import type { VersionInfo, VersionStatus } from "../../delegates/versions.js";
 import { InputRangeError } from "../../errors/input-errors.js";
+import {
+  certifyDelegate,
+  DEFAULT_TOKEN_TTL,
+  formatCertificate,
+  MAX_TOKEN_TTL,
+  parseCertificate,
+  type VersionInfo,
+  type VersionStatus,
+} from "../../service/delegates.js";
+import { bytesToHex } from "../../service/primitives.js";
 import { emit, type GlobalOptions } from "../io.js";
 import { parseHexFlag, parseIntFlag, readFileFlag } from "../parse.js";
 import { registerDelegateCosignerCommands } from "./delegate-cosigner.js";

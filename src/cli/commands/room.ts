@@ -1,14 +1,11 @@
 // `keyward room …`: create, add, remove, rotate, show, export, import, verify, decrypt.
+
 import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { bytesToHex, hexToBytes, wipe } from "../../crypto/bytes.js";
-import { Secret } from "../../crypto/secret.js";
 import { InputRangeError } from "../../errors/input-errors.js";
-import type { RiverRooms } from "../../rooms/river-rooms.js";
-import type { RoomsService } from "../../rooms/rooms-service.js";
-import { verifyRoomExport } from "../../rooms/verify.js";
 import { createCustody } from "../../service/custody.js";
-import { createRooms } from "../../service/rooms.js";
+import { bytesToHex, hexToBytes, Secret, wipe } from "../../service/primitives.js";
+import { createRooms, type RiverRooms, type RoomsService, verifyRoomExport } from "../../service/rooms.js";
 import { isJson, withStorage } from "../context.js";
 import { emit } from "../io.js";
 import { parseHexFlag, parseIntFlag, readFileFlag } from "../parse.js";

@@ -1,8 +1,9 @@
 // /v1/delegates/:key/cosigners and /v1/cosigners/:id/…: MuSig2 (BIP-327) cosigner sessions over a sealed share.
+
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { hexToBytes } from "../../crypto/bytes.js";
-import type { Delegates } from "../../delegates/delegates.js";
 import { KeywardError } from "../../errors/keyward-error.js";
+import type { Delegates } from "../../service/delegates.js";
+import { hexToBytes } from "../../service/primitives.js";
 import { hasScope } from "../../service/tokens.js";
 import { principalOf } from "../auth.js";
 import { hex32, timestamp, timestampMs } from "../schemas.js";

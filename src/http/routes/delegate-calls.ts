@@ -1,7 +1,8 @@
 // POST /v1/delegates/:key/call: one ApplicationMessage to a version's WebAssembly (freenet delegate ABI).
+
 import type { FastifyInstance } from "fastify";
-import type { Delegates } from "../../delegates/delegates.js";
 import { callDelegate } from "../../service/delegate-calls.js";
+import type { Delegates } from "../../service/delegates.js";
 import { type ByteEncoding, decodeBytes } from "../encoding.js";
 import { hex32 } from "../schemas.js";
 

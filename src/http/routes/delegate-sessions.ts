@@ -1,9 +1,9 @@
 // /v1/delegates/:key/secrets and sessions: a delegate's sealed secrets and its persisted signing sessions.
+
 import type { FastifyInstance } from "fastify";
-import { bytesToHex, hexToBytes } from "../../crypto/bytes.js";
-import { Secret } from "../../crypto/secret.js";
-import type { Delegates } from "../../delegates/delegates.js";
 import { KeywardError } from "../../errors/keyward-error.js";
+import type { Delegates } from "../../service/delegates.js";
+import { bytesToHex, hexToBytes, Secret } from "../../service/primitives.js";
 import { type ByteEncoding, decodeBytes, encodeBytes } from "../encoding.js";
 import {
   encodingEnum,

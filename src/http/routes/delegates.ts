@@ -1,8 +1,8 @@
 // /v1/apps and /v1/delegates: apps and key chains, certified versions, migration tokens, migrations.
+
 import type { FastifyInstance } from "fastify";
-import { base64urlToBytes, hexToBytes } from "../../crypto/bytes.js";
-import { parseCertificate } from "../../delegates/certificate.js";
-import type { Delegates } from "../../delegates/delegates.js";
+import { type Delegates, parseCertificate } from "../../service/delegates.js";
+import { base64urlToBytes, hexToBytes } from "../../service/primitives.js";
 import { hex32, shortName } from "../schemas.js";
 
 /** An object passed through as the domain returns it (documented in docs/delegates.md). */

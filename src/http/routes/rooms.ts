@@ -1,8 +1,8 @@
 // /v1/rooms: deterministic versioned group secrets (create, members, rotate, show, export/import, verify).
+
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { hexToBytes } from "../../crypto/bytes.js";
-import type { RoomsService } from "../../rooms/rooms-service.js";
-import { verifyRoomExport } from "../../rooms/verify.js";
+import { hexToBytes } from "../../service/primitives.js";
+import { type RoomsService, verifyRoomExport } from "../../service/rooms.js";
 import { principalOf } from "../auth.js";
 import { roomPartitionOf } from "../room-partition.js";
 import { hex32, partitionName, shortName } from "../schemas.js";

@@ -1,8 +1,9 @@
 // /v1/secrets: user-level secrets in the sealed SecretStore (put, reveal, list, delete).
+
 import type { FastifyInstance } from "fastify";
-import { Secret } from "../../crypto/secret.js";
 import { KeywardError } from "../../errors/keyward-error.js";
 import { type Keyward, USER_SECRET_NAMESPACE } from "../../service/keyward.js";
+import { Secret } from "../../service/primitives.js";
 import { type ByteEncoding, decodeBytes, encodeBytes } from "../encoding.js";
 import { encodingEnum, secretRevealSchema, secretStoredSchema, secretValueBody } from "../schemas.js";
 
