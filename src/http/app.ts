@@ -8,6 +8,7 @@ import { AuthThrottle, installLimits, type LimitOptions, limitsFromEnv } from ".
 import { createLogger } from "./logging.js";
 import { createMetrics, type DomainGauge, installMetrics } from "./metrics.js";
 import { installOpenApi } from "./openapi.js";
+import { registerRoutes } from "./route-kit.js";
 import { auditRoutes } from "./routes/audit.js";
 import { cosignerRoutes } from "./routes/cosigners.js";
 import { custodyRoutes } from "./routes/custody.js";
@@ -21,7 +22,7 @@ import { healthRoutes } from "./routes/health.js";
 import { riverRoutes } from "./routes/river.js";
 import { roomRoutes } from "./routes/rooms.js";
 import { secretRoutes } from "./routes/secrets.js";
-import { tokenRoutes } from "./routes/tokens.js";
+import { tokenRoutes } from "./routes/tokens/index.js";
 import { uiRoutes } from "./routes/ui.js";
 
 /** Options of `buildApp`. */
@@ -116,7 +117,7 @@ export async function buildApp(kw: Keyward, options: AppOptions = {}): Promise<F
   });
 
   healthRoutes(app, kw);
-  tokenRoutes(app, kw);
+  await registerRoutes(app, kw, tokenRoutes);
   secretRoutes(app, kw);
   auditRoutes(app, kw);
   delegateRoutes(app, kw.delegates);
