@@ -80,3 +80,14 @@ export const timestamp = {
 export function timestampMs(value: string | number): number {
   return typeof value === "number" ? value : Date.parse(value);
 }
+
+/** A response object documented by a description only (its fields are the domain's; extra fields pass). */
+export const looseObject = (description: string) =>
+  ({ type: "object", additionalProperties: true, description }) as const;
+
+/** `:key` of a delegate (64 hex). */
+export const delegateKeyParams = {
+  type: "object",
+  required: ["key"],
+  properties: { key: { ...hex32, description: "delegate key (64 hex)" } },
+} as const;

@@ -5,8 +5,7 @@ import type { Custody, Scheme } from "../../service/custody.js";
 import { hexToBytes, Secret } from "../../service/primitives.js";
 import { principalOf } from "../auth.js";
 import { type ByteEncoding, decodeBytes } from "../encoding.js";
-import { encodingEnum, hexString, partitionName } from "../schemas.js";
-import { looseObject } from "./delegates.js";
+import { encodingEnum, hexString, looseObject, partitionName } from "../schemas.js";
 
 type IdentityReq = FastifyRequest<{
   Params: { partition: string; identity: string };

@@ -3,8 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { normalizeId } from "../../delegations/ids.js";
 import { verifyDelegationProof } from "../../delegations/verify-proof.js";
 import type { DelegationsService } from "../../service/delegations.js";
-import { position } from "../schemas.js";
-import { looseObject } from "./delegates.js";
+import { looseObject, position } from "../schemas.js";
 import { idQuery } from "./delegations.js";
 
 /** Registers the delegation checkpoint, proof and verification routes (unpartitioned). */

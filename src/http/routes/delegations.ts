@@ -10,8 +10,7 @@ import { parseSemantics } from "../../delegations/semantics.js";
 import { KeywardError } from "../../errors/keyward-error.js";
 import type { DelegationsService } from "../../service/delegations.js";
 import { frequencyReadingCheck, ProviderReadings } from "../../service/dsnp-batches.js";
-import { position } from "../schemas.js";
-import { looseObject } from "./delegates.js";
+import { looseObject, position } from "../schemas.js";
 
 /** A check answer as JSON: `{"authorized":B,"interval":null|{"from":N,"until":N|null}}` (positions are integers). */
 export function serializeCheck(r: CheckResult): string {

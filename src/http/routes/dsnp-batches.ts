@@ -7,8 +7,7 @@ import { parseSemantics } from "../../delegations/semantics.js";
 import { KeywardError } from "../../errors/keyward-error.js";
 import type { DelegationsService } from "../../service/delegations.js";
 import { DsnpUploads } from "../../service/dsnp-uploads.js";
-import { position } from "../schemas.js";
-import { looseObject } from "./delegates.js";
+import { looseObject, position } from "../schemas.js";
 import { idQuery } from "./delegations.js";
 
 /** Media types of a Parquet upload (the IANA registration, and plain bytes). */

@@ -6,8 +6,7 @@ import type { RiverRooms, RoomsService } from "../../service/rooms.js";
 import { principalOf } from "../auth.js";
 import { type ByteEncoding, decodeBytes, encodeBytes } from "../encoding.js";
 import { roomPartitionOf } from "../room-partition.js";
-import { encodingEnum } from "../schemas.js";
-import { looseObject } from "./delegates.js";
+import { encodingEnum, looseObject } from "../schemas.js";
 
 const MAX_TEXT = 16 * 1024 * 1024;
 const bytesText = { type: "string", minLength: 0, maxLength: MAX_TEXT } as const;

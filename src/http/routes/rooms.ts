@@ -5,8 +5,7 @@ import { hexToBytes } from "../../service/primitives.js";
 import { type RoomsService, verifyRoomExport } from "../../service/rooms.js";
 import { principalOf } from "../auth.js";
 import { roomPartitionOf } from "../room-partition.js";
-import { hex32, partitionName, shortName } from "../schemas.js";
-import { looseObject } from "./delegates.js";
+import { hex32, looseObject, partitionName, shortName } from "../schemas.js";
 
 const roomParams = {
   type: "object",
