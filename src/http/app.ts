@@ -116,12 +116,9 @@ export async function buildApp(kw: Keyward, options: AppOptions = {}): Promise<F
     done();
   });
 
-  healthRoutes(app, kw);
-  await registerRoutes(app, kw, tokenRoutes);
-  await registerRoutes(app, kw, secretRoutes);
-  auditRoutes(app, kw);
+  await registerRoutes(app, kw, [healthRoutes, ...tokenRoutes, ...secretRoutes, auditRoutes]);
   await registerRoutes(app, kw, delegateRoutes);
-  delegateCallRoutes(app, kw.delegates);
+  await registerRoutes(app, kw, [delegateCallRoutes]);
   await registerRoutes(app, kw, delegateSessionRoutes);
   await registerRoutes(app, kw, cosignerRoutes);
   custodyRoutes(app, kw.custody);
@@ -130,7 +127,7 @@ export async function buildApp(kw: Keyward, options: AppOptions = {}): Promise<F
   delegationRoutes(app, kw.delegations);
   delegationProofRoutes(app, kw.delegations);
   await dsnpBatchRoutes(app, kw.delegations);
-  uiRoutes(app);
+  await registerRoutes(app, kw, [uiRoutes]);
   await app.ready();
   return app;
 }
