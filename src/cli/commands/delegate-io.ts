@@ -4,8 +4,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { InputRangeError } from "../../errors/input-errors.js";
 import { KeywardError } from "../../errors/keyward-error.js";
-import type { Delegates } from "../../service/delegates.js";
-import { createDelegates } from "../../service/delegates.js";
+import { createDelegates, type Delegates } from "../../service/delegates.js";
 import { bytesToHex, hexToBytes, Secret, wipe } from "../../service/primitives.js";
 import { withStorage } from "../context.js";
 
