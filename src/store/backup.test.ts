@@ -83,6 +83,7 @@ describe("writeBackup", () => {
     await expect(writeBackup({ db: t.dbUrl, out: dbFile, force: true })).rejects.toMatchObject({
       code: "invalid_input",
     });
+    await expect(writeBackup({ db: t.dbUrl, out: t.work, force: true })).rejects.toThrow("names a directory");
     await expect(writeBackup({ db: t.dbUrl, out: join(t.work, "no/such/dir/f") })).rejects.toMatchObject({
       code: "invalid_input",
     });

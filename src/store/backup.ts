@@ -79,6 +79,8 @@ export async function writeBackup(options: WriteBackupOptions): Promise<WrittenB
   const url = resolveDbUrl(options.db, options.dataDir);
   const out = resolve(options.out);
   const source = sqlitePath(url);
+  if (existsSync(out) && statSync(out).isDirectory())
+    throw new KeywardError("invalid_input", `--out names a directory, not a file: ${out}`);
   if (existsSync(out) && !options.force)
     throw new KeywardError("already_exists", `${out} already exists: choose another file or pass --force`);
   if (!existsSync(dirname(out)))
