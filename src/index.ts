@@ -120,6 +120,13 @@ export {
 } from "./kdf/river-ecies.js";
 export * from "./rooms/index.js";
 export { openAuditLog } from "./service/audit.js";
+export {
+  type BackupCounts,
+  type BackupResult,
+  backupStore,
+  type RestoreResult,
+  restoreStore,
+} from "./service/backup.js";
 export { type CustodyService, createCustody } from "./service/custody.js";
 export { type CreateDelegatesOptions, createDelegates } from "./service/delegates.js";
 export {

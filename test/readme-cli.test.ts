@@ -96,6 +96,7 @@ describe("README CLI walkthroughs", () => {
       "river-delegate",
       "rooms",
       "river-rooms",
+      "backup-restore",
     ]);
   });
 
