@@ -65,6 +65,19 @@ describe("architecture", () => {
     expect(bad).toEqual([]);
   });
 
+  it("surfaces reach the delegations domain only through service/ (one facade: no CLI/HTTP drift)", () => {
+    const bad: string[] = [];
+    for (const f of files) {
+      if (domainOf(f) !== "cli" && domainOf(f) !== "http") continue;
+      for (const spec of relativeImports(f)) {
+        const target = normalize(join(dirname(f), spec));
+        if (target.startsWith(SRC) && domainOf(target) === "delegations")
+          bad.push(`${relative(ROOT, f)} → ${spec}`);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+
   it("keeps the dashboard (src/ui, a browser bundle) apart: it imports only itself, nothing imports it", () => {
     const bad: string[] = [];
     for (const f of files) {
