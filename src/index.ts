@@ -133,7 +133,9 @@ export {
   CHECKPOINT_KEY_NAME,
   DELEGATIONS_SECRET_NAMESPACE,
   type DelegationProofFile,
+  type DelegationsOptions,
   DelegationsService,
+  type DelegationsWarning,
   storageCheckpointSigner,
 } from "./service/delegations.js";
 export { type DsnpFileOptions, isParquetFile, validateDsnpFile } from "./service/dsnp-batches.js";

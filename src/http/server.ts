@@ -51,7 +51,7 @@ export async function startServer(kw: Keyward, options: ServerOptions): Promise<
       `cannot listen on ${options.host}:${options.port}${typeof code === "string" ? ` (${code})` : ""}`,
     );
   }
-  const opened = kw.delegations.store.opened;
+  const opened = kw.delegations.opened;
   if (opened.snapshot === "failed")
     app.log.warn(
       { snapshotSeq: opened.snapshotSeq, replayed: opened.replayed, reason: opened.error },

@@ -2,9 +2,8 @@
 // limit), validated for ?provider at ?at [&intent] [&semantics]; the summary names a verdicts download.
 import { Readable } from "node:stream";
 import type { FastifyInstance } from "fastify";
-import { normalizeId } from "../../delegations/ids.js";
-import { parseSemantics } from "../../delegations/semantics.js";
 import { KeywardError } from "../../errors/keyward-error.js";
+import { normalizeId, parseSemantics } from "../../service/delegation-inputs.js";
 import type { DelegationsService } from "../../service/delegations.js";
 import { DsnpUploads } from "../../service/dsnp-uploads.js";
 import { looseObject, position } from "../schemas.js";
