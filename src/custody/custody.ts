@@ -23,6 +23,7 @@ import {
   type StatusResult,
   setSuspended,
 } from "./lifecycle.js";
+import { MskCache } from "./msk-cache.js";
 import {
   createPartition,
   listPartitions,
@@ -73,7 +74,7 @@ export class Custody {
       now: options.now ?? Date.now,
       actor: options.actor,
       observe: options.observeKeyMaterial,
-      msks: new Map(),
+      msks: new MskCache(options.mskCache, options.now ?? Date.now),
     };
     // Concurrent signatures share one transaction (group commit); each is still audited before it returns.
     // The batch's audit entries are appended together at its end (one chain-head read and write per batch).
@@ -291,7 +292,6 @@ export class Custody {
 
   /** Wipes cached MSKs. The instance must not be used afterwards. */
   close(): void {
-    for (const m of this.#ctx.msks.values()) m.wipe();
     this.#ctx.msks.clear();
   }
 }

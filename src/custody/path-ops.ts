@@ -11,7 +11,7 @@ import {
   subjectOf,
   withPathKey,
 } from "./context.js";
-import { identityAddress } from "./derive.js";
+import { identityAddressHex } from "./derive.js";
 import { assertPartitionName, canonicalIdentity, canonicalLabel, SCHEMES } from "./identity.js";
 import {
   EPOCH_MEMBER_TABLE,
@@ -72,7 +72,7 @@ export async function resolveRef(
   const label = canonicalLabel(ref.label);
   const partition = await partitions.get(tx.state, ref.partition);
   if (!partition) throw new KeywardError("not_found", "partition does not exist");
-  const address = bytesToHex(identityAddress(hexToBytes(partition.id), identity));
+  const address = identityAddressHex(partition.id, identity);
   return { partition, identity, label, address, key: pathKey(partition.name, address, label) };
 }
 
