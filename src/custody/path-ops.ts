@@ -1,5 +1,4 @@
 // Resolving a path for an operation: canonicalise, create on first use, enforce status, move to the current MSK.
-import { bytesToHex, hexToBytes } from "../crypto/bytes.js";
 import { KeywardError } from "../errors/keyward-error.js";
 import type { StateReader, StorageTx } from "../store/ports.js";
 import {
