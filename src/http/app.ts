@@ -11,6 +11,7 @@ import { installOpenApi } from "./openapi.js";
 import { auditRoutes } from "./routes/audit.js";
 import { cosignerRoutes } from "./routes/cosigners.js";
 import { custodyRoutes } from "./routes/custody.js";
+import { custodySignBatchRoutes } from "./routes/custody-sign-batch.js";
 import { delegateCallRoutes } from "./routes/delegate-calls.js";
 import { delegateSessionRoutes } from "./routes/delegate-sessions.js";
 import { delegateRoutes } from "./routes/delegates.js";
@@ -124,6 +125,7 @@ export async function buildApp(kw: Keyward, options: AppOptions = {}): Promise<F
   delegateSessionRoutes(app, kw.delegates);
   cosignerRoutes(app, kw.delegates);
   custodyRoutes(app, kw.custody);
+  custodySignBatchRoutes(app, kw.custody);
   roomRoutes(app, kw.rooms);
   riverRoutes(app, kw.rooms, kw.river);
   delegationRoutes(app, kw.delegations);
