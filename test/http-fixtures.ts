@@ -212,6 +212,12 @@ export const SAMPLES: Record<string, Make> = {
     body: { message: "68656c6c6f" },
     partition: FIXTURE_PARTITION,
   }),
+  identitySignBatch: () => ({
+    method: "POST",
+    url: `${P}/identities/${ALICE.identity}/sign-batch`,
+    body: { messages: ["68656c6c6f", "776f726c64"] },
+    partition: FIXTURE_PARTITION,
+  }),
   identityHistory: () => ({
     method: "GET",
     url: `${P}/identities/${ALICE.identity}/history`,

@@ -75,6 +75,12 @@ export class AuditLog implements AuditSink {
   readonly #field: Secret;
   readonly #now: () => number;
   readonly #maxAttempts: number;
+  /**
+   * The last entry this instance appended, with its stored bytes: a hint only. It is trusted in a transaction
+   * only when that row still holds exactly these bytes, and the create-only insert of the next number proves
+   * no later entry exists (another instance appending, or a rolled-back batch, falls back to a fresh read).
+   */
+  #hint: { readonly entry: AuditEntry; readonly bytes: Uint8Array } | undefined;
 
   private constructor(storage: Storage, keys: { mac: Secret; field: Secret }, options: AuditLogOptions) {
     this.#storage = storage;
@@ -125,18 +131,21 @@ export class AuditLog implements AuditSink {
     const bodies = events.map((e) => encodeBody(e, keys.field));
     if (bodies.length === 0) return [];
     for (let attempt = 0; attempt < this.#maxAttempts; attempt++) {
-      let last = await lastEntry(tx.state);
+      let last = (attempt === 0 && (await this.#confirmedHint(tx))) || (await lastEntry(tx.state));
       const out: AuditEntry[] = [];
+      let bytes: Uint8Array | undefined;
       for (const body of bodies) {
         const seq = last ? last.seq + 1 : 1;
         // Time never goes backwards along the chain, even if clocks of instances disagree slightly.
         const time = Math.max(this.#now(), last?.time ?? 0);
         const entry = buildEntry(keys, seq, time, last?.hash ?? GENESIS_PREV, body);
-        if (!(await entries.insert(tx.state, seqKey(seq), entry))) break;
+        bytes = entries.codec.encode(entry);
+        if (!(await tx.state.insert(ENTRY_TABLE, seqKey(seq), bytes))) break;
         out.push(entry);
         last = entry;
       }
       if (out.length === bodies.length) {
+        this.#hint = { entry: last!, bytes: bytes! };
         await heads.put(tx.state, HEAD_KEY, {
           seq: last!.seq,
           hash: last!.hash,
@@ -181,6 +190,14 @@ export class AuditLog implements AuditSink {
   close(): void {
     this.#mac.wipe();
     this.#field.wipe();
+  }
+
+  /** The hinted last entry when its row still holds the same bytes inside `tx` (see `#hint`). */
+  async #confirmedHint(tx: StorageTx): Promise<AuditEntry | undefined> {
+    const hint = this.#hint;
+    if (!hint) return undefined;
+    const stored = await tx.state.get(ENTRY_TABLE, seqKey(hint.entry.seq));
+    return stored && Buffer.compare(stored, hint.bytes) === 0 ? hint.entry : undefined;
   }
 
   #keys(): AuditKeys {

@@ -33,9 +33,14 @@ function assertTag(tag: unknown): asserts tag is string {
   if (!tag.isWellFormed()) throw new InputRangeError("tag must be well-formed Unicode");
 }
 
-/** A growable output buffer: canonical encoding runs on every signature and audit entry, so no per-field arrays. */
+/**
+ * A growable output buffer: canonical encoding runs on every signature and audit entry, so no per-field
+ * arrays. One scratch buffer is shared by every call (encoding is synchronous, never re-entered) and the used
+ * part is zeroed after the result is copied out, so no encoded value lingers in it.
+ */
 class Writer {
-  #buf = new Uint8Array(256);
+  static #scratch = new Uint8Array(1024);
+  #buf = Writer.#scratch;
   #view = new DataView(this.#buf.buffer);
   #size = 0;
   #reserve(n: number): number {
@@ -43,8 +48,10 @@ class Writer {
     if (at + n > this.#buf.length) {
       const next = new Uint8Array(Math.max(this.#buf.length * 2, at + n));
       next.set(this.#buf.subarray(0, at));
+      this.#buf.fill(0, 0, at);
       this.#buf = next;
       this.#view = new DataView(next.buffer);
+      if (next.length <= 1 << 16) Writer.#scratch = next;
     }
     this.#size = at + n;
     return at;
@@ -62,6 +69,12 @@ class Writer {
     const at = this.#reserve(4);
     this.#view.setUint32(at, v, true);
   }
+  /** A safe non-negative integer as u64le without a BigInt. */
+  u53(v: number): void {
+    const at = this.#reserve(8);
+    this.#view.setUint32(at, v % 0x1_0000_0000, true);
+    this.#view.setUint32(at + 4, Math.floor(v / 0x1_0000_0000), true);
+  }
   u64(v: bigint): void {
     const at = this.#reserve(8);
     this.#view.setBigUint64(at, v, true);
@@ -70,8 +83,32 @@ class Writer {
     this.u32(b.length);
     this.push(b);
   }
+  /** u32le(len) ‖ UTF-8 of a well-formed string; ASCII (the common case) is copied without an encoder call. */
+  lenText(s: string): void {
+    const n = s.length;
+    const at = this.#reserve(4 + n);
+    const buf = this.#buf;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) {
+        this.#size = at;
+        this.lenBytes(utf8(s));
+        return;
+      }
+      buf[at + 4 + i] = c;
+    }
+    this.#view.setUint32(at, n, true);
+  }
   finish(): Uint8Array {
-    return this.#buf.slice(0, this.#size);
+    const out = this.#buf.slice(0, this.#size);
+    this.#buf.fill(0, 0, this.#size);
+    this.#size = 0;
+    return out;
+  }
+  /** Zeroes what was written (an encoding that failed midway). */
+  discard(): void {
+    this.#buf.fill(0, 0, this.#size);
+    this.#size = 0;
   }
 }
 
@@ -88,34 +125,48 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length;
 }
 
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return false;
+  return true;
+}
+
+/** Map keys in UTF-8 byte order: for ASCII keys that is plain string order, otherwise compared as bytes. */
+function sortedKeys(v: object, path: string): string[] {
+  const keys = Object.keys(v);
+  if (keys.every(isAscii)) return keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // A key with a lone surrogate would be UTF-8-encoded as U+FFFD and could collide with another key.
+  for (const k of keys)
+    if (!k.isWellFormed()) throw new InputRangeError(`${path} has a key that is not well-formed Unicode`);
+  return keys
+    .map((k) => [utf8(k), k] as const)
+    .sort((a, b) => compareBytes(a[0], b[0]))
+    .map((e) => e[1]);
+}
+
 function writeValue(w: Writer, v: CanonicalValue, path: string, depth: number): void {
   if (depth > MAX_DEPTH) throw new InputRangeError(`${path} nests too deeply`);
-  if (v === null) {
-    w.byte(CANONICAL_TYPE.null);
+  if (v === null || typeof v === "boolean") {
+    w.byte(v === null ? CANONICAL_TYPE.null : v ? CANONICAL_TYPE.true : CANONICAL_TYPE.false);
     return;
   }
-  if (v === false) {
-    w.byte(CANONICAL_TYPE.false);
+  if (typeof v === "number") {
+    if (!Number.isSafeInteger(v)) throw new InputRangeError(`${path} must be a safe integer`);
+    // negint stores −1 − n, so every integer has one encoding (−1 − n is safe for every safe negative n)
+    w.byte(v < 0 ? CANONICAL_TYPE.negint : CANONICAL_TYPE.uint);
+    w.u53(v < 0 ? -v - 1 : v);
     return;
   }
-  if (v === true) {
-    w.byte(CANONICAL_TYPE.true);
-    return;
-  }
-  if (typeof v === "number" || typeof v === "bigint") {
-    if (typeof v === "number" && !Number.isSafeInteger(v))
-      throw new InputRangeError(`${path} must be a safe integer`);
-    const n = BigInt(v);
-    const mag = n < 0n ? -n - 1n : n; // negint stores −1 − n, so every integer has one encoding
+  if (typeof v === "bigint") {
+    const mag = v < 0n ? -v - 1n : v;
     if (mag > U64_MAX) throw new InputRangeError(`${path} is out of the 64-bit range`);
-    w.byte(n < 0n ? CANONICAL_TYPE.negint : CANONICAL_TYPE.uint);
+    w.byte(v < 0n ? CANONICAL_TYPE.negint : CANONICAL_TYPE.uint);
     w.u64(mag);
     return;
   }
   if (typeof v === "string") {
     if (!v.isWellFormed()) throw new InputRangeError(`${path} is not well-formed Unicode`);
     w.byte(CANONICAL_TYPE.string);
-    w.lenBytes(utf8(v));
+    w.lenText(v);
     return;
   }
   if (isBytes(v)) {
@@ -131,17 +182,14 @@ function writeValue(w: Writer, v: CanonicalValue, path: string, depth: number): 
   }
   if (typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
     // Keys sorted by their UTF-8 bytes; undefined members are refused (not silently dropped).
-    // A key with a lone surrogate would be UTF-8-encoded as U+FFFD and could collide with another key.
-    const entries = Object.entries(v).map(([k, val]) => {
-      if (!k.isWellFormed()) throw new InputRangeError(`${path} has a key that is not well-formed Unicode`);
-      return [utf8(k), k, val] as const;
-    });
-    entries.sort((a, b) => compareBytes(a[0], b[0]));
+    const keys = sortedKeys(v, path);
+    const map = v as { readonly [key: string]: CanonicalValue | undefined };
     w.byte(CANONICAL_TYPE.map);
-    w.u32(entries.length);
-    for (const [kb, k, val] of entries) {
+    w.u32(keys.length);
+    for (const k of keys) {
+      const val = map[k];
       if (val === undefined) throw new InputTypeError(`${path}.${k} is undefined`);
-      w.lenBytes(kb);
+      w.lenText(k);
       writeValue(w, val, `${path}.${k}`, depth + 1);
     }
     return;
@@ -159,8 +207,13 @@ function writeValue(w: Writer, v: CanonicalValue, path: string, depth: number): 
 export function canonicalEncode(tag: string, value: CanonicalValue): Uint8Array {
   assertTag(tag);
   const w = new Writer();
-  w.lenBytes(utf8(tag));
-  writeValue(w, value, "$", 0);
+  try {
+    w.lenText(tag);
+    writeValue(w, value, "$", 0);
+  } catch (err) {
+    w.discard();
+    throw err;
+  }
   return w.finish();
 }
 

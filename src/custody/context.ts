@@ -1,10 +1,10 @@
 // Shared machinery of custody operations: the context, transactions with retry, MSK cache, key use and wipe.
 import { hexToBytes, wipe } from "../crypto/bytes.js";
-import type { Secret } from "../crypto/secret.js";
 import { KeywardError } from "../errors/keyward-error.js";
 import type { Storage, StorageTx } from "../store/ports.js";
 import { deriveIdentitySeed, schemePublicKey } from "./derive.js";
 import { SCHEMES, type Scheme } from "./identity.js";
+import type { MskCache, MskCacheOptions } from "./msk-cache.js";
 import {
   GENERATION_TABLE,
   type HistoryEntry,
@@ -47,6 +47,8 @@ export interface CustodyOptions {
    * is zeroed when the operation ends, so a test can assert it is all zeros afterwards.
    */
   readonly observeKeyMaterial?: (buffer: Uint8Array) => void;
+  /** Bound and TTL of the unsealed-MSK cache (defaults: 64 MSKs, 5 minutes). */
+  readonly mskCache?: MskCacheOptions;
 }
 
 /** Everything an operation needs. */
@@ -56,8 +58,8 @@ export interface CustodyContext {
   readonly now: () => number;
   readonly actor: string | undefined;
   readonly observe: ((buffer: Uint8Array) => void) | undefined;
-  /** Unsealed MSKs by `mskName`, kept only in memory as Secret (DESIGN Invariant 3). */
-  readonly msks: Map<string, Secret>;
+  /** Unsealed MSKs by `mskName`, kept only in memory as Secret (DESIGN Invariant 3), bounded, with a TTL. */
+  readonly msks: MskCache;
 }
 
 const MAX_TX_ATTEMPTS = 8;
@@ -79,33 +81,35 @@ export async function runTx<T>(ctx: CustodyContext, fn: (tx: StorageTx) => Promi
   }
 }
 
-/** The MSK of (partition, epoch), from the in-memory cache or unsealed from the SecretStore. */
-export async function loadMsk(
+/**
+ * Runs `fn` synchronously on the MSK of (partition, epoch), from the in-memory cache or unsealed from the
+ * SecretStore. `fn` runs right after the lookup, with no await in between, so no eviction can wipe the key
+ * while it is in use.
+ */
+export async function useMsk<T>(
   ctx: CustodyContext,
   tx: StorageTx,
   partition: string,
   epoch: number,
-): Promise<Secret> {
+  fn: (msk: Uint8Array) => T,
+): Promise<T> {
   const name = mskName(partition, epoch);
   const cached = ctx.msks.get(name);
-  if (cached && !cached.wiped) return cached;
+  if (cached) return cached.use(fn);
   const msk = await tx.secrets.get(MSK_NAMESPACE, name);
   if (!msk)
     throw new KeywardError("not_found", `the MSK of partition ${partition} epoch ${epoch} is missing`);
-  ctx.msks.set(name, msk);
-  return msk;
+  return ctx.msks.set(name, msk).use(fn);
 }
 
 /** Forgets (and wipes) a cached MSK once it was destroyed. */
 export function evictMsk(ctx: CustodyContext, partition: string, epoch: number): void {
-  const name = mskName(partition, epoch);
-  ctx.msks.get(name)?.wipe();
-  ctx.msks.delete(name);
+  ctx.msks.delete(mskName(partition, epoch));
 }
 
 /**
  * The private key bytes of a path for `scheme` at its current generation (derived from the MSK, or a copy of
- * the imported legacy key). Synchronous after the awaits, so a cached MSK cannot be wiped mid-derivation.
+ * the imported legacy key).
  * The caller must wipe the result (use `withPathKey`).
  */
 export async function pathKeyBytes(
@@ -127,8 +131,10 @@ export async function pathKeyBytes(
     out = Uint8Array.from(legacy.expose());
     legacy.wipe();
   } else {
-    const msk = await loadMsk(ctx, tx, rec.partition, at.epoch);
-    out = msk.use((m) => deriveIdentitySeed(m, hexToBytes(rec.address), rec.label, at.generation, scheme));
+    const address = hexToBytes(rec.address);
+    out = await useMsk(ctx, tx, rec.partition, at.epoch, (m) =>
+      deriveIdentitySeed(m, address, rec.label, at.generation, scheme),
+    );
   }
   ctx.observe?.(out);
   return out;

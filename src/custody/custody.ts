@@ -1,7 +1,7 @@
 // The Custody facade: partitions, identity keys (key, sign, lifecycle, MSK rotation, legacy keys) and the
 // service-internal key-use hooks other domains are wired to.
 
-import { assertBytes, assertString } from "../crypto/assert.js";
+import { assertBytes } from "../crypto/assert.js";
 import { bytesToHex, hexToBytes, wipe } from "../crypto/bytes.js";
 import { taprootTweakPublicKey } from "../crypto/schnorr.js";
 import { evmAddress } from "../crypto/secp256k1.js";
@@ -23,6 +23,7 @@ import {
   type StatusResult,
   setSuspended,
 } from "./lifecycle.js";
+import { MskCache } from "./msk-cache.js";
 import {
   createPartition,
   listPartitions,
@@ -33,6 +34,7 @@ import {
 } from "./partitions.js";
 import { type IdentityRef, preparePath } from "./path-ops.js";
 import type { PathRecord } from "./records.js";
+import { assertActor, MAX_SIGN_BATCH, type SignOptions, signRequests } from "./sign-request.js";
 import { TxBatcher } from "./tx-batcher.js";
 
 /** Public key of an identity path for one scheme (`evmAddress` for secp256k1). */
@@ -46,6 +48,10 @@ export interface IdentityKey {
   readonly taprootOutputKey?: string;
 }
 
+type Signer = TxBatcher<StorageTx, SignRequest, { result: SignResult; event: CustodyAuditEvent }>;
+/** Set only while `as()` builds a view (synchronously): the state the view shares with its root. */
+let adopting: { ctx: CustodyContext; signer: Signer } | undefined;
+
 /**
  * Identity-key custody: one MSK per partition, keys derived per (identity, label, generation, scheme), used but
  * never returned. Every signature and lifecycle change is appended to the audit log in the same transaction.
@@ -58,22 +64,26 @@ export interface IdentityKey {
  * const { signature } = await custody.sign(ref, utf8("hello"));
  */
 export class Custody {
-  // Not readonly: `as()` points a view's fields at the root's context and signer.
-  #ctx: CustodyContext;
-  #signer: TxBatcher<StorageTx, SignRequest, { result: SignResult; event: CustodyAuditEvent }>;
+  readonly #ctx: CustodyContext;
+  readonly #signer: Signer;
 
   constructor(storage: Storage, options: CustodyOptions) {
     if (storage === null || typeof storage !== "object" || typeof storage.transaction !== "function")
       throw new InputTypeError("storage must be a Storage");
     if (!options?.audit || typeof options.audit.append !== "function")
       throw new InputTypeError("options.audit must be an AuditSink");
+    if (adopting) {
+      this.#ctx = adopting.ctx;
+      this.#signer = adopting.signer;
+      return;
+    }
     this.#ctx = {
       storage,
       audit: options.audit,
       now: options.now ?? Date.now,
       actor: options.actor,
       observe: options.observeKeyMaterial,
-      msks: new Map(),
+      msks: new MskCache(options.mskCache, options.now ?? Date.now),
     };
     // Concurrent signatures share one transaction (group commit); each is still audited before it returns.
     // The batch's audit entries are appended together at its end (one chain-head read and write per batch).
@@ -113,11 +123,14 @@ export class Custody {
    * @example await custody.as("token:tk_123").sign(ref, message);
    */
   as(actor: string): Custody {
-    assertString(actor, "actor", { nonEmpty: true, maxLength: 200 });
-    const view = new Custody(this.#ctx.storage, { audit: this.#ctx.audit });
-    view.#ctx = { ...this.#ctx, actor };
-    view.#signer = this.#signer;
-    return view;
+    assertActor(actor);
+    // No second constructor run: the view adopts this instance's context (with `actor`) and signer.
+    adopting = { ctx: { ...this.#ctx, actor }, signer: this.#signer };
+    try {
+      return new Custody(this.#ctx.storage, { audit: this.#ctx.audit });
+    } finally {
+      adopting = undefined;
+    }
   }
 
   /** Creates a partition with its own MSK. @throws KeywardError `already_exists`. */
@@ -150,45 +163,35 @@ export class Custody {
    * Signs with a path's current key. ed25519 signs the message; secp256k1 signs a 32-byte digest, or with
    * `eip191` a personal message (EIP-191); bip340 signs the message with BIP-340 Schnorr, with `taproot` by the
    * BIP-341 tweaked key (`true`: key-path only; bytes: a 32-byte script merkle root), so the signature verifies
-   * under the output key (`publicKey` in the result). x25519 keys cannot sign.
+   * under the output key (`publicKey` in the result). x25519 keys cannot sign. `actor` names the caller on the
+   * audit entry. Returns only after the signature's audit entry committed (concurrent calls share a commit).
    * @throws invalid input; KeywardError `suspended`, `revoked`, `not_found`.
    * @example await custody.sign(ref, sighash, { scheme: "bip340", taproot: true });
    */
-  async sign(
+  async sign(ref: IdentityRef, message: Uint8Array, options: SignOptions = {}): Promise<SignResult> {
+    const request = signRequests(ref, options, this.#ctx.actor)(message, "message");
+    return (await this.#signer.submit(request)).result;
+  }
+
+  /**
+   * Signs 1 … MAX_SIGN_BATCH (256) messages with one path's current key, in order. Every message gets its own
+   * audit entry (one chain extension and one commit for the batch when nothing else is queued); the call
+   * returns only after every entry committed. Options as for `sign`.
+   * @throws invalid input naming `messages[i]`; KeywardError `suspended`, `revoked`, `not_found`.
+   * @example const sigs = await custody.signMany(ref, [m1, m2, m3]);
+   */
+  async signMany(
     ref: IdentityRef,
-    message: Uint8Array,
-    options: { scheme?: Scheme; eip191?: boolean; taproot?: boolean | Uint8Array } = {},
-  ): Promise<SignResult> {
-    assertBytes(message, undefined, "message");
-    const scheme = options.scheme ?? "ed25519";
-    assertScheme(scheme);
-    const eip191 = options.eip191 === true;
-    const taproot = options.taproot;
-    if (scheme === "x25519")
-      throw new InputRangeError("x25519 keys cannot sign (use ed25519, secp256k1 or bip340)");
-    if (eip191 && scheme !== "secp256k1") throw new InputRangeError("eip191 requires scheme secp256k1");
-    if (taproot !== undefined && taproot !== false && scheme !== "bip340")
-      throw new InputRangeError("taproot requires scheme bip340");
-    if (taproot !== undefined && typeof taproot !== "boolean") assertBytes(taproot, 32, "taproot");
-    const taprootMerkleRoot =
-      taproot === true
-        ? new Uint8Array(0)
-        : taproot instanceof Uint8Array
-          ? Uint8Array.from(taproot)
-          : undefined;
-    if (scheme === "secp256k1" && !eip191 && message.length !== 32)
-      throw new InputRangeError("secp256k1 signs a 32-byte digest (use eip191 for a personal message)");
-    // A copy: the request runs on a later turn, after the caller may have reused its buffer.
-    return (
-      await this.#signer.submit({
-        ref,
-        actor: this.#ctx.actor,
-        message: Uint8Array.from(message),
-        scheme,
-        eip191,
-        taprootMerkleRoot,
-      })
-    ).result;
+    messages: readonly Uint8Array[],
+    options: SignOptions = {},
+  ): Promise<SignResult[]> {
+    if (!Array.isArray(messages)) throw new InputTypeError("messages must be an array of Uint8Array");
+    if (messages.length < 1 || messages.length > MAX_SIGN_BATCH)
+      throw new InputRangeError(`messages must hold 1 to ${MAX_SIGN_BATCH} messages`);
+    const build = signRequests(ref, options, this.#ctx.actor);
+    const requests = messages.map((m, i) => build(m, `messages[${i}]`));
+    const done = await Promise.all(requests.map((r) => this.#signer.submit(r)));
+    return done.map((d) => d.result);
   }
 
   /** Rotates to generation + 1; the old keys sign a statement naming the new public keys. */
@@ -291,7 +294,6 @@ export class Custody {
 
   /** Wipes cached MSKs. The instance must not be used afterwards. */
   close(): void {
-    for (const m of this.#ctx.msks.values()) m.wipe();
     this.#ctx.msks.clear();
   }
 }

@@ -1,6 +1,6 @@
 // Custody derivations: identity addresses (partition + identity) and identity key seeds (MSK + path + generation).
 import { assertBytes, assertInteger } from "../crypto/assert.js";
-import { u32le, utf8, wipe } from "../crypto/bytes.js";
+import { bytesToHex, hexToBytes, u32le, utf8, wipe } from "../crypto/bytes.js";
 import { ed25519PublicKey } from "../crypto/ed25519.js";
 import { schnorrPublicKey } from "../crypto/schnorr.js";
 import { secp256k1IsValidPrivateKey, secp256k1PublicKey } from "../crypto/secp256k1.js";
@@ -28,6 +28,23 @@ export function identityAddress(partitionId: Uint8Array, canonical: string): Uin
   if (typeof canonical !== "string" || canonical.length === 0)
     throw new KeywardError("invalid_input", "identity must be canonical type:value");
   return deriveSubkey(CUSTODY_CONTEXTS.address, partitionId, utf8(canonical));
+}
+
+// Addresses are a pure function of the (immutable, random) partition id and the canonical identity, and are
+// public (they name audit subjects): a bounded memo saves a BLAKE3 derivation per operation, on every instance.
+const addresses = new Map<string, string>();
+const MAX_ADDRESSES = 16_384;
+
+/** `identityAddress` as hex, from a partition id in hex; memoised (bounded, oldest evicted first). */
+export function identityAddressHex(partitionIdHex: string, canonical: string): string {
+  const key = `${partitionIdHex}/${canonical}`;
+  let address = addresses.get(key);
+  if (address === undefined) {
+    address = bytesToHex(identityAddress(hexToBytes(partitionIdHex, "partitionId", 16), canonical));
+    if (addresses.size >= MAX_ADDRESSES) addresses.delete(addresses.keys().next().value as string);
+    addresses.set(key, address);
+  }
+  return address;
 }
 
 /**

@@ -16,6 +16,7 @@ export type { KeyChangeResult, PathHistory, StatusResult } from "./lifecycle.js"
 export type { MskProgress, MskRotationResult, PartitionInfo } from "./partitions.js";
 export type { IdentityRef } from "./path-ops.js";
 export type { HistoryEntry, HistoryKind, PathStatus } from "./records.js";
+export { MAX_SIGN_BATCH, type SignOptions } from "./sign-request.js";
 export {
   type KeyChange,
   type KeyStatement,

@@ -1,5 +1,4 @@
 // Resolving a path for an operation: canonicalise, create on first use, enforce status, move to the current MSK.
-import { bytesToHex, hexToBytes } from "../crypto/bytes.js";
 import { KeywardError } from "../errors/keyward-error.js";
 import type { StateReader, StorageTx } from "../store/ports.js";
 import {
@@ -11,7 +10,7 @@ import {
   subjectOf,
   withPathKey,
 } from "./context.js";
-import { identityAddress } from "./derive.js";
+import { identityAddressHex } from "./derive.js";
 import { assertPartitionName, canonicalIdentity, canonicalLabel, SCHEMES } from "./identity.js";
 import {
   EPOCH_MEMBER_TABLE,
@@ -72,7 +71,7 @@ export async function resolveRef(
   const label = canonicalLabel(ref.label);
   const partition = await partitions.get(tx.state, ref.partition);
   if (!partition) throw new KeywardError("not_found", "partition does not exist");
-  const address = bytesToHex(identityAddress(hexToBytes(partition.id), identity));
+  const address = identityAddressHex(partition.id, identity);
   return { partition, identity, label, address, key: pathKey(partition.name, address, label) };
 }
 

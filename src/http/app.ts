@@ -12,6 +12,7 @@ import { registerRoutes } from "./route-kit.js";
 import { auditRoutes } from "./routes/audit.js";
 import { cosignerRoutes } from "./routes/cosigners/index.js";
 import { custodyRoutes } from "./routes/custody.js";
+import { custodySignBatchRoutes } from "./routes/custody-sign-batch.js";
 import { delegateCallRoutes } from "./routes/delegate-calls.js";
 import { delegateSessionRoutes } from "./routes/delegate-sessions/index.js";
 import { delegateRoutes } from "./routes/delegates/index.js";
@@ -122,6 +123,7 @@ export async function buildApp(kw: Keyward, options: AppOptions = {}): Promise<F
   await registerRoutes(app, kw, delegateSessionRoutes);
   await registerRoutes(app, kw, cosignerRoutes);
   custodyRoutes(app, kw.custody);
+  custodySignBatchRoutes(app, kw.custody);
   roomRoutes(app, kw.rooms);
   riverRoutes(app, kw.rooms, kw.river);
   delegationRoutes(app, kw.delegations);

@@ -173,12 +173,13 @@ export function custodyRoutes(app: FastifyInstance, custody: Custody): void {
       },
     },
     async (req) =>
-      as(req).sign(
+      custody.sign(
         ref(req as IdentityReq),
         decodeBytes(req.body.message, req.body.encoding ?? "hex", "body.message"),
         {
           scheme: req.body.scheme ?? "ed25519",
           eip191: req.body.eip191 === true,
+          actor: `token:${principalOf(req).id}`,
           ...(req.body.merkleRoot !== undefined
             ? { taproot: decodeBytes(req.body.merkleRoot, "hex", "body.merkleRoot") }
             : req.body.taproot !== undefined

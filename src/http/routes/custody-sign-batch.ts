@@ -1,0 +1,121 @@
+// POST /v1/partitions/:partition/identities/:identity/sign-batch: sign up to 256 messages with one identity key.
+import type { FastifyInstance } from "fastify";
+import type { Custody } from "../../custody/custody.js";
+import type { Scheme } from "../../custody/identity.js";
+import { MAX_SIGN_BATCH } from "../../custody/sign-request.js";
+import { principalOf } from "../auth.js";
+import { type ByteEncoding, decodeBytes } from "../encoding.js";
+import { encodingEnum, partitionName } from "../schemas.js";
+
+/** Longest message text accepted per item (hex: 32 KiB of bytes); the batch is also bound by the body limit. */
+const MAX_MESSAGE_CHARS = 65_536;
+
+interface SignBatchBody {
+  messages: string[];
+  encoding?: ByteEncoding;
+  scheme?: Exclude<Scheme, "x25519">;
+  eip191?: boolean;
+  taproot?: boolean;
+  merkleRoot?: string;
+}
+
+const signature = {
+  type: "object",
+  required: ["signature", "publicKey", "generation", "scheme", "address"],
+  properties: {
+    signature: { type: "string" },
+    publicKey: { type: "string" },
+    generation: { type: "integer" },
+    scheme: { type: "string" },
+    address: { type: "string" },
+  },
+} as const;
+
+/**
+ * Registers the batch sign route: the messages are signed in order with the identity's current key, each with
+ * its own audit entry (one commit for the batch); the answer comes after every entry committed.
+ */
+export function custodySignBatchRoutes(app: FastifyInstance, custody: Custody): void {
+  app.post<{
+    Params: { partition: string; identity: string };
+    Querystring: { label?: string };
+    Body: SignBatchBody;
+  }>(
+    "/v1/partitions/:partition/identities/:identity/sign-batch",
+    {
+      config: {
+        scope: "custody:sign",
+        partition: (req) => (req.params as { partition?: string }).partition,
+      },
+      schema: {
+        summary: `Sign 1 to ${MAX_SIGN_BATCH} messages with the identity's current key (one audit entry each)`,
+        tags: ["custody"],
+        operationId: "identitySignBatch",
+        params: {
+          type: "object",
+          required: ["partition", "identity"],
+          properties: {
+            partition: partitionName,
+            identity: { type: "string", minLength: 3, maxLength: 320 },
+          },
+        },
+        querystring: {
+          type: "object",
+          properties: {
+            label: { type: "string", maxLength: 128, description: "child label (default empty)" },
+          },
+        },
+        body: {
+          type: "object",
+          required: ["messages"],
+          additionalProperties: false,
+          properties: {
+            messages: {
+              type: "array",
+              minItems: 1,
+              maxItems: MAX_SIGN_BATCH,
+              items: { type: "string", maxLength: MAX_MESSAGE_CHARS },
+              description: "the messages (secp256k1 without eip191: 32-byte digests), hex by default",
+            },
+            encoding: { ...encodingEnum, description: "how every message is written (default hex)" },
+            scheme: { type: "string", enum: ["ed25519", "secp256k1", "bip340"] },
+            eip191: { type: "boolean" },
+            taproot: { type: "boolean", description: "bip340: sign with the BIP-341 tweaked (output) key" },
+            merkleRoot: { type: "string", pattern: "^[0-9a-fA-F]{64}$", description: "taproot script root" },
+          },
+        },
+        response: {
+          200: {
+            type: "object",
+            required: ["signatures"],
+            properties: { signatures: { type: "array", items: signature } },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const { body, params, query } = req;
+      const encoding = body.encoding ?? "hex";
+      const messages = body.messages.map((m, i) => decodeBytes(m, encoding, `body.messages[${i}]`));
+      const signatures = await custody.signMany(
+        {
+          partition: params.partition,
+          identity: params.identity,
+          ...(query.label !== undefined ? { label: query.label } : {}),
+        },
+        messages,
+        {
+          scheme: body.scheme ?? "ed25519",
+          eip191: body.eip191 === true,
+          actor: `token:${principalOf(req).id}`,
+          ...(body.merkleRoot !== undefined
+            ? { taproot: decodeBytes(body.merkleRoot, "hex", "body.merkleRoot") }
+            : body.taproot !== undefined
+              ? { taproot: body.taproot }
+              : {}),
+        },
+      );
+      return { signatures };
+    },
+  );
+}

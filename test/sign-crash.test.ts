@@ -1,0 +1,138 @@
+// Kill -9 test of audited signing: a child signs in a loop and prints each signature as it is returned; it is
+// SIGKILLed at random moments. After every kill, each printed signature has its audit entry and the chain
+// verifies (issue 21: no signature exists without its audit entry).
+import { spawn } from "node:child_process";
+import { createPublicKey, verify } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { build } from "esbuild";
+import { beforeAll, describe, expect, it } from "vitest";
+import { bytesToHex } from "../src/crypto/bytes.js";
+import { canonicalDecode } from "../src/crypto/canonical.js";
+import { blake3Hash } from "../src/crypto/hash.js";
+import { createCustody } from "../src/service/custody.js";
+import { openStorage } from "../src/store/open.js";
+import { openTestPostgresStorage, openTestSqliteStorage, type TestStorage } from "../src/store/testing.js";
+
+const DIR = join("node_modules", ".cache", "keyward-sign-crash");
+const BUNDLE = join(DIR, "sign-crash-worker.mjs");
+beforeAll(async () => {
+  mkdirSync(DIR, { recursive: true });
+  await build({
+    entryPoints: ["test/sign-crash-worker.ts"],
+    outfile: BUNDLE,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    packages: "external",
+    logLevel: "error",
+  });
+});
+
+interface Printed {
+  readonly message: string;
+  readonly publicKey: string;
+  readonly signature: string;
+}
+
+/** Runs one child until a random moment, SIGKILLs it and returns every signature it printed. */
+async function signUntilKilled(t: TestStorage, run: string): Promise<Printed[]> {
+  const proc = spawn(process.execPath, [BUNDLE, t.dbUrl, run], {
+    env: { ...process.env, KW_CRASH_KEY: bytesToHex(t.key) },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const printed: Printed[] = [];
+  let buf = "";
+  const exited = new Promise<void>((resolve) => proc.on("exit", () => resolve()));
+  const ready = new Promise<void>((resolve, reject) => {
+    proc.stdout.on("data", (chunk: Buffer) => {
+      buf += chunk.toString();
+      const lines = buf.split("\n");
+      buf = lines.pop() ?? "";
+      for (const line of lines) {
+        if (line === "ready") resolve();
+        const [tag, message, publicKey, signature] = line.split(" ");
+        if (tag === "sig") printed.push({ message: message!, publicKey: publicKey!, signature: signature! });
+      }
+    });
+    proc.on("exit", () => reject(new Error(`signer ${run} exited before it was ready`)));
+  });
+  await ready;
+  await new Promise((r) => setTimeout(r, 100 + Math.random() * 400));
+  proc.kill("SIGKILL");
+  await exited;
+  return printed; // only complete lines: a line cut by the kill was never a returned signature
+}
+
+const ed25519Verifies = (p: Printed) =>
+  verify(
+    null,
+    Buffer.from(p.message, "hex"),
+    createPublicKey({
+      key: Buffer.concat([Buffer.from("302a300506032b6570032100", "hex"), Buffer.from(p.publicKey, "hex")]),
+      format: "der",
+      type: "spki",
+    }),
+    Buffer.from(p.signature, "hex"),
+  );
+
+async function killRounds(t: TestStorage, kills: number): Promise<number> {
+  // The partition and the audit key exist before the first child starts.
+  const setup = await createCustody(t.storage);
+  await setup.custody.createPartition("crash");
+  setup.close();
+  await t.storage.close();
+  let total = 0;
+  for (let k = 0; k < kills; k++) {
+    const printed = await signUntilKilled(t, `r${k}`);
+    const s = await openStorage({ db: t.dbUrl, unseal: { key: t.key } });
+    const { audit, close } = await createCustody(s);
+    try {
+      expect(await audit.verify()).toMatchObject({ ok: true });
+      // Every custody.sign entry's message HMAC, with the key it names.
+      const logged = new Map<string, string>();
+      for await (const e of audit.entries()) {
+        const body = canonicalDecode("keyward v1 audit-body", Buffer.from(e.body, "hex")) as {
+          kind: string;
+          data: { publicKey: string };
+          sensitive: { messageHash?: string };
+        };
+        if (body.kind === "custody.sign") logged.set(body.sensitive.messageHash!, body.data.publicKey);
+      }
+      for (const p of printed) {
+        expect(ed25519Verifies(p)).toBe(true);
+        const digest = audit.sensitiveDigest(
+          "messageHash",
+          bytesToHex(blake3Hash(Buffer.from(p.message, "hex"))),
+        );
+        expect(logged.get(digest), `run r${k}: signature without its audit entry`).toBe(p.publicKey);
+      }
+      total += printed.length;
+    } finally {
+      close();
+      await s.close();
+    }
+  }
+  return total;
+}
+
+describe("sign crash test (kill -9)", () => {
+  it("SQLite: after each of 10 SIGKILLs every returned signature has its audit entry and the chain verifies", async () => {
+    const t = await openTestSqliteStorage();
+    try {
+      expect(await killRounds(t, 10)).toBeGreaterThan(100);
+    } finally {
+      await t.cleanup();
+    }
+  }, 180_000);
+
+  it("Postgres: after each of 4 SIGKILLs every returned signature has its audit entry", async () => {
+    const t = await openTestPostgresStorage();
+    try {
+      expect(await killRounds(t, 4)).toBeGreaterThan(20);
+    } finally {
+      await t.cleanup();
+    }
+  }, 180_000);
+});
