@@ -1,8 +1,6 @@
 // POST /v1/partitions/:partition/identities/:identity/sign-batch: sign up to 256 messages with one identity key.
 import type { FastifyInstance } from "fastify";
-import type { Custody } from "../../custody/custody.js";
-import type { Scheme } from "../../custody/identity.js";
-import { MAX_SIGN_BATCH } from "../../custody/sign-request.js";
+import { type Custody, MAX_SIGN_BATCH, type Scheme } from "../../service/custody.js";
 import { principalOf } from "../auth.js";
 import { type ByteEncoding, decodeBytes } from "../encoding.js";
 import { encodingEnum, partitionName } from "../schemas.js";
