@@ -1,21 +1,12 @@
 // POST /v1/partitions/:partition/identities/:identity/sign-batch: sign up to 256 messages with one identity key.
-import type { FastifyInstance } from "fastify";
-import { type Custody, MAX_SIGN_BATCH, type Scheme } from "../../service/custody.js";
-import { principalOf } from "../auth.js";
-import { type ByteEncoding, decodeBytes } from "../encoding.js";
-import { encodingEnum, partitionName } from "../schemas.js";
+import { MAX_SIGN_BATCH } from "../../../service/custody.js";
+import { principalOf } from "../../auth.js";
+import { decodeBytes } from "../../encoding.js";
+import type { RouteModule } from "../../route-kit.js";
+import { encodingEnum, partitionName } from "../../schemas.js";
 
 /** Longest message text accepted per item (hex: 32 KiB of bytes); the batch is also bound by the body limit. */
 const MAX_MESSAGE_CHARS = 65_536;
-
-interface SignBatchBody {
-  messages: string[];
-  encoding?: ByteEncoding;
-  scheme?: Exclude<Scheme, "x25519">;
-  eip191?: boolean;
-  taproot?: boolean;
-  merkleRoot?: string;
-}
 
 const signature = {
   type: "object",
@@ -33,12 +24,9 @@ const signature = {
  * Registers the batch sign route: the messages are signed in order with the identity's current key, each with
  * its own audit entry (one commit for the batch); the answer comes after every entry committed.
  */
-export function custodySignBatchRoutes(app: FastifyInstance, custody: Custody): void {
-  app.post<{
-    Params: { partition: string; identity: string };
-    Querystring: { label?: string };
-    Body: SignBatchBody;
-  }>(
+export const identitySignBatch: RouteModule = (app, kw) => {
+  const custody = kw.custody;
+  app.post(
     "/v1/partitions/:partition/identities/:identity/sign-batch",
     {
       config: {
@@ -116,4 +104,4 @@ export function custodySignBatchRoutes(app: FastifyInstance, custody: Custody): 
       return { signatures };
     },
   );
-}
+};

@@ -1,0 +1,31 @@
+// GET /v1/partitions: List partitions
+import type { FastifyRequest } from "fastify";
+import { principalOf } from "../../auth.js";
+import type { RouteModule } from "../../route-kit.js";
+import { partitionInfo } from "./shared.js";
+
+/** Registers `GET /v1/partitions`. */
+export const listPartitions: RouteModule = (app, kw) => {
+  const custody = kw.custody;
+  // Audit events name the request's token, so the log says who signed or changed a key.
+  const as = (req: FastifyRequest) => custody.as(`token:${principalOf(req).id}`);
+  app.get(
+    "/v1/partitions",
+    {
+      config: { scope: "custody:read" },
+      schema: {
+        summary: "List partitions",
+        tags: ["custody"],
+        operationId: "listPartitions",
+        response: {
+          200: {
+            type: "object",
+            required: ["partitions"],
+            properties: { partitions: { type: "array", items: partitionInfo } },
+          },
+        },
+      },
+    },
+    async (req) => ({ partitions: await as(req).listPartitions() }),
+  );
+};

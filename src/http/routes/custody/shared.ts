@@ -1,0 +1,73 @@
+// Schemas and helpers shared by the routes of /v1/partitions.
+
+import type { FastifyRequest } from "fastify";
+import type { Scheme } from "../../../service/custody.js";
+import type { Api } from "../../route-kit.js";
+import { looseObject, partitionName } from "../../schemas.js";
+
+export type IdentityReq = FastifyRequest<{
+  Params: { partition: string; identity: string };
+  Querystring: { label?: string; scheme?: Scheme };
+}>;
+
+export const schemeEnum = { type: "string", enum: ["ed25519", "secp256k1", "x25519", "bip340"] } as const;
+export const partitionParams = {
+  type: "object",
+  required: ["partition"],
+  properties: { partition: partitionName },
+} as const;
+export const identityParams = {
+  type: "object",
+  required: ["partition", "identity"],
+  properties: {
+    partition: partitionName,
+    identity: {
+      type: "string",
+      minLength: 3,
+      maxLength: 320,
+      description: "type:value, e.g. email:alice@example.com",
+    },
+  },
+} as const;
+export const labelQuery = {
+  type: "object",
+  properties: { label: { type: "string", maxLength: 128, description: "child label (default empty)" } },
+} as const;
+export const keyQuery = {
+  type: "object",
+  properties: { ...labelQuery.properties, scheme: schemeEnum },
+} as const;
+export const partitionInfo = looseObject("partition: name, epoch, createdAt");
+export const fromParams = (req: FastifyRequest) => (req.params as { partition?: string }).partition;
+
+export function ref(req: IdentityReq) {
+  return {
+    partition: req.params.partition,
+    identity: req.params.identity,
+    ...(req.query.label !== undefined ? { label: req.query.label } : {}),
+  };
+}
+
+/** A lifecycle route: POST …/identities/:identity/<action> under `custody:admin`. */
+export function lifecycle(
+  app: Api,
+  action: "rotate" | "suspend" | "resume" | "revoke" | "remap",
+  summary: string,
+  run: (req: IdentityReq) => Promise<unknown>,
+): void {
+  app.post(
+    `/v1/partitions/:partition/identities/:identity/${action}`,
+    {
+      config: { scope: "custody:admin", partition: fromParams },
+      schema: {
+        summary,
+        tags: ["custody"],
+        operationId: `${action}Identity`,
+        params: identityParams,
+        querystring: labelQuery,
+        response: { 200: looseObject(`${action} result`) },
+      },
+    },
+    (req) => run(req as IdentityReq),
+  );
+}
