@@ -1,0 +1,63 @@
+// POST /v1/rooms: Create a room owned by a custody identity (owner) or a raw Ed25519 seed (ownerSeed, stored sealed)
+import type { FastifyRequest } from "fastify";
+import { hexToBytes } from "../../../service/primitives.js";
+import { principalOf } from "../../auth.js";
+import { roomPartitionOf } from "../../room-partition.js";
+import type { RouteModule } from "../../route-kit.js";
+import { hex32, looseObject, partitionName, shortName } from "../../schemas.js";
+
+/** Registers `POST /v1/rooms`. */
+export const createRoom: RouteModule = (app, kw) => {
+  const rooms = kw.rooms;
+  // Custody key loans for room writes name the request's token in the audit log.
+  const as = (req: FastifyRequest) => rooms.as(`token:${principalOf(req).id}`);
+  const _roomPartition = roomPartitionOf(rooms);
+  app.post(
+    "/v1/rooms",
+    {
+      config: {
+        scope: "rooms:write",
+        partition: (req) => (req.body as { owner?: { partition?: string } }).owner?.partition,
+      },
+      schema: {
+        summary:
+          "Create a room owned by a custody identity (owner) or a raw Ed25519 seed (ownerSeed, stored sealed)",
+        tags: ["rooms"],
+        operationId: "createRoom",
+        body: {
+          type: "object",
+          additionalProperties: false,
+          properties: {
+            name: shortName,
+            ownerSeed: { ...hex32, description: "raw owner seed (64 hex); prefer a custody owner" },
+            owner: {
+              type: "object",
+              required: ["partition", "identity"],
+              additionalProperties: false,
+              properties: {
+                partition: partitionName,
+                identity: { type: "string", minLength: 3, maxLength: 320 },
+                label: { type: "string", maxLength: 128 },
+              },
+            },
+          },
+        },
+        response: { 201: looseObject("room, ownerPublicKey, version") },
+      },
+    },
+    async (req, reply) => {
+      const seed =
+        req.body.ownerSeed !== undefined ? hexToBytes(req.body.ownerSeed, "body.ownerSeed", 32) : undefined;
+      try {
+        const created = await as(req).create({
+          ...(req.body.name !== undefined ? { name: req.body.name } : {}),
+          ...(seed ? { ownerSeed: seed } : {}),
+          ...(req.body.owner ? { custody: req.body.owner } : {}),
+        });
+        return reply.code(201).send(created);
+      } finally {
+        seed?.fill(0);
+      }
+    },
+  );
+};
