@@ -1,28 +1,27 @@
 // /v1/delegations/validate/parquet: a DSNP batch file uploaded as the raw body (streamed to disk under the body
 // limit), validated for ?provider at ?at [&intent] [&semantics]; the summary names a verdicts download.
+
 import { Readable } from "node:stream";
-import type { FastifyInstance } from "fastify";
 import { KeywardError } from "../../errors/keyward-error.js";
 import { normalizeId, parseSemantics } from "../../service/delegation-inputs.js";
-import type { DelegationsService } from "../../service/delegations.js";
 import { DsnpUploads } from "../../service/dsnp-uploads.js";
+import type { RouteModule } from "../route-kit.js";
 import { looseObject, position } from "../schemas.js";
-import { idQuery } from "./delegations.js";
+import { idQuery } from "./delegations/shared.js";
 
 /** Media types of a Parquet upload (the IANA registration, and plain bytes). */
 export const PARQUET_TYPES = ["application/vnd.apache.parquet", "application/octet-stream"] as const;
 
-type Query = { provider: string; at: number; intent?: string; semantics?: string };
-
 /** Registers the DSNP batch routes; uploads and kept verdicts are removed when the app closes. */
-export async function dsnpBatchRoutes(app: FastifyInstance, delegations: DelegationsService): Promise<void> {
+export const dsnpBatchRoutes: RouteModule = async (app, kw) => {
+  const delegations = kw.delegations;
   const uploads = await DsnpUploads.open(delegations);
   app.addHook("onClose", async () => uploads.close());
   // The body stays a stream: DsnpUploads writes it to a file, counting bytes against the limit.
   app.addContentTypeParser([...PARQUET_TYPES], (_req, payload, done) => done(null, payload));
   const limit = app.initialConfig.bodyLimit ?? 16 * 1024 * 1024;
 
-  app.post<{ Body: Readable; Querystring: Query }>(
+  app.post(
     "/v1/delegations/validate/parquet",
     {
       config: { scope: "delegations:read" },
@@ -71,7 +70,7 @@ export async function dsnpBatchRoutes(app: FastifyInstance, delegations: Delegat
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     "/v1/delegations/validations/:id/verdicts",
     {
       config: { scope: "delegations:read" },
@@ -88,4 +87,4 @@ export async function dsnpBatchRoutes(app: FastifyInstance, delegations: Delegat
     },
     async (req, reply) => reply.type("application/x-ndjson").send(uploads.verdicts(req.params.id)),
   );
-}
+};

@@ -1,7 +1,7 @@
 // The check route's precompiled serializer writes exactly what JSON.stringify writes for every answer shape.
 import fc from "fast-check";
 import { expect, it } from "vitest";
-import { serializeCheck } from "./delegations.js";
+import { serializeCheck } from "./shared.js";
 
 it("serializeCheck equals JSON.stringify for every check answer", () => {
   const position = fc.maxSafeNat();
