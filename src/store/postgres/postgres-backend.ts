@@ -11,10 +11,11 @@ import {
   type SealedRowEntry,
   rowBytes as toBytes,
 } from "../paged-scan.js";
-import type { ScanOptions, StateEntry, StateWriter } from "../ports.js";
+import type { ScanOptions, StateEntry, StateWriter, TxLocks } from "../ports.js";
 import type { RawBackend, RawSecretRow, RawTx } from "../raw.js";
-import { assertOutsideTransaction, runInTransaction } from "../tx-guard.js";
+import { assertOutsideTransaction } from "../tx-guard.js";
 import { POSTGRES_MIGRATIONS } from "./migrations.js";
+import { type PgQuery, pgTransactionAttempt } from "./pg-transaction.js";
 
 // Entries per getMany/insertMany statement (bulk import): one round trip per 4096 rows.
 const PG_ROWS = 4096;
@@ -25,7 +26,7 @@ const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,62}$/;
 // Advisory lock namespace for migrations ("kw"); the second key is hashtext(schema).
 const LOCK_NS = 0x6b77;
 
-type Query = (sql: string, params?: unknown[]) => Promise<pg.QueryResult>;
+type Query = PgQuery;
 
 /** Options of the Postgres backend (beyond the URL). */
 export interface PostgresOptions {
@@ -258,20 +259,12 @@ export async function openPostgresBackend(url: string, options: PostgresOptions 
   return {
     backend: "postgres",
     direct: new PgOps(directQuery),
-    async transaction<T>(fn: (tx: RawTx) => Promise<T>): Promise<T> {
+    async transaction<T>(fn: (tx: RawTx & TxLocks) => Promise<T>): Promise<T> {
       assertOutsideTransaction(owner, "transaction()");
       for (let attempt = 1; ; attempt++) {
-        const client = await pool.connect();
-        let broken: Error | undefined;
         try {
-          await client.query("BEGIN ISOLATION LEVEL SERIALIZABLE");
-          const out = await runInTransaction(owner, () => fn(new PgOps((sql, p) => client.query(sql, p))));
-          await client.query("COMMIT");
-          return out;
+          return await pgTransactionAttempt(pool, owner, schema ?? "", (q) => new PgOps(q), fn);
         } catch (err) {
-          await client.query("ROLLBACK").catch((e: Error) => {
-            broken = e;
-          });
           if (!isRetryable(err)) throw err;
           // Out of retries on contention is the server being busy, not a bug: 503, and the HTTP surface adds
           // Retry-After to every `unavailable` (issue #23).
@@ -280,8 +273,6 @@ export async function openPostgresBackend(url: string, options: PostgresOptions 
               "unavailable",
               "the database is busy: the transaction gave up after retries",
             );
-        } finally {
-          client.release(broken);
         }
         // Jittered backoff so colliding writers spread out instead of colliding again.
         await new Promise((r) => setTimeout(r, Math.random() * 2 ** Math.min(attempt, 8)));
