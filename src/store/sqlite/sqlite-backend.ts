@@ -12,6 +12,7 @@ import {
 } from "../paged-scan.js";
 import type { LockMode, ScanOptions, StateEntry, StateInsert, StateWriter, TxLocks } from "../ports.js";
 import type { RawBackend, RawSecretRow, RawTx } from "../raw.js";
+import { retryTransaction } from "../retry.js";
 import { assertOutsideTransaction, runInTransaction } from "../tx-guard.js";
 import { checkLockArgs } from "../tx-locks.js";
 import { acquireSqlite, releaseSqlite } from "./connection.js";
@@ -272,18 +273,21 @@ export function openSqliteBackend(path: string): RawBackend {
     direct,
     async transaction<T>(fn: (tx: RawTx & TxLocks) => Promise<T>): Promise<T> {
       assertOutsideTransaction(owner, "transaction()");
+      // A lost race of two processes (or SQLite busy past its timeout) runs again (store/retry.ts).
       return settle(
-        mutex.run(async () => {
-          begin.run();
-          try {
-            const out = await runInTransaction(owner, () => fn(txOps));
-            commit.run();
-            return out;
-          } catch (err) {
-            if (db.inTransaction) rollback.run();
-            throw err;
-          }
-        }),
+        retryTransaction(() =>
+          mutex.run(async () => {
+            begin.run();
+            try {
+              const out = await runInTransaction(owner, () => fn(txOps));
+              commit.run();
+              return out;
+            } catch (err) {
+              if (db.inTransaction) rollback.run();
+              throw err;
+            }
+          }),
+        ),
       );
     },
     writeFailing: () => shared.writeFailing,
