@@ -5,7 +5,7 @@ import type { Delegates } from "../../delegates/delegates.js";
 import { KeywardError } from "../../errors/keyward-error.js";
 import { hasScope } from "../../service/tokens.js";
 import { principalOf } from "../auth.js";
-import { hex32, timestamp, timestampMs } from "../schemas.js";
+import { hex32, identitySchema, labelSchema, timestamp, timestampMs } from "../schemas.js";
 import { looseObject } from "./delegates.js";
 
 const hexOf = (n: number) => ({ type: "string", pattern: `^[0-9a-fA-F]{${n * 2}}$` }) as const;
@@ -73,8 +73,8 @@ export function cosignerRoutes(app: FastifyInstance, delegates: Delegates): void
               properties: {
                 secret: { type: "string", minLength: 1, maxLength: 200 },
                 partition: { type: "string", minLength: 1, maxLength: 64 },
-                identity: { type: "string", minLength: 3, maxLength: 320 },
-                label: { type: "string", maxLength: 64 },
+                identity: identitySchema,
+                label: labelSchema,
               },
             },
             peers: { type: "array", minItems: 1, maxItems: 63, items: hexOf(33) },

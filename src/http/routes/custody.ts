@@ -6,7 +6,7 @@ import type { Custody } from "../../custody/custody.js";
 import type { Scheme } from "../../custody/identity.js";
 import { principalOf } from "../auth.js";
 import { type ByteEncoding, decodeBytes } from "../encoding.js";
-import { encodingEnum, hexString, partitionName } from "../schemas.js";
+import { encodingEnum, hexString, identitySchema, labelSchema, partitionName } from "../schemas.js";
 import { looseObject } from "./delegates.js";
 
 type IdentityReq = FastifyRequest<{
@@ -25,17 +25,12 @@ const identityParams = {
   required: ["partition", "identity"],
   properties: {
     partition: partitionName,
-    identity: {
-      type: "string",
-      minLength: 3,
-      maxLength: 320,
-      description: "type:value, e.g. email:alice@example.com",
-    },
+    identity: identitySchema,
   },
 } as const;
 const labelQuery = {
   type: "object",
-  properties: { label: { type: "string", maxLength: 128, description: "child label (default empty)" } },
+  properties: { label: { ...labelSchema, description: "child label (default empty)" } },
 } as const;
 const keyQuery = { type: "object", properties: { ...labelQuery.properties, scheme: schemeEnum } } as const;
 const partitionInfo = looseObject("partition: name, epoch, createdAt");

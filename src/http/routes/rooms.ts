@@ -5,7 +5,7 @@ import type { RoomsService } from "../../rooms/rooms-service.js";
 import { verifyRoomExport } from "../../rooms/verify.js";
 import { principalOf } from "../auth.js";
 import { roomPartitionOf } from "../room-partition.js";
-import { hex32, partitionName, shortName } from "../schemas.js";
+import { hex32, identitySchema, labelSchema, partitionName, shortName } from "../schemas.js";
 import { looseObject } from "./delegates.js";
 
 const roomParams = {
@@ -67,8 +67,8 @@ export function roomRoutes(app: FastifyInstance, rooms: RoomsService): void {
               additionalProperties: false,
               properties: {
                 partition: partitionName,
-                identity: { type: "string", minLength: 3, maxLength: 320 },
-                label: { type: "string", maxLength: 128 },
+                identity: identitySchema,
+                label: labelSchema,
               },
             },
           },
