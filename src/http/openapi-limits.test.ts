@@ -16,7 +16,10 @@ const found = new Map<string, { path: string; schema: Node }[]>();
 const FIELDS = ["identity", "label", "expiresAt", "fireAt"];
 
 function walk(node: unknown, path: string): void {
-  if (Array.isArray(node)) return node.forEach((n, i) => walk(n, `${path}[${i}]`));
+  if (Array.isArray(node)) {
+    for (const [i, n] of node.entries()) walk(n, `${path}[${i}]`);
+    return;
+  }
   if (node === null || typeof node !== "object") return;
   const obj = node as Node;
   if (path.endsWith("/responses")) return; // bounds on input only
