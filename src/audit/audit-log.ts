@@ -32,8 +32,6 @@ import { verifyChain } from "./verify.js";
 export interface AuditLogOptions {
   /** Clock in milliseconds (tests inject one). */
   readonly now?: () => number;
-  /** How many sequence claims to try before giving up with `conflict` (default 1000). */
-  readonly maxAttempts?: number;
 }
 
 const entries = new RecordTable<AuditEntry>(ENTRY_TABLE);
@@ -74,7 +72,6 @@ export class AuditLog implements AuditSink {
   readonly #mac: Secret;
   readonly #field: Secret;
   readonly #now: () => number;
-  readonly #maxAttempts: number;
   /**
    * The last entry this instance appended, with its stored bytes: a hint only. It is trusted in a transaction
    * only when that row still holds exactly these bytes, and the create-only insert of the next number proves
@@ -87,7 +84,6 @@ export class AuditLog implements AuditSink {
     this.#mac = keys.mac;
     this.#field = keys.field;
     this.#now = options.now ?? Date.now;
-    this.#maxAttempts = options.maxAttempts ?? 1000;
   }
 
   /**
@@ -110,7 +106,7 @@ export class AuditLog implements AuditSink {
   /**
    * Appends `event` inside `tx`. Sequence numbers are claimed with a create-only insert: a concurrent
    * appender that took the same number makes this one re-read the head and chain after it.
-   * @throws {TypeError}/{RangeError} for a malformed event; KeywardError `conflict` if no number could be claimed.
+   * @throws {TypeError}/{RangeError} for a malformed event; KeywardError `conflict` (retryable) on a lost claim.
    */
   async append(tx: StorageTx, event: AuditEvent): Promise<AuditEntry> {
     const [entry] = await this.appendMany(tx, [event]);
@@ -120,8 +116,8 @@ export class AuditLog implements AuditSink {
   /**
    * Appends several events in order inside the caller's transaction: the chain head is read once and the
    * MACed head written once, so a batch costs one insert per entry (group commit of audited operations).
-   * @throws KeywardError `conflict` (retryable) when another instance claimed a sequence number mid-batch;
-   *   the caller's transaction must then be retried.
+   * @throws KeywardError `conflict` (retryable) when another instance claimed a sequence number; the storage
+   *   runs the caller's transaction again (store/retry.ts).
    */
   async appendMany(tx: StorageTx, events: readonly AuditEvent[]): Promise<AuditEntry[]> {
     if (tx === null || typeof tx !== "object" || !tx.state)
@@ -130,35 +126,31 @@ export class AuditLog implements AuditSink {
     const keys = this.#keys();
     const bodies = events.map((e) => encodeBody(e, keys.field));
     if (bodies.length === 0) return [];
-    for (let attempt = 0; attempt < this.#maxAttempts; attempt++) {
-      let last = (attempt === 0 && (await this.#confirmedHint(tx))) || (await lastEntry(tx.state));
-      const out: AuditEntry[] = [];
-      let bytes: Uint8Array | undefined;
-      for (const body of bodies) {
-        const seq = last ? last.seq + 1 : 1;
-        // Time never goes backwards along the chain, even if clocks of instances disagree slightly.
-        const time = Math.max(this.#now(), last?.time ?? 0);
-        const entry = buildEntry(keys, seq, time, last?.hash ?? GENESIS_PREV, body);
-        bytes = entries.codec.encode(entry);
-        if (!(await tx.state.insert(ENTRY_TABLE, seqKey(seq), bytes))) break;
-        out.push(entry);
-        last = entry;
-      }
-      if (out.length === bodies.length) {
-        this.#hint = { entry: last!, bytes: bytes! };
-        await heads.put(tx.state, HEAD_KEY, {
-          seq: last!.seq,
-          hash: last!.hash,
-          mac: headMac(keys.mac, last!.seq, last!.hash),
-        });
-        return out;
-      }
-      // Lost the first claim: nothing of ours is written yet, so re-read the head and try again. Lost a later
-      // one: entries of ours already sit in this transaction, so only a fresh transaction can fix it.
-      if (out.length > 0)
+    let last = (await this.#confirmedHint(tx)) || (await lastEntry(tx.state));
+    const out: AuditEntry[] = [];
+    let bytes: Uint8Array | undefined;
+    for (const body of bodies) {
+      const seq = last ? last.seq + 1 : 1;
+      // Time never goes backwards along the chain, even if clocks of instances disagree slightly.
+      const time = Math.max(this.#now(), last?.time ?? 0);
+      const entry = buildEntry(keys, seq, time, last?.hash ?? GENESIS_PREV, body);
+      bytes = entries.codec.encode(entry);
+      // A number claimed by another instance: the caller's transaction is run again by the storage's one
+      // retry policy (store/retry.ts), on a fresh head (the hint is dropped so the next run reads it).
+      if (!(await tx.state.insert(ENTRY_TABLE, seqKey(seq), bytes))) {
+        this.#hint = undefined;
         throw new KeywardError("conflict", "audit log: sequence claimed concurrently", { retryable: true });
+      }
+      out.push(entry);
+      last = entry;
     }
-    throw new KeywardError("conflict", "audit log: could not claim a sequence number");
+    this.#hint = { entry: last!, bytes: bytes! };
+    await heads.put(tx.state, HEAD_KEY, {
+      seq: last!.seq,
+      hash: last!.hash,
+      mac: headMac(keys.mac, last!.seq, last!.hash),
+    });
+    return out;
   }
 
   /**

@@ -1,4 +1,4 @@
-// Shared machinery of custody operations: the context, transactions with retry, MSK cache, key use and wipe.
+// Shared machinery of custody operations: the context, transactions, MSK cache, key use and wipe.
 import { hexToBytes, wipe } from "../crypto/bytes.js";
 import { KeywardError } from "../errors/keyward-error.js";
 import type { Storage, StorageTx } from "../store/ports.js";
@@ -62,23 +62,17 @@ export interface CustodyContext {
   readonly msks: MskCache;
 }
 
-const MAX_TX_ATTEMPTS = 8;
-
-/** A write race lost to another instance: the whole transaction is retried. */
+/** A write race lost to another instance: the storage runs the whole transaction again (store/retry.ts). */
 export function raceLost(what: string): KeywardError {
   return new KeywardError("conflict", `concurrent change: ${what}`, { retryable: true });
 }
 
-/** Runs `fn` in one transaction, retrying when a create-only claim was lost to a concurrent writer. */
-export async function runTx<T>(ctx: CustodyContext, fn: (tx: StorageTx) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await ctx.storage.transaction(fn);
-    } catch (err) {
-      const retryable = err instanceof KeywardError && err.code === "conflict" && err.details?.retryable;
-      if (!retryable || attempt >= MAX_TX_ATTEMPTS) throw err;
-    }
-  }
+/**
+ * Runs `fn` in one transaction. A create-only claim lost to a concurrent writer (`raceLost`) rolls it back and
+ * the storage's one retry policy (`retryTransaction`) runs it again; out of retries it is `unavailable`.
+ */
+export function runTx<T>(ctx: CustodyContext, fn: (tx: StorageTx) => Promise<T>): Promise<T> {
+  return ctx.storage.transaction(fn);
 }
 
 /**

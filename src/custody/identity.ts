@@ -15,6 +15,16 @@ export interface CanonicalIdentity {
 }
 
 const TYPE_RE = /^[a-z0-9][a-z0-9-]{0,31}$/;
+
+/**
+ * Identity limits, in Unicode code points (the unit of JSON Schema's `maxLength`): a type of at most 32, a value
+ * of at most 256 after trimming, and the whole `type:value` input at most 32 + 1 + 256 (the HTTP schemas use it).
+ */
+export const IDENTITY_TYPE_MAX = 32;
+export const IDENTITY_VALUE_MAX = 256;
+export const IDENTITY_MAX = IDENTITY_TYPE_MAX + 1 + IDENTITY_VALUE_MAX;
+/** A child label is ASCII `[a-z0-9][a-z0-9._-]*`: at most 64 characters (= code points = bytes). */
+export const LABEL_MAX = 64;
 // Practical e-mail shape (RFC 5321 lengths): one @, no spaces, a dot in the domain.
 const EMAIL_RE = /^[^\s@]{1,64}@[^\s@.][^\s@]*\.[^\s@]+$/;
 const PHONE_RE = /^\+[1-9]\d{6,14}$/;
@@ -52,17 +62,25 @@ const KNOWN: Record<string, (value: string) => string> = {
 /** Identity types with their own value rules; any other `[a-z0-9-]+` type keeps its value case-sensitive. */
 export const KNOWN_IDENTITY_TYPES = Object.keys(KNOWN);
 
+function codePoints(s: string): number {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}
+
 /**
  * Canonicalises `type:value` (rules in docs/custody.md): the type is trimmed and lower-cased and must match
  * `[a-z0-9][a-z0-9-]{0,31}`; the value is trimmed and NFC-normalised, then checked by the type's rule
  * (email lower-cased, phone E.164, evm lower-case hex, github lower-cased login); other types keep the value
- * as given (1–256 characters, no control characters).
+ * as given (1–256 characters, no control characters). Lengths count code points (IDENTITY_MAX and friends).
  * @throws {TypeError} when not a string. @throws {RangeError} for an empty or malformed identity.
  * @example canonicalIdentity(" Email:Alice@Example.COM ").canonical; // "email:alice@example.com"
  */
 export function canonicalIdentity(input: unknown): CanonicalIdentity {
   if (typeof input !== "string") throw new InputTypeError("identity must be a string");
   if (!input.isWellFormed()) throw new InputRangeError("identity must be well-formed Unicode");
+  if (codePoints(input) > IDENTITY_MAX)
+    throw new InputRangeError(`identity must be at most ${IDENTITY_MAX} characters`);
   const colon = input.indexOf(":");
   if (colon < 0) throw new InputRangeError("identity must be type:value, e.g. email:alice@example.com");
   const type = input.slice(0, colon).trim().toLowerCase();
@@ -73,7 +91,8 @@ export function canonicalIdentity(input: unknown): CanonicalIdentity {
     .normalize("NFC");
   if (raw.length === 0) throw new InputRangeError("identity value must not be empty");
   if (CONTROL_RE.test(raw)) throw new InputRangeError("identity value must not contain control characters");
-  if (raw.length > 256) throw new InputRangeError("identity value must be at most 256 characters");
+  if (codePoints(raw) > IDENTITY_VALUE_MAX)
+    throw new InputRangeError(`identity value must be at most ${IDENTITY_VALUE_MAX} characters`);
   const rule = KNOWN[type];
   const value = rule ? rule(raw) : raw;
   return { type, value, canonical: `${type}:${value}` };

@@ -1,12 +1,12 @@
 // Migration: move every secret of a delegate version to a newer certified version of the same app, once.
-import { bytesToBase64url, utf8 } from "../crypto/bytes.js";
+import { bytesToBase64url } from "../crypto/bytes.js";
 import { randomBytes } from "../crypto/random.js";
 import { KeywardError } from "../errors/keyward-error.js";
 import type { StorageTx } from "../store/ports.js";
 import { refuseTombstoned } from "./lookups.js";
 import { checkMigrationPair } from "./migration-rules.js";
 import type { DelegatesContext } from "./ports.js";
-import { delegateNamespace, LOCK_TABLE, type MigrationRecord, TABLES } from "./records.js";
+import { DELEGATE_LOCK, delegateNamespace, type MigrationRecord, TABLES } from "./records.js";
 import { moveCosigners } from "./sessions/cosigner-moves.js";
 import { moveSessions } from "./sessions/session-moves.js";
 import { parseToken, tokenHash } from "./tokens.js";
@@ -50,8 +50,8 @@ export class DelegateMigrations {
     const hash = tokenHash(parseToken(token));
     const id = `mig_${bytesToBase64url(randomBytes(12))}`;
     return this.ctx.storage.transaction(async (tx) => {
-      // Lock rows in key order: concurrent migrations and secret writes touching these delegates queue here.
-      for (const k of [src, dst].sort()) await tx.state.put(LOCK_TABLE, k, utf8("1"));
+      // Both delegates exclusive, first: in-flight secret writes and racing migrations of either finish first.
+      await tx.lock(DELEGATE_LOCK, [src, dst], "exclusive");
       const now = this.ctx.now();
       const tok = await TABLES.token.get(tx.state, hash);
       if (!tok) throw new KeywardError("token_mismatch", "the token was not issued for this migration");

@@ -151,10 +151,13 @@ export const TABLES = {
 } as const;
 
 /**
- * Lock rows: a secret write and a migration of the same delegate both write this row first, so on a
- * shared Postgres they serialize and a write can never land in a namespace that was just tombstoned.
+ * The lock scope of a delegate key (`tx.lock`, no row is written): every secret write takes its delegate's lock
+ * shared, so writes to one delegate run side by side; a migration takes source and target exclusive, so it
+ * waits for the writes in flight and the writes after it see its tombstone. A write can never land in a
+ * namespace that was just tombstoned, and a migration never leaves a secret behind. (Older databases may
+ * still hold rows of the former `delegates.lock` table: nothing reads them.)
  */
-export const LOCK_TABLE = "delegates.lock";
+export const DELEGATE_LOCK = "delegates.lock";
 
 /** State table holding a version's WebAssembly module (raw bytes, keyed by delegate key). */
 export const MODULE_TABLE = "delegates.module";

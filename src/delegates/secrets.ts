@@ -1,20 +1,19 @@
 // A sealed secret namespace per delegate key: put/get/list/delete, refused once the delegate migrated.
-import { utf8 } from "../crypto/bytes.js";
 import { Secret } from "../crypto/secret.js";
 import { InputTypeError } from "../errors/input-errors.js";
 import { KeywardError } from "../errors/keyward-error.js";
 import type { StateReader, StorageTx } from "../store/ports.js";
 import { refuseTombstoned, requireVersion } from "./lookups.js";
 import type { DelegatesContext } from "./ports.js";
-import { delegateNamespace, LOCK_TABLE, MODULE_TABLE } from "./records.js";
+import { DELEGATE_LOCK, delegateNamespace, MODULE_TABLE } from "./records.js";
 import { assertSecretName, delegateKeyHex, RESERVED_SECRET_PREFIX } from "./validate.js";
 
 /**
- * Takes the delegate's lock row, then checks it is registered and not migrated. Secret writes and
- * migrations both start here, so on Postgres they serialize per delegate (see LOCK_TABLE).
+ * Takes the delegate's lock shared (first, before any read), then checks it is registered and not migrated.
+ * Writes to one delegate run side by side; a migration of it (exclusive) waits for them (see DELEGATE_LOCK).
  */
 export async function lockLiveDelegate(tx: StorageTx, key: string, role = "delegate"): Promise<void> {
-  await tx.state.put(LOCK_TABLE, key, utf8("1"));
+  await tx.lock(DELEGATE_LOCK, key, "shared");
   await requireVersion(tx.state, key);
   await refuseTombstoned(tx.state, key, role);
 }
@@ -83,7 +82,7 @@ export class DelegateSecrets {
   async delete(delegateKey: string | Uint8Array, name: string): Promise<boolean> {
     const key = delegateKeyHex(delegateKey);
     assertSecretName(name);
-    // A refused request commits nothing (issue #23): deleting an absent secret rolls back the lock row too.
+    // A refused request commits nothing (issue #23): deleting an absent secret rolls the transaction back.
     try {
       return await this.ctx.storage.transaction(async (tx) => {
         await lockLiveDelegate(tx, key);

@@ -50,7 +50,10 @@ export function assertVersion(value: unknown, name = "version"): asserts value i
   assertInteger(value, 0, MAX_VERSION, name);
 }
 
-/** Asserts an epoch-millisecond time. */
+/** The latest epoch-millisecond time accepted (`expiresAt`, `fireAt`): JavaScript's last valid Date. */
+export const MAX_TIME_MS = 8.64e15;
+
+/** Asserts an epoch-millisecond time in [0, MAX_TIME_MS]. */
 export function assertTime(value: unknown, name: string): asserts value is number {
-  assertInteger(value, 0, 8.64e15, name);
+  assertInteger(value, 0, MAX_TIME_MS, name);
 }

@@ -46,10 +46,12 @@ export interface OpenReport {
   readonly ms: number;
 }
 
-/** Another writer took the next sequence number first: re-sync and retry. */
-class SeqTaken extends Error {}
-
-const MAX_ATTEMPTS = 50;
+/** Another writer took the next sequence number first: a lost race, the transaction is retried on fresh state. */
+function seqTaken(): KeywardError {
+  return new KeywardError("conflict", "delegation log: sequence number taken concurrently", {
+    retryable: true,
+  });
+}
 
 /**
  * The delegations domain over a Storage: an index rebuilt from the log at `open`, writes through the log, and
@@ -166,36 +168,28 @@ export class DelegationStore {
       }
     });
     const hashes = parsed.map((e) => (e.id === undefined ? "" : hashHex(eventHash(e))));
-    for (let attempt = 1; ; attempt++) {
-      let written: { seq: number; event: DelegationEvent }[] = [];
-      try {
-        const outcomes = await this.storage.transaction(async (tx) => {
-          written = [];
-          await syncIndex(this.index, tx.state);
-          const plan = await this.#plan(tx, parsed, hashes);
-          let seq = this.index.lastSeq;
-          for (const [i, e] of parsed.entries()) {
-            if (plan[i]!.status !== "applied") continue;
-            seq++;
-            if (!(await eventRecords.insert(tx.state, seqKey(seq), e))) throw new SeqTaken();
-            if (e.id !== undefined && !(await idRecords.insert(tx.state, e.id, { seq, hash: hashes[i]! })))
-              throw new SeqTaken();
-            written.push({ seq, event: e });
-          }
-          await extra?.(tx);
-          return plan;
-        });
-        // Committed: apply in sequence order (a concurrent sync may already have applied some: skipped).
-        for (const w of written) this.index.applyLogged(w.seq, w.event);
-        return outcomes;
-      } catch (err) {
-        if (!(err instanceof SeqTaken) || attempt >= MAX_ATTEMPTS) {
-          if (err instanceof SeqTaken)
-            throw new KeywardError("unavailable", "delegation log is too busy: gave up after retries");
-          throw err;
-        }
+    let written: { seq: number; event: DelegationEvent }[] = [];
+    // A sequence number taken by another writer rolls the batch back; the storage's one retry policy runs it
+    // again on fresh state (store/retry.ts), `unavailable` once its attempts are spent.
+    const outcomes = await this.storage.transaction(async (tx) => {
+      written = [];
+      await syncIndex(this.index, tx.state);
+      const plan = await this.#plan(tx, parsed, hashes);
+      let seq = this.index.lastSeq;
+      for (const [i, e] of parsed.entries()) {
+        if (plan[i]!.status !== "applied") continue;
+        seq++;
+        if (!(await eventRecords.insert(tx.state, seqKey(seq), e))) throw seqTaken();
+        if (e.id !== undefined && !(await idRecords.insert(tx.state, e.id, { seq, hash: hashes[i]! })))
+          throw seqTaken();
+        written.push({ seq, event: e });
       }
-    }
+      await extra?.(tx);
+      return plan;
+    });
+    // Committed: apply in sequence order (a concurrent sync may already have applied some: skipped).
+    for (const w of written) this.index.applyLogged(w.seq, w.event);
+    return outcomes;
   }
 
   /** Decides each event's outcome against the current index without changing it. */

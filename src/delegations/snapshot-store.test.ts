@@ -128,6 +128,7 @@ describe.each(TEST_BACKENDS)("index snapshot in the state store (%s)", (_name, o
           s.transaction((tx) =>
             fn({
               secrets: tx.secrets,
+              lock: (scope, keys, mode) => tx.lock(scope, keys, mode),
               state: {
                 get: (table, key) => tx.state.get(table, key),
                 scan: (table, options) => tx.state.scan(table, options),

@@ -37,6 +37,11 @@ export interface AppOptions {
   readonly limits?: LimitOptions | false;
   /** Serve HTTPS with this PEM certificate chain and private key (see `keyward serve --tls-cert`). */
   readonly tls?: TlsMaterial;
+  /**
+   * Proxies (addresses or CIDR ranges, `parseTrustProxy`) whose X-Forwarded-For names the client address used
+   * by the per-address limits. Default none: the header is ignored.
+   */
+  readonly trustProxy?: readonly string[];
 }
 
 /** A PEM certificate (chain) and its PEM private key. */
@@ -58,6 +63,7 @@ export async function buildApp(kw: Keyward, options: AppOptions = {}): Promise<F
   const logger = options.logger ?? createLogger();
   const app = Fastify({
     ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
+    ...(options.trustProxy?.length ? { trustProxy: [...options.trustProxy] } : {}),
     loggerInstance: logger,
     // One line per request from our own hook (route, status, token id), none from Fastify.
     logController: new LogController({ disableRequestLogging: true }),

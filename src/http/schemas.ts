@@ -1,4 +1,6 @@
-// Shared JSON schemas for the HTTP API: the one error body, names, positions and byte encodings.
+// Shared JSON schemas for the HTTP API: the one error body, names, positions, byte encodings and bounded fields.
+import { IDENTITY_MAX, LABEL_MAX } from "../service/custody.js";
+import { MAX_TIME_MS } from "../service/delegates.js";
 import { NAME_PATTERN } from "../service/primitives.js";
 
 /** The one error body every non-2xx response carries. */
@@ -67,11 +69,22 @@ export const secretRevealSchema = {
   properties: { name: { type: "string" }, value: { type: "string" }, encoding: { type: "string" } },
 } as const;
 
+/** A `type:value` identity (code points, like the validator: custody/identity.ts). */
+export const identitySchema = {
+  type: "string",
+  minLength: 3,
+  maxLength: IDENTITY_MAX,
+  description: `type:value, e.g. email:alice@example.com (at most ${IDENTITY_MAX} characters)`,
+} as const;
+
+/** A child label: "" or [a-z0-9][a-z0-9._-]*, at most LABEL_MAX ASCII characters (custody/identity.ts). */
+export const labelSchema = { type: "string", maxLength: LABEL_MAX } as const;
+
 /** A point in time: an RFC 3339 string (the documented form, as every response gives it) or epoch milliseconds. */
 export const timestamp = {
   anyOf: [
     { type: "string", format: "date-time", maxLength: 64 },
-    { type: "integer", minimum: 0, maximum: 8_640_000_000_000_000 },
+    { type: "integer", minimum: 0, maximum: MAX_TIME_MS },
   ],
   description: "RFC 3339 date-time (e.g. 2026-12-03T10:00:00Z); epoch milliseconds are accepted too",
 } as const;

@@ -28,6 +28,8 @@ export interface ServerOptions {
   readonly limits?: LimitOptions | false;
   /** HTTPS material; without it the server speaks plain HTTP (the CLI allows that on loopback only). */
   readonly tls?: TlsMaterial;
+  /** Trusted reverse proxies (see `AppOptions.trustProxy`); default none. */
+  readonly trustProxy?: readonly string[];
 }
 
 /**
@@ -39,6 +41,7 @@ export async function startServer(kw: Keyward, options: ServerOptions): Promise<
   const app = await buildApp(kw, {
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.tls ? { tls: options.tls } : {}),
+    ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
     ...(options.limits !== undefined ? { limits: options.limits } : {}),
   });
   try {

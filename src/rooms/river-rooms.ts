@@ -11,6 +11,7 @@ import {
   riverMemberId,
 } from "../interop/river/index.js";
 import type { Storage } from "../store/ports.js";
+import { retryTransaction } from "../store/retry.js";
 import {
   claimRoomOp,
   listRooms,
@@ -24,7 +25,7 @@ import { planRiverImport } from "./river-import.js";
 import { riverRoomState } from "./river-room.js";
 import { verifyRiverState } from "./river-verify.js";
 import { type RoomCustodyPort, withRoomOwner } from "./room-owner.js";
-import { lostRace, retryLostRaces } from "./room-writes.js";
+import { lostRace } from "./room-writes.js";
 import type { RoomsService } from "./rooms-service.js";
 
 /** A room exported in River's format. */
@@ -110,19 +111,22 @@ export class RiverRooms {
       throw new KeywardError("invalid_signature", `River state does not verify: ${check.problems[0]}`, {
         problems: check.problems,
       });
-    const plan = await retryLostRaces(async () => {
+    const plan = await retryTransaction(async () => {
       const seq = await roomOpSeq(this.storage.state, meta.room);
       const state = await loadRoomState(this.storage.state, meta.room);
       const plan = await withRoomOwner(meta, this.storage.secrets, this.custody, (owner) =>
         planRiverImport(river, owner, state, check.memberKeys),
       );
       const old = await getRiverExtras(this.storage.state, meta.room);
-      await this.storage.transaction(async (tx) => {
-        if (!(await claimRoomOp(tx.state, meta.room, seq))) throw lostRace();
+      // A write committed since `seq` was read: redo the reads too (not just this transaction).
+      const claimed = await this.storage.transaction(async (tx) => {
+        if (!(await claimRoomOp(tx.state, meta.room, seq))) return false;
         state.merge(plan);
         await saveRecords(tx.state, state, plan);
         await putRiverExtras(tx.state, meta.room, mergeRiverExtras(old, plan.extras));
+        return true;
       });
+      if (!claimed) throw lostRace();
       return { plan, exposed: state.exposedAtCurrent().length > 0 };
     });
     let rotatedTo: number | null = null;

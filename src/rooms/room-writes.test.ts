@@ -1,7 +1,8 @@
-// The per-room write queue and the retry of writes that lost a race.
+// The per-room write queue and the lost-race error (its retry policy is tested in store/retry.test.ts).
 import { describe, expect, it } from "vitest";
 import { KeywardError } from "../errors/keyward-error.js";
-import { KeyedQueue, lostRace, retryLostRaces } from "./room-writes.js";
+import { isRetryable } from "../store/retry.js";
+import { KeyedQueue, lostRace } from "./room-writes.js";
 
 describe("KeyedQueue", () => {
   it("runs one key's tasks one after another, other keys alongside, and survives a failing task", async () => {
@@ -27,42 +28,11 @@ describe("KeyedQueue", () => {
   });
 });
 
-describe("retryLostRaces", () => {
-  it("redoes a write that lost a race and returns its result", async () => {
-    let calls = 0;
-    const out = await retryLostRaces(async () => {
-      calls++;
-      if (calls < 3) throw lostRace();
-      return "done";
-    });
-    expect([out, calls]).toEqual(["done", 3]);
-  });
-
-  it("gives up with a retryable conflict after 24 attempts and never retries other errors", async () => {
-    let calls = 0;
-    const err = await retryLostRaces(async () => {
-      calls++;
-      throw lostRace();
-    }).catch((e: unknown) => e);
+describe("lostRace", () => {
+  it("is a retryable conflict for the one retry policy", () => {
+    const err = lostRace();
     expect(err).toBeInstanceOf(KeywardError);
-    expect(err).toMatchObject({ code: "conflict" });
-    expect(calls).toBe(24);
-    calls = 0;
-    await expect(
-      retryLostRaces(async () => {
-        calls++;
-        throw new KeywardError("forbidden", "no");
-      }),
-    ).rejects.toMatchObject({ code: "forbidden" });
-    expect(calls).toBe(1);
-    // A conflict the write itself decided (e.g. the maximum version) is a refusal, not a lost race.
-    calls = 0;
-    await expect(
-      retryLostRaces(async () => {
-        calls++;
-        throw new KeywardError("conflict", "room is at the maximum version");
-      }),
-    ).rejects.toMatchObject({ code: "conflict" });
-    expect(calls).toBe(1);
+    expect(err.code).toBe("conflict");
+    expect(isRetryable(err)).toBe(true);
   });
 });

@@ -4,6 +4,7 @@ import { bytesToHex } from "../crypto/bytes.js";
 import { Secret } from "../crypto/secret.js";
 import { KeywardError } from "../errors/keyward-error.js";
 import type { Storage } from "../store/ports.js";
+import { retryTransaction } from "../store/retry.js";
 import { exportRoom, parseRoomExport } from "./export-format.js";
 import { decryptRoomSecret } from "./member-access.js";
 import {
@@ -30,7 +31,7 @@ import {
 } from "./repository.js";
 import { isRiverBanned } from "./river-extras.js";
 import { type RoomCustodyPort, withRoomOwner } from "./room-owner.js";
-import { KeyedQueue, lostRace, retryLostRaces } from "./room-writes.js";
+import { KeyedQueue, lostRace } from "./room-writes.js";
 import type { RotationPool } from "./rotation-pool.js";
 import type { MergeReport, RoomState } from "./state.js";
 import { type RoomVerification, verifyRoomRecords } from "./verify.js";
@@ -220,7 +221,7 @@ export class RoomsService {
       );
     const room = verification.room;
     const { meta, state, merge } = await this.#queue.run(room, () =>
-      retryLostRaces(async () => {
+      retryTransaction(async () => {
         const known = await getRoomMeta(this.storage.state, room);
         const name = opts.name ?? known?.name ?? null;
         if (name !== null) {
@@ -231,11 +232,14 @@ export class RoomsService {
         const seq = await roomOpSeq(this.storage.state, room);
         const state = await loadRoomState(this.storage.state, room);
         const merge = state.merge(exp);
-        await this.storage.transaction(async (tx) => {
-          if (!(await claimRoomOp(tx.state, room, seq))) throw lostRace();
+        // A write committed since `seq` was read: redo the reads too (not just this transaction).
+        const claimed = await this.storage.transaction(async (tx) => {
+          if (!(await claimRoomOp(tx.state, room, seq))) return false;
           await putRoomMeta(tx.state, meta);
           await saveRecords(tx.state, state, exp);
+          return true;
         });
+        if (!claimed) throw lostRace();
         return { meta, state, merge };
       }),
     );
@@ -285,7 +289,7 @@ export class RoomsService {
    * saves it in a transaction that claims the next sequence number. A write committed in between (by this
    * or another instance) makes the claim fail, and the operation is redone on the fresh state, so writes to
    * one room are serialized: a rotation never misses a member added concurrently.
-   * @throws KeywardError `conflict` (retryable) after MAX_ATTEMPTS lost races.
+   * @throws KeywardError `unavailable` once the one retry policy's attempts are spent (store/retry.ts).
    */
   async #mutate<C extends RoomChange | undefined>(
     ref: string,
@@ -293,17 +297,20 @@ export class RoomsService {
   ): Promise<{ meta: RoomMeta; state: RoomState; change: C }> {
     const { room } = await this.resolve(ref);
     return this.#queue.run(room, () =>
-      retryLostRaces(async () => {
+      retryTransaction(async () => {
         const meta = await this.resolve(room);
         const seq = await roomOpSeq(this.storage.state, room);
         const state = await loadRoomWorkingState(this.storage.state, room);
         const change = await build(meta, state);
         if (change === undefined) return { meta, state, change }; // nothing to write
-        await this.storage.transaction(async (tx) => {
-          if (!(await claimRoomOp(tx.state, room, seq))) throw lostRace();
+        // A write committed since `seq` was read: redo the reads too (not just this transaction).
+        const claimed = await this.storage.transaction(async (tx) => {
+          if (!(await claimRoomOp(tx.state, room, seq))) return false;
           state.merge(change);
           await saveRecords(tx.state, state, change);
+          return true;
         });
+        if (!claimed) throw lostRace();
         return { meta, state, change };
       }),
     );

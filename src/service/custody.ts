@@ -6,7 +6,7 @@ import type { Storage } from "../store/ports.js";
 import { openAuditLog } from "./audit.js";
 
 export type { Custody } from "../custody/custody.js";
-export { assertScheme, type Scheme } from "../custody/identity.js";
+export { assertScheme, IDENTITY_MAX, LABEL_MAX, type Scheme } from "../custody/identity.js";
 export type { IdentityRef } from "../custody/path-ops.js";
 export { MAX_SIGN_BATCH } from "../custody/sign-request.js";
 

@@ -15,6 +15,7 @@ export type { CosignerInfo } from "../delegates/sessions/cosigner-view.js";
 export type { SessionInfo } from "../delegates/sessions/sessions.js";
 export { signRotation } from "../delegates/statements.js";
 export { DEFAULT_TOKEN_TTL, MAX_TOKEN_TTL } from "../delegates/tokens.js";
+export { MAX_TIME_MS } from "../delegates/validate.js";
 export type { VersionInfo, VersionStatus } from "../delegates/versions.js";
 
 /** Options of `createDelegates`. */

@@ -8,6 +8,7 @@ export {
 } from "./migrations.js";
 export { type OpenStorageOptions, openStorage, resolveDbUrl, sealedParts } from "./open.js";
 export type {
+  LockMode,
   ScanOptions,
   SecretReader,
   SecretWriter,
@@ -16,6 +17,7 @@ export type {
   StateWriter,
   Storage,
   StorageTx,
+  TxLocks,
 } from "./ports.js";
 export { type Codec, jsonCodec, RecordTable } from "./records.js";
 export {

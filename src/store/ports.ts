@@ -70,8 +70,23 @@ export interface SecretWriter extends SecretReader {
   delete(namespace: string, name: string): Promise<boolean>;
 }
 
+/** How a transaction holds a lock: many `shared` holders at once, or one `exclusive` holder alone. */
+export type LockMode = "shared" | "exclusive";
+
+/**
+ * Named locks held until the transaction ends (commit or rollback), across every instance sharing the database.
+ * `lock(scope, keys, mode)` takes `keys` of `scope` (a table-like name owned by one domain) in a fixed global
+ * order, so two transactions locking overlapping sets never deadlock on each other. Taken as the transaction's
+ * first operation, a lock is held before the transaction reads anything: it sees everything committed by the
+ * previous holder and never retries because of it (on PostgreSQL; on SQLite every transaction is already the only
+ * writer). Taken later, it still excludes, and a conflict with what was read before costs a retry.
+ */
+export interface TxLocks {
+  lock(scope: string, keys: string | readonly string[], mode: LockMode): Promise<void>;
+}
+
 /** The stores visible inside one transaction: all writes commit together or not at all. */
-export interface StorageTx {
+export interface StorageTx extends TxLocks {
   readonly state: StateWriter;
   readonly secrets: SecretWriter;
 }

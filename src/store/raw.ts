@@ -1,5 +1,5 @@
 // The raw backend port: unsealed rows as a backend stores them. Only store/ sees this; domains see Storage.
-import type { StateWriter } from "./ports.js";
+import type { StateWriter, TxLocks } from "./ports.js";
 
 /** A sealed secret as stored: the data-key version that sealed it and the AEAD output. */
 export interface RawSecretRow {
@@ -24,8 +24,8 @@ export interface RawTx {
 /** A storage backend before sealing: SQLite or PostgreSQL. */
 export interface RawBackend {
   readonly backend: "sqlite" | "postgres";
-  /** Runs `fn` in one transaction (retried by the backend on serialization failure). */
-  transaction<T>(fn: (tx: RawTx) => Promise<T>): Promise<T>;
+  /** Runs `fn` in one transaction (retried by the backend on serialization failure), with its named locks. */
+  transaction<T>(fn: (tx: RawTx & TxLocks) => Promise<T>): Promise<T>;
   /** Auto-commit operations (each call its own statement). */
   readonly direct: RawTx;
   /** True while writes fail for an environment reason (disk full, read-only); readiness reports it. */

@@ -125,7 +125,11 @@ export class SealedStorage implements Storage {
 
   transaction<T>(fn: (tx: StorageTx) => Promise<T>): Promise<T> {
     return this.raw.transaction((tx) =>
-      fn({ state: tx.state, secrets: new SealedSecrets(tx, (via) => this.#keyring ?? this.unseal(via)) }),
+      fn({
+        state: tx.state,
+        secrets: new SealedSecrets(tx, (via) => this.#keyring ?? this.unseal(via)),
+        lock: (scope, keys, mode) => tx.lock(scope, keys, mode),
+      }),
     );
   }
 

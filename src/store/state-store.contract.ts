@@ -7,6 +7,7 @@ import { openStorage } from "./open.js";
 import type { ScanOptions, Storage } from "./ports.js";
 import { RecordTable } from "./records.js";
 import type { TestStorage } from "./testing.js";
+import { runTxLockContract } from "./tx-locks.contract.js";
 
 const enc = new TextEncoder();
 const b = (s: string) => enc.encode(s);
@@ -27,6 +28,7 @@ const UNICODE_KEYS = ["a", "aa", "ab", "b", "é", "e\u0301", "\uFFFF", "😀", "
  * @example runStateStoreContract("sqlite", openTestSqliteStorage);
  */
 export function runStateStoreContract(label: string, make: () => Promise<TestStorage>): void {
+  runTxLockContract(label, make);
   describe(`StateStore contract (${label})`, () => {
     let t: TestStorage;
     let s: Storage;

@@ -6,6 +6,7 @@ import { KeywardError } from "../../errors/keyward-error.js";
 import { limitsFromEnv } from "../../http/limits.js";
 import { createLogger } from "../../http/logging.js";
 import { type RunningServer, startServer } from "../../http/server.js";
+import { parseTrustProxy, trustProxyFromEnv } from "../../http/trust-proxy.js";
 import type { KeywardConfig } from "../../service/config.js";
 import { type Keyward, openKeyward } from "../../service/keyward.js";
 import { newKeyFileContent } from "../../store/sealing/unseal.js";
@@ -117,6 +118,7 @@ interface ServeFlags extends TlsFlags {
   readonly host?: string;
   readonly port?: string;
   readonly dev?: boolean;
+  readonly trustProxy?: string;
 }
 
 /** Registers `serve`. */
@@ -136,9 +138,15 @@ export function registerServeCommand(program: Command): void {
     .option("--tls-key <file>", "the PEM private key of --tls-cert")
     .option("--tls", "with --dev: HTTPS with a self-signed certificate kept in the data dir")
     .option("--insecure-no-tls", "allow plain HTTP on a non-loopback --host (tokens travel in clear)")
+    .option(
+      "--trust-proxy <list>",
+      "comma-separated proxy addresses/CIDRs whose X-Forwarded-For names the client (env KEYWARD_TRUST_PROXY; default none)",
+    )
     .action(async (opts: ServeFlags, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
       const settings = resolveServeSettings(opts);
+      const trustProxy =
+        opts.trustProxy !== undefined ? parseTrustProxy(opts.trustProxy) : trustProxyFromEnv();
       let config = commandConfig(cmd);
       // TLS is decided before anything is created: a refused plain-HTTP bind leaves no trace.
       if (!opts.dev) await resolveServeTls(opts, settings.host, config.dataDir);
@@ -154,6 +162,7 @@ export function registerServeCommand(program: Command): void {
           port: settings.port,
           logger: createLogger({ level: settings.logLevel }),
           ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}),
+          ...(trustProxy ? { trustProxy } : {}),
           // A served instance sheds load (503 + Retry-After) past 1,024 requests in flight by default.
           limits: { maxInFlight: 1024, ...limitsFromEnv() },
         });

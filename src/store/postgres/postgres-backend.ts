@@ -11,21 +11,20 @@ import {
   type SealedRowEntry,
   rowBytes as toBytes,
 } from "../paged-scan.js";
-import type { ScanOptions, StateEntry, StateWriter } from "../ports.js";
+import type { ScanOptions, StateEntry, StateWriter, TxLocks } from "../ports.js";
 import type { RawBackend, RawSecretRow, RawTx } from "../raw.js";
-import { assertOutsideTransaction, runInTransaction } from "../tx-guard.js";
+import { retryTransaction } from "../retry.js";
+import { assertOutsideTransaction } from "../tx-guard.js";
 import { POSTGRES_MIGRATIONS } from "./migrations.js";
+import { type PgQuery, pgTransactionAttempt } from "./pg-transaction.js";
 
 // Entries per getMany/insertMany statement (bulk import): one round trip per 4096 rows.
 const PG_ROWS = 4096;
-const MAX_ATTEMPTS = 30;
-// serialization_failure, deadlock_detected: the transaction did nothing and can simply run again.
-const RETRYABLE = new Set(["40001", "40P01"]);
 const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,62}$/;
 // Advisory lock namespace for migrations ("kw"); the second key is hashtext(schema).
 const LOCK_NS = 0x6b77;
 
-type Query = (sql: string, params?: unknown[]) => Promise<pg.QueryResult>;
+type Query = PgQuery;
 
 /** Options of the Postgres backend (beyond the URL). */
 export interface PostgresOptions {
@@ -35,10 +34,6 @@ export interface PostgresOptions {
 
 function toParam(v: Uint8Array): Buffer {
   return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-}
-
-function isRetryable(err: unknown): boolean {
-  return typeof err === "object" && err !== null && RETRYABLE.has((err as { code?: string }).code ?? "");
 }
 
 /** Splits `postgres://…?schema=NAME` into the pg connection string and the schema (validated). */
@@ -229,7 +224,8 @@ async function migrate(pool: pg.Pool, schema: string | undefined): Promise<void>
 /**
  * Opens a pooled PostgreSQL backend and applies the numbered migrations. `?schema=NAME` in the URL selects
  * (and creates) the schema through `search_path`. Transactions run SERIALIZABLE and are retried on
- * serialization failure or deadlock, so they behave like SQLite's single-writer transactions.
+ * serialization failure, deadlock or a lost race (`retryTransaction`), so they behave like SQLite's single-writer
+ * transactions.
  * @throws KeywardError `invalid_input` (bad URL), `unavailable` (server unreachable).
  * @example const raw = await openPostgresBackend("postgres://postgres@127.0.0.1:5432/test?schema=kw_dev");
  */
@@ -258,34 +254,11 @@ export async function openPostgresBackend(url: string, options: PostgresOptions 
   return {
     backend: "postgres",
     direct: new PgOps(directQuery),
-    async transaction<T>(fn: (tx: RawTx) => Promise<T>): Promise<T> {
+    async transaction<T>(fn: (tx: RawTx & TxLocks) => Promise<T>): Promise<T> {
       assertOutsideTransaction(owner, "transaction()");
-      for (let attempt = 1; ; attempt++) {
-        const client = await pool.connect();
-        let broken: Error | undefined;
-        try {
-          await client.query("BEGIN ISOLATION LEVEL SERIALIZABLE");
-          const out = await runInTransaction(owner, () => fn(new PgOps((sql, p) => client.query(sql, p))));
-          await client.query("COMMIT");
-          return out;
-        } catch (err) {
-          await client.query("ROLLBACK").catch((e: Error) => {
-            broken = e;
-          });
-          if (!isRetryable(err)) throw err;
-          // Out of retries on contention is the server being busy, not a bug: 503, and the HTTP surface adds
-          // Retry-After to every `unavailable` (issue #23).
-          if (attempt >= MAX_ATTEMPTS)
-            throw new KeywardError(
-              "unavailable",
-              "the database is busy: the transaction gave up after retries",
-            );
-        } finally {
-          client.release(broken);
-        }
-        // Jittered backoff so colliding writers spread out instead of colliding again.
-        await new Promise((r) => setTimeout(r, Math.random() * 2 ** Math.min(attempt, 8)));
-      }
+      // Serialization failures, deadlocks and lost races run again (store/retry.ts); out of retries on
+      // contention is the server being busy, not a bug: `unavailable`, 503 with Retry-After (issue #23).
+      return retryTransaction(() => pgTransactionAttempt(pool, owner, schema ?? "", (q) => new PgOps(q), fn));
     },
     async close(): Promise<void> {
       await pool.end();

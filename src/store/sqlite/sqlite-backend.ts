@@ -10,9 +10,11 @@ import {
   type SealedRowEntry,
   rowBytes as toBytes,
 } from "../paged-scan.js";
-import type { ScanOptions, StateEntry, StateInsert, StateWriter } from "../ports.js";
+import type { LockMode, ScanOptions, StateEntry, StateInsert, StateWriter, TxLocks } from "../ports.js";
 import type { RawBackend, RawSecretRow, RawTx } from "../raw.js";
+import { retryTransaction } from "../retry.js";
 import { assertOutsideTransaction, runInTransaction } from "../tx-guard.js";
+import { checkLockArgs } from "../tx-locks.js";
 import { acquireSqlite, releaseSqlite } from "./connection.js";
 import { writeFailure } from "./failures.js";
 import { GroupCommit } from "./group-commit.js";
@@ -22,7 +24,7 @@ const INSERT_ROWS = 256;
 const GET_ROWS = 256;
 type Db = Database.Database;
 
-class SqliteOps implements RawTx {
+class SqliteOps implements RawTx, TxLocks {
   readonly state: StateWriter;
   private readonly s;
   // Scans combine a few bound shapes (prefix/range/direction), bulk reads/writes use multi-row statements:
@@ -38,9 +40,17 @@ class SqliteOps implements RawTx {
     return st;
   }
 
+  /**
+   * Named locks cost nothing here: a transaction runs under BEGIN IMMEDIATE, the one writer of the database
+   * file (across processes too), so it already holds every lock exclusively.
+   */
+  async lock(scope: string, keys: string | readonly string[], mode: LockMode): Promise<void> {
+    checkLockArgs(scope, keys, mode);
+  }
+
   constructor(
     private readonly db: Db,
-    private readonly lock: <T>(fn: () => Promise<T>) => Promise<T>,
+    private readonly serialize: <T>(fn: () => Promise<T>) => Promise<T>,
     /** Runs one synchronous write statement: grouped into a shared commit outside transactions. */
     private readonly write: <T>(fn: () => T) => Promise<T>,
   ) {
@@ -71,7 +81,7 @@ class SqliteOps implements RawTx {
       mList: db.prepare("SELECT key, value FROM kw_meta WHERE key >= ? AND key < ? ORDER BY key"),
     };
     const s = this.s;
-    const L = this.lock;
+    const L = this.serialize;
     const W = this.write;
     const check = assertTableKey;
     this.state = {
@@ -151,7 +161,7 @@ class SqliteOps implements RawTx {
       options,
       () => "?",
       (page) =>
-        this.lock(async () =>
+        this.serialize(async () =>
           (
             this.#statement(
               `SELECT key, value FROM kw_state WHERE ${page.where} ORDER BY key ${page.order} LIMIT ?`,
@@ -162,7 +172,7 @@ class SqliteOps implements RawTx {
   }
 
   secretGet(ns: string, name: string): Promise<RawSecretRow | undefined> {
-    return this.lock(async () => {
+    return this.serialize(async () => {
       const r = this.s.sGet.get(ns, name) as { key_version: number; sealed: Buffer } | undefined;
       return r ? { keyVersion: r.key_version, sealed: toBytes(r.sealed) } : undefined;
     });
@@ -174,11 +184,11 @@ class SqliteOps implements RawTx {
     return this.write(() => this.s.sDel.run(ns, name).changes === 1);
   }
   secretList(ns: string, prefix = ""): Promise<string[]> {
-    return this.lock(async () => this.s.sList.all(ns, prefix, `${prefix}\u{10FFFF}`) as string[]);
+    return this.serialize(async () => this.s.sList.all(ns, prefix, `${prefix}\u{10FFFF}`) as string[]);
   }
   secretScanAll(): AsyncIterable<SealedRowEntry> {
     return pagedSecretScan((ns, name, limit) =>
-      this.lock(async () =>
+      this.serialize(async () =>
         (
           this.s.sAll.all(ns, name, limit) as {
             ns: string;
@@ -195,7 +205,7 @@ class SqliteOps implements RawTx {
     );
   }
   metaGet(key: string): Promise<Uint8Array | undefined> {
-    return this.lock(async () => {
+    return this.serialize(async () => {
       const v = this.s.mGet.get(key);
       return v === undefined ? undefined : toBytes(v);
     });
@@ -204,7 +214,7 @@ class SqliteOps implements RawTx {
     await this.write(() => this.s.mPut.run(key, value));
   }
   metaList(prefix: string): Promise<{ key: string; value: Uint8Array }[]> {
-    return this.lock(async () =>
+    return this.serialize(async () =>
       (this.s.mList.all(prefix, `${prefix}\u{10FFFF}`) as { key: string; value: Buffer }[]).map((r) => ({
         key: r.key,
         value: toBytes(r.value),
@@ -261,20 +271,23 @@ export function openSqliteBackend(path: string): RawBackend {
   return {
     backend: "sqlite",
     direct,
-    async transaction<T>(fn: (tx: RawTx) => Promise<T>): Promise<T> {
+    async transaction<T>(fn: (tx: RawTx & TxLocks) => Promise<T>): Promise<T> {
       assertOutsideTransaction(owner, "transaction()");
+      // A lost race of two processes (or SQLite busy past its timeout) runs again (store/retry.ts).
       return settle(
-        mutex.run(async () => {
-          begin.run();
-          try {
-            const out = await runInTransaction(owner, () => fn(txOps));
-            commit.run();
-            return out;
-          } catch (err) {
-            if (db.inTransaction) rollback.run();
-            throw err;
-          }
-        }),
+        retryTransaction(() =>
+          mutex.run(async () => {
+            begin.run();
+            try {
+              const out = await runInTransaction(owner, () => fn(txOps));
+              commit.run();
+              return out;
+            } catch (err) {
+              if (db.inTransaction) rollback.run();
+              throw err;
+            }
+          }),
+        ),
       );
     },
     writeFailing: () => shared.writeFailing,

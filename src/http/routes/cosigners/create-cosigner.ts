@@ -4,7 +4,7 @@ import { hexToBytes } from "../../../service/primitives.js";
 import { hasScope } from "../../../service/tokens.js";
 import { principalOf } from "../../auth.js";
 import type { RouteModule } from "../../route-kit.js";
-import { delegateKeyParams, timestamp, timestampMs } from "../../schemas.js";
+import { delegateKeyParams, identitySchema, labelSchema, timestamp, timestampMs } from "../../schemas.js";
 import { hexOf, info, perMessage, sharePartition } from "./shared.js";
 
 /** Registers `POST /v1/delegates/:key/cosigners`. */
@@ -33,8 +33,8 @@ export const createCosigner: RouteModule = (app, kw) => {
               properties: {
                 secret: { type: "string", minLength: 1, maxLength: 200 },
                 partition: { type: "string", minLength: 1, maxLength: 64 },
-                identity: { type: "string", minLength: 3, maxLength: 320 },
-                label: { type: "string", maxLength: 64 },
+                identity: identitySchema,
+                label: labelSchema,
               },
             },
             peers: { type: "array", minItems: 1, maxItems: 63, items: hexOf(33) },

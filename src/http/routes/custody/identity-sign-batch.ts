@@ -3,7 +3,7 @@ import { MAX_SIGN_BATCH } from "../../../service/custody.js";
 import { principalOf } from "../../auth.js";
 import { decodeBytes } from "../../encoding.js";
 import type { RouteModule } from "../../route-kit.js";
-import { encodingEnum, partitionName } from "../../schemas.js";
+import { encodingEnum, identitySchema, labelSchema, partitionName } from "../../schemas.js";
 
 /** Longest message text accepted per item (hex: 32 KiB of bytes); the batch is also bound by the body limit. */
 const MAX_MESSAGE_CHARS = 65_536;
@@ -42,13 +42,13 @@ export const identitySignBatch: RouteModule = (app, kw) => {
           required: ["partition", "identity"],
           properties: {
             partition: partitionName,
-            identity: { type: "string", minLength: 3, maxLength: 320 },
+            identity: identitySchema,
           },
         },
         querystring: {
           type: "object",
           properties: {
-            label: { type: "string", maxLength: 128, description: "child label (default empty)" },
+            label: { ...labelSchema, description: "child label (default empty)" },
           },
         },
         body: {

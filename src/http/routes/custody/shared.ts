@@ -3,7 +3,7 @@
 import type { FastifyRequest } from "fastify";
 import type { Scheme } from "../../../service/custody.js";
 import type { Api } from "../../route-kit.js";
-import { looseObject, partitionName } from "../../schemas.js";
+import { identitySchema, labelSchema, looseObject, partitionName } from "../../schemas.js";
 
 export type IdentityReq = FastifyRequest<{
   Params: { partition: string; identity: string };
@@ -21,17 +21,12 @@ export const identityParams = {
   required: ["partition", "identity"],
   properties: {
     partition: partitionName,
-    identity: {
-      type: "string",
-      minLength: 3,
-      maxLength: 320,
-      description: "type:value, e.g. email:alice@example.com",
-    },
+    identity: identitySchema,
   },
 } as const;
 export const labelQuery = {
   type: "object",
-  properties: { label: { type: "string", maxLength: 128, description: "child label (default empty)" } },
+  properties: { label: { ...labelSchema, description: "child label (default empty)" } },
 } as const;
 export const keyQuery = {
   type: "object",

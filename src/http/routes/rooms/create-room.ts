@@ -4,7 +4,7 @@ import { hexToBytes } from "../../../service/primitives.js";
 import { principalOf } from "../../auth.js";
 import { roomPartitionOf } from "../../room-partition.js";
 import type { RouteModule } from "../../route-kit.js";
-import { hex32, looseObject, partitionName, shortName } from "../../schemas.js";
+import { hex32, identitySchema, labelSchema, looseObject, partitionName, shortName } from "../../schemas.js";
 
 /** Registers `POST /v1/rooms`. */
 export const createRoom: RouteModule = (app, kw) => {
@@ -36,8 +36,8 @@ export const createRoom: RouteModule = (app, kw) => {
               additionalProperties: false,
               properties: {
                 partition: partitionName,
-                identity: { type: "string", minLength: 3, maxLength: 320 },
-                label: { type: "string", maxLength: 128 },
+                identity: identitySchema,
+                label: labelSchema,
               },
             },
           },

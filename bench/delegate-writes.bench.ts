@@ -1,0 +1,161 @@
+// Secret writes to ONE delegate over HTTP on two `keyward serve` instances sharing PostgreSQL (64 clients), next
+// to the same-run baseline: the same writes spread over 64 delegates (no per-delegate contention at all).
+// Run: `npm run bench -- delegate-writes` (BENCH_SECONDS per round, default 8; BENCH_ROUNDS, default 2).
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import autocannon from "autocannon";
+import { formatCertificate } from "../src/delegates/certificate.js";
+import { certifyVersion, newAppKey } from "../src/delegates/test-support.js";
+import { newKeyFileContent } from "../src/store/sealing/unseal.js";
+import { dropTestSchema, newTestSchema, testPostgresUrl } from "../src/store/testing.js";
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? "8");
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? "2");
+const CLIENTS = 64; // split evenly over the two instances
+const DELEGATES = 64;
+const NAMES = 1024;
+const CLI = ["--import", "tsx", "src/cli/main.ts"];
+
+function env(): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("KEYWARD_")) out[k] = v;
+  return { ...out, KEYWARD_LOG_LEVEL: "warn" };
+}
+
+function cli(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [...CLI, ...args], {
+      env: env(),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    let err = "";
+    proc.stdout.on("data", (d) => {
+      out += String(d);
+    });
+    proc.stderr.on("data", (d) => {
+      err += String(d);
+    });
+    proc.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`${args.join(" ")}: ${err}`))));
+  });
+}
+
+function serve(args: string[]): Promise<{ proc: ChildProcess; url: string }> {
+  const proc = spawn(process.execPath, [...CLI, ...args, "serve", "--port", "0"], {
+    env: env(),
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  return new Promise((resolve, reject) => {
+    let err = "";
+    proc.stderr!.on("data", (d) => {
+      err += String(d);
+      const m = /keyward listening on (\S+)/.exec(err);
+      if (m) resolve({ proc, url: m[1]! });
+    });
+    proc.once("exit", (code) => reject(new Error(`serve exited ${code}: ${err}`)));
+  });
+}
+
+async function call(url: string, method: string, token: string, body: unknown): Promise<unknown> {
+  const res = await fetch(url, {
+    method,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+interface Round {
+  readonly writes: number;
+  readonly p99: number;
+  readonly non2xx: number;
+  readonly s5xx: number;
+}
+
+/** One round: CLIENTS/2 connections per instance for SECONDS, each request a PUT of a 32-byte secret. */
+async function round(urls: readonly string[], token: string, path: (n: number) => string): Promise<Round> {
+  let n = 0;
+  const body = JSON.stringify({ value: "0123456789abcdef0123456789abcdef", encoding: "utf8" });
+  const results = await Promise.all(
+    urls.map((url) =>
+      autocannon({
+        url,
+        connections: CLIENTS / urls.length,
+        duration: SECONDS,
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        requests: [{ method: "PUT", body, setupRequest: (req) => ({ ...req, path: path(n++) }) }],
+      }),
+    ),
+  );
+  return {
+    writes: results.reduce((a, r) => a + r["2xx"], 0) / SECONDS,
+    p99: Math.max(...results.map((r) => r.latency.p99)),
+    non2xx: results.reduce((a, r) => a + r.non2xx + r.errors, 0),
+    s5xx: results.reduce((a, r) => a + r["5xx"], 0),
+  };
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "keyward-bench-writes-"));
+  const schema = newTestSchema();
+  const keyFile = join(dir, "unseal.key");
+  writeFileSync(keyFile, newKeyFileContent(), { mode: 0o600 });
+  const base = ["--data", dir, "--db", testPostgresUrl(schema), "--key-file", keyFile];
+  const servers: ChildProcess[] = [];
+  try {
+    await cli([...base, "init"]);
+    const token = JSON.parse(await cli([...base, "--json", "token", "create", "--scope", "admin"])).token;
+    const [a, b] = await Promise.all([serve(base), serve(base)]);
+    servers.push(a.proc, b.proc);
+    const appKey = newAppKey();
+    await call(`${a.url}/v1/apps`, "POST", token, { name: "bench", publicKey: appKey.hex });
+    const keys: string[] = [];
+    for (let v = 1; v <= DELEGATES; v++) {
+      const cert = formatCertificate(certifyVersion(appKey, "bench", v));
+      keys.push(
+        (
+          (await call(`${b.url}/v1/delegates`, "POST", token, { certificate: cert })) as {
+            delegateKey: string;
+          }
+        ).delegateKey,
+      );
+    }
+    const one = (n: number) => `/v1/delegates/${keys[0]}/secrets/s${n % NAMES}`;
+    const spread = (n: number) => `/v1/delegates/${keys[n % DELEGATES]}/secrets/s${(n >> 6) % NAMES}`;
+    const urls = [a.url, b.url];
+    await round(urls, token, spread); // warm-up (JIT, pools); discarded
+    const oneRounds: Round[] = [];
+    const spreadRounds: Round[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      spreadRounds.push(await round(urls, token, spread));
+      oneRounds.push(await round(urls, token, one));
+    }
+    const mean = (xs: readonly Round[], k: keyof Round) => xs.reduce((s, x) => s + x[k], 0) / xs.length;
+    const sum = (xs: readonly Round[], k: keyof Round) => xs.reduce((s, x) => s + x[k], 0);
+    const baseW = mean(spreadRounds, "writes");
+    const baseP = mean(spreadRounds, "p99");
+    console.log(
+      `\n### PUT /v1/delegates/:key/secrets/:name — 2 instances on one PostgreSQL schema, ${CLIENTS} clients, ${ROUNDS}×${SECONDS} s, alternating`,
+    );
+    const line = (name: string, xs: readonly Round[]) => {
+      const w = mean(xs, "writes");
+      const p = mean(xs, "p99");
+      return `${name.padEnd(44)} ${Math.round(w).toLocaleString("en-US").padStart(7)} writes/s ${(w / baseW).toFixed(2)}× baseline  p99 ${Math.round(p).toString().padStart(5)} ms ${(p / baseP).toFixed(2)}× baseline  non-2xx ${sum(xs, "non2xx")} (5xx ${sum(xs, "s5xx")})`;
+    };
+    console.log(line(`${DELEGATES} delegates (baseline)`, spreadRounds));
+    console.log(line("one delegate", oneRounds));
+    console.log(
+      `rounds (writes/s): spread ${spreadRounds.map((x) => Math.round(x.writes)).join(", ")}; one ${oneRounds.map((x) => Math.round(x.writes)).join(", ")}`,
+    );
+  } finally {
+    for (const p of servers) p.kill("SIGTERM");
+    await new Promise((r) => setTimeout(r, 500));
+    await dropTestSchema(schema).catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
