@@ -1,21 +1,13 @@
-// `keyward delegations …`: grant, revoke, import, check, history, validate, snapshot, checkpoint, prove, verify.
-import { readFileSync, writeFileSync } from "node:fs";
+// `keyward delegations …`: grant, revoke, import, check, history, validate, snapshot; proofs in delegations-proofs.ts.
 import type { Command } from "commander";
 import { InputRangeError } from "../../errors/input-errors.js";
-import { KeywardError } from "../../errors/keyward-error.js";
-import {
-  type DelegationId,
-  ImportRefusedError,
-  normalizeId,
-  parsePosition,
-} from "../../service/delegation-inputs.js";
-import { DelegationsService, storedCheckpointPublicKey } from "../../service/delegations.js";
+import { ImportRefusedError, normalizeId } from "../../service/delegation-inputs.js";
 import { isParquetFile } from "../../service/dsnp-batches.js";
-import { configuredStoreMayExist } from "../../service/open.js";
-import { commandConfig, isJson, withStorage } from "../context.js";
+import { isJson } from "../context.js";
 import { emit } from "../io.js";
-import { parseHexFlag, parseListFlag } from "../parse.js";
+import { parseListFlag } from "../parse.js";
 import { progressBar } from "../progress.js";
+import { type Ids, id, keyOptions, position, warn, withDelegations } from "./delegations-common.js";
 import { frequencyFormat, type ImportFlags, importFrequency } from "./delegations-frequency.js";
 import { fileSink, fileSize, readChunks } from "./delegations-io.js";
 import {
@@ -27,84 +19,10 @@ import {
   semanticsHelp,
   validateParquet,
 } from "./delegations-parquet.js";
+import { registerDelegationProofCommands } from "./delegations-proofs.js";
 
-type Ids = { delegator: string; provider: string; scope?: string };
-
-const id = (value: string | undefined, flag: string): DelegationId => {
-  if (value === undefined) throw new InputRangeError(`${flag} is required`);
-  return normalizeId(value, flag);
-};
-const position = (value: string | undefined, flag: string): number => {
-  if (value === undefined) throw new InputRangeError(`${flag} is required`);
-  return parsePosition(value.trim(), flag);
-};
-
-/**
- * Runs `fn` with the delegations service (lazy unseal: only checkpoint/prove touch a secret); a stored index
- * snapshot that could not be used is reported on stderr.
- */
-function withDelegations<T>(cmd: Command, fn: (d: DelegationsService) => Promise<T>): Promise<T> {
-  return withStorage(
-    cmd,
-    async (storage) => {
-      const d = await DelegationsService.open(storage);
-      const o = d.opened;
-      if (o.snapshot === "failed")
-        process.stderr.write(
-          `warning: delegation index snapshot not used (${o.error}); rebuilt from the whole log ` +
-            `(${o.replayed} events): run \`keyward delegations snapshot\`\n`,
-        );
-      return fn(d);
-    },
-    LAZY,
-  );
-}
-const LAZY = { lazyUnseal: true } as const;
-
-/** Where the service's non-fatal warnings (an index snapshot not written) go: stderr, one line each. */
-const warn = (message: string): void => void process.stderr.write(`warning: ${message}\n`);
-
-function keyOptions(c: Command, scope: "required" | "optional" | "list" | "optional-list"): Command {
-  c.requiredOption("--delegator <id>", "delegator id (integer ≤ 2^53−1 or string)").requiredOption(
-    "--provider <id>",
-    "provider id",
-  );
-  if (scope === "required") return c.requiredOption("--scope <id>", "scope id");
-  if (scope === "optional") return c.option("--scope <id>", "scope id (default: every scope)");
-  if (scope === "list") return c.requiredOption("--scope <ids>", "scope id or comma-separated ids");
-  return c.option("--scope <ids>", "scope ids (default: the whole delegation)");
-}
-
-/**
- * The key a proof is checked against without --public-key: this store's checkpoint key when a store is
- * there, else (offline, no data dir) the key named in the proof's checkpoint, with a note on stderr.
- */
-async function trustedCheckpointKey(cmd: Command, checkpoint: unknown): Promise<Uint8Array> {
-  const config = commandConfig(cmd);
-  if (configuredStoreMayExist(config)) {
-    return withStorage(cmd, async (storage) => {
-      const stored = await storedCheckpointPublicKey(storage);
-      if (!stored)
-        throw new KeywardError("not_found", "this store has no checkpoint key: pass --public-key HEX");
-      return stored;
-    });
-  }
-  const named = (checkpoint as { publicKey?: unknown } | undefined)?.publicKey;
-  if (typeof named !== "string")
-    throw new InputRangeError("--proof: the checkpoint names no public key: pass --public-key HEX");
-  const key = parseHexFlag(named, "--proof checkpoint.publicKey", 32);
-  process.stderr.write(
-    `note: no store here; trusting the checkpoint key in the proof file (${named}); pin the operator's key with --public-key\n`,
-  );
-  return key;
-}
-
-/** Registers `delegations` and its subcommands. */
-export function registerDelegationCommands(program: Command): void {
-  const dg = program
-    .command("delegations")
-    .description("delegations with full history: exact point-in-time checks, batch validation, proofs");
-
+/** `grant`: grant scopes from position --at. */
+function delegationsGrantCommand(dg: Command): void {
   keyOptions(dg.command("grant").description("grant scopes from position --at"), "list")
     .requiredOption("--at <n>", "position (block number)")
     .option("--expires-at <n>", "closes at this position (authorized until n−1)")
@@ -124,7 +42,10 @@ export function registerDelegationCommands(program: Command): void {
       const [out] = await withDelegations(cmd, (d) => d.write([event]));
       emit(isJson(cmd), out);
     });
+}
 
+/** `revoke`: revoke scopes (or the whole delegation) at --at. */
+function delegationsRevokeCommand(dg: Command): void {
   keyOptions(
     dg.command("revoke").description("revoke scopes (or the whole delegation) at --at"),
     "optional-list",
@@ -145,7 +66,10 @@ export function registerDelegationCommands(program: Command): void {
       const [out] = await withDelegations(cmd, (d) => d.write([event]));
       emit(isJson(cmd), out);
     });
+}
 
+/** `import`: import NDJSON events or a Frequency dump; any bad line applies nothing; re-run to resume. */
+function delegationsImportCommand(dg: Command): void {
   dg.command("import")
     .description("import NDJSON events or a Frequency dump; any bad line applies nothing; re-run to resume")
     .argument("<file>", "NDJSON file (a Frequency msa dump with --format frequency)")
@@ -181,7 +105,10 @@ export function registerDelegationCommands(program: Command): void {
         throw err;
       }
     });
+}
 
+/** `check`: was the provider allowed to act for the delegator at --at?. */
+function delegationsCheckCommand(dg: Command): void {
   keyOptions(
     dg.command("check").description("was the provider allowed to act for the delegator at --at?"),
     "required",
@@ -205,7 +132,10 @@ export function registerDelegationCommands(program: Command): void {
       });
       emit(isJson(cmd), out);
     });
+}
 
+/** `history`: every validity interval of a delegation. */
+function delegationsHistoryCommand(dg: Command): void {
   keyOptions(dg.command("history").description("every validity interval of a delegation"), "optional").action(
     async (o: Ids, cmd: Command) => {
       const scope = o.scope === undefined ? undefined : id(o.scope, "--scope");
@@ -220,7 +150,10 @@ export function registerDelegationCommands(program: Command): void {
       emit(isJson(cmd), { delegator, provider, keys: out });
     },
   );
+}
 
+/** `validate`: check every row of a CSV/NDJSON file, or of a DSNP batch (Parquet) for --provider at --at. */
+function delegationsValidateCommand(dg: Command): void {
   parquetValidateOptions(dg.command("validate"))
     .description("check every row of a CSV/NDJSON file, or of a DSNP batch (Parquet) for --provider at --at")
     .argument(
@@ -253,7 +186,10 @@ export function registerDelegationCommands(program: Command): void {
       });
       emit(isJson(cmd), summary);
     });
+}
 
+/** `snapshot`: store a snapshot of the index: later commands load it and replay only newer events. */
+function delegationsSnapshotCommand(dg: Command): void {
   dg.command("snapshot")
     .description("store a snapshot of the index: later commands load it and replay only newer events")
     .action(async (_o: unknown, cmd: Command) => {
@@ -270,53 +206,19 @@ export function registerDelegationCommands(program: Command): void {
           : `not written: a snapshot at a later seq (${out.seq}) is already stored`,
       );
     });
+}
 
-  dg.command("checkpoint")
-    .description("sign a Merkle root over every key's history (the signing key is created on first use)")
-    .action(async (_o: unknown, cmd: Command) => {
-      const cp = await withDelegations(cmd, (d) => d.checkpoint(warn));
-      emit(isJson(cmd), cp);
-    });
-
-  keyOptions(
-    dg
-      .command("prove")
-      .description("a key's history + Merkle path (or its absence) against the newest checkpoint"),
-    "required",
-  )
-    .option("--out <file>", "write the proof file here instead of stdout")
-    .action(async (o: Ids & { out?: string }, cmd: Command) => {
-      const file = await withDelegations(cmd, (d) =>
-        d.prove(id(o.delegator, "--delegator"), id(o.provider, "--provider"), id(o.scope, "--scope")),
-      );
-      if (o.out === undefined) emit(true, file);
-      else {
-        writeFileSync(o.out, `${JSON.stringify(file)}\n`);
-        emit(isJson(cmd), { out: o.out, bytes: JSON.stringify(file.proof).length });
-      }
-    });
-
-  dg.command("verify")
-    .description("verify a proof file offline and answer at --at (exit 1 if the proof is invalid)")
-    .requiredOption("--proof <file>", "proof file from `delegations prove`")
-    .requiredOption("--at <n>", "position (block number)")
-    .option("--public-key <hex>", "trusted checkpoint key (default: this store's key)")
-    .action(async (o: { proof: string; at: string; publicKey?: string }, cmd: Command) => {
-      const at = position(o.at, "--at");
-      let file: { proof?: unknown; checkpoint?: unknown };
-      try {
-        file = JSON.parse(readFileSync(o.proof, "utf8"));
-      } catch {
-        throw new InputRangeError(`--proof: cannot read a JSON proof file at ${o.proof}`);
-      }
-      const key =
-        o.publicKey === undefined
-          ? await trustedCheckpointKey(cmd, file?.checkpoint)
-          : parseHexFlag(o.publicKey, "--public-key", 32);
-      // The verifier (Ed25519, libsodium) is loaded by the service on first use, not by every command.
-      const r = await DelegationsService.verify(file?.proof, file?.checkpoint, key, at);
-      if (r === false)
-        throw new KeywardError("invalid_proof", "the proof does not verify against the checkpoint and key");
-      emit(isJson(cmd), { valid: true, ...r });
-    });
+/** Registers `delegations` and its subcommands. */
+export function registerDelegationCommands(program: Command): void {
+  const dg = program
+    .command("delegations")
+    .description("delegations with full history: exact point-in-time checks, batch validation, proofs");
+  delegationsGrantCommand(dg);
+  delegationsRevokeCommand(dg);
+  delegationsImportCommand(dg);
+  delegationsCheckCommand(dg);
+  delegationsHistoryCommand(dg);
+  delegationsValidateCommand(dg);
+  delegationsSnapshotCommand(dg);
+  registerDelegationProofCommands(dg);
 }
