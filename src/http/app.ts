@@ -2,6 +2,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply, LogController } from "fastify";
 import type { Logger } from "pino";
 import type { Keyward } from "../service/keyward.js";
+import { type SealGate, UNSEALED } from "../service/unseal-gate.js";
 import { installAuth } from "./auth.js";
 import { installErrorHandling, sendError } from "./errors.js";
 import { AuthThrottle, installLimits, type LimitOptions, limitsFromEnv } from "./limits.js";
@@ -21,6 +22,7 @@ import { healthRoutes } from "./routes/health.js";
 import { riverRoutes } from "./routes/river.js";
 import { roomRoutes } from "./routes/rooms.js";
 import { secretRoutes } from "./routes/secrets.js";
+import { sysUnsealRoutes } from "./routes/sys-unseal.js";
 import { tokenRoutes } from "./routes/tokens.js";
 import { uiRoutes } from "./routes/ui.js";
 
@@ -36,6 +38,8 @@ export interface AppOptions {
   readonly limits?: LimitOptions | false;
   /** Serve HTTPS with this PEM certificate chain and private key (see `keyward serve --tls-cert`). */
   readonly tls?: TlsMaterial;
+  /** The key-share unseal gate behind /v1/sys/* (default: a server that is never sealed). */
+  readonly sealGate?: SealGate;
 }
 
 /** A PEM certificate (chain) and its PEM private key. */
@@ -116,6 +120,7 @@ export async function buildApp(kw: Keyward, options: AppOptions = {}): Promise<F
   });
 
   healthRoutes(app, kw);
+  sysUnsealRoutes(app, options.sealGate ?? UNSEALED);
   tokenRoutes(app, kw);
   secretRoutes(app, kw);
   auditRoutes(app, kw);

@@ -37,4 +37,4 @@ export {
   rotateDataKey,
   type SealedParts,
 } from "./sealing/data-keys.js";
-export type { UnsealMaterial } from "./sealing/root-key.js";
+export type { UnsealMaterial, UnsealMode } from "./sealing/root-key.js";

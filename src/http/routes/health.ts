@@ -9,6 +9,7 @@ const healthSchema = {
     live: { type: "boolean" },
     ready: { type: "boolean", description: "false when the database does not answer" },
     backend: { type: "string", enum: ["sqlite", "postgres"] },
+    sealed: { type: "boolean", description: "true while a key-share server waits for its shares" },
   },
 } as const;
 
@@ -27,7 +28,7 @@ export function healthRoutes(app: FastifyInstance, kw: Keyward): void {
     },
     async (_req, reply) => {
       const ready = await kw.ready();
-      return reply.code(ready ? 200 : 503).send({ live: true, ready, backend: kw.storage.backend });
+      return reply.code(ready ? 200 : 503).send({ live: true, ready, sealed: false, backend: kw.storage.backend });
     },
   );
 }
