@@ -1,6 +1,11 @@
 // A server that starts sealed (key-share store): /healthz and /v1/sys/* answer, everything else 503 `sealed`,
 // until K shares unseal it; then every request goes to the full app built over the unsealed service.
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from "fastify";
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from "fastify";
 import type { Logger } from "pino";
 import { KeywardError } from "../errors/keyward-error.js";
 import type { Keyward } from "../service/keyward.js";
@@ -74,11 +79,8 @@ async function buildFront(gate: UnsealGate<Unsealed>, options: SealedServerOptio
       );
     done();
   });
-  front.get(
-    "/healthz",
-    { config: { scope: "public" } },
-    async (_req, reply) =>
-      reply.code(503).send({ live: true, ready: false, sealed: true, backend: options.backend }),
+  front.get("/healthz", { config: { scope: "public" } }, async (_req, reply) =>
+    reply.code(503).send({ live: true, ready: false, sealed: true, backend: options.backend }),
   );
   sysUnsealRoutes(front, gate);
   await front.ready();

@@ -2,8 +2,7 @@
 import { timingSafeEqual } from "node:crypto";
 import { wipe } from "../crypto/bytes.js";
 import { KeywardError } from "../errors/keyward-error.js";
-import { SHARE_BYTES, type ShareSplit, validateShareSplit } from "../store/sealing/key-shares.js";
-import { parseShare } from "../store/sealing/key-shares.js";
+import { parseShare, SHARE_BYTES, type ShareSplit, validateShareSplit } from "../store/sealing/key-shares.js";
 import type { UnsealMaterial } from "../store/sealing/root-key.js";
 import type { KeywardConfig } from "./config.js";
 import { type Keyward, type KeywardOptions, openKeyward } from "./keyward.js";

@@ -126,7 +126,10 @@ export async function isStoreInitialized(options: { db?: string; dataDir?: strin
  * does not exist or is not initialised. `serve` starts sealed when this says key shares.
  * @throws KeywardError `unavailable` / `invalid_input` when the database cannot be reached.
  */
-export async function storeUnsealMode(options: { db?: string; dataDir?: string }): Promise<UnsealMode | undefined> {
+export async function storeUnsealMode(options: {
+  db?: string;
+  dataDir?: string;
+}): Promise<UnsealMode | undefined> {
   if (!storeMayExist(options.db, options.dataDir)) return undefined;
   const raw = await openRawBackend(resolveDbUrl(options.db, options.dataDir));
   try {

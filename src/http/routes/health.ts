@@ -28,7 +28,9 @@ export function healthRoutes(app: FastifyInstance, kw: Keyward): void {
     },
     async (_req, reply) => {
       const ready = await kw.ready();
-      return reply.code(ready ? 200 : 503).send({ live: true, ready, sealed: false, backend: kw.storage.backend });
+      return reply
+        .code(ready ? 200 : 503)
+        .send({ live: true, ready, sealed: false, backend: kw.storage.backend });
     },
   );
 }

@@ -61,8 +61,7 @@ export async function newUnsealShares(split: ShareSplit): Promise<Uint8Array[]> 
 export async function combineShares(shares: readonly Uint8Array[], threshold: number): Promise<Uint8Array> {
   for (const s of shares) assertShareBytes(s);
   const xs = new Set(shares.map((s) => s[SHARE_BYTES - 1]));
-  if (xs.size !== shares.length)
-    throw new KeywardError("unseal_failed", "the same share was given twice");
+  if (xs.size !== shares.length) throw new KeywardError("unseal_failed", "the same share was given twice");
   if (shares.length < threshold)
     throw new KeywardError("unseal_failed", `${threshold} shares are needed, ${shares.length} given`);
   return shamirCombine([...shares]);
