@@ -26,6 +26,10 @@ const GROUPS: readonly CommandGroup[] = [
     register: async (p) => (await import("./commands/init.js")).registerInitCommands(p),
   },
   {
+    names: ["unseal"],
+    register: async (p) => (await import("./commands/unseal.js")).registerUnsealCommand(p),
+  },
+  {
     names: ["datakey"],
     register: async (p) => (await import("./commands/datakey.js")).registerDataKeyCommands(p),
   },
@@ -59,10 +63,6 @@ const GROUPS: readonly CommandGroup[] = [
   { names: ["river"], register: async (p) => (await import("./commands/river.js")).registerRiverCommands(p) },
   { names: ["token"], register: async (p) => (await import("./commands/token.js")).registerTokenCommands(p) },
   { names: ["serve"], register: async (p) => (await import("./commands/serve.js")).registerServeCommand(p) },
-  {
-    names: ["unseal"],
-    register: async (p) => (await import("./commands/unseal.js")).registerUnsealCommand(p),
-  },
 ];
 
 /** Every top-level command name, in help order. */
