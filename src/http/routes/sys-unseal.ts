@@ -65,10 +65,14 @@ export function sysUnsealRoutes(app: FastifyInstance, gate: SealGate): void {
         throw new KeywardError("rate_limited", `too many unseal attempts: retry after ${wait} s`);
       }
       throttle.fail(req.ip);
+      const wasSealed = gate.status().sealed;
       try {
         const status = await gate.submit(req.body.share, req.ip);
-        if (!status.sealed && status.threshold > 0 && status.received === 0)
-          req.log.info({ reqId: req.id, client: req.ip }, "unseal share accepted");
+        if (wasSealed)
+          req.log.info(
+            { reqId: req.id, client: req.ip, sealed: status.sealed, received: status.received },
+            status.sealed ? "unseal share received" : "unsealed",
+          );
         return status;
       } catch (err) {
         if (err instanceof KeywardError && err.code === "unseal_failed")
