@@ -1,5 +1,6 @@
 // Key-share unseal end to end: init 5/3, serve starts sealed, shares over HTTP and the CLI, restart, wrong shares,
-// rekey; the shares never reach the data dir or the logs.
+// rekey, HTTPS with a pinned certificate; the shares never reach the data dir or the logs.
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +13,7 @@ const env = cleanEnv({ KEYWARD_DATA: data });
 const logs: string[] = [];
 const allShares: string[] = [];
 let server: ServeProcess | undefined;
+let freshShares: string[] = [];
 
 afterAll(async () => {
   await server?.stop();
@@ -166,6 +168,7 @@ describe("unseal by key shares", () => {
     const fresh = (JSON.parse(rekey.stdout) as { keyShares: string[]; threshold: number }).keyShares;
     allShares.push(...fresh);
     expect(fresh).toHaveLength(3);
+    freshShares = fresh;
     const s = await serve();
     expect((await api(`${s.url}/v1/sys/seal-status`, "GET", undefined)).json).toMatchObject({
       threshold: 2,
@@ -177,6 +180,34 @@ describe("unseal by key shares", () => {
     expect((await unseal(s.url, fresh[0]!)).json).toMatchObject({ sealed: false });
     const read = await api(`${s.url}/v1/secrets/before-restart?encoding=base64url`, "GET", token);
     expect((read.json as { value: string }).value).toBe("aGVsbG8");
+    await stop(s);
+  });
+
+  it("over HTTPS: `keyward unseal --cacert` trusts only the given certificate", async () => {
+    const cert = join(dir, "tls.crt");
+    const key = join(dir, "tls.key");
+    execFileSync(
+      "openssl",
+      [
+        ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"],
+        ...["-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=keyward test"],
+        ...["-addext", "subjectAltName=IP:127.0.0.1"],
+      ],
+      { stdio: "ignore" },
+    );
+    const s = await spawnServe(["serve", "--port", "0", "--tls-cert", cert, "--tls-key", key], env);
+    server = s;
+    expect(s.url.startsWith("https://")).toBe(true);
+    const untrusted = await runCliProcess(["unseal", "--url", s.url], env, `${freshShares[0]}\n`);
+    expect(untrusted.code).toBe(1);
+    expect(untrusted.stderr).toContain("unavailable");
+    const pinned = await runCliProcess(
+      ["unseal", "--url", s.url, "--cacert", cert],
+      env,
+      `${freshShares[0]}\n${freshShares[1]}\n`,
+    );
+    expect(pinned.code, pinned.stderr).toBe(0);
+    expect(pinned.stdout).toContain("unsealed");
     await stop(s);
   });
 
