@@ -121,13 +121,22 @@ export {
 } from "./kdf/river-ecies.js";
 export * from "./rooms/index.js";
 export { openAuditLog } from "./service/audit.js";
+export {
+  type BackupCounts,
+  type BackupResult,
+  backupStore,
+  type RestoreResult,
+  restoreStore,
+} from "./service/backup.js";
 export { type CustodyService, createCustody } from "./service/custody.js";
 export { type CreateDelegatesOptions, createDelegates } from "./service/delegates.js";
 export {
   CHECKPOINT_KEY_NAME,
   DELEGATIONS_SECRET_NAMESPACE,
   type DelegationProofFile,
+  type DelegationsOptions,
   DelegationsService,
+  type DelegationsWarning,
   storageCheckpointSigner,
 } from "./service/delegations.js";
 export { type DsnpFileOptions, isParquetFile, validateDsnpFile } from "./service/dsnp-batches.js";

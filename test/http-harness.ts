@@ -3,7 +3,7 @@ import { Writable } from "node:stream";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { buildApp } from "../src/http/app.js";
 import { createLogger } from "../src/http/logging.js";
-import { createKeyward, type Keyward } from "../src/service/keyward.js";
+import { createKeyward, type Keyward, type KeywardOptions } from "../src/service/keyward.js";
 import type { Scope } from "../src/service/tokens.js";
 import { openTestSqliteStorage } from "../src/store/testing.js";
 
@@ -32,10 +32,10 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Starts an app over a fresh SQLite store in a temp dir. */
-export async function startTestApp(): Promise<TestApp> {
+/** Starts an app over a fresh SQLite store in a temp dir (`options` go to `createKeyward`). */
+export async function startTestApp(options: KeywardOptions = {}): Promise<TestApp> {
   const test = await openTestSqliteStorage();
-  const kw = await createKeyward(test.storage, { tokenCacheMs: 0 });
+  const kw = await createKeyward(test.storage, { tokenCacheMs: 0, ...options });
   const logs: string[] = [];
   const stream = new Writable({
     write(chunk, _enc, cb) {

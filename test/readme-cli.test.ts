@@ -97,6 +97,7 @@ describe("README CLI walkthroughs", () => {
       "river-delegate",
       "rooms",
       "river-rooms",
+      "backup-restore",
     ]);
   });
 

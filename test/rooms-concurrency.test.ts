@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { bytesToHex } from "../src/crypto/bytes.js";
 import { ed25519PublicKey } from "../src/crypto/ed25519.js";
 import { RoomsService } from "../src/rooms/rooms-service.js";
-import { openTestPostgresStorage, openTestSqliteStorage, type TestStorage } from "../src/store/testing.js";
+import { TEST_BACKENDS, type TestStorage } from "../src/store/testing.js";
 
 const ownerSeed = new Uint8Array(32).fill(0x33);
 const members = Array.from({ length: 12 }, (_, i) =>
@@ -16,12 +16,7 @@ afterEach(async () => {
   await Promise.all(opened.splice(0).map((t) => t.cleanup()));
 });
 
-const backends: [string, () => Promise<TestStorage>][] = [
-  ["sqlite", openTestSqliteStorage],
-  ["postgres", openTestPostgresStorage],
-];
-
-for (const [backend, open] of backends) {
+for (const [backend, open] of TEST_BACKENDS) {
   describe(`concurrent room operations on one ${backend} database`, () => {
     it("adds racing with rotations and removals: every current member holds the current version", async () => {
       const t = await open();

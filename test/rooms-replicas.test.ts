@@ -11,7 +11,7 @@ import { ed25519PublicKey } from "../src/crypto/ed25519.js";
 import { KeywardError } from "../src/errors/keyward-error.js";
 import { deriveRoomSecret } from "../src/kdf/room-secret.js";
 import { RoomsService } from "../src/rooms/rooms-service.js";
-import { openTestPostgresStorage, openTestSqliteStorage, type TestStorage } from "../src/store/testing.js";
+import { openTestSqliteStorage, TEST_BACKENDS, type TestStorage } from "../src/store/testing.js";
 
 const ownerSeed = new Uint8Array(32).fill(0x5a);
 const ownerKey = bytesToHex(ed25519PublicKey(ownerSeed));
@@ -19,10 +19,6 @@ const seeds = [1, 2, 3, 4].map((b) => new Uint8Array(32).fill(b));
 const keys = seeds.map((s) => bytesToHex(ed25519PublicKey(s)));
 const opened: TestStorage[] = [];
 
-const backends: [string, () => Promise<TestStorage>][] = [
-  ["sqlite", openTestSqliteStorage],
-  ["postgres", openTestPostgresStorage],
-];
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((t) => t.cleanup()));
 });
@@ -35,7 +31,7 @@ async function replica(open: () => Promise<TestStorage>): Promise<RoomsService> 
   return rooms;
 }
 
-for (const [backend, open] of backends) {
+for (const [backend, open] of TEST_BACKENDS) {
   // Postgres is required (never skipped): without the server these tests fail, as .ci/run does.
   describe(`rooms on two ${backend} replicas`, () => {
     it("converge byte for byte after merging both ways, whatever the order of changes", async () => {

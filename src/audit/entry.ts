@@ -1,9 +1,9 @@
 // Audit entry construction: canonical body, chained hash, MAC, sensitive-field HMACs and the storage layout.
-import { assertString } from "../crypto/assert.js";
+import { assertName, assertString } from "../crypto/assert.js";
 import { bytesToHex, hexToBytes } from "../crypto/bytes.js";
 import { type CanonicalValue, canonicalEncode } from "../crypto/canonical.js";
 import { blake3Hash, hmacSha256 } from "../crypto/hash.js";
-import { InputRangeError, InputTypeError } from "../errors/input-errors.js";
+import { InputTypeError } from "../errors/input-errors.js";
 import type { AuditEntry, AuditEvent } from "./types.js";
 
 /** State table holding entries, keyed by `seqKey(seq)`. */
@@ -26,7 +26,6 @@ export const AUDIT_TAGS = {
 } as const;
 
 export const GENESIS_PREV = "0".repeat(64);
-const KIND_RE = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 /** Fixed-width decimal key so that byte order equals numeric order. */
 export function seqKey(seq: number): string {
@@ -45,8 +44,7 @@ export interface AuditKeys {
  */
 export function encodeBody(event: AuditEvent, fieldKey: Uint8Array): Uint8Array {
   if (event === null || typeof event !== "object") throw new InputTypeError("event must be an object");
-  assertString(event.kind, "event.kind");
-  if (!KIND_RE.test(event.kind)) throw new InputRangeError("event.kind must match [a-z0-9][a-z0-9._-]{0,63}");
+  assertName(event.kind, "event.kind");
   assertString(event.subject, "event.subject", { maxLength: 1024 });
   if (event.actor !== undefined) assertString(event.actor, "event.actor", { maxLength: 256 });
   if (event.data !== undefined && (typeof event.data !== "object" || event.data === null))

@@ -1,8 +1,9 @@
 // Opens the configured storage for one CLI command and always closes it.
+
 import type { Command } from "commander";
 import { type KeywardConfig, resolveConfig } from "../service/config.js";
 import { openConfiguredStorage } from "../service/open.js";
-import type { Storage } from "../store/ports.js";
+import type { Storage } from "../service/storage-types.js";
 import type { GlobalOptions } from "./io.js";
 
 /** The resolved configuration of a command (global flags + environment). */

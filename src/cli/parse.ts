@@ -1,7 +1,8 @@
 // Flag parsers: each names the flag in its error and never echoes a (possibly secret) value.
+
 import { readFileSync } from "node:fs";
-import { hexToBytes } from "../crypto/bytes.js";
 import { InputRangeError } from "../errors/input-errors.js";
+import { hexToBytes } from "../service/primitives.js";
 
 /** Parses a hex flag, optionally of an exact byte length. */
 export function parseHexFlag(value: string | undefined, flag: string, length?: number): Uint8Array {

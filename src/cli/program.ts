@@ -54,6 +54,10 @@ const GROUPS: readonly CommandGroup[] = [
     names: ["partition", "identity", "msk"],
     register: async (p) => (await import("./commands/custody.js")).registerCustodyCommands(p),
   },
+  {
+    names: ["backup", "restore"],
+    register: async (p) => (await import("./commands/backup.js")).registerBackupCommands(p),
+  },
   { names: ["audit"], register: async (p) => (await import("./commands/audit.js")).registerAuditCommands(p) },
   {
     names: ["delegations"],

@@ -56,3 +56,20 @@ export function assertString(
 export function assertFunction(value: unknown, name: string): asserts value is (...args: never[]) => unknown {
   if (typeof value !== "function") throw new InputTypeError(`${name} must be a function`);
 }
+
+/**
+ * The shape of keyward's short names — partitions, child labels, app names, audit kinds: 1–64 of
+ * `a-z 0-9 . _ -`, starting with a letter or digit (safe in paths, keys, URLs and log lines).
+ */
+export const NAME_PATTERN = "^[a-z0-9][a-z0-9._-]{0,63}$";
+const NAME_RE = new RegExp(NAME_PATTERN);
+
+/**
+ * Asserts a short name (NAME_PATTERN).
+ * @throws {TypeError} when not a string. @throws {RangeError} when it does not match (the value is not echoed).
+ * @example assertName(partition, "partition");
+ */
+export function assertName(value: unknown, name: string): asserts value is string {
+  if (typeof value !== "string") throw new InputTypeError(`${name} must be a string`);
+  if (!NAME_RE.test(value)) throw new InputRangeError(`${name} must match [a-z0-9][a-z0-9._-]{0,63}`);
+}

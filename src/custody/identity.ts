@@ -1,4 +1,5 @@
 // Identity, label and partition-name canonicalisation: one spelling per identity so addresses are stable.
+import { assertName } from "../crypto/assert.js";
 import { InputRangeError, InputTypeError } from "../errors/input-errors.js";
 
 /** The key schemes custody derives. */
@@ -21,8 +22,6 @@ const EVM_RE = /^0x[0-9a-f]{40}$/;
 const HANDLE_RE = /^[a-z0-9](?:[a-z0-9-]{0,38})$/;
 // C0/C1 controls, DEL and the Unicode line/paragraph separators never belong in an identity.
 const CONTROL_RE = /[\p{Cc}\u2028\u2029]/u;
-const LABEL_RE = /^[a-z0-9][a-z0-9._-]{0,63}$/;
-const PARTITION_RE = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 /** Value rules of the known identity types (after trimming and NFC normalisation). */
 const KNOWN: Record<string, (value: string) => string> = {
@@ -86,16 +85,14 @@ export function canonicalIdentity(input: unknown): CanonicalIdentity {
  */
 export function canonicalLabel(label: unknown): string {
   if (label === undefined) return "";
-  if (typeof label !== "string") throw new InputTypeError("label must be a string");
   if (label === "") return "";
-  if (!LABEL_RE.test(label)) throw new InputRangeError("label must match [a-z0-9][a-z0-9._-]{0,63}");
+  assertName(label, "label");
   return label;
 }
 
 /** Validates a partition name: `[a-z0-9][a-z0-9._-]{0,63}`. @throws {TypeError}/{RangeError}. */
 export function assertPartitionName(name: unknown): asserts name is string {
-  if (typeof name !== "string") throw new InputTypeError("partition must be a string");
-  if (!PARTITION_RE.test(name)) throw new InputRangeError("partition must match [a-z0-9][a-z0-9._-]{0,63}");
+  assertName(name, "partition");
 }
 
 /** Validates a scheme name. @throws {TypeError}/{RangeError}. */

@@ -1,10 +1,9 @@
 // Boundary checks shared by the delegates domain: delegate keys, app names, secret names, times.
-import { assertBytes, assertInteger, assertString } from "../crypto/assert.js";
+import { assertBytes, assertInteger, assertName, assertString } from "../crypto/assert.js";
 import { bytesToHex } from "../crypto/bytes.js";
 import { InputRangeError, InputTypeError } from "../errors/input-errors.js";
 
 const HEX64 = /^[0-9a-f]{64}$/;
-const APP_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 // Printable ASCII without spaces: names are shown in listings and error messages, keep them unambiguous.
 const SECRET_NAME = /^[\x21-\x7e]{1,200}$/;
 
@@ -33,8 +32,7 @@ export function delegateKeyHex(value: unknown, name = "delegateKey"): string {
 
 /** Asserts an app name: 1–64 of `a-z 0-9 . _ -`, starting with a letter or digit. */
 export function assertAppName(value: unknown, name = "app"): asserts value is string {
-  assertString(value, name, { nonEmpty: true, maxLength: 64 });
-  if (!APP_NAME.test(value)) throw new InputRangeError(`${name} must match ${APP_NAME.source}`);
+  assertName(value, name);
 }
 
 /**

@@ -4,6 +4,7 @@ import { splitCsvLine } from "./csv.js";
 import type { DelegationIndex } from "./delegation-index.js";
 import { assertPosition, type DelegationId, normalizeId, parsePosition } from "./ids.js";
 import { MAX_LINE_LENGTH } from "./lines.js";
+import { LookupBatch } from "./lookup-batch.js";
 import { VerdictWriter } from "./verdict-writer.js";
 
 /** Totals of a batch validation (the CLI's stdout line). */
@@ -26,35 +27,40 @@ export interface ValidateOptions {
 
 const COLUMNS = ["delegator", "provider", "scope", "at"] as const;
 const decoder = new TextDecoder("utf-8", { fatal: true });
-const IDENTITY = [0, 1, 2, 3];
+/** Where each of COLUMNS sits in a parsed NDJSON row (`integerObject` writes them in COLUMNS order). */
+const NDJSON_COLUMNS = [0, 1, 2, 3];
+const COMMA = 44;
+const DIGIT_0 = 48;
+const DIGIT_9 = 57;
 
-function cellAt(fields: string[], columns: number[], i: number): string {
-  const v = fields[columns[i]!];
-  if (v === undefined) throw new InputRangeError(`missing ${COLUMNS[i]}`);
+function cellAt(cells: string[], columns: number[], column: number): string {
+  const v = cells[columns[column]!];
+  if (v === undefined) throw new InputRangeError(`missing ${COLUMNS[column]}`);
   return v.trim();
 }
 
 /**
- * Fast path for the common CSV row of plain integers: parses bytes [s, e) into `out` (column order) without
- * allocating. Returns false when any field is not a canonical integer of 1–15 digits (the string path decides).
+ * Fast path for the common CSV row of plain integers: parses bytes [start, end) into `out` (file column order)
+ * without allocating. Returns false when any field is not a canonical integer of 1–15 digits (the string path
+ * decides).
  */
-function numericRow(buf: Uint8Array, s: number, e: number, width: number, out: Float64Array): boolean {
+function integerRow(buf: Uint8Array, start: number, end: number, width: number, out: Float64Array): boolean {
   let field = 0;
-  let v = 0;
+  let value = 0;
   let digits = 0;
-  let lead = 0;
-  for (let i = s; i <= e; i++) {
-    const c = i === e ? 44 : buf[i]!;
-    if (c === 44) {
-      if (digits === 0 || digits > 15 || (digits > 1 && lead === 48) || field >= width) return false;
-      out[field++] = v;
-      v = 0;
+  let leading = 0;
+  for (let i = start; i <= end; i++) {
+    const c = i === end ? COMMA : buf[i]!;
+    if (c === COMMA) {
+      if (digits === 0 || digits > 15 || (digits > 1 && leading === DIGIT_0) || field >= width) return false;
+      out[field++] = value;
+      value = 0;
       digits = 0;
       continue;
     }
-    if (c < 48 || c > 57) return false;
-    if (digits === 0) lead = c;
-    v = v * 10 + (c - 48);
+    if (c < DIGIT_0 || c > DIGIT_9) return false;
+    if (digits === 0) leading = c;
+    value = value * 10 + (c - DIGIT_0);
     digits++;
   }
   return field === width;
@@ -64,33 +70,34 @@ function numericRow(buf: Uint8Array, s: number, e: number, width: number, out: F
 // {"delegator":1234,"provider":7,"scope":1,"at":150}. Field order is free; anything else → JSON.parse path.
 const KEY_BYTES = COLUMNS.map((c) => new TextEncoder().encode(`"${c}":`));
 
-function numericObject(buf: Uint8Array, s: number, e: number, out: Float64Array): boolean {
-  if (buf[s] !== 123 || buf[e - 1] !== 125) return false;
-  let i = s + 1;
+function integerObject(buf: Uint8Array, start: number, end: number, out: Float64Array): boolean {
+  if (buf[start] !== 123 || buf[end - 1] !== 125) return false; // { … }
+  let i = start + 1;
   let seen = 0;
-  for (let f = 0; f < 4; f++) {
-    let which = -1;
+  for (let field = 0; field < 4; field++) {
+    let column = -1;
     // Try the usual order first (field f is column f), then the others.
-    for (let t = 0; t < 4 && which < 0; t++) {
-      const c = (f + t) & 3;
-      const kb = KEY_BYTES[c]!;
+    for (let t = 0; t < 4 && column < 0; t++) {
+      const candidate = (field + t) & 3;
+      const key = KEY_BYTES[candidate]!;
       let j = 0;
-      while (j < kb.length && buf[i + j] === kb[j]) j++;
-      if (j === kb.length) which = c;
+      while (j < key.length && buf[i + j] === key[j]) j++;
+      if (j === key.length) column = candidate;
     }
-    if (which < 0 || seen & (1 << which)) return false;
-    seen |= 1 << which;
-    i += KEY_BYTES[which]!.length;
-    let v = 0;
+    if (column < 0 || seen & (1 << column)) return false;
+    seen |= 1 << column;
+    i += KEY_BYTES[column]!.length;
+    let value = 0;
     const first = i;
-    while (i < e && buf[i]! >= 48 && buf[i]! <= 57) v = v * 10 + (buf[i++]! - 48);
+    while (i < end && buf[i]! >= DIGIT_0 && buf[i]! <= DIGIT_9) value = value * 10 + (buf[i++]! - DIGIT_0);
     const digits = i - first;
-    if (digits === 0 || digits > 15 || (digits > 1 && buf[first] === 48)) return false;
-    out[which] = v;
-    if (buf[i] === (f === 3 ? 125 : 44)) i++;
+    if (digits === 0 || digits > 15 || (digits > 1 && buf[first] === DIGIT_0)) return false;
+    out[column] = value;
+    if (buf[i] === (field === 3 ? 125 : COMMA))
+      i++; // `,` between fields, `}` after the last
     else return false;
   }
-  return i === e;
+  return i === end;
 }
 
 /**
@@ -108,39 +115,32 @@ export async function validateBatch(
   const summary: ValidationSummary = { rows: 0, authorized: 0, unauthorized: 0, invalid: 0 };
   const out = options.write ? new VerdictWriter(options.write) : undefined;
   let format = options.format;
+  /** Where each of COLUMNS is in a CSV row (from the header), and how many cells a row has. */
   let columns: number[] | undefined;
   let width = 0;
-  const fields = new Float64Array(8);
+  const integers = new Float64Array(8); // one integer row, in file column order
   let line = 0;
-  // Integer CSV rows are checked in batches (locateMany); any other row flushes the batch first (order kept).
-  const B = 1024;
-  const bd = new Float64Array(B);
-  const bp = new Float64Array(B);
-  const bs = new Float64Array(B);
-  const ba = new Float64Array(B);
-  const bl = new Float64Array(B);
-  const bo = new Int32Array(B);
-  const pc = new Int32Array(B);
-  const sc = new Int32Array(B);
-  let pending = 0;
+  // Integer rows are checked in batches (locateMany); any other row flushes the batch first (order kept).
+  const queries = new LookupBatch();
   const flushBatch = () => {
-    if (pending === 0) return;
-    index.locateMany(bd, bp, bs, ba, pending, bo, pc, sc);
-    for (let j = 0; j < pending; j++) {
-      const i = bo[j]!;
+    if (queries.size === 0) return;
+    index.locateMany(queries);
+    const { found, tags: lines } = queries;
+    for (let j = 0; j < queries.size; j++) {
+      const i = found[j]!;
       if (i >= 0) {
         summary.authorized++;
-        out?.authorized(bl[j]!, index.intervalFrom(i), index.intervalUntil(i));
+        out?.authorized(lines[j]!, index.intervalFrom(i), index.intervalUntil(i));
       } else {
         summary.unauthorized++;
-        out?.unauthorized(bl[j]!);
+        out?.unauthorized(lines[j]!);
       }
     }
-    pending = 0;
+    queries.clear();
   };
 
-  const verdict = (d: DelegationId, p: DelegationId, s: DelegationId, at: number) => {
-    const i = index.locate(d, p, s, at);
+  const verdict = (delegator: DelegationId, provider: DelegationId, scope: DelegationId, at: number) => {
+    const i = index.locate(delegator, provider, scope, at);
     if (i >= 0) {
       summary.authorized++;
       out?.authorized(line, index.intervalFrom(i), index.intervalUntil(i));
@@ -152,13 +152,13 @@ export async function validateBatch(
 
   const textRow = (text: string) => {
     if (format === "csv") {
-      const f = splitCsvLine(text);
+      const cells = splitCsvLine(text);
       const cols = columns!;
       verdict(
-        normalizeId(cellAt(f, cols, 0), "delegator"),
-        normalizeId(cellAt(f, cols, 1), "provider"),
-        normalizeId(cellAt(f, cols, 2), "scope"),
-        parsePosition(cellAt(f, cols, 3), "at"),
+        normalizeId(cellAt(cells, cols, 0), "delegator"),
+        normalizeId(cellAt(cells, cols, 1), "provider"),
+        normalizeId(cellAt(cells, cols, 2), "scope"),
+        parsePosition(cellAt(cells, cols, 3), "at"),
       );
       return;
     }
@@ -178,15 +178,18 @@ export async function validateBatch(
     );
   };
 
-  const onLine = (buf: Uint8Array, s: number, e: number) => {
+  /** One input line, bytes [start, end) of `buf` (without its newline). */
+  const onLine = (buf: Uint8Array, start: number, end: number) => {
     line++;
-    if (e > s && buf[e - 1] === 13) e--;
-    let first = s;
-    while (first < e && (buf[first] === 32 || buf[first] === 9)) first++;
-    if (first === e) return;
+    if (end > start && buf[end - 1] === 13) end--; // CRLF
+    let first = start;
+    while (first < end && (buf[first] === 32 || buf[first] === 9)) first++;
+    if (first === end) return; // blank
     format ??= buf[first] === 123 ? "ndjson" : "csv";
     if (format === "csv" && columns === undefined) {
-      const header = splitCsvLine(decoder.decode(buf.subarray(s, e))).map((h) => h.trim().toLowerCase());
+      const header = splitCsvLine(decoder.decode(buf.subarray(start, end))).map((h) =>
+        h.trim().toLowerCase(),
+      );
       const cols = COLUMNS.map((c) => header.indexOf(c));
       const missing = COLUMNS.filter((_, i) => cols[i]! < 0);
       if (missing.length) throw new InputRangeError(`line ${line}: CSV header lacks ${missing.join(", ")}`);
@@ -195,23 +198,25 @@ export async function validateBatch(
       return;
     }
     summary.rows++;
-    const fast =
+    const integral =
       format === "csv"
-        ? width <= fields.length && numericRow(buf, s, e, width, fields)
-        : numericObject(buf, first, e, fields);
-    if (fast) {
-      const cols = format === "csv" ? columns! : IDENTITY;
-      bd[pending] = fields[cols[0]!]!;
-      bp[pending] = fields[cols[1]!]!;
-      bs[pending] = fields[cols[2]!]!;
-      ba[pending] = fields[cols[3]!]!;
-      bl[pending] = line;
-      if (++pending === B) flushBatch();
+        ? width <= integers.length && integerRow(buf, start, end, width, integers)
+        : integerObject(buf, first, end, integers);
+    if (integral) {
+      const cols = format === "csv" ? columns! : NDJSON_COLUMNS;
+      const full = queries.push(
+        integers[cols[0]!]!,
+        integers[cols[1]!]!,
+        integers[cols[2]!]!,
+        integers[cols[3]!]!,
+        line,
+      );
+      if (full) flushBatch();
       return;
     }
     flushBatch();
     try {
-      textRow(decoder.decode(buf.subarray(s, e)));
+      textRow(decoder.decode(buf.subarray(start, end)));
     } catch (err) {
       summary.invalid++;
       const message =

@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DelegationIndex } from "./delegation-index.js";
 import { type DelegationEvent, parseEvent } from "./events.js";
+import { LookupBatch } from "./lookup-batch.js";
 
 function grant(
   delegator: number | string,
@@ -319,25 +320,31 @@ describe("locateMany", () => {
       if (d % 2) index.apply(revoke(d, d % 7, 100 + (d % 30), [5]));
     }
     const n = 4096;
-    const [d, p, s, at] = [
-      new Float64Array(n),
-      new Float64Array(n),
-      new Float64Array(n),
-      new Float64Array(n),
-    ];
-    for (let i = 0; i < n; i++) {
-      d[i] = (i * 7919) % 3100;
-      p[i] = (i * 31) % 9;
-      s[i] = i % 7;
-      at[i] = (i * 13) % 160;
-    }
-    const out = new Int32Array(n);
-    index.locateMany(d, p, s, at, n, out, new Int32Array(n), new Int32Array(n));
+    const q = new LookupBatch(n);
+    for (let i = 0; i < n; i++) q.push((i * 7919) % 3100, (i * 31) % 9, i % 7, (i * 13) % 160, i + 1);
+    index.locateMany(q);
     let hits = 0;
     for (let i = 0; i < n; i++) {
-      expect(out[i]).toBe(index.locate(d[i]!, p[i]!, s[i]!, at[i]!));
-      if (out[i]! >= 0) hits++;
+      const expected = index.locate(q.delegators[i]!, q.providers[i]!, q.scopes[i]!, q.positions[i]!);
+      expect(q.found[i]).toBe(expected);
+      expect(q.tags[i]).toBe(i + 1);
+      if (q.found[i]! >= 0) hits++;
     }
     expect(hits).toBeGreaterThan(50);
+    // A cleared batch is reused: only the new queries are answered.
+    q.clear();
+    q.push(1, 1, 1, 10 + 1, 0);
+    index.locateMany(q);
+    expect(q.found[0]).toBe(index.locate(1, 1, 1, 11));
+    expect(q.found[0]).toBeGreaterThanOrEqual(0);
+  });
+
+  it("refuses a batch capacity out of range, and says when a batch is full", () => {
+    expect(() => new LookupBatch(0)).toThrow(RangeError);
+    expect(() => new LookupBatch(1.5)).toThrow(/capacity/);
+    const q = new LookupBatch(2);
+    expect(q.push(1, 1, 1, 1, 1)).toBe(false);
+    expect(q.push(2, 1, 1, 1, 2)).toBe(true);
+    expect(q.size).toBe(2);
   });
 });

@@ -7,6 +7,7 @@ import { IdDictionary } from "./id-dictionary.js";
 import { assertPosition, type DelegationId, normalizeId } from "./ids.js";
 import type { CheckResult, DelegationInterval, IndexStats, KeyHistory } from "./index-types.js";
 import { KeyTable, NO_KEY } from "./key-table.js";
+import type { LookupBatch } from "./lookup-batch.js";
 
 export type { CheckResult, DelegationInterval, IndexStats, KeyHistory } from "./index-types.js";
 
@@ -75,28 +76,21 @@ export class DelegationIndex {
   }
 
   /**
-   * Batched `locate` for n queries with integer ids (already normalised): `out[i]` = pool position of the
-   * deciding interval or −1. `pc`/`sc` are scratch arrays of length ≥ n. Faster than n single lookups on a
-   * large index (cache misses overlap).
+   * Batched `locate` for the `batch.size` queries of `batch` (integer ids, already normalised): fills
+   * `batch.found` with the pool position of each deciding interval or −1. Faster than one `locate` per query on
+   * a large index (the key lookups' cache misses overlap).
    */
-  locateMany(
-    d: Float64Array,
-    p: Float64Array,
-    s: Float64Array,
-    at: Float64Array,
-    n: number,
-    out: Int32Array,
-    pc: Int32Array,
-    sc: Int32Array,
-  ): void {
+  locateMany(batch: LookupBatch): void {
+    const n = batch.size;
+    const { providers, scopes, positions, found, providerCodes, scopeCodes } = batch;
     for (let i = 0; i < n; i++) {
-      pc[i] = this.#providers.find(p[i]!);
-      sc[i] = this.#scopes.find(s[i]!);
+      providerCodes[i] = this.#providers.find(providers[i]!);
+      scopeCodes[i] = this.#scopes.find(scopes[i]!);
     }
-    findMany(this.#t, d, pc, sc, n, out);
+    findMany(this.#t, batch);
     for (let i = 0; i < n; i++) {
-      const k = out[i]!;
-      if (k >= 0) out[i] = this.#decide(k, at[i]!);
+      const k = found[i]!;
+      if (k >= 0) found[i] = this.#decide(k, positions[i]!);
     }
   }
 

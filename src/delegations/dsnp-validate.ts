@@ -3,6 +3,7 @@
 import { type DsnpBatch, LARGE_FROM_ID, NULL_FROM_ID } from "../interop/dsnp/batch-reader.js";
 import type { DelegationIndex } from "./delegation-index.js";
 import type { DelegationId } from "./ids.js";
+import { LookupBatch } from "./lookup-batch.js";
 import { RowVerdictWriter } from "./row-verdicts.js";
 import { SemanticLookup, type Semantics } from "./semantics.js";
 
@@ -33,8 +34,6 @@ export interface DsnpValidationSummary {
   unauthorized: number;
   invalid: number;
 }
-
-const B = 1024;
 
 /**
  * Checks every row of `batch` and streams one NDJSON verdict per row (row = 1-based row number in the file):
@@ -71,32 +70,26 @@ export async function validateDsnpBatch(
   // half-open reading); under Frequency's reading a miss is looked at again inclusively (only the revoke block
   // itself can differ). Otherwise (string ids, any scope) one lookup per row.
   const batched = typeof provider === "number" && typeof intent === "number";
-  const d = new Float64Array(B);
-  const p = new Float64Array(B).fill(batched ? provider : 0);
-  const sc = new Float64Array(B).fill(batched ? intent : 0);
-  const a = new Float64Array(B).fill(at);
-  const rowOf = new Float64Array(B);
-  const found = new Int32Array(B);
-  const pcs = new Int32Array(B);
-  const scs = new Int32Array(B);
-  let n = 0;
+  const queries = new LookupBatch();
+  const { delegators, found, tags: rowOf } = queries;
   const inclusive = options.semantics === "frequency";
   const flush = () => {
+    const n = queries.size;
     if (n === 0) return;
-    if (batched) index.locateMany(d, p, sc, a, n, found, pcs, scs);
+    if (batched) index.locateMany(queries);
     const again = batched && inclusive ? lookup.prepare(provider, intent) : undefined;
     for (let j = 0; j < n; j++) {
-      let i = batched ? found[j]! : lookup.locate(d[j]!, provider, intent, at);
-      if (again && i < 0) i = again(d[j]!, at);
+      let i = batched ? found[j]! : lookup.locate(delegators[j]!, provider, intent, at);
+      if (again && i < 0) i = again(delegators[j]!, at);
       if (i >= 0) {
         summary.authorized++;
-        out?.authorized(rowOf[j]!, d[j]!, index.intervalFrom(i), index.intervalUntil(i));
+        out?.authorized(rowOf[j]!, delegators[j]!, index.intervalFrom(i), index.intervalUntil(i));
       } else {
         summary.unauthorized++;
-        out?.unauthorized(rowOf[j]!, d[j]!);
+        out?.unauthorized(rowOf[j]!, delegators[j]!);
       }
     }
-    n = 0;
+    queries.clear();
   };
   for await (const g of batch.rowGroups()) {
     const ids = g.fromId;
@@ -106,9 +99,8 @@ export async function validateDsnpBatch(
       const id = ids[r]!;
       summary.rows++;
       if (id >= 0 && kinds[r] === type.announcementType) {
-        d[n] = id;
-        rowOf[n] = row;
-        if (++n === B) flush();
+        // Unbatched (string provider or intent, or any scope): only `delegators` and `tags` are read back.
+        if (queries.push(id, batched ? provider : 0, batched ? intent : 0, at, row)) flush();
         continue;
       }
       flush(); // verdicts stay in row order

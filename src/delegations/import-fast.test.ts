@@ -4,7 +4,7 @@ import { blake3 } from "@noble/hashes/blake3.js";
 import { describe, expect, it } from "vitest";
 import { bytesToHex } from "../crypto/bytes.js";
 import { RecordTable } from "../store/records.js";
-import { openTestPostgresStorage, openTestSqliteStorage, type TestStorage } from "../store/testing.js";
+import { openTestSqliteStorage, TEST_BACKENDS, type TestStorage } from "../store/testing.js";
 import { DelegationStore } from "./delegation-store.js";
 import { DELEGATION_TABLES, eventRecords, idRecords, seqKey } from "./event-log.js";
 import { parseEvent } from "./events.js";
@@ -30,10 +30,7 @@ async function withStore(
   }
 }
 
-describe.each([
-  ["sqlite", openTestSqliteStorage],
-  ["postgres", openTestPostgresStorage],
-])("bulk import (%s)", (_name, open) => {
+describe.each(TEST_BACKENDS)("bulk import (%s)", (_name, open) => {
   it("stores lines not in normal form normalised, and ids that later writes recognise", async () => {
     await withStore(open, async (store, t) => {
       const text =

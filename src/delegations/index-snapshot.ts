@@ -108,13 +108,6 @@ export function encodeIndexSnapshot(
   return out;
 }
 
-/** The 32-byte SHA-256 checksum stored at the end of an encoded snapshot (no verification). */
-export function indexSnapshotChecksum(bytes: Uint8Array): Uint8Array {
-  assertBytes(bytes, undefined, "bytes");
-  if (bytes.length < HEADER_BYTES + CHECKSUM_BYTES) throw corruptSnapshot("truncated");
-  return bytes.slice(bytes.length - CHECKSUM_BYTES);
-}
-
 /**
  * Decodes and verifies a snapshot from `encodeIndexSnapshot`: the SHA-256 checksum first, then every size,
  * code, position and interval order, and rebuilds the hash tables from the key columns — so a snapshot that

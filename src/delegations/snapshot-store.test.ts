@@ -1,7 +1,7 @@
 // Stored index snapshots on SQLite and the real Postgres server: open = snapshot + tail, corrupt → full replay.
 import { describe, expect, it } from "vitest";
 import type { Storage } from "../store/ports.js";
-import { openTestPostgresStorage, openTestSqliteStorage, type TestStorage } from "../store/testing.js";
+import { TEST_BACKENDS } from "../store/testing.js";
 import type { DelegationIndex } from "./delegation-index.js";
 import { DelegationStore } from "./delegation-store.js";
 import { DELEGATION_TABLES } from "./event-log.js";
@@ -49,12 +49,7 @@ async function chunkKeys(storage: Storage): Promise<string[]> {
   return keys;
 }
 
-const backends: [string, () => Promise<TestStorage>][] = [
-  ["SQLite", openTestSqliteStorage],
-  ["Postgres", openTestPostgresStorage],
-];
-
-describe.each(backends)("index snapshot in the state store (%s)", (_name, openTest) => {
+describe.each(TEST_BACKENDS)("index snapshot in the state store (%s)", (_name, openTest) => {
   it("open = snapshot + tail replay, answering like a full replay; upToSeq below the snapshot replays fully", async () => {
     const t = await openTest();
     try {

@@ -58,6 +58,8 @@ export const ERROR_CODES = {
   invalid_contribution: { http: 422, exit: 1 },
   /** A cosigner round's secret nonce is gone (used, or destroyed at a restart): start round 1 again. */
   nonce_stale: { http: 409, exit: 1 },
+  /** `keyward restore`: the file is not a keyward backup, is corrupt, or was changed after it was written. */
+  backup_invalid: { http: 422, exit: 1 },
   internal: { http: 500, exit: 1 },
 } as const satisfies Record<string, ErrorCodeInfo>;
 

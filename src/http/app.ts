@@ -9,21 +9,22 @@ import { AuthThrottle, installLimits, type LimitOptions, limitsFromEnv } from ".
 import { createLogger } from "./logging.js";
 import { createMetrics, type DomainGauge, installMetrics } from "./metrics.js";
 import { installOpenApi } from "./openapi.js";
+import { registerRoutes } from "./route-kit.js";
 import { auditRoutes } from "./routes/audit.js";
-import { cosignerRoutes } from "./routes/cosigners.js";
+import { cosignerRoutes } from "./routes/cosigners/index.js";
 import { custodyRoutes } from "./routes/custody.js";
 import { delegateCallRoutes } from "./routes/delegate-calls.js";
-import { delegateSessionRoutes } from "./routes/delegate-sessions.js";
-import { delegateRoutes } from "./routes/delegates.js";
+import { delegateSessionRoutes } from "./routes/delegate-sessions/index.js";
+import { delegateRoutes } from "./routes/delegates/index.js";
 import { delegationProofRoutes } from "./routes/delegation-proofs.js";
 import { delegationRoutes } from "./routes/delegations.js";
 import { dsnpBatchRoutes } from "./routes/dsnp-batches.js";
 import { healthRoutes } from "./routes/health.js";
 import { riverRoutes } from "./routes/river.js";
 import { roomRoutes } from "./routes/rooms.js";
-import { secretRoutes } from "./routes/secrets.js";
+import { secretRoutes } from "./routes/secrets/index.js";
 import { sysUnsealRoutes } from "./routes/sys-unseal.js";
-import { tokenRoutes } from "./routes/tokens.js";
+import { tokenRoutes } from "./routes/tokens/index.js";
 import { uiRoutes } from "./routes/ui.js";
 
 /** Options of `buildApp`. */
@@ -119,22 +120,20 @@ export async function buildApp(kw: Keyward, options: AppOptions = {}): Promise<F
     done();
   });
 
-  healthRoutes(app, kw);
+  await registerRoutes(app, kw, [healthRoutes, ...tokenRoutes, ...secretRoutes, auditRoutes]);
+  // The seal routes read the unseal gate, not the service (answered by the sealed front before unseal).
   sysUnsealRoutes(app, options.sealGate ?? UNSEALED);
-  tokenRoutes(app, kw);
-  secretRoutes(app, kw);
-  auditRoutes(app, kw);
-  delegateRoutes(app, kw.delegates);
-  delegateCallRoutes(app, kw.delegates);
-  delegateSessionRoutes(app, kw.delegates);
-  cosignerRoutes(app, kw.delegates);
+  await registerRoutes(app, kw, delegateRoutes);
+  await registerRoutes(app, kw, [delegateCallRoutes]);
+  await registerRoutes(app, kw, delegateSessionRoutes);
+  await registerRoutes(app, kw, cosignerRoutes);
   custodyRoutes(app, kw.custody);
   roomRoutes(app, kw.rooms);
   riverRoutes(app, kw.rooms, kw.river);
   delegationRoutes(app, kw.delegations);
   delegationProofRoutes(app, kw.delegations);
   await dsnpBatchRoutes(app, kw.delegations);
-  uiRoutes(app);
+  await registerRoutes(app, kw, [uiRoutes]);
   await app.ready();
   return app;
 }

@@ -1,6 +1,7 @@
 // Byte values in JSON bodies: base64url (default), hex or utf8, decoded strictly and naming the field.
-import { base64urlToBytes, bytesToBase64url, bytesToHex, hexToBytes } from "../crypto/bytes.js";
+
 import { InputRangeError } from "../errors/input-errors.js";
+import { base64urlToBytes, bytesToBase64url, bytesToHex, hexToBytes } from "../service/primitives.js";
 
 /** How bytes are written in a JSON body. */
 export type ByteEncoding = "base64url" | "hex" | "utf8";

@@ -1,8 +1,9 @@
 // The partition a room route touches, for partition-bound tokens: rooms outside the token's partition are
 // answered exactly like rooms that do not exist (issue #23: existence and ownership must not leak).
+
 import type { FastifyRequest } from "fastify";
 import { KeywardError } from "../errors/keyward-error.js";
-import type { RoomsService } from "../rooms/rooms-service.js";
+import type { RoomsService } from "../service/rooms.js";
 import type { PartitionOf } from "./auth.js";
 import { principalOf } from "./auth.js";
 

@@ -1,4 +1,5 @@
 // Shared JSON schemas for the HTTP API: the one error body, names, positions and byte encodings.
+import { NAME_PATTERN } from "../service/primitives.js";
 
 /** The one error body every non-2xx response carries. */
 export const errorBodySchema = {
@@ -25,7 +26,7 @@ export const errorBodySchema = {
 /** A partition name (as custody and tokens accept it). */
 export const partitionName = {
   type: "string",
-  pattern: "^[a-z0-9][a-z0-9._-]{0,63}$",
+  pattern: NAME_PATTERN,
   description: "partition (tenant) name",
 } as const;
 
@@ -66,13 +67,6 @@ export const secretRevealSchema = {
   properties: { name: { type: "string" }, value: { type: "string" }, encoding: { type: "string" } },
 } as const;
 
-/** `{ ok: true }` for operations with nothing else to say. */
-export const okSchema = {
-  type: "object",
-  required: ["ok"],
-  properties: { ok: { type: "boolean" } },
-} as const;
-
 /** A point in time: an RFC 3339 string (the documented form, as every response gives it) or epoch milliseconds. */
 export const timestamp = {
   anyOf: [
@@ -86,3 +80,14 @@ export const timestamp = {
 export function timestampMs(value: string | number): number {
   return typeof value === "number" ? value : Date.parse(value);
 }
+
+/** A response object documented by a description only (its fields are the domain's; extra fields pass). */
+export const looseObject = (description: string) =>
+  ({ type: "object", additionalProperties: true, description }) as const;
+
+/** `:key` of a delegate (64 hex). */
+export const delegateKeyParams = {
+  type: "object",
+  required: ["key"],
+  properties: { key: { ...hex32, description: "delegate key (64 hex)" } },
+} as const;

@@ -8,10 +8,9 @@ import Fastify, {
 } from "fastify";
 import type { Logger } from "pino";
 import { KeywardError } from "../errors/keyward-error.js";
+import type { ShareSplit, UnsealMaterial } from "../service/key-shares.js";
 import type { Keyward } from "../service/keyward.js";
 import { type UnsealAttempt, UnsealGate } from "../service/unseal-gate.js";
-import type { ShareSplit } from "../store/sealing/key-shares.js";
-import type { UnsealMaterial } from "../store/sealing/root-key.js";
 import { buildApp } from "./app.js";
 import { installErrorHandling, sendError } from "./errors.js";
 import { createLogger } from "./logging.js";

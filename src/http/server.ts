@@ -1,9 +1,10 @@
 // Listening server with graceful shutdown: stop accepting, finish in-flight requests, close the database.
+
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
-import { nativeCryptoAvailable } from "../crypto/sodium.js";
 import { KeywardError } from "../errors/keyward-error.js";
 import type { Keyward } from "../service/keyward.js";
+import { nativeCryptoAvailable } from "../service/primitives.js";
 import { buildApp, type TlsMaterial } from "./app.js";
 import type { LimitOptions } from "./limits.js";
 
@@ -50,7 +51,7 @@ export async function startServer(kw: Keyward, options: ServerOptions): Promise<
       `cannot listen on ${options.host}:${options.port}${typeof code === "string" ? ` (${code})` : ""}`,
     );
   }
-  const opened = kw.delegations.store.opened;
+  const opened = kw.delegations.opened;
   if (opened.snapshot === "failed")
     app.log.warn(
       { snapshotSeq: opened.snapshotSeq, replayed: opened.replayed, reason: opened.error },

@@ -5,6 +5,10 @@ import { Custody } from "../custody/custody.js";
 import type { Storage } from "../store/ports.js";
 import { openAuditLog } from "./audit.js";
 
+export type { Custody } from "../custody/custody.js";
+export { assertScheme, type Scheme } from "../custody/identity.js";
+export type { IdentityRef } from "../custody/path-ops.js";
+
 /** Custody plus the audit log it writes to (the same log `keyward audit verify` checks). */
 export interface CustodyService {
   readonly custody: Custody;

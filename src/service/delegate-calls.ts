@@ -5,6 +5,8 @@ import type { Delegates } from "../delegates/delegates.js";
 import type { OutboundDelegateMsg } from "../interop/freenet/delegate-messages.js";
 import { describePayload } from "../interop/river-chat/chat-messages.js";
 
+export { type ChatRequest, encodeChatRequest } from "../interop/river-chat/chat-messages.js";
+
 /** One outbound message as shown to a user. */
 export interface OutboundView {
   readonly type: OutboundDelegateMsg["type"];

@@ -8,6 +8,15 @@ import type { SessionKeys } from "../delegates/sessions/session-keys.js";
 import type { Storage } from "../store/ports.js";
 import { openAuditLog } from "./audit.js";
 
+export type { AppInfo } from "../delegates/apps.js";
+export { certifyDelegate, formatCertificate, parseCertificate } from "../delegates/certificate.js";
+export type { Delegates } from "../delegates/delegates.js";
+export type { CosignerInfo } from "../delegates/sessions/cosigner-view.js";
+export type { SessionInfo } from "../delegates/sessions/sessions.js";
+export { signRotation } from "../delegates/statements.js";
+export { DEFAULT_TOKEN_TTL, MAX_TOKEN_TTL } from "../delegates/tokens.js";
+export type { VersionInfo, VersionStatus } from "../delegates/versions.js";
+
 /** Options of `createDelegates`. */
 export interface CreateDelegatesOptions {
   /** An already opened audit log (default: open the storage's audit log). */

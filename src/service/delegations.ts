@@ -1,68 +1,38 @@
-// Wires the delegations domain: the store and index, a sealed Ed25519 checkpoint signer, checkpoints and proofs.
-import type { KeyObject } from "node:crypto";
-import { randomBytes } from "../crypto/random.js";
-import { Secret } from "../crypto/secret.js";
+// The delegations facade both surfaces call: writes, checks, import, validation, snapshots, checkpoints, proofs.
+import type { ValidateOptions, ValidationSummary } from "../delegations/batch-validate.js";
 import { type CheckpointSigner, DelegationTree } from "../delegations/checkpoint.js";
-import { DelegationStore } from "../delegations/delegation-store.js";
+import { type CompactComparison, compareWithCompactView } from "../delegations/compact-view.js";
+import { DelegationStore, type OpenReport, type WriteOutcome } from "../delegations/delegation-store.js";
 import { DELEGATION_TABLES, seqKey } from "../delegations/event-log.js";
-import type { DelegationId } from "../delegations/ids.js";
+import { assertPosition, type DelegationId, normalizeId } from "../delegations/ids.js";
+import type { ImportOptions, ImportSummary } from "../delegations/import-events.js";
+import type { CheckResult, KeyHistory } from "../delegations/index-types.js";
 import type {
   DelegationAbsenceProof,
   DelegationCheckpoint,
   DelegationProof,
 } from "../delegations/proof-format.js";
-import { KeywardError } from "../errors/keyward-error.js";
+import { providerSemantics, SemanticLookup, type Semantics } from "../delegations/semantics.js";
+import type { SnapshotWriteResult } from "../delegations/snapshot-store.js";
+import type { DelegationProofResult } from "../delegations/verify-proof.js";
+import { KeywardError, toPublicError } from "../errors/keyward-error.js";
 import type { Storage } from "../store/ports.js";
 import { RecordTable } from "../store/records.js";
+import { storageCheckpointSigner } from "./checkpoint-signer.js";
 
-/** Secret namespace and name of the checkpoint signing seed (32 bytes, sealed). */
-export const DELEGATIONS_SECRET_NAMESPACE = "delegations";
-export const CHECKPOINT_KEY_NAME = "checkpoint-signing-key";
+export {
+  CHECKPOINT_KEY_NAME,
+  DELEGATIONS_SECRET_NAMESPACE,
+  storageCheckpointSigner,
+  storedCheckpointPublicKey,
+} from "./checkpoint-signer.js";
 
 const checkpoints = new RecordTable<DelegationCheckpoint>(DELEGATION_TABLES.checkpoint);
 
-/** Ed25519 (and the libsodium binding behind it), loaded only by the commands that sign or derive a key. */
-const ed25519 = () => import("../crypto/ed25519.js");
-
-/**
- * A CheckpointSigner over a sealed Ed25519 seed in the SecretStore, created on first use (one transaction, so
- * instances racing on a new store agree on one key). The seed is wiped once imported as a KeyObject.
- * @example const signer = await storageCheckpointSigner(storage); signer.publicKey;
- */
-export async function storageCheckpointSigner(storage: Storage): Promise<CheckpointSigner> {
-  const secret = await storage.transaction(async (tx) => {
-    const existing = await tx.secrets.get(DELEGATIONS_SECRET_NAMESPACE, CHECKPOINT_KEY_NAME);
-    if (existing) return existing;
-    const fresh = Secret.adopt(randomBytes(32));
-    await tx.secrets.put(DELEGATIONS_SECRET_NAMESPACE, CHECKPOINT_KEY_NAME, fresh);
-    return fresh;
-  });
-  const { ed25519PrivateKeyObject, ed25519PublicKey, ed25519Sign } = await ed25519();
-  let key: KeyObject;
-  let publicKey: Uint8Array;
-  try {
-    key = secret.use((seed) => ed25519PrivateKeyObject(seed));
-    publicKey = secret.use((seed) => ed25519PublicKey(seed));
-  } finally {
-    secret.wipe();
-  }
-  return { publicKey, sign: (message) => ed25519Sign(key, message) };
-}
-
-/**
- * The public key of this store's checkpoint signer, or undefined when no checkpoint key exists yet (nothing is
- * created: verification must not mint keys).
- */
-export async function storedCheckpointPublicKey(storage: Storage): Promise<Uint8Array | undefined> {
-  const secret = await storage.secrets.get(DELEGATIONS_SECRET_NAMESPACE, CHECKPOINT_KEY_NAME);
-  if (!secret) return undefined;
-  const { ed25519PublicKey } = await ed25519();
-  try {
-    return secret.use((seed) => ed25519PublicKey(seed));
-  } finally {
-    secret.wipe();
-  }
-}
+// Loaded on first use: a `check` process never pays for the import, validation or proof-verifier modules.
+const importModule = () => import("../delegations/import-events.js");
+const validateModule = () => import("../delegations/batch-validate.js");
+const verifyModule = () => import("../delegations/verify-proof.js");
 
 /** A checkpoint with the proof of one key (its history, or its absence), as `keyward delegations prove` writes it. */
 export interface DelegationProofFile {
@@ -70,39 +40,151 @@ export interface DelegationProofFile {
   readonly proof: DelegationProof | DelegationAbsenceProof;
 }
 
+/** Options of `DelegationsService.open`. */
+export interface DelegationsOptions {
+  /** Signs checkpoints (default: the sealed Ed25519 key of this storage, created on first use). */
+  readonly signer?: CheckpointSigner;
+  /** Events applied since the last index snapshot after which an import or checkpoint writes one (100,000). */
+  readonly snapshotEvery?: number;
+}
+
+/** Receives a warning that did not fail the operation (e.g. an index snapshot that could not be written). */
+export type DelegationsWarning = (message: string) => void;
+
+/** A check answered under Frequency's inclusive reading (`{from, revokedAt}`: valid through revokedAt). */
+export type ReadingCheck = ReturnType<SemanticLookup["check"]>;
+
 /**
- * The delegations service: index rebuilt at open, writes, checkpoints and proofs.
+ * The delegations service: the one way the CLI and the HTTP API reach the delegations domain, so both behave
+ * the same (an import writes an index snapshot when one is due, from either surface).
  *
  * For the HTTP service: call `sync()` on an interval (≤ 250 ms) and before answering a read that must reflect
- * another instance's latest writes; it costs one range read when nothing changed. Reads (`store.index.check`)
- * are synchronous and always see a consistent state; writes (`store.write`) catch up with the log first.
+ * another instance's latest writes; it costs one range read when nothing changed. Reads (`check`, `history`,
+ * `compare`) are synchronous and always see a consistent state; writes catch up with the log first.
  * @example
  * const delegations = await DelegationsService.open(storage);
  * setInterval(() => delegations.sync(), 250);
- * delegations.store.index.check(1234, "A", 1, 1500);
+ * delegations.check(1234, "A", 1, 1500);
  */
 export class DelegationsService {
   #signer: CheckpointSigner | undefined;
+  readonly #snapshotEvery: number | undefined;
 
   private constructor(
     readonly storage: Storage,
     readonly store: DelegationStore,
-    signer: CheckpointSigner | undefined,
+    options: DelegationsOptions,
   ) {
-    this.#signer = signer;
+    this.#signer = options.signer;
+    this.#snapshotEvery = options.snapshotEvery;
   }
 
-  /** Opens the domain over `storage` (rebuilds the index). `signer` defaults to the sealed storage key. */
-  static async open(
-    storage: Storage,
-    options: { signer?: CheckpointSigner } = {},
-  ): Promise<DelegationsService> {
-    return new DelegationsService(storage, await DelegationStore.open(storage), options.signer);
+  /**
+   * Opens the domain over `storage` (rebuilds the index).
+   * @throws {TypeError|RangeError} when `options.snapshotEvery` is not a position.
+   */
+  static async open(storage: Storage, options: DelegationsOptions = {}): Promise<DelegationsService> {
+    if (options.snapshotEvery !== undefined) assertPosition(options.snapshotEvery, "options.snapshotEvery");
+    return new DelegationsService(storage, await DelegationStore.open(storage), options);
+  }
+
+  /** How the index was built at open: snapshot loaded or why not, events replayed, time taken. */
+  get opened(): OpenReport {
+    return this.store.opened;
   }
 
   /** Applies events written by other instances; returns how many. */
   sync(): Promise<number> {
     return this.store.sync();
+  }
+
+  /** Validates and durably applies a batch of events, all or nothing (see `DelegationStore.write`). */
+  write(events: readonly unknown[]): Promise<WriteOutcome[]> {
+    return this.store.write(events);
+  }
+
+  /** Exact point-in-time check (keyward's half-open reading). @throws {TypeError|RangeError} for bad input. */
+  check(delegator: DelegationId, provider: DelegationId, scope: DelegationId, at: number): CheckResult {
+    return this.store.index.check(delegator, provider, scope, at);
+  }
+
+  /**
+   * The check under `semantics`, or under the provider's own reading when not given (Frequency's for providers
+   * imported from Frequency): undefined when that is keyward's reading (answer with `check`).
+   * @throws {TypeError|RangeError} for a malformed id or position.
+   */
+  async readingCheck(
+    delegator: DelegationId,
+    provider: DelegationId,
+    scope: DelegationId,
+    at: number,
+    semantics?: Semantics,
+  ): Promise<ReadingCheck | undefined> {
+    const p = normalizeId(provider, "provider");
+    const reading = semantics ?? (await providerSemantics(this.storage.state, p));
+    if (reading !== "frequency") return undefined;
+    const lookup = new SemanticLookup(this.store.index, reading);
+    return lookup.check(normalizeId(delegator, "delegator"), p, normalizeId(scope, "scope"), at);
+  }
+
+  /** The exact answer next to what a compact granted_at/revoked_at view would say (seed 003). */
+  compare(
+    delegator: DelegationId,
+    provider: DelegationId,
+    scope: DelegationId,
+    at: number,
+  ): CompactComparison {
+    return compareWithCompactView(this.store.index, delegator, provider, scope, at);
+  }
+
+  /** Every validity interval of (delegator, provider[, scope]), newest key first. */
+  history(delegator: DelegationId, provider: DelegationId, scope?: DelegationId): KeyHistory[] {
+    return this.store.index.history(delegator, provider, scope);
+  }
+
+  /**
+   * Imports NDJSON events (all or nothing, resumable: see `importEvents`), then writes an index snapshot when
+   * one is due; a snapshot that cannot be written does not fail the import and goes to `onWarning`.
+   * @throws ImportRefusedError naming the bad lines; nothing is applied.
+   */
+  async importEvents(options: ImportOptions & { onWarning?: DelegationsWarning }): Promise<ImportSummary> {
+    const { onWarning, ...importOptions } = options;
+    const { importEvents } = await importModule();
+    const summary = await importEvents(this.store, importOptions);
+    await this.snapshotIfDue(onWarning);
+    return summary;
+  }
+
+  /**
+   * Checks every CSV/NDJSON row read from `source` against the index (see `validateBatch`).
+   * @throws {RangeError} when the CSV header lacks a column or a line is too long.
+   */
+  async validate(
+    source: AsyncIterable<Uint8Array>,
+    options: ValidateOptions = {},
+  ): Promise<ValidationSummary> {
+    const { validateBatch } = await validateModule();
+    return validateBatch(this.store.index, source, options);
+  }
+
+  /** Stores an index snapshot at the current position (nothing when another instance stored a later one). */
+  snapshot(): Promise<SnapshotWriteResult> {
+    return this.store.snapshot();
+  }
+
+  /**
+   * `snapshot()` when enough events were applied since the last one; a failure is passed to `onWarning`
+   * (default: `process.emitWarning`) and never thrown, since the log stays the source of truth.
+   */
+  async snapshotIfDue(onWarning?: DelegationsWarning): Promise<SnapshotWriteResult | undefined> {
+    try {
+      return await this.store.snapshotIfDue(this.#snapshotEvery);
+    } catch (err) {
+      const message = `delegation index snapshot not written: ${toPublicError(err).message}`;
+      if (onWarning) onWarning(message);
+      else process.emitWarning(message);
+      return undefined;
+    }
   }
 
   /** The checkpoint signer (created on first use when none was given). */
@@ -111,16 +193,21 @@ export class DelegationsService {
     return this.#signer;
   }
 
-  /** Signs and stores a checkpoint of the current log position (an existing one at that position is returned). */
-  async checkpoint(): Promise<DelegationCheckpoint> {
+  /**
+   * Signs and stores a checkpoint of the current log position (an existing one at that position is returned),
+   * then writes an index snapshot when one is due (a failure goes to `onWarning`).
+   */
+  async checkpoint(onWarning?: DelegationsWarning): Promise<DelegationCheckpoint> {
     const signer = await this.signer();
     await this.sync();
     const tree = DelegationTree.build(this.store.index);
-    const existing = await checkpoints.get(this.storage.state, seqKey(tree.seq));
-    if (existing) return existing;
-    const cp = await tree.sign(signer);
-    if (!(await checkpoints.insert(this.storage.state, seqKey(cp.seq), cp)))
-      return (await checkpoints.get(this.storage.state, seqKey(cp.seq)))!;
+    let cp = await checkpoints.get(this.storage.state, seqKey(tree.seq));
+    if (!cp) {
+      cp = await tree.sign(signer);
+      if (!(await checkpoints.insert(this.storage.state, seqKey(cp.seq), cp)))
+        cp = (await checkpoints.get(this.storage.state, seqKey(cp.seq)))!;
+    }
+    await this.snapshotIfDue(onWarning);
     return cp;
   }
 
@@ -157,5 +244,19 @@ export class DelegationsService {
         ? tree.prove(delegator, provider, scope)
         : tree.proveAbsence(delegator, provider, scope);
     return { checkpoint, proof };
+  }
+
+  /**
+   * Verifies a proof against a checkpoint and a trusted key at `at`, using no state (the verifier is loaded on
+   * first use). Returns the answer, or false when the proof does not verify.
+   */
+  static async verify(
+    proof: unknown,
+    checkpoint: unknown,
+    publicKey: Uint8Array | string,
+    at: number,
+  ): Promise<DelegationProofResult | false> {
+    const { verifyDelegationProof } = await verifyModule();
+    return verifyDelegationProof(proof, checkpoint, publicKey, at);
   }
 }

@@ -7,7 +7,7 @@ import {
   validateDsnpBatch,
 } from "../delegations/dsnp-validate.js";
 import { type DelegationId, normalizeId } from "../delegations/ids.js";
-import { providerSemantics, SemanticLookup, type Semantics } from "../delegations/semantics.js";
+import { providerSemantics, type Semantics } from "../delegations/semantics.js";
 import { InputRangeError } from "../errors/input-errors.js";
 import { type AsyncBuffer, DsnpBatch } from "../interop/dsnp/batch-reader.js";
 import type { DelegationsService } from "./delegations.js";
@@ -79,23 +79,6 @@ export async function validateDsnpFile(
   } finally {
     await fh.close();
   }
-}
-
-/**
- * `check` under the provider's reading (or `semantics` when given): undefined when that is keyward's own
- * reading (the caller answers with `index.check`), else Frequency's inclusive answer with `{from, revokedAt}`.
- */
-export async function frequencyReadingCheck(
-  delegations: DelegationsService,
-  ids: { delegator: DelegationId; provider: DelegationId; scope: DelegationId },
-  at: number,
-  semantics?: Semantics,
-) {
-  const provider = normalizeId(ids.provider, "provider");
-  const reading = semantics ?? (await providerSemantics(delegations.storage.state, provider));
-  if (reading !== "frequency") return undefined;
-  const lookup = new SemanticLookup(delegations.store.index, reading);
-  return lookup.check(normalizeId(ids.delegator, "delegator"), provider, normalizeId(ids.scope, "scope"), at);
 }
 
 /**

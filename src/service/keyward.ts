@@ -49,6 +49,8 @@ export interface KeywardOptions {
   readonly tokenCacheMs?: number;
   /** Maximum token TTL per scope (default: `KEYWARD_TOKEN_MAX_TTL`, e.g. `admin=1d`; none when unset). */
   readonly tokenMaxTtl?: MaxTtlPolicy;
+  /** Events after which a delegations import or checkpoint writes an index snapshot (default 100,000). */
+  readonly delegationSnapshotEvery?: number;
 }
 
 /**
@@ -73,11 +75,14 @@ export async function createTokenService(
 export async function createKeyward(storage: Storage, options: KeywardOptions = {}): Promise<Keyward> {
   const audit = await openAuditLog(storage);
   const tokens = await createTokenService(storage, { ...options, audit });
-  // Custody's audit actor is the service; per-request token ids are in the request log lines.
+  // Custody's default audit actor is "service"; HTTP routes name the calling token per request (`custody.as`).
   const custody = await createCustody(storage, { audit, actor: "service" });
   const delegates = await createDelegates(storage, { audit, custody: custody.custody });
   const rooms = createRooms(storage, { custody: custody.custody });
-  const delegations = await DelegationsService.open(storage);
+  const delegations = await DelegationsService.open(
+    storage,
+    options.delegationSnapshotEvery === undefined ? {} : { snapshotEvery: options.delegationSnapshotEvery },
+  );
   // Sessions persisted by earlier runs get their keys back (missing secrets are dropped and audited).
   await delegates.sessions.rehydrate();
   // Cosigner rounds left open by an earlier process are aborted and restarted (seed 001, issue 18).

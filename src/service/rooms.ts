@@ -8,6 +8,10 @@ import { RoomsService } from "../rooms/rooms-service.js";
 import { RotationPool } from "../rooms/rotation-pool.js";
 import type { Storage } from "../store/ports.js";
 
+export type { RiverRooms } from "../rooms/river-rooms.js";
+export type { RoomsService } from "../rooms/rooms-service.js";
+export { verifyRoomExport } from "../rooms/verify.js";
+
 /** A custody identity reference as rooms store it. */
 export interface CustodyIdentityRef {
   readonly partition: string;

@@ -24,9 +24,6 @@ export const SCOPES = [
 /** One token scope. */
 export type Scope = (typeof SCOPES)[number];
 
-/** Partition names a token can be bound to (the same shape custody accepts for partitions). */
-export const PARTITION_NAME_RE = /^[a-z0-9][a-z0-9._-]{0,63}$/;
-
 /** True when `value` names a known scope. */
 export function isScope(value: unknown): value is Scope {
   return typeof value === "string" && (SCOPES as readonly string[]).includes(value);

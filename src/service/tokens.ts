@@ -1,5 +1,5 @@
 // API bearer tokens: scoped, optionally partition-bound, shown once, stored only as SHA-256 hashes.
-import { assertString } from "../crypto/assert.js";
+import { assertName, assertString } from "../crypto/assert.js";
 import { bytesToBase64url, bytesToHex, equalBytes, hexToBytes } from "../crypto/bytes.js";
 import { sha256 } from "../crypto/hash.js";
 import { randomBytes } from "../crypto/random.js";
@@ -7,13 +7,12 @@ import { InputRangeError, InputTypeError } from "../errors/input-errors.js";
 import { KeywardError } from "../errors/keyward-error.js";
 import type { Storage, StorageTx } from "../store/ports.js";
 import { RecordTable } from "../store/records.js";
-import { isScope, PARTITION_NAME_RE, SCOPES, type Scope, type TokenPrincipal } from "./token-scopes.js";
+import { isScope, SCOPES, type Scope, type TokenPrincipal } from "./token-scopes.js";
 import { effectiveTtl, type MaxTtlPolicy } from "./token-ttl.js";
 
 export {
   hasScope,
   isScope,
-  PARTITION_NAME_RE,
   SCOPES,
   type Scope,
   type TokenPrincipal,
@@ -130,9 +129,7 @@ export class TokenService {
     }
     const partition = input.partition ?? null;
     if (partition !== null) {
-      assertString(partition, "partition");
-      if (!PARTITION_NAME_RE.test(partition))
-        throw new InputRangeError("partition must match [a-z0-9][a-z0-9._-]{0,63}");
+      assertName(partition, "partition");
     }
     const label = input.label ?? null;
     if (label !== null) assertString(label, "label", { maxLength: 200 });

@@ -4,7 +4,7 @@ import { utf8 } from "../crypto/bytes.js";
 import { Secret } from "../crypto/secret.js";
 import { openStorage, unsealNow } from "./open.js";
 import type { SealedStorage } from "./sealed-storage.js";
-import { openTestPostgresStorage, openTestSqliteStorage, type TestStorage } from "./testing.js";
+import { TEST_BACKENDS, type TestStorage } from "./testing.js";
 
 let t: TestStorage | undefined;
 const opened: SealedStorage[] = [];
@@ -24,10 +24,7 @@ async function lazy(dbUrl: string, key: Uint8Array | undefined): Promise<SealedS
   return s;
 }
 
-describe.each([
-  ["sqlite", openTestSqliteStorage],
-  ["postgres", openTestPostgresStorage],
-])("lazy unseal (%s)", (_name, open) => {
+describe.each(TEST_BACKENDS)("lazy unseal (%s)", (_name, open) => {
   it("reads and writes state without unsealing; a wrong key fails only the first secret access", async () => {
     t = await open();
     await t.storage.secrets.put("ns", "a", Secret.adopt(utf8("v")));

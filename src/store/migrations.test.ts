@@ -4,7 +4,7 @@ import { utf8 } from "../crypto/bytes.js";
 import { appliedMigrations, type DomainMigration, runDomainMigrations } from "./migrations.js";
 import { openStorage } from "./open.js";
 import type { StorageTx } from "./ports.js";
-import { openTestPostgresStorage, openTestSqliteStorage, type TestStorage } from "./testing.js";
+import { openTestSqliteStorage, TEST_BACKENDS, type TestStorage } from "./testing.js";
 
 const dec = new TextDecoder();
 
@@ -18,10 +18,7 @@ const v1: DomainMigration = { version: 1, name: "first", up: (tx) => append(tx, 
 const v2: DomainMigration = { version: 2, name: "second", up: (tx) => append(tx, "v2") };
 const v5: DomainMigration = { version: 5, name: "fifth", up: (tx) => append(tx, "v5") };
 
-for (const [label, open] of [
-  ["sqlite", openTestSqliteStorage],
-  ["postgres", openTestPostgresStorage],
-] as const) {
+for (const [label, open] of TEST_BACKENDS) {
   describe(`runDomainMigrations (${label})`, () => {
     let t: TestStorage | undefined;
     afterEach(async () => {

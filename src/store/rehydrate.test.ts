@@ -8,7 +8,7 @@ import type { Storage } from "./ports.js";
 import { RecordTable } from "./records.js";
 import { persistWithSecret, type RehydrationEvent, type RehydrationSpec, rehydrateAll } from "./rehydrate.js";
 import type { SealedStorage } from "./sealed-storage.js";
-import { openTestPostgresStorage, openTestSqliteStorage, type TestStorage } from "./testing.js";
+import { TEST_BACKENDS, type TestStorage } from "./testing.js";
 
 /** A delegate session as persisted: identity, the secret's name and the public key — never the secret. */
 interface SessionRecord {
@@ -53,10 +53,7 @@ function withFailingSecret(storage: Storage, failing: string): Storage {
   };
 }
 
-for (const [label, open] of [
-  ["sqlite", openTestSqliteStorage],
-  ["postgres", openTestPostgresStorage],
-] as const) {
+for (const [label, open] of TEST_BACKENDS) {
   describe(`rehydration (${label})`, () => {
     let t: TestStorage | undefined;
     afterEach(async () => {

@@ -96,3 +96,9 @@ export async function openTestPostgresStorage(): Promise<TestStorage> {
     },
   };
 }
+
+/** Every backend a matrix test runs on, as `[label, open]` pairs (the one list: add a backend here). */
+export const TEST_BACKENDS: readonly [label: "sqlite" | "postgres", open: () => Promise<TestStorage>][] = [
+  ["sqlite", openTestSqliteStorage],
+  ["postgres", openTestPostgresStorage],
+];

@@ -1,12 +1,9 @@
 // `keyward app keygen|register|rotate-key|show|list`: app identities and their signed key chains.
+
 import type { Command } from "commander";
-import { bytesToHex, hexToBytes } from "../../crypto/bytes.js";
-import { ed25519PublicKey } from "../../crypto/ed25519.js";
-import { randomBytes } from "../../crypto/random.js";
-import { Secret } from "../../crypto/secret.js";
-import type { AppInfo } from "../../delegates/apps.js";
-import { signRotation } from "../../delegates/statements.js";
 import { KeywardError } from "../../errors/keyward-error.js";
+import { type AppInfo, signRotation } from "../../service/delegates.js";
+import { bytesToHex, ed25519PublicKey, hexToBytes, randomBytes, Secret } from "../../service/primitives.js";
 import { emit, type GlobalOptions } from "../io.js";
 import { parseHexFlag } from "../parse.js";
 import { readSeedFile, withDelegates, writeSeedFile } from "./delegate-io.js";

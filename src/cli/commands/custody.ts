@@ -1,12 +1,15 @@
 // `keyward partition|identity|msk …`: custody from the command line (outputs per DESIGN's CLI contract).
+
 import type { Command } from "commander";
-import { hexToBytes, wipe } from "../../crypto/bytes.js";
-import { Secret } from "../../crypto/secret.js";
-import type { Custody } from "../../custody/custody.js";
-import { assertScheme, type Scheme } from "../../custody/identity.js";
-import type { IdentityRef } from "../../custody/path-ops.js";
 import { InputRangeError } from "../../errors/input-errors.js";
-import { createCustody } from "../../service/custody.js";
+import {
+  assertScheme,
+  type Custody,
+  createCustody,
+  type IdentityRef,
+  type Scheme,
+} from "../../service/custody.js";
+import { hexToBytes, Secret, wipe } from "../../service/primitives.js";
 import { isJson, withStorage } from "../context.js";
 import { emit } from "../io.js";
 import { parseHexFlag, readFileFlag } from "../parse.js";

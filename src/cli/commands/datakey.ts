@@ -2,14 +2,13 @@
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { KeywardError } from "../../errors/keyward-error.js";
-import { sealedParts } from "../../store/open.js";
-import type { Storage } from "../../store/ports.js";
 import {
-  dataKeyStatus,
   type ResealResult,
-  resealSecrets,
-  rotateDataKey,
-} from "../../store/sealing/data-keys.js";
+  resealStorageSecrets,
+  rotateStorageDataKey,
+  storageDataKeyStatus,
+} from "../../service/data-keys.js";
+import type { Storage } from "../../service/storage-types.js";
 import { isJson, withStorage } from "../context.js";
 import { emit } from "../io.js";
 
@@ -20,7 +19,7 @@ async function reseal(storage: Storage, json: boolean): Promise<ResealResult> {
       ? undefined
       : new SingleBar({ format: "re-sealing secrets [{bar}] {value}/{total}" });
   try {
-    return await resealSecrets(sealedParts(storage), {
+    return await resealStorageSecrets(storage, {
       onProgress: (done, total) => {
         if (!bar) return;
         if (done === 0) bar.start(total, 0);
@@ -47,7 +46,7 @@ export function registerDataKeyCommands(program: Command): void {
   dk.command("status")
     .description("the active data key and how many secrets each data key seals")
     .action(async (_o: unknown, cmd: Command) => {
-      const s = await withStorage(cmd, (storage) => dataKeyStatus(sealedParts(storage)));
+      const s = await withStorage(cmd, (storage) => storageDataKeyStatus(storage));
       const counts = s.versions.map((v) => `v${v}: ${s.secrets[v] ?? 0}`).join(", ");
       emit(isJson(cmd), s, `active data key: v${s.active}; secrets per key: ${counts}`);
     });
@@ -59,7 +58,7 @@ export function registerDataKeyCommands(program: Command): void {
       const json = isJson(cmd);
       const out = await withStorage(cmd, async (storage, config) => {
         if (!config.unseal) throw new KeywardError("unseal_failed", "no unseal material");
-        const version = await rotateDataKey(sealedParts(storage), config.unseal);
+        const version = await rotateStorageDataKey(storage, config.unseal);
         return { version, reseal: opts.reseal ? await reseal(storage, json) : undefined };
       });
       const line = `data key v${out.version} is active for new secrets`;

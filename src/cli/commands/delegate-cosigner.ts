@@ -1,73 +1,14 @@
 // `keyward delegate cosigner create|nonce|sign|verify|aggregate|show|list|run`: MuSig2 (BIP-327) cosigner sessions.
+
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { hexToBytes } from "../../crypto/bytes.js";
-import type { Delegates } from "../../delegates/delegates.js";
-import type { CosignerInfo } from "../../delegates/sessions/cosigner-view.js";
 import { InputRangeError } from "../../errors/input-errors.js";
-import { createCustody } from "../../service/custody.js";
-import { createDelegates } from "../../service/delegates.js";
-import { withStorage } from "../context.js";
 import { emit, type GlobalOptions } from "../io.js";
 import { parseHexFlag, parseIntFlag } from "../parse.js";
-import { readStdin } from "./delegate-io.js";
+import { describe, readJson, rows, withCosigners } from "./delegate-cosigner-io.js";
 
 const MAX_SECONDS = 10 * 365 * 24 * 3600;
 const collect = (v: string, prev: string[] = []) => [...prev, v];
-
-/** The delegates domain with custody wired in as the source of custody-derived shares. */
-function withCosigners<T>(cmd: Command, fn: (d: Delegates) => Promise<T>): Promise<T> {
-  return withStorage(cmd, async (storage) => {
-    const custody = await createCustody(storage, { actor: "cli" });
-    try {
-      return await fn(await createDelegates(storage, { audit: custody.audit, custody: custody.custody }));
-    } finally {
-      custody.close();
-    }
-  });
-}
-
-/** Reads a JSON input file (`-` = stdin). Errors name the flag, never the content. */
-async function readJson(path: string, flag: string): Promise<Record<string, unknown>> {
-  let text: string;
-  try {
-    text = path === "-" ? new TextDecoder().decode(await readStdin()) : readFileSync(path, "utf8");
-  } catch {
-    throw new InputRangeError(`${flag}: cannot read file ${path}`);
-  }
-  try {
-    const v = JSON.parse(text) as unknown;
-    if (v && typeof v === "object" && !Array.isArray(v)) return v as Record<string, unknown>;
-  } catch {
-    // reported below
-  }
-  throw new InputRangeError(`${flag} must hold a JSON object`);
-}
-
-/** A JSON array of arrays of hex strings (per message, per signer) as bytes. */
-function rows(value: unknown, name: string): Uint8Array[][] {
-  if (!Array.isArray(value)) throw new InputRangeError(`${name} must be an array (one entry per message)`);
-  return value.map((row, m) => {
-    const r = Array.isArray(row) ? row : [row];
-    return r.map((h, j) => {
-      if (typeof h !== "string") throw new InputRangeError(`${name}[${m}][${j}] must be a hex string`);
-      return hexToBytes(h, `${name}[${m}][${j}]`);
-    });
-  });
-}
-
-function describe(c: CosignerInfo): string {
-  const share =
-    c.share.kind === "imported"
-      ? `secret ${c.share.name}`
-      : `custody ${c.share.partition}/${c.share.identity}`;
-  return [
-    `${c.id}  delegate ${c.delegate}  share ${share}`,
-    `  aggregate key ${c.aggregateKey}  (${c.participants.length} signers, this one #${c.signerIndex})`,
-    `  ${c.messages.length} message(s); round ${c.round}/${c.maxRounds}; expires ${c.expiresAt}`,
-    ...c.rounds.map((r) => `  round ${r.round}: ${r.state}${r.abortedReason ? ` (${r.abortedReason})` : ""}`),
-  ].join("\n");
-}
 
 interface CreateOpts {
   delegate: string;
@@ -100,14 +41,8 @@ function messagesOf(opts: CreateOpts): Uint8Array[] {
   return list.map((h, i) => parseHexFlag(h.trim(), `message ${i}`));
 }
 
-/** Registers `delegate cosigner …`. */
-export function registerDelegateCosignerCommands(delegate: Command): void {
-  const cosigner = delegate
-    .command("cosigner")
-    .description(
-      "MuSig2 (BIP-327) cosigner sessions: a secp256k1 share kept in the secret store, two rounds",
-    );
-
+/** `cosigner create`: create a session over a share (an imported delegate secret or a custody identity's bip340 key). */
+function cosignerCreateCommand(cosigner: Command): void {
   cosigner
     .command("create")
     .description(
@@ -167,7 +102,10 @@ export function registerDelegateCosignerCommands(delegate: Command): void {
       const c = await withCosigners(cmd, (d) => d.cosigners.create(opts.delegate, source, plan));
       emit(g.json, c, c.id);
     });
+}
 
+/** `cosigner nonce`: round 1: the public nonces of the open round (a new round with --fresh or when none is open). */
+function cosignerNonceCommand(cosigner: Command): void {
   cosigner
     .command("nonce")
     .description(
@@ -182,7 +120,10 @@ export function registerDelegateCosignerCommands(delegate: Command): void {
       );
       emit(g.json, r, `round ${r.round}\n${r.pubNonces.join("\n")}`);
     });
+}
 
+/** `cosigner sign`: round 2: partial signatures, given the others' public nonces or the aggregate nonces (JSON). */
+function cosignerSignCommand(cosigner: Command): void {
   cosigner
     .command("sign")
     .description(
@@ -205,7 +146,10 @@ export function registerDelegateCosignerCommands(delegate: Command): void {
       const r = await withCosigners(cmd, (d) => d.cosigners.sign(opts.session, round, nonces));
       emit(g.json, r, r.partialSigs.join("\n"));
     });
+}
 
+/** `cosigner verify`: check the other signers' partial signatures of a signed round. */
+function cosignerVerifyCommand(cosigner: Command): void {
   cosigner
     .command("verify")
     .description("check the other signers' partial signatures of a signed round")
@@ -231,7 +175,10 @@ export function registerDelegateCosignerCommands(delegate: Command): void {
         : `${ok} of ${r.valid.length} messages: every partial signature verifies`;
       emit(g.json, r, human);
     });
+}
 
+/** `cosigner aggregate`: final BIP-340 signatures from the others' partial signatures and this signer's. */
+function cosignerAggregateCommand(cosigner: Command): void {
   cosigner
     .command("aggregate")
     .description("final BIP-340 signatures from the others' partial signatures and this signer's")
@@ -247,7 +194,10 @@ export function registerDelegateCosignerCommands(delegate: Command): void {
       );
       emit(g.json, r, r.signatures.join("\n"));
     });
+}
 
+/** `cosigner show`: one session: participants, aggregate key, messages, rounds (public data only). */
+function cosignerShowCommand(cosigner: Command): void {
   cosigner
     .command("show")
     .description("one session: participants, aggregate key, messages, rounds (public data only)")
@@ -257,7 +207,10 @@ export function registerDelegateCosignerCommands(delegate: Command): void {
       const c = await withCosigners(cmd, (d) => d.cosigners.show(opts.session));
       emit(g.json, c, describe(c));
     });
+}
 
+/** `cosigner list`: cosigner sessions (of one delegate with --delegate). */
+function cosignerListCommand(cosigner: Command): void {
   cosigner
     .command("list")
     .description("cosigner sessions (of one delegate with --delegate)")
@@ -267,7 +220,10 @@ export function registerDelegateCosignerCommands(delegate: Command): void {
       const list = await withCosigners(cmd, (d) => d.cosigners.list(opts.delegate));
       emit(g.json, { cosigners: list }, list.length ? list.map(describe).join("\n") : "no cosigner sessions");
     });
+}
 
+/** `cosigner run`: as at a start: abort rounds left open (round 1 starts again), then run scheduled round-1 starts. */
+function cosignerRunCommand(cosigner: Command): void {
   cosigner
     .command("run")
     .description(
@@ -288,4 +244,24 @@ export function registerDelegateCosignerCommands(delegate: Command): void {
       ];
       emit(g.json, out, lines.join("\n"));
     });
+}
+
+/** Registers `delegate cosigner …`. */
+export function registerDelegateCosignerCommands(delegate: Command): void {
+  const cosigner = delegate
+    .command("cosigner")
+    .description(
+      "MuSig2 (BIP-327) cosigner sessions: a secp256k1 share kept in the secret store, two rounds",
+    );
+  for (const add of [
+    cosignerCreateCommand,
+    cosignerNonceCommand,
+    cosignerSignCommand,
+    cosignerVerifyCommand,
+    cosignerAggregateCommand,
+    cosignerShowCommand,
+    cosignerListCommand,
+    cosignerRunCommand,
+  ])
+    add(cosigner);
 }

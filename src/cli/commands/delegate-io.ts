@@ -1,12 +1,11 @@
 // Shared CLI plumbing for app/delegate commands: seed files, stdin, and the wired delegates domain.
+
 import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { bytesToHex, hexToBytes, wipe } from "../../crypto/bytes.js";
-import { Secret } from "../../crypto/secret.js";
-import type { Delegates } from "../../delegates/delegates.js";
 import { InputRangeError } from "../../errors/input-errors.js";
 import { KeywardError } from "../../errors/keyward-error.js";
-import { createDelegates } from "../../service/delegates.js";
+import { createDelegates, type Delegates } from "../../service/delegates.js";
+import { bytesToHex, hexToBytes, Secret, wipe } from "../../service/primitives.js";
 import { withStorage } from "../context.js";
 
 /**

@@ -1,8 +1,9 @@
 // `keyward delegate secret put|get|list|delete --delegate KEY [NAME]`: the delegate's sealed namespace.
+
 import type { Command } from "commander";
-import { Secret } from "../../crypto/secret.js";
 import { InputRangeError } from "../../errors/input-errors.js";
 import { KeywardError } from "../../errors/keyward-error.js";
+import { Secret } from "../../service/primitives.js";
 import { emit, type GlobalOptions } from "../io.js";
 import { readStdin, withDelegates } from "./delegate-io.js";
 

@@ -1,8 +1,9 @@
 // `keyward delegate session create|schedule|list|show|run`: delegated signing sessions that survive restarts.
+
 import type { Command } from "commander";
-import { utf8 } from "../../crypto/bytes.js";
-import type { SessionInfo } from "../../delegates/sessions/sessions.js";
 import { InputRangeError } from "../../errors/input-errors.js";
+import type { SessionInfo } from "../../service/delegates.js";
+import { utf8 } from "../../service/primitives.js";
 import { emit, type GlobalOptions } from "../io.js";
 import { parseHexFlag, parseIntFlag } from "../parse.js";
 import { withDelegates } from "./delegate-io.js";
@@ -40,14 +41,8 @@ interface CreateOpts {
   messageHex?: string;
 }
 
-/** Registers `delegate session …`. */
-export function registerDelegateSessionCommands(delegate: Command): void {
-  const session = delegate
-    .command("session")
-    .description(
-      "delegated sessions: a signing key (sealed) with a policy and pending actions, persisted without the key",
-    );
-
+/** `session create`: create a session for a delegate, optionally with one pending action. */
+function sessionCreateCommand(session: Command): void {
   session
     .command("create")
     .description("create a session for a delegate, optionally with one pending action")
@@ -82,7 +77,10 @@ export function registerDelegateSessionCommands(delegate: Command): void {
       );
       emit(g.json, s, describeSession(s));
     });
+}
 
+/** `session schedule`: add a pending action to a session. */
+function sessionScheduleCommand(session: Command): void {
   session
     .command("schedule")
     .description("add a pending action to a session")
@@ -104,7 +102,10 @@ export function registerDelegateSessionCommands(delegate: Command): void {
         emit(g.json, { action: id, fireAt: new Date(fireAt).toISOString() }, id);
       },
     );
+}
 
+/** `session list`: sessions (of one delegate with --delegate). */
+function sessionListCommand(session: Command): void {
   session
     .command("list")
     .description("sessions (of one delegate with --delegate)")
@@ -114,7 +115,10 @@ export function registerDelegateSessionCommands(delegate: Command): void {
       const sessions = await withDelegates(cmd, (d) => d.sessions.list(opts.delegate));
       emit(g.json, { sessions }, sessions.length ? sessions.map(describeSession).join("\n") : "no sessions");
     });
+}
 
+/** `session show`: one session with its pending and fired actions. */
+function sessionShowCommand(session: Command): void {
   session
     .command("show")
     .description("one session with its pending and fired actions")
@@ -124,7 +128,10 @@ export function registerDelegateSessionCommands(delegate: Command): void {
       const s = await withDelegates(cmd, (d) => d.sessions.show(opts.session));
       emit(g.json, s, describeSession(s));
     });
+}
 
+/** `session run`: rehydrate every session (load keys, drop those whose secret is gone) and fire each due action exactly once. */
+function sessionRunCommand(session: Command): void {
   session
     .command("run")
     .description(
@@ -143,4 +150,21 @@ export function registerDelegateSessionCommands(delegate: Command): void {
       ];
       emit(g.json, out, lines.join("\n"));
     });
+}
+
+/** Registers `delegate session …`. */
+export function registerDelegateSessionCommands(delegate: Command): void {
+  const session = delegate
+    .command("session")
+    .description(
+      "delegated sessions: a signing key (sealed) with a policy and pending actions, persisted without the key",
+    );
+  for (const add of [
+    sessionCreateCommand,
+    sessionScheduleCommand,
+    sessionListCommand,
+    sessionShowCommand,
+    sessionRunCommand,
+  ])
+    add(session);
 }

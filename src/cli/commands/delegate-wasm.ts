@@ -1,11 +1,16 @@
 // `keyward delegate call` (one ApplicationMessage to a version's WebAssembly) and `delegate river-message`
 // (writes a River chat-delegate request payload file for it).
+
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { utf8 } from "../../crypto/bytes.js";
 import { InputRangeError } from "../../errors/input-errors.js";
-import { type ChatRequest, encodeChatRequest } from "../../interop/river-chat/chat-messages.js";
-import { callDelegate, type DelegateCallView } from "../../service/delegate-calls.js";
+import {
+  type ChatRequest,
+  callDelegate,
+  type DelegateCallView,
+  encodeChatRequest,
+} from "../../service/delegate-calls.js";
+import { utf8 } from "../../service/primitives.js";
 import { emit, type GlobalOptions } from "../io.js";
 import { parseHexFlag, parseIntFlag, readFileFlag } from "../parse.js";
 import { readSeedFile, withDelegates } from "./delegate-io.js";

@@ -1,11 +1,18 @@
 // `keyward delegate certify|register|revoke-version|status|versions|token|migrate` (+ secret and session groups).
+
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { bytesToHex } from "../../crypto/bytes.js";
-import { certifyDelegate, formatCertificate, parseCertificate } from "../../delegates/certificate.js";
-import { DEFAULT_TOKEN_TTL, MAX_TOKEN_TTL } from "../../delegates/tokens.js";
-import type { VersionInfo, VersionStatus } from "../../delegates/versions.js";
 import { InputRangeError } from "../../errors/input-errors.js";
+import {
+  certifyDelegate,
+  DEFAULT_TOKEN_TTL,
+  formatCertificate,
+  MAX_TOKEN_TTL,
+  parseCertificate,
+  type VersionInfo,
+  type VersionStatus,
+} from "../../service/delegates.js";
+import { bytesToHex } from "../../service/primitives.js";
 import { emit, type GlobalOptions } from "../io.js";
 import { parseHexFlag, parseIntFlag, readFileFlag } from "../parse.js";
 import { registerDelegateCosignerCommands } from "./delegate-cosigner.js";
@@ -25,8 +32,8 @@ function describeStatus(s: VersionStatus): string {
   return `${describeVersion(s)}\n  ${where}; ${s.secrets} secret(s), ${s.sessions} session(s)${module}`;
 }
 
-/** Registers the delegate subcommands on the shared `delegate` command (next to `delegate key`). */
-export function registerDelegateCommands(delegate: Command): void {
+/** `delegate certify`: offline, by the app author: sign a certificate for a delegate version (writes --out). */
+function delegateCertifyCommand(delegate: Command): void {
   delegate
     .command("certify")
     .description("offline, by the app author: sign a certificate for a delegate version (writes --out)")
@@ -69,7 +76,10 @@ export function registerDelegateCommands(delegate: Command): void {
         }
       },
     );
+}
 
+/** `delegate register`: register a delegate version from its certificate (must be signed by the app's current key), optionally with its WebAssembly module. */
+function delegateRegisterCommand(delegate: Command): void {
   delegate
     .command("register")
     .description(
@@ -90,7 +100,10 @@ export function registerDelegateCommands(delegate: Command): void {
       const module = info.module ? `  (WebAssembly module, ${info.module.bytes} bytes)` : "";
       emit(g.json, info, `${describeVersion(info)}${module}`);
     });
+}
 
+/** `delegate revoke-version`: revoke a delegate version with a statement signed by the app's current key. */
+function delegateRevokeVersionCommand(delegate: Command): void {
   delegate
     .command("revoke-version")
     .description("revoke a delegate version with a statement signed by the app's current key")
@@ -109,7 +122,10 @@ export function registerDelegateCommands(delegate: Command): void {
         seed.wipe();
       }
     });
+}
 
+/** `delegate status`: a delegate version: app, version, revocation, where its secrets are. */
+function delegateStatusCommand(delegate: Command): void {
   delegate
     .command("status")
     .description("a delegate version: app, version, revocation, where its secrets are")
@@ -119,7 +135,10 @@ export function registerDelegateCommands(delegate: Command): void {
       const s = await withDelegates(cmd, (d) => d.versions.status(opts.delegate));
       emit(g.json, s, describeStatus(s));
     });
+}
 
+/** `delegate versions`: registered versions of an app. */
+function delegateVersionsCommand(delegate: Command): void {
   delegate
     .command("versions")
     .description("registered versions of an app")
@@ -129,7 +148,10 @@ export function registerDelegateCommands(delegate: Command): void {
       const versions = await withDelegates(cmd, (d) => d.versions.list(opts.app));
       emit(g.json, { versions }, versions.length ? versions.map(describeVersion).join("\n") : "no versions");
     });
+}
 
+/** `delegate token`: issue a single-use migration token for (source, target); shown once, stored hashed. */
+function delegateTokenCommand(delegate: Command): void {
   delegate
     .command("token")
     .description("issue a single-use migration token for (source, target); shown once, stored hashed")
@@ -145,7 +167,10 @@ export function registerDelegateCommands(delegate: Command): void {
       emit(g.json, { token: t.token, id: t.id, from: t.from, to: t.to, expiresAt: t.expiresAt }, t.token);
       if (!g.json) process.stderr.write(`# token ${t.id}: single use, expires ${t.expiresAt}; shown once\n`);
     });
+}
 
+/** `delegate migrate`: move every secret of --from to the newer version --to (one transaction; the token is consumed). */
+function delegateMigrateCommand(delegate: Command): void {
   delegate
     .command("migrate")
     .description(
@@ -165,7 +190,20 @@ export function registerDelegateCommands(delegate: Command): void {
         `migrated ${r.moved} secret(s) ${r.app} v${r.fromVersion} → v${r.toVersion} (migration ${r.id})${conflicts}`,
       );
     });
+}
 
+/** Registers the delegate subcommands on the shared `delegate` command (next to `delegate key`). */
+export function registerDelegateCommands(delegate: Command): void {
+  for (const add of [
+    delegateCertifyCommand,
+    delegateRegisterCommand,
+    delegateRevokeVersionCommand,
+    delegateStatusCommand,
+    delegateVersionsCommand,
+    delegateTokenCommand,
+    delegateMigrateCommand,
+  ])
+    add(delegate);
   registerDelegateWasmCommands(delegate);
   registerDelegateSecretCommands(delegate);
   registerDelegateSessionCommands(delegate);

@@ -1,8 +1,8 @@
 // `keyward delegations import --format frequency FILE`: a one-time dump of Frequency's msa events and Delegation
 // storage values (made by scripts/frequency-dump.mjs), with a progress bar over the derive and import passes.
 import type { Command } from "commander";
-import { ImportRefusedError } from "../../delegations/import-events.js";
 import { InputRangeError } from "../../errors/input-errors.js";
+import { ImportRefusedError } from "../../service/delegation-inputs.js";
 import type { DelegationsService } from "../../service/delegations.js";
 import { importFrequencyDump } from "../../service/frequency-import.js";
 import { isJson } from "../context.js";

@@ -1,15 +1,14 @@
 // `keyward delegations validate FILE.parquet --provider P --at N [--intent I]`: DSNP batch files, and the
 // `--semantics` flag shared with `check` (Frequency's inclusive reading vs keyward's half-open one).
 import type { Command } from "commander";
-import { compareWithCompactView } from "../../delegations/compact-view.js";
-import { type DelegationId, normalizeId, parsePosition } from "../../delegations/ids.js";
-import {
-  parseSemantics,
-  providerSemantics,
-  SemanticLookup,
-  type Semantics,
-} from "../../delegations/semantics.js";
 import { InputRangeError } from "../../errors/input-errors.js";
+import {
+  type DelegationId,
+  normalizeId,
+  parsePosition,
+  parseSemantics,
+  type Semantics,
+} from "../../service/delegation-inputs.js";
 import type { DelegationsService } from "../../service/delegations.js";
 import { validateDsnpFile } from "../../service/dsnp-batches.js";
 import { isJson } from "../context.js";
@@ -57,9 +56,7 @@ export async function frequencyCheck(
   at: number,
   flag: string | undefined,
 ) {
-  const semantics = semanticsFlag(flag) ?? (await providerSemantics(d.storage.state, provider));
-  if (semantics !== "frequency") return undefined;
-  return new SemanticLookup(d.store.index, semantics).check(delegator, provider, scope, at);
+  return d.readingCheck(delegator, provider, scope, at, semanticsFlag(flag));
 }
 
 /** The compact view's verdict alone (for `check --compact` under Frequency's reading). */
@@ -70,8 +67,7 @@ export function compactOnly(
   scope: DelegationId,
   at: number,
 ) {
-  const c = compareWithCompactView(d.store.index, delegator, provider, scope, at);
-  return { compact: c.compact };
+  return { compact: d.compare(delegator, provider, scope, at).compact };
 }
 
 /** Refuses Parquet-only flags on a CSV/NDJSON validation (they would silently do nothing there). */

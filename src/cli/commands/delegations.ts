@@ -1,12 +1,14 @@
 // `keyward delegations …`: grant, revoke, import, check, history, validate, snapshot, checkpoint, prove, verify.
 import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { validateBatch } from "../../delegations/batch-validate.js";
-import { compareWithCompactView } from "../../delegations/compact-view.js";
-import { type DelegationId, normalizeId, parsePosition } from "../../delegations/ids.js";
-import { ImportRefusedError, importEvents } from "../../delegations/import-events.js";
 import { InputRangeError } from "../../errors/input-errors.js";
-import { KeywardError, toPublicError } from "../../errors/keyward-error.js";
+import { KeywardError } from "../../errors/keyward-error.js";
+import {
+  type DelegationId,
+  ImportRefusedError,
+  normalizeId,
+  parsePosition,
+} from "../../service/delegation-inputs.js";
 import { DelegationsService, storedCheckpointPublicKey } from "../../service/delegations.js";
 import { isParquetFile } from "../../service/dsnp-batches.js";
 import { configuredStoreMayExist } from "../../service/open.js";
@@ -46,7 +48,7 @@ function withDelegations<T>(cmd: Command, fn: (d: DelegationsService) => Promise
     cmd,
     async (storage) => {
       const d = await DelegationsService.open(storage);
-      const o = d.store.opened;
+      const o = d.opened;
       if (o.snapshot === "failed")
         process.stderr.write(
           `warning: delegation index snapshot not used (${o.error}); rebuilt from the whole log ` +
@@ -59,14 +61,8 @@ function withDelegations<T>(cmd: Command, fn: (d: DelegationsService) => Promise
 }
 const LAZY = { lazyUnseal: true } as const;
 
-/** Writes an index snapshot when enough events were applied since the last one; a failure only warns. */
-async function snapshotIfDue(d: DelegationsService): Promise<void> {
-  try {
-    await d.store.snapshotIfDue();
-  } catch (err) {
-    process.stderr.write(`warning: delegation index snapshot not written: ${toPublicError(err).message}\n`);
-  }
-}
+/** Where the service's non-fatal warnings (an index snapshot not written) go: stderr, one line each. */
+const warn = (message: string): void => void process.stderr.write(`warning: ${message}\n`);
 
 function keyOptions(c: Command, scope: "required" | "optional" | "list" | "optional-list"): Command {
   c.requiredOption("--delegator <id>", "delegator id (integer ≤ 2^53−1 or string)").requiredOption(
@@ -125,7 +121,7 @@ export function registerDelegationCommands(program: Command): void {
         ...(o.expiresAt === undefined ? {} : { expiresAt: position(o.expiresAt, "--expires-at") }),
         ...(o.id === undefined ? {} : { id: o.id }),
       };
-      const [out] = await withDelegations(cmd, (d) => d.store.write([event]));
+      const [out] = await withDelegations(cmd, (d) => d.write([event]));
       emit(isJson(cmd), out);
     });
 
@@ -146,7 +142,7 @@ export function registerDelegationCommands(program: Command): void {
         at: position(o.at, "--at"),
         ...(o.id === undefined ? {} : { id: o.id }),
       };
-      const [out] = await withDelegations(cmd, (d) => d.store.write([event]));
+      const [out] = await withDelegations(cmd, (d) => d.write([event]));
       emit(isJson(cmd), out);
     });
 
@@ -163,19 +159,18 @@ export function registerDelegationCommands(program: Command): void {
       if (frequencyFormat(o.format))
         return withDelegations(cmd, async (d) => {
           await importFrequency(d, file, o.progress, batchSize, cmd);
-          await snapshotIfDue(d);
+          await d.snapshotIfDue(warn);
         });
       const bar = progressBar(size * 2, "import", "bytes", o.progress); // two passes: check, apply
       try {
-        const summary = await withDelegations(cmd, async (d) => {
-          const s = await importEvents(d.store, {
+        const summary = await withDelegations(cmd, (d) =>
+          d.importEvents({
             open: () => readChunks(file),
             onProgress: (phase, bytes) => bar.advance(bytes, phase),
+            onWarning: warn,
             ...(batchSize === undefined ? {} : { batchSize }),
-          });
-          await snapshotIfDue(d);
-          return s;
-        });
+          }),
+        );
         bar.complete(); // a file already imported skips the later passes: the bar still ends at 100%
         bar.stop();
         emit(isJson(cmd), summary);
@@ -204,8 +199,8 @@ export function registerDelegationCommands(program: Command): void {
       const out = await withDelegations(cmd, async (d) => {
         const frequency = await frequencyCheck(d, ...args, at, o.semantics);
         if (frequency) return o.compact ? { ...frequency, ...compactOnly(d, ...args, at) } : frequency;
-        if (!o.compact) return d.store.index.check(...args, at);
-        const c = compareWithCompactView(d.store.index, ...args, at);
+        if (!o.compact) return d.check(...args, at);
+        const c = d.compare(...args, at);
         return { ...c.exact, compact: c.compact, differs: c.differs };
       });
       emit(isJson(cmd), out);
@@ -217,7 +212,7 @@ export function registerDelegationCommands(program: Command): void {
       const delegator = id(o.delegator, "--delegator");
       const provider = id(o.provider, "--provider");
       const out = await withDelegations(cmd, async (d) =>
-        d.store.index.history(delegator, provider, scope).map((h) => {
+        d.history(delegator, provider, scope).map((h) => {
           const last = h.intervals[h.intervals.length - 1];
           return { ...h, compact: { grantedAt: last?.from ?? null, revokedAt: last?.until ?? null } };
         }),
@@ -246,7 +241,7 @@ export function registerDelegationCommands(program: Command): void {
         const sink = o.out === undefined ? undefined : fileSink(o.out);
         const bar = progressBar(size, "validate", "bytes", o.progress);
         try {
-          return await validateBatch(d.store.index, readChunks(file), {
+          return await d.validate(readChunks(file), {
             ...(o.format === undefined ? {} : { format: o.format as "csv" | "ndjson" }),
             ...(sink ? { write: (c: string) => sink.write(c) } : {}),
             onProgress: (bytes) => bar.advance(bytes),
@@ -264,7 +259,7 @@ export function registerDelegationCommands(program: Command): void {
     .action(async (_o: unknown, cmd: Command) => {
       const out = await withDelegations(cmd, async (d) => {
         const t0 = performance.now();
-        const r = await d.store.snapshot();
+        const r = await d.snapshot();
         return { ...r, ms: Math.round(performance.now() - t0) };
       });
       emit(
@@ -279,11 +274,7 @@ export function registerDelegationCommands(program: Command): void {
   dg.command("checkpoint")
     .description("sign a Merkle root over every key's history (the signing key is created on first use)")
     .action(async (_o: unknown, cmd: Command) => {
-      const cp = await withDelegations(cmd, async (d) => {
-        const c = await d.checkpoint();
-        await snapshotIfDue(d);
-        return c;
-      });
+      const cp = await withDelegations(cmd, (d) => d.checkpoint(warn));
       emit(isJson(cmd), cp);
     });
 
@@ -322,9 +313,8 @@ export function registerDelegationCommands(program: Command): void {
         o.publicKey === undefined
           ? await trustedCheckpointKey(cmd, file?.checkpoint)
           : parseHexFlag(o.publicKey, "--public-key", 32);
-      // Loaded here: Ed25519 (libsodium) is the verifier's alone, not every delegations command's (cold start).
-      const { verifyDelegationProof } = await import("../../delegations/verify-proof.js");
-      const r = verifyDelegationProof(file?.proof, file?.checkpoint, key, at);
+      // The verifier (Ed25519, libsodium) is loaded by the service on first use, not by every command.
+      const r = await DelegationsService.verify(file?.proof, file?.checkpoint, key, at);
       if (r === false)
         throw new KeywardError("invalid_proof", "the proof does not verify against the checkpoint and key");
       emit(isJson(cmd), { valid: true, ...r });

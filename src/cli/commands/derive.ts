@@ -1,8 +1,8 @@
 // `keyward derive room-secret` and `keyward delegate key`: pure derivations, no data dir needed.
+
 import type { Command } from "commander";
-import { bytesToHex, wipe } from "../../crypto/bytes.js";
-import { delegateKey } from "../../kdf/delegate-key.js";
-import { deriveRoomSecret } from "../../kdf/room-secret.js";
+import { delegateKey, deriveRoomSecret } from "../../service/derivations.js";
+import { bytesToHex, wipe } from "../../service/primitives.js";
 import { emit, type GlobalOptions } from "../io.js";
 import { parseHexFlag, parseIntFlag, readFileFlag } from "../parse.js";
 

@@ -1,68 +1,17 @@
 // `keyward room …`: create, add, remove, rotate, show, export, import, verify, decrypt.
-import { readFileSync, writeFileSync } from "node:fs";
+
+import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { bytesToHex, hexToBytes, wipe } from "../../crypto/bytes.js";
-import { Secret } from "../../crypto/secret.js";
 import { InputRangeError } from "../../errors/input-errors.js";
-import type { RiverRooms } from "../../rooms/river-rooms.js";
-import type { RoomsService } from "../../rooms/rooms-service.js";
-import { verifyRoomExport } from "../../rooms/verify.js";
-import { createCustody } from "../../service/custody.js";
-import { createRooms } from "../../service/rooms.js";
-import { isJson, withStorage } from "../context.js";
+import { bytesToHex } from "../../service/primitives.js";
+import { verifyRoomExport } from "../../service/rooms.js";
+import { isJson } from "../context.js";
 import { emit } from "../io.js";
-import { parseHexFlag, parseIntFlag, readFileFlag } from "../parse.js";
+import { parseIntFlag, readFileFlag } from "../parse.js";
+import { formatFlag, memberFlag, readSeedFile, readText, withRooms } from "./room-io.js";
 
-/** Reads a seed file: 64 hex characters (surrounding whitespace allowed), as a Secret. */
-function readSeedFile(path: string | undefined, flag: string): Secret {
-  const raw = readFileFlag(path, flag);
-  const text = new TextDecoder().decode(raw).trim();
-  wipe(raw);
-  if (!/^[0-9a-fA-F]{64}$/.test(text)) throw new InputRangeError(`${flag} must hold 64 hex characters`);
-  return Secret.adopt(hexToBytes(text, flag, 32));
-}
-
-function readText(path: string, flag: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    throw new InputRangeError(`${flag}: cannot read file ${path}`);
-  }
-}
-
-async function withRooms<T>(
-  cmd: Command,
-  fn: (rooms: RoomsService, river: RiverRooms) => Promise<T>,
-): Promise<T> {
-  return withStorage(cmd, async (storage) => {
-    // Custody lends owner keys for rooms created with --owner-partition/--owner-identity.
-    const custody = await createCustody(storage, { actor: "cli" });
-    const wired = createRooms(storage, { custody: custody.custody });
-    try {
-      return await fn(wired.rooms, wired.river);
-    } finally {
-      await wired.close();
-      custody.close();
-    }
-  });
-}
-
-/** `--format`: keyward's canonical JSON export (default) or River's ChatRoomStateV1 CBOR. */
-function formatFlag(value: string | undefined): "keyward" | "river" {
-  if (value === undefined || value === "keyward" || value === "river") return value ?? "keyward";
-  throw new InputRangeError('--format must be "keyward" or "river"');
-}
-
-function memberFlag(value: string | undefined): string {
-  return bytesToHex(parseHexFlag(value, "--member", 32));
-}
-
-/** Registers `room` and its subcommands. */
-export function registerRoomCommands(program: Command): void {
-  const room = program
-    .command("room")
-    .description("rooms: deterministic versioned group secrets, encrypted per member (river-v1)");
-
+/** `room create`: create a room; its id is the owner's Ed25519 public key. */
+function roomCreateCommand(room: Command): void {
   room
     .command("create")
     .description("create a room; its id is the owner's Ed25519 public key")
@@ -103,7 +52,10 @@ export function registerRoomCommands(program: Command): void {
         }
       },
     );
+}
 
+/** `room add`: give a member (Ed25519 verifying key) the current version's secret. */
+function roomAddCommand(room: Command): void {
   room
     .command("add")
     .description("give a member (Ed25519 verifying key) the current version's secret")
@@ -114,7 +66,10 @@ export function registerRoomCommands(program: Command): void {
       const out = await withRooms(cmd, (rooms) => rooms.add(opts.room, member));
       emit(isJson(cmd), { version: out.version, added: out.added }, String(out.version));
     });
+}
 
+/** `room remove`: remove (ban) a member: rotates synchronously to version + 1 without them. */
+function roomRemoveCommand(room: Command): void {
   room
     .command("remove")
     .description("remove (ban) a member: rotates synchronously to version + 1 without them")
@@ -125,7 +80,10 @@ export function registerRoomCommands(program: Command): void {
       const out = await withRooms(cmd, (rooms) => rooms.remove(opts.room, member));
       emit(isJson(cmd), { version: out.version }, String(out.version));
     });
+}
 
+/** `room rotate`: rotate to version + 1 (same members, new secret). */
+function roomRotateCommand(room: Command): void {
   room
     .command("rotate")
     .description("rotate to version + 1 (same members, new secret)")
@@ -134,7 +92,10 @@ export function registerRoomCommands(program: Command): void {
       const out = await withRooms(cmd, (rooms) => rooms.rotate(opts.room));
       emit(isJson(cmd), { version: out.version }, String(out.version));
     });
+}
 
+/** `room show`: room id, version, members, removed members. */
+function roomShowCommand(room: Command): void {
   room
     .command("show")
     .description("room id, version, members, removed members")
@@ -155,7 +116,10 @@ export function registerRoomCommands(program: Command): void {
       ].join("\n");
       emit(isJson(cmd), s, human);
     });
+}
 
+/** `room export`: write the room's canonical export (identical bytes on every replica with the same state); --format river\n. */
+function roomExportCommand(room: Command): void {
   room
     .command("export")
     .description(
@@ -194,7 +158,10 @@ export function registerRoomCommands(program: Command): void {
         );
       },
     );
+}
 
+/** `room import`: verify an export and merge it (set union; conflicts resolved deterministically, reported); --format river\n. */
+function roomImportCommand(room: Command): void {
   room
     .command("import")
     .description(
@@ -253,7 +220,10 @@ export function registerRoomCommands(program: Command): void {
         );
       },
     );
+}
 
+/** `room verify`: check an export: owner signatures, version sequence, references (no data dir needed; an invalid file is a\n. */
+function roomVerifyCommand(room: Command): void {
   room
     .command("verify")
     .description(
@@ -268,7 +238,10 @@ export function registerRoomCommands(program: Command): void {
         : `INVALID: ${v.problems.join("; ")}`;
       emit(isJson(cmd), v, [human, ...v.warnings.map((w) => `warning: ${w}`)].join("\n"));
     });
+}
 
+/** `room decrypt`: a member's secret for a version, from their river-v1 record (64 hex). */
+function roomDecryptCommand(room: Command): void {
   room
     .command("decrypt")
     .description("a member's secret for a version, from their river-v1 record (64 hex)")
@@ -287,4 +260,23 @@ export function registerRoomCommands(program: Command): void {
         seed.wipe();
       }
     });
+}
+
+/** Registers `room` and its subcommands. */
+export function registerRoomCommands(program: Command): void {
+  const room = program
+    .command("room")
+    .description("rooms: deterministic versioned group secrets, encrypted per member (river-v1)");
+  for (const add of [
+    roomCreateCommand,
+    roomAddCommand,
+    roomRemoveCommand,
+    roomRotateCommand,
+    roomShowCommand,
+    roomExportCommand,
+    roomImportCommand,
+    roomVerifyCommand,
+    roomDecryptCommand,
+  ])
+    add(room);
 }

@@ -1,10 +1,10 @@
 // `keyward secret put|get|list|delete`: the operator's named secrets, sealed in the "user" namespace.
+
 import type { Command } from "commander";
-import { bytesToHex, wipe } from "../../crypto/bytes.js";
-import { Secret } from "../../crypto/secret.js";
 import { InputRangeError } from "../../errors/input-errors.js";
 import { KeywardError } from "../../errors/keyward-error.js";
-import { assertStoreKey } from "../../store/keys.js";
+import { bytesToHex, Secret, wipe } from "../../service/primitives.js";
+import { assertStoreKey } from "../../service/storage-types.js";
 import { withStorage } from "../context.js";
 import { emit, type GlobalOptions } from "../io.js";
 

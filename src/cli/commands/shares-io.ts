@@ -1,5 +1,5 @@
 // Key shares on the CLI: --shares/--threshold flags, printing new shares once, reading shares from stdin or a prompt.
-import { wipe } from "../../crypto/bytes.js";
+
 import { InputRangeError } from "../../errors/input-errors.js";
 import { KeywardError } from "../../errors/keyward-error.js";
 import {
@@ -8,7 +8,8 @@ import {
   parseSharesText,
   type ShareSplit,
   validateShareSplit,
-} from "../../store/sealing/key-shares.js";
+} from "../../service/key-shares.js";
+import { wipe } from "../../service/primitives.js";
 
 /** `--shares N --threshold K` as given (strings from commander). */
 export interface ShareFlags {

@@ -3,11 +3,11 @@ import { readFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { Command } from "commander";
-import { wipe } from "../../crypto/bytes.js";
 import { ERROR_CODES, type ErrorCode } from "../../errors/codes.js";
 import { KeywardError } from "../../errors/keyward-error.js";
+import { encodeShare, parseShare, parseSharesText } from "../../service/key-shares.js";
+import { wipe } from "../../service/primitives.js";
 import type { SealStatus } from "../../service/unseal-gate.js";
-import { encodeShare, parseShare, parseSharesText } from "../../store/sealing/key-shares.js";
 import { emit, type GlobalOptions } from "../io.js";
 import { promptHidden } from "./shares-io.js";
 

@@ -1,9 +1,8 @@
 // /v1/audit/verify: checks the whole hash chain and MACs of the audit log.
-import type { FastifyInstance } from "fastify";
-import type { Keyward } from "../../service/keyward.js";
+import type { RouteModule } from "../route-kit.js";
 
 /** Registers the audit routes. */
-export function auditRoutes(app: FastifyInstance, kw: Keyward): void {
+export const auditRoutes: RouteModule = (app, kw) => {
   app.get(
     "/v1/audit/verify",
     {
@@ -28,4 +27,4 @@ export function auditRoutes(app: FastifyInstance, kw: Keyward): void {
     },
     async () => kw.audit.verify(),
   );
-}
+};

@@ -1,13 +1,11 @@
 // /v1/partitions: partitions, identity keys (key, sign, lifecycle, history, legacy import/remap), MSK rotation.
+
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { hexToBytes } from "../../crypto/bytes.js";
-import { Secret } from "../../crypto/secret.js";
-import type { Custody } from "../../custody/custody.js";
-import type { Scheme } from "../../custody/identity.js";
+import type { Custody, Scheme } from "../../service/custody.js";
+import { hexToBytes, Secret } from "../../service/primitives.js";
 import { principalOf } from "../auth.js";
 import { type ByteEncoding, decodeBytes } from "../encoding.js";
-import { encodingEnum, hexString, partitionName } from "../schemas.js";
-import { looseObject } from "./delegates.js";
+import { encodingEnum, hexString, looseObject, partitionName } from "../schemas.js";
 
 type IdentityReq = FastifyRequest<{
   Params: { partition: string; identity: string };

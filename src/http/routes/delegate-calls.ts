@@ -1,8 +1,8 @@
 // POST /v1/delegates/:key/call: one ApplicationMessage to a version's WebAssembly (freenet delegate ABI).
-import type { FastifyInstance } from "fastify";
-import type { Delegates } from "../../delegates/delegates.js";
+
 import { callDelegate } from "../../service/delegate-calls.js";
-import { type ByteEncoding, decodeBytes } from "../encoding.js";
+import { decodeBytes } from "../encoding.js";
+import type { RouteModule } from "../route-kit.js";
 import { hex32 } from "../schemas.js";
 
 const outbound = {
@@ -17,8 +17,9 @@ const outbound = {
 } as const;
 
 /** Registers the delegate call route. */
-export function delegateCallRoutes(app: FastifyInstance, delegates: Delegates): void {
-  app.post<{ Params: { key: string }; Body: { origin?: string; payload: string; encoding?: ByteEncoding } }>(
+export const delegateCallRoutes: RouteModule = (app, kw) => {
+  const delegates = kw.delegates;
+  app.post(
     "/v1/delegates/:key/call",
     {
       config: { scope: "delegates:secrets" },
@@ -62,4 +63,4 @@ export function delegateCallRoutes(app: FastifyInstance, delegates: Delegates): 
       });
     },
   );
-}
+};

@@ -1,10 +1,8 @@
 // /v1/delegations checkpoints and proofs: sign a checkpoint, prove one key's history, verify a proof offline.
 import type { FastifyInstance } from "fastify";
-import { normalizeId } from "../../delegations/ids.js";
-import { verifyDelegationProof } from "../../delegations/verify-proof.js";
-import type { DelegationsService } from "../../service/delegations.js";
-import { position } from "../schemas.js";
-import { looseObject } from "./delegates.js";
+import { normalizeId } from "../../service/delegation-inputs.js";
+import { DelegationsService } from "../../service/delegations.js";
+import { looseObject, position } from "../schemas.js";
 import { idQuery } from "./delegations.js";
 
 /** Registers the delegation checkpoint, proof and verification routes (unpartitioned). */
@@ -21,7 +19,7 @@ export function delegationProofRoutes(app: FastifyInstance, service: Delegations
         response: { 200: looseObject("version, seq, size, root, signature, publicKey") },
       },
     },
-    async () => service.checkpoint(),
+    async (req) => service.checkpoint((m) => req.log.warn(m)),
   );
 
   app.get<{ Querystring: { delegator: string; provider: string; scope: string } }>(
@@ -82,7 +80,7 @@ export function delegationProofRoutes(app: FastifyInstance, service: Delegations
     },
     async (req) => {
       const b = req.body;
-      const result = verifyDelegationProof(b.proof, b.checkpoint, b.publicKey, b.at);
+      const result = await DelegationsService.verify(b.proof, b.checkpoint, b.publicKey, b.at);
       return result === false ? { valid: false } : { valid: true, result };
     },
   );

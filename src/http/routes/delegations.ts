@@ -1,17 +1,11 @@
 // /v1/delegations: grant, revoke, event batches and NDJSON import, checks, history, batch validation.
 import { Readable } from "node:stream";
 import type { FastifyInstance } from "fastify";
-import { validateBatch } from "../../delegations/batch-validate.js";
-import { compareWithCompactView } from "../../delegations/compact-view.js";
-import { normalizeId } from "../../delegations/ids.js";
-import { importEvents } from "../../delegations/import-events.js";
-import type { CheckResult } from "../../delegations/index-types.js";
-import { parseSemantics } from "../../delegations/semantics.js";
 import { KeywardError } from "../../errors/keyward-error.js";
+import { type CheckResult, parseSemantics } from "../../service/delegation-inputs.js";
 import type { DelegationsService } from "../../service/delegations.js";
-import { frequencyReadingCheck, ProviderReadings } from "../../service/dsnp-batches.js";
-import { position } from "../schemas.js";
-import { looseObject } from "./delegates.js";
+import { ProviderReadings } from "../../service/dsnp-batches.js";
+import { looseObject, position } from "../schemas.js";
 
 /** A check answer as JSON: `{"authorized":B,"interval":null|{"from":N,"until":N|null}}` (positions are integers). */
 export function serializeCheck(r: CheckResult): string {
@@ -76,7 +70,6 @@ async function* once(bytes: Uint8Array): AsyncIterable<Uint8Array> {
 
 /** Registers the delegation routes (unpartitioned). */
 export function delegationRoutes(app: FastifyInstance, service: DelegationsService): void {
-  const store = service.store;
   const readings = new ProviderReadings(service);
   app.addContentTypeParser([...RAW_TYPES], { parseAs: "buffer" }, (_req, body, done) => done(null, body));
 
@@ -92,7 +85,7 @@ export function delegationRoutes(app: FastifyInstance, service: DelegationsServi
         response: { 200: outcome },
       },
     },
-    async (req) => (await store.write([{ op: "grant", ...req.body }]))[0],
+    async (req) => (await service.write([{ op: "grant", ...req.body }]))[0],
   );
 
   app.post<{ Body: Record<string, unknown> }>(
@@ -107,7 +100,7 @@ export function delegationRoutes(app: FastifyInstance, service: DelegationsServi
         response: { 200: outcome },
       },
     },
-    async (req) => (await store.write([{ op: "revoke", ...req.body }]))[0],
+    async (req) => (await service.write([{ op: "revoke", ...req.body }]))[0],
   );
 
   app.post<{ Body: { events: unknown[] } }>(
@@ -133,7 +126,7 @@ export function delegationRoutes(app: FastifyInstance, service: DelegationsServi
         },
       },
     },
-    async (req) => ({ outcomes: await store.write(req.body.events) }),
+    async (req) => ({ outcomes: await service.write(req.body.events) }),
   );
 
   app.post<{ Body: Buffer }>(
@@ -147,9 +140,10 @@ export function delegationRoutes(app: FastifyInstance, service: DelegationsServi
         response: { 200: looseObject("lines, events, applied, duplicates, resumedAfterLine, fileHash") },
       },
     },
+    // Through the service like the CLI's import: an index snapshot is written when one is due.
     async (req) => {
       const bytes = rawBody(req.body);
-      return importEvents(store, { open: () => once(bytes) });
+      return service.importEvents({ open: () => once(bytes), onWarning: (m) => req.log.warn(m) });
     },
   );
 
@@ -188,15 +182,15 @@ export function delegationRoutes(app: FastifyInstance, service: DelegationsServi
       const q = req.query;
       const semantics = q.semantics === undefined ? undefined : parseSemantics(q.semantics, "semantics");
       const reading = semantics ?? readings.peek(q.provider);
+      // Query strings carry every id as text; the check normalises them ("42" is the integer 42).
       if (reading === "keyward") {
-        // Query strings carry every id as text; the index expects the normal form ("42" is the integer 42).
-        reply.send(store.index.check(q.delegator, q.provider, normalizeId(q.scope, "scope"), q.at));
+        reply.send(service.check(q.delegator, q.provider, q.scope, q.at));
         return;
       }
       (async () => {
         const r = reading ?? (await readings.load(q.provider));
-        const f = await frequencyReadingCheck(service, q, q.at, r);
-        reply.send(f ?? store.index.check(q.delegator, q.provider, normalizeId(q.scope, "scope"), q.at));
+        const f = await service.readingCheck(q.delegator, q.provider, q.scope, q.at, r);
+        reply.send(f ?? service.check(q.delegator, q.provider, q.scope, q.at));
       })().catch((err: unknown) => reply.send(err));
     },
   );
@@ -213,16 +207,7 @@ export function delegationRoutes(app: FastifyInstance, service: DelegationsServi
         response: { 200: looseObject("exact, compact {grantedAt, revokedAt, verdict}, differs") },
       },
     },
-    async (req) => {
-      const q = req.query;
-      return compareWithCompactView(
-        store.index,
-        q.delegator,
-        q.provider,
-        normalizeId(q.scope, "scope"),
-        q.at,
-      );
-    },
+    async (req) => service.compare(req.query.delegator, req.query.provider, req.query.scope, req.query.at),
   );
 
   app.get<{ Querystring: { delegator: string; provider: string; scope?: string } }>(
@@ -253,11 +238,7 @@ export function delegationRoutes(app: FastifyInstance, service: DelegationsServi
         },
       },
     },
-    async (req) => {
-      const q = req.query;
-      const scope = q.scope === undefined ? undefined : normalizeId(q.scope, "scope");
-      return { histories: store.index.history(q.delegator, q.provider, scope) };
-    },
+    async (req) => ({ histories: service.history(req.query.delegator, req.query.provider, req.query.scope) }),
   );
 
   app.post<{ Body: Buffer; Querystring: { verdicts?: boolean } }>(
@@ -292,9 +273,9 @@ export function delegationRoutes(app: FastifyInstance, service: DelegationsServi
     async (req, reply) => {
       const bytes = rawBody(req.body);
       const format = req.headers["content-type"]?.startsWith("text/csv") ? "csv" : "ndjson";
-      if (!req.query.verdicts) return validateBatch(store.index, once(bytes), { format });
+      if (!req.query.verdicts) return service.validate(once(bytes), { format });
       const chunks: string[] = [];
-      const summary = await validateBatch(store.index, once(bytes), {
+      const summary = await service.validate(once(bytes), {
         format,
         write: (c) => void chunks.push(c),
       });

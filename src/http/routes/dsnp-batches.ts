@@ -2,13 +2,11 @@
 // limit), validated for ?provider at ?at [&intent] [&semantics]; the summary names a verdicts download.
 import { Readable } from "node:stream";
 import type { FastifyInstance } from "fastify";
-import { normalizeId } from "../../delegations/ids.js";
-import { parseSemantics } from "../../delegations/semantics.js";
 import { KeywardError } from "../../errors/keyward-error.js";
+import { normalizeId, parseSemantics } from "../../service/delegation-inputs.js";
 import type { DelegationsService } from "../../service/delegations.js";
 import { DsnpUploads } from "../../service/dsnp-uploads.js";
-import { position } from "../schemas.js";
-import { looseObject } from "./delegates.js";
+import { looseObject, position } from "../schemas.js";
 import { idQuery } from "./delegations.js";
 
 /** Media types of a Parquet upload (the IANA registration, and plain bytes). */

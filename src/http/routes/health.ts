@@ -1,6 +1,5 @@
 // GET /healthz: liveness (the process answers) and readiness (the database answers a read).
-import type { FastifyInstance } from "fastify";
-import type { Keyward } from "../../service/keyward.js";
+import type { RouteModule } from "../route-kit.js";
 
 const healthSchema = {
   type: "object",
@@ -14,7 +13,7 @@ const healthSchema = {
 } as const;
 
 /** Registers `/healthz`: 200 when ready, 503 (same body) when the database is unreachable. */
-export function healthRoutes(app: FastifyInstance, kw: Keyward): void {
+export const healthRoutes: RouteModule = (app, kw) => {
   app.get(
     "/healthz",
     {
@@ -33,4 +32,4 @@ export function healthRoutes(app: FastifyInstance, kw: Keyward): void {
         .send({ live: true, ready, sealed: false, backend: kw.storage.backend });
     },
   );
-}
+};

@@ -1,13 +1,12 @@
 // /v1/rooms/…/river and /v1/river: rooms in River's wire format, and River's room contract as a judge.
+
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import type { RiverRooms } from "../../rooms/river-rooms.js";
-import type { RoomsService } from "../../rooms/rooms-service.js";
 import { riverValidateState } from "../../service/river.js";
+import type { RiverRooms, RoomsService } from "../../service/rooms.js";
 import { principalOf } from "../auth.js";
 import { type ByteEncoding, decodeBytes, encodeBytes } from "../encoding.js";
 import { roomPartitionOf } from "../room-partition.js";
-import { encodingEnum } from "../schemas.js";
-import { looseObject } from "./delegates.js";
+import { encodingEnum, looseObject } from "../schemas.js";
 
 const MAX_TEXT = 16 * 1024 * 1024;
 const bytesText = { type: "string", minLength: 0, maxLength: MAX_TEXT } as const;

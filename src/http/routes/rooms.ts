@@ -1,12 +1,11 @@
 // /v1/rooms: deterministic versioned group secrets (create, members, rotate, show, export/import, verify).
+
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { hexToBytes } from "../../crypto/bytes.js";
-import type { RoomsService } from "../../rooms/rooms-service.js";
-import { verifyRoomExport } from "../../rooms/verify.js";
+import { hexToBytes } from "../../service/primitives.js";
+import { type RoomsService, verifyRoomExport } from "../../service/rooms.js";
 import { principalOf } from "../auth.js";
 import { roomPartitionOf } from "../room-partition.js";
-import { hex32, partitionName, shortName } from "../schemas.js";
-import { looseObject } from "./delegates.js";
+import { hex32, looseObject, partitionName, shortName } from "../schemas.js";
 
 const roomParams = {
   type: "object",

@@ -1,8 +1,10 @@
 // /ui: the dashboard's static files behind a strict Content-Security-Policy (no inline script or style, no
+
 // framing, only same-origin requests). The pages call the /v1 API with the pasted token: nothing here is
 // authenticated because nothing here is data.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import { KeywardError } from "../../errors/keyward-error.js";
+import type { RouteModule } from "../route-kit.js";
 import { uiAssets } from "../ui-assets.js";
 
 /** The policy of every /ui answer; Trusted Types make any HTML-string sink (innerHTML…) throw as well. */
@@ -40,7 +42,7 @@ async function sendAsset(name: string, req: FastifyRequest, reply: FastifyReply)
 }
 
 /** Registers `GET /ui` (the page) and `GET /ui/:file` (its script and stylesheet), both public. */
-export function uiRoutes(app: FastifyInstance): void {
+export const uiRoutes: RouteModule = (app) => {
   app.get(
     "/ui",
     {
@@ -53,7 +55,7 @@ export function uiRoutes(app: FastifyInstance): void {
     },
     (req, reply) => sendAsset("index.html", req, reply),
   );
-  app.get<{ Params: { file: string } }>(
+  app.get(
     "/ui/:file",
     {
       config: { scope: "public" },
@@ -70,4 +72,4 @@ export function uiRoutes(app: FastifyInstance): void {
     },
     (req, reply) => sendAsset(req.params.file === "" ? "index.html" : req.params.file, req, reply),
   );
-}
+};

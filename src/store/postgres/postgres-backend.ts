@@ -2,14 +2,20 @@
 import pg from "pg";
 import { assertString } from "../../crypto/assert.js";
 import { KeywardError } from "../../errors/keyward-error.js";
-import { scanBounds } from "../key-range.js";
-import { assertStoreKey } from "../keys.js";
+import {
+  assertTableEntries,
+  assertTableKey,
+  assertTableKeys,
+  pagedScan,
+  pagedSecretScan,
+  type SealedRowEntry,
+  rowBytes as toBytes,
+} from "../paged-scan.js";
 import type { ScanOptions, StateEntry, StateWriter } from "../ports.js";
 import type { RawBackend, RawSecretRow, RawTx } from "../raw.js";
 import { assertOutsideTransaction, runInTransaction } from "../tx-guard.js";
 import { POSTGRES_MIGRATIONS } from "./migrations.js";
 
-const BATCH = 1000;
 // Entries per getMany/insertMany statement (bulk import): one round trip per 4096 rows.
 const PG_ROWS = 4096;
 const MAX_ATTEMPTS = 30;
@@ -29,11 +35,6 @@ export interface PostgresOptions {
 
 function toParam(v: Uint8Array): Buffer {
   return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-}
-
-function toBytes(v: unknown): Uint8Array {
-  const b = v as Buffer;
-  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
 function isRetryable(err: unknown): boolean {
@@ -63,22 +64,19 @@ class PgOps implements RawTx {
   constructor(private readonly q: Query) {
     this.state = {
       get: async (table, key) => {
-        assertStoreKey(table, "table");
-        assertStoreKey(key, "key", false);
+        assertTableKey(table, key);
         const r = await q("SELECT value FROM kw_state WHERE tbl = $1 AND key = $2", [table, key]);
         return r.rows.length ? toBytes(r.rows[0].value) : undefined;
       },
       put: async (table, key, value) => {
-        assertStoreKey(table, "table");
-        assertStoreKey(key, "key", false);
+        assertTableKey(table, key);
         await q(
           "INSERT INTO kw_state (tbl, key, value) VALUES ($1, $2, $3) ON CONFLICT (tbl, key) DO UPDATE SET value = excluded.value",
           [table, key, toParam(value)],
         );
       },
       insert: async (table, key, value) => {
-        assertStoreKey(table, "table");
-        assertStoreKey(key, "key", false);
+        assertTableKey(table, key);
         const r = await q(
           "INSERT INTO kw_state (tbl, key, value) VALUES ($1, $2, $3) ON CONFLICT (tbl, key) DO NOTHING",
           [table, key, toParam(value)],
@@ -86,14 +84,12 @@ class PgOps implements RawTx {
         return r.rowCount === 1;
       },
       delete: async (table, key) => {
-        assertStoreKey(table, "table");
-        assertStoreKey(key, "key", false);
+        assertTableKey(table, key);
         return (await q("DELETE FROM kw_state WHERE tbl = $1 AND key = $2", [table, key])).rowCount === 1;
       },
       scan: (table, options) => this.scan(table, options),
       getMany: async (table, keys) => {
-        assertStoreKey(table, "table");
-        for (const key of keys) assertStoreKey(key, "key", false);
+        assertTableKeys(table, keys);
         const found = new Map<string, Uint8Array>();
         for (let i = 0; i < keys.length; i += PG_ROWS) {
           const r = await q("SELECT key, value FROM kw_state WHERE tbl = $1 AND key = ANY($2::text[])", [
@@ -106,8 +102,7 @@ class PgOps implements RawTx {
       },
       // One statement per PG_ROWS entries: the rows travel as two arrays and unnest() pairs them up.
       insertMany: async (table, entries) => {
-        assertStoreKey(table, "table");
-        for (const e of entries) assertStoreKey(e.key, "key", false);
+        assertTableEntries(table, entries);
         let created = 0;
         for (let i = 0; i < entries.length; i += PG_ROWS) {
           const part = entries.slice(i, i + PG_ROWS);
@@ -122,42 +117,19 @@ class PgOps implements RawTx {
     };
   }
 
-  private async *scan(table: string, options: ScanOptions = {}): AsyncIterable<StateEntry> {
-    assertStoreKey(table, "table");
-    const b = scanBounds(options);
-    const dir = options.reverse ? "DESC" : "ASC";
-    let remaining = options.limit ?? Number.POSITIVE_INFINITY;
-    let { lower, upper } = b;
-    let lowerEx = b.lowerExclusive ?? false;
-    let upperInc = b.upperInclusive ?? false;
-    while (remaining > 0) {
-      const where = ["tbl = $1"];
-      const args: unknown[] = [table];
-      if (lower !== undefined) {
-        args.push(lower);
-        where.push(`key ${lowerEx ? ">" : ">="} $${args.length}`);
-      }
-      if (upper !== undefined) {
-        args.push(upper);
-        where.push(`key ${upperInc ? "<=" : "<"} $${args.length}`);
-      }
-      const n = Math.min(BATCH, remaining);
-      const { rows } = await this.q(
-        `SELECT key, value FROM kw_state WHERE ${where.join(" AND ")} ORDER BY key ${dir} LIMIT ${n}`,
-        args,
-      );
-      for (const r of rows) yield { key: r.key as string, value: toBytes(r.value) };
-      remaining -= rows.length;
-      if (rows.length < n) return;
-      const last = rows[rows.length - 1].key as string;
-      if (options.reverse) {
-        upper = last;
-        upperInc = false;
-      } else {
-        lower = last;
-        lowerEx = true;
-      }
-    }
+  private scan(table: string, options: ScanOptions = {}): AsyncIterable<StateEntry> {
+    return pagedScan(
+      table,
+      options,
+      (n) => `$${n}`,
+      async (page) =>
+        (
+          await this.q(
+            `SELECT key, value FROM kw_state WHERE ${page.where} ORDER BY key ${page.order} LIMIT ${page.limit}`,
+            page.args,
+          )
+        ).rows.map((r) => ({ key: r.key as string, value: toBytes(r.value) })),
+    );
   }
 
   async secretGet(ns: string, name: string): Promise<RawSecretRow | undefined> {
@@ -185,24 +157,19 @@ class PgOps implements RawTx {
     );
     return r.rows.map((x) => x.name as string);
   }
-  async *secretScanAll(): AsyncIterable<{ namespace: string; name: string; row: RawSecretRow }> {
-    let ns = "";
-    let name = "";
-    for (;;) {
-      const { rows } = await this.q(
-        "SELECT ns, name, key_version, sealed FROM kw_secret WHERE (ns, name) > ($1, $2) ORDER BY ns, name LIMIT $3",
-        [ns, name, BATCH],
-      );
-      for (const r of rows)
-        yield {
-          namespace: r.ns,
-          name: r.name,
-          row: { keyVersion: r.key_version, sealed: toBytes(r.sealed) },
-        };
-      if (rows.length < BATCH) return;
-      ns = rows[rows.length - 1].ns;
-      name = rows[rows.length - 1].name;
-    }
+  secretScanAll(): AsyncIterable<SealedRowEntry> {
+    return pagedSecretScan(async (ns, name, limit) =>
+      (
+        await this.q(
+          "SELECT ns, name, key_version, sealed FROM kw_secret WHERE (ns, name) > ($1, $2) ORDER BY ns, name LIMIT $3",
+          [ns, name, limit],
+        )
+      ).rows.map((r) => ({
+        namespace: r.ns as string,
+        name: r.name as string,
+        row: { keyVersion: r.key_version as number, sealed: toBytes(r.sealed) },
+      })),
+    );
   }
   async metaGet(key: string): Promise<Uint8Array | undefined> {
     const r = await this.q("SELECT value FROM kw_meta WHERE key = $1", [key]);

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { Secret } from "../../crypto/secret.js";
 import { sealedParts } from "../open.js";
-import { openTestPostgresStorage, openTestSqliteStorage, type TestStorage } from "../testing.js";
+import { TEST_BACKENDS, type TestStorage } from "../testing.js";
 import { dataKeyStatus, resealSecrets, rotateDataKey } from "./data-keys.js";
 
 const opened: TestStorage[] = [];
@@ -13,10 +13,7 @@ afterEach(async () => {
 
 const value = (i: number) => Secret.from(new Uint8Array(32).fill(i % 256));
 
-for (const [backend, open] of [
-  ["sqlite", openTestSqliteStorage],
-  ["postgres", openTestPostgresStorage],
-] as const) {
+for (const [backend, open] of TEST_BACKENDS) {
   describe(`data keys on ${backend}`, () => {
     it("rotate adds v2 for new secrets; reseal moves every old secret to v2 with its value intact", async () => {
       const t = await open();

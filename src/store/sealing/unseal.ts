@@ -1,5 +1,5 @@
 // Initialising and unsealing a store: root-key parameters and the wrapped keyring live in the backend's meta.
-import { bytesToHex, hexToBytes, wipe } from "../../crypto/bytes.js";
+import { bytesToHex, wipe } from "../../crypto/bytes.js";
 import { randomBytes } from "../../crypto/random.js";
 import { KeywardError } from "../../errors/keyward-error.js";
 import type { RawBackend, RawTx } from "../raw.js";
@@ -153,15 +153,10 @@ export async function addDataKey(
   }
 }
 
-/** Hex helpers re-exported for key-file creation (`keyward init`, dev mode). */
+/** A new random 32-byte unseal key as key-file content (hex + newline) for `keyward init` and dev mode; the bytes are wiped. */
 export function newKeyFileContent(): string {
   const key = randomBytes(32);
   const hex = bytesToHex(key);
   wipe(key);
   return `${hex}\n`;
-}
-
-/** Parses key-file content (for tests). */
-export function parseKeyFileContent(text: string): Uint8Array {
-  return hexToBytes(text.trim(), "key file", 32);
 }

@@ -1,8 +1,15 @@
 // SQLite backend (better-sqlite3, WAL): one file holding state, sealed secrets and the keyring.
 import type Database from "better-sqlite3";
 import { assertString } from "../../crypto/assert.js";
-import { scanBounds } from "../key-range.js";
-import { assertStoreKey } from "../keys.js";
+import {
+  assertTableEntries,
+  assertTableKey,
+  assertTableKeys,
+  pagedScan,
+  pagedSecretScan,
+  type SealedRowEntry,
+  rowBytes as toBytes,
+} from "../paged-scan.js";
 import type { ScanOptions, StateEntry, StateInsert, StateWriter } from "../ports.js";
 import type { RawBackend, RawSecretRow, RawTx } from "../raw.js";
 import { assertOutsideTransaction, runInTransaction } from "../tx-guard.js";
@@ -10,16 +17,10 @@ import { acquireSqlite, releaseSqlite } from "./connection.js";
 import { writeFailure } from "./failures.js";
 import { GroupCommit } from "./group-commit.js";
 
-const BATCH = 1000;
 // Rows per multi-row INSERT of insertMany: one statement call per 256 rows instead of one per row (bulk import).
 const INSERT_ROWS = 256;
 const GET_ROWS = 256;
 type Db = Database.Database;
-
-function toBytes(v: unknown): Uint8Array {
-  const b = v as Buffer;
-  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-}
 
 class SqliteOps implements RawTx {
   readonly state: StateWriter;
@@ -72,10 +73,7 @@ class SqliteOps implements RawTx {
     const s = this.s;
     const L = this.lock;
     const W = this.write;
-    const check = (table: string, key: string) => {
-      assertStoreKey(table, "table");
-      assertStoreKey(key, "key", false);
-    };
+    const check = assertTableKey;
     this.state = {
       get: (table, key) =>
         L(async () => {
@@ -99,13 +97,11 @@ class SqliteOps implements RawTx {
       scan: (table, options) => this.scan(table, options),
       getMany: (table, keys) =>
         L(async () => {
-          assertStoreKey(table, "table");
-          for (const key of keys) assertStoreKey(key, "key", false);
+          assertTableKeys(table, keys);
           return this.#getMany(table, keys);
         }),
       insertMany: async (table, entries) => {
-        assertStoreKey(table, "table");
-        for (const e of entries) assertStoreKey(e.key, "key", false);
+        assertTableEntries(table, entries);
         return W(() => this.#insertMany(table, entries));
       },
     };
@@ -149,43 +145,20 @@ class SqliteOps implements RawTx {
     return keys.map((k) => found.get(k));
   }
 
-  private async *scan(table: string, options: ScanOptions = {}): AsyncIterable<StateEntry> {
-    assertStoreKey(table, "table");
-    const b = scanBounds(options);
-    const dir = options.reverse ? "DESC" : "ASC";
-    let remaining = options.limit ?? Number.POSITIVE_INFINITY;
-    let lower = b.lower;
-    let lowerEx = b.lowerExclusive ?? false;
-    let upper = b.upper;
-    let upperInc = b.upperInclusive ?? false;
-    while (remaining > 0) {
-      const where = ["tbl = ?"];
-      const args: unknown[] = [table];
-      if (lower !== undefined) {
-        where.push(lowerEx ? "key > ?" : "key >= ?");
-        args.push(lower);
-      }
-      if (upper !== undefined) {
-        where.push(upperInc ? "key <= ?" : "key < ?");
-        args.push(upper);
-      }
-      const n = Math.min(BATCH, remaining);
-      const sql = `SELECT key, value FROM kw_state WHERE ${where.join(" AND ")} ORDER BY key ${dir} LIMIT ?`;
-      const rows = await this.lock(
-        async () => this.#statement(sql).all(...args, n) as { key: string; value: Buffer }[],
-      );
-      for (const r of rows) yield { key: r.key, value: toBytes(r.value) };
-      remaining -= rows.length;
-      if (rows.length < n) return;
-      const last = rows[rows.length - 1]!.key;
-      if (options.reverse) {
-        upper = last;
-        upperInc = false;
-      } else {
-        lower = last;
-        lowerEx = true;
-      }
-    }
+  private scan(table: string, options: ScanOptions = {}): AsyncIterable<StateEntry> {
+    return pagedScan(
+      table,
+      options,
+      () => "?",
+      (page) =>
+        this.lock(async () =>
+          (
+            this.#statement(
+              `SELECT key, value FROM kw_state WHERE ${page.where} ORDER BY key ${page.order} LIMIT ?`,
+            ).all(...page.args, page.limit) as { key: string; value: Buffer }[]
+          ).map((r) => ({ key: r.key, value: toBytes(r.value) })),
+        ),
+    );
   }
 
   secretGet(ns: string, name: string): Promise<RawSecretRow | undefined> {
@@ -203,29 +176,23 @@ class SqliteOps implements RawTx {
   secretList(ns: string, prefix = ""): Promise<string[]> {
     return this.lock(async () => this.s.sList.all(ns, prefix, `${prefix}\u{10FFFF}`) as string[]);
   }
-  async *secretScanAll(): AsyncIterable<{ namespace: string; name: string; row: RawSecretRow }> {
-    let ns = "";
-    let name = "";
-    for (;;) {
-      const rows = await this.lock(
-        async () =>
-          this.s.sAll.all(ns, name, BATCH) as {
+  secretScanAll(): AsyncIterable<SealedRowEntry> {
+    return pagedSecretScan((ns, name, limit) =>
+      this.lock(async () =>
+        (
+          this.s.sAll.all(ns, name, limit) as {
             ns: string;
             name: string;
             key_version: number;
             sealed: Buffer;
-          }[],
-      );
-      for (const r of rows)
-        yield {
+          }[]
+        ).map((r) => ({
           namespace: r.ns,
           name: r.name,
           row: { keyVersion: r.key_version, sealed: toBytes(r.sealed) },
-        };
-      if (rows.length < BATCH) return;
-      ns = rows[rows.length - 1]!.ns;
-      name = rows[rows.length - 1]!.name;
-    }
+        })),
+      ),
+    );
   }
   metaGet(key: string): Promise<Uint8Array | undefined> {
     return this.lock(async () => {

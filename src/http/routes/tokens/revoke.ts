@@ -1,0 +1,22 @@
+// DELETE /v1/tokens/:id: revoke an API token, final (scope `admin`; audited).
+import { principalOf } from "../../auth.js";
+import type { RouteModule } from "../../route-kit.js";
+import { tokenIdParams, tokenInfo } from "./schemas.js";
+
+/** Registers `DELETE /v1/tokens/:id`. */
+export const revokeToken: RouteModule = (app, kw) => {
+  app.delete(
+    "/v1/tokens/:id",
+    {
+      config: { scope: "admin" },
+      schema: {
+        summary: "Revoke an API token (final)",
+        tags: ["tokens"],
+        operationId: "revokeToken",
+        params: tokenIdParams,
+        response: { 200: tokenInfo },
+      },
+    },
+    async (req) => kw.tokens.revoke(req.params.id, `token:${principalOf(req).id}`),
+  );
+};

@@ -1,0 +1,122 @@
+// backupStore / restoreStore: counts, the audit chain and every seal verified; any failure restores nothing.
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterEach, describe, expect, it } from "vitest";
+import { ENTRY_TABLE, seqKey } from "../audit/entry.js";
+import { randomBytes } from "../crypto/random.js";
+import { Secret } from "../crypto/secret.js";
+import { openStorage } from "../store/open.js";
+import { openTestSqliteStorage, type TestStorage } from "../store/testing.js";
+import { openAuditLog } from "./audit.js";
+import { backupStore, restoreStore } from "./backup.js";
+import type { KeywardConfig } from "./config.js";
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function audited(): Promise<{ t: TestStorage; work: string; source: KeywardConfig }> {
+  const t = await openTestSqliteStorage();
+  const work = mkdtempSync(join(tmpdir(), "keyward-backup-service-"));
+  cleanups.push(t.cleanup, () => rmSync(work, { recursive: true, force: true }));
+  await t.storage.secrets.put("user", "token", Secret.from(new TextEncoder().encode("value-1")));
+  const log = await openAuditLog(t.storage);
+  for (let i = 0; i < 5; i++)
+    await t.storage.transaction((tx) => log.append(tx, { kind: "test.event", subject: `s${i}` }));
+  log.close();
+  return { t, work, source: { dataDir: t.dir, db: undefined, unseal: { key: t.key } } };
+}
+
+const target = (dataDir: string, key: Uint8Array): KeywardConfig => ({
+  dataDir,
+  db: undefined,
+  unseal: { key },
+});
+
+describe("backupStore and restoreStore", () => {
+  it("round trip: counts match, the restored chain verifies and the secret opens", async () => {
+    const { t, work, source } = await audited();
+    const out = join(work, "kw.backup");
+    const b = await backupStore(source, { out });
+    // Records: the user secret has none; the audit log has 5 entries, its head and its key claim.
+    expect(b).toMatchObject({ file: out, source: "sqlite", secrets: 2, auditEntries: 5, records: 7 });
+    const dataDir = join(work, "restored");
+    const r = await restoreStore(target(dataDir, t.key), out);
+    expect(r).toMatchObject({
+      target: dataDir,
+      records: 7,
+      secrets: 2,
+      auditEntries: 5,
+      createdAt: b.createdAt,
+    });
+    const storage = await openStorage({ dataDir, unseal: { key: t.key } });
+    try {
+      const log = await openAuditLog(storage);
+      expect(await log.verify()).toEqual({ ok: true, entries: 5 });
+      log.close();
+      expect(new TextDecoder().decode((await storage.secrets.get("user", "token"))!.expose())).toBe(
+        "value-1",
+      );
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it("wrong unseal material: unseal_failed naming the material, nothing restored", async () => {
+    const { work, source } = await audited();
+    const out = join(work, "kw.backup");
+    await backupStore(source, { out });
+    const dataDir = join(work, "restored");
+    const err = await restoreStore(target(dataDir, randomBytes(32)), out).catch((e) => e);
+    expect(err).toMatchObject({ code: "unseal_failed" });
+    expect(err.message).toMatch(/nothing was restored/);
+    await expect(restoreStore({ dataDir, db: undefined, unseal: undefined }, out)).rejects.toMatchObject({
+      code: "unseal_failed",
+    });
+    expect(readdirSync(work)).toEqual(["kw.backup"]);
+  });
+
+  it("a changed audit entry: audit_broken naming the entry, nothing restored", async () => {
+    const { t, work, source } = await audited();
+    const out = join(work, "kw.backup");
+    await backupStore(source, { out });
+    const db = new Database(out);
+    const row = db
+      .prepare("SELECT value FROM kw_state WHERE tbl = ? AND key = ?")
+      .pluck()
+      .get(ENTRY_TABLE, seqKey(3));
+    const entry = JSON.parse(String(row));
+    entry.time += 1;
+    db.prepare("UPDATE kw_state SET value = ? WHERE tbl = ? AND key = ?").run(
+      Buffer.from(JSON.stringify(entry)),
+      ENTRY_TABLE,
+      seqKey(3),
+    );
+    db.close();
+    const dataDir = join(work, "restored");
+    await expect(restoreStore(target(dataDir, t.key), out)).rejects.toThrow(
+      /^audit chain broken at entry 3: entry hash does not match its contents \(modified\); nothing was restored$/,
+    );
+    expect(existsSync(dataDir)).toBe(false);
+    expect(readdirSync(work)).toEqual(["kw.backup"]);
+  });
+
+  it("a changed record outside the audit log and the seals: backup_invalid (digest), nothing restored", async () => {
+    const { t, work, source } = await audited();
+    await t.storage.state.put("test.plain", "k", new Uint8Array([1, 2, 3]));
+    const out = join(work, "kw.backup");
+    await backupStore(source, { out });
+    const db = new Database(out);
+    db.prepare("UPDATE kw_state SET value = ? WHERE tbl = 'test.plain'").run(Buffer.from([1, 2, 4]));
+    db.close();
+    const dataDir = join(work, "restored");
+    await expect(restoreStore(target(dataDir, t.key), out)).rejects.toMatchObject({
+      code: "backup_invalid",
+      message: expect.stringMatching(/digest.*nothing was restored/),
+    });
+    expect(readdirSync(work)).toEqual(["kw.backup"]);
+  });
+});
