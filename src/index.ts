@@ -69,6 +69,7 @@ export { parseSemantics, SemanticLookup, type Semantics } from "./delegations/se
 export * from "./errors/index.js";
 // --- http (the composition root and API tokens are exported with the other service/ wiring below) ---
 export { type AppOptions, buildApp } from "./http/app.js";
+export { type SealedServerOptions, startSealedServer } from "./http/sealed-server.js";
 export { type RunningServer, type ServerOptions, startServer } from "./http/server.js";
 export { DsnpBatch, type DsnpBatchInfo, type DsnpRowGroup } from "./interop/dsnp/batch-reader.js";
 export {
@@ -169,5 +170,13 @@ export {
   type TokenPrincipal,
   TokenService,
 } from "./service/tokens.js";
+export {
+  keywardOpener,
+  type SealGate,
+  type SealStatus,
+  UNSEALED,
+  type UnsealAttempt,
+  UnsealGate,
+} from "./service/unseal-gate.js";
 // --- store ---
 export * from "./store/index.js";

@@ -19,7 +19,7 @@ describe("public routes", () => {
   it("healthz reports live and ready with the backend", async () => {
     const res = await t.request("GET", "/healthz");
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ live: true, ready: true, backend: "sqlite" });
+    expect(res.json()).toEqual({ live: true, ready: true, sealed: false, backend: "sqlite" });
   });
 
   it("serves an OpenAPI 3.1 document listing every route with its scope", async () => {

@@ -39,6 +39,7 @@ describe("keyward serve --dev", () => {
       expect((await api(`${s.url}/healthz`, "GET", undefined)).json).toEqual({
         live: true,
         ready: true,
+        sealed: false,
         backend: "sqlite",
       });
       const put = await api(`${s.url}/v1/secrets/app-key`, "PUT", s.adminToken, {

@@ -49,6 +49,7 @@ describe("two instances on one Postgres database", () => {
       expect((await api(`${s.url}/healthz`, "GET", undefined)).json).toEqual({
         live: true,
         ready: true,
+        sealed: false,
         backend: "postgres",
       });
   });

@@ -89,6 +89,7 @@ describe("README CLI walkthroughs", () => {
     expect([...blocks.keys()]).toEqual([
       "derive",
       "secrets",
+      "unseal-shares",
       "custody",
       "delegations",
       "frequency",

@@ -26,6 +26,10 @@ const GROUPS: readonly CommandGroup[] = [
     register: async (p) => (await import("./commands/init.js")).registerInitCommands(p),
   },
   {
+    names: ["unseal"],
+    register: async (p) => (await import("./commands/unseal.js")).registerUnsealCommand(p),
+  },
+  {
     names: ["datakey"],
     register: async (p) => (await import("./commands/datakey.js")).registerDataKeyCommands(p),
   },

@@ -25,6 +25,8 @@ export const ERROR_CODES = {
   suspended: { http: 423, exit: 1 },
   expired: { http: 410, exit: 1 },
   unseal_failed: { http: 503, exit: 1 },
+  /** The server runs sealed (key-share unseal): only /healthz and /v1/sys/* answer until K shares arrive. */
+  sealed: { http: 503, exit: 1 },
   decrypt_failed: { http: 500, exit: 1 },
   not_initialized: { http: 503, exit: 1 },
   invalid_certificate: { http: 422, exit: 1 },

@@ -2,6 +2,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply, LogController } from "fastify";
 import type { Logger } from "pino";
 import type { Keyward } from "../service/keyward.js";
+import { type SealGate, UNSEALED } from "../service/unseal-gate.js";
 import { installAuth } from "./auth.js";
 import { installErrorHandling, sendError } from "./errors.js";
 import { AuthThrottle, installLimits, type LimitOptions, limitsFromEnv } from "./limits.js";
@@ -22,6 +23,7 @@ import { healthRoutes } from "./routes/health.js";
 import { riverRoutes } from "./routes/river/index.js";
 import { roomRoutes } from "./routes/rooms/index.js";
 import { secretRoutes } from "./routes/secrets/index.js";
+import { sysUnsealRoutes } from "./routes/sys-unseal.js";
 import { tokenRoutes } from "./routes/tokens/index.js";
 import { uiRoutes } from "./routes/ui.js";
 
@@ -42,6 +44,8 @@ export interface AppOptions {
    * by the per-address limits. Default none: the header is ignored.
    */
   readonly trustProxy?: readonly string[];
+  /** The key-share unseal gate behind /v1/sys/* (default: a server that is never sealed). */
+  readonly sealGate?: SealGate;
 }
 
 /** A PEM certificate (chain) and its PEM private key. */
@@ -123,6 +127,8 @@ export async function buildApp(kw: Keyward, options: AppOptions = {}): Promise<F
   });
 
   await registerRoutes(app, kw, [healthRoutes, ...tokenRoutes, ...secretRoutes, auditRoutes]);
+  // The seal routes read the unseal gate, not the service (answered by the sealed front before unseal).
+  sysUnsealRoutes(app, options.sealGate ?? UNSEALED);
   await registerRoutes(app, kw, delegateRoutes);
   await registerRoutes(app, kw, [delegateCallRoutes]);
   await registerRoutes(app, kw, delegateSessionRoutes);

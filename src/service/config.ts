@@ -23,8 +23,8 @@ export interface ConfigInput {
 
 /**
  * Resolves configuration: flags win over `KEYWARD_DATA`, `KEYWARD_DB`, `KEYWARD_KEY_FILE`,
- * `KEYWARD_PASSPHRASE`, then a key file inside the data dir (DEFAULT_KEY_FILES); the data dir defaults
- * to `./.keyward`.
+ * `KEYWARD_PASSPHRASE`, `KEYWARD_UNSEAL_SHARES_FILE` (a file of key shares, one a line), then a key file inside
+ * the data dir (DEFAULT_KEY_FILES); the data dir defaults to `./.keyward`.
  * @throws KeywardError `invalid_input` naming the bad setting.
  */
 export function resolveConfig(input: ConfigInput, env: NodeJS.ProcessEnv = process.env): KeywardConfig {
@@ -35,9 +35,11 @@ export function resolveConfig(input: ConfigInput, env: NodeJS.ProcessEnv = proce
   }
   const keyFile = input.keyFile ?? env.KEYWARD_KEY_FILE;
   const passphrase = env.KEYWARD_PASSPHRASE;
+  const sharesFile = env.KEYWARD_UNSEAL_SHARES_FILE;
   let unseal: UnsealMaterial | undefined;
   if (keyFile) unseal = { keyFile: resolve(keyFile) };
   else if (passphrase !== undefined && passphrase !== "") unseal = { passphrase };
+  else if (sharesFile) unseal = { sharesFile: resolve(sharesFile) };
   else {
     // Convenience for a local data dir: a key file that `keyward init` or dev mode wrote inside it.
     for (const name of DEFAULT_KEY_FILES) {

@@ -19,7 +19,7 @@ export async function openConfiguredStorage(
   if (!config.unseal && !options.lazyUnseal) {
     throw new KeywardError(
       "unseal_failed",
-      "no unseal material: set KEYWARD_PASSPHRASE or --key-file / KEYWARD_KEY_FILE",
+      "no unseal material: set KEYWARD_PASSPHRASE, --key-file / KEYWARD_KEY_FILE or KEYWARD_UNSEAL_SHARES_FILE",
     );
   }
   try {
@@ -39,7 +39,10 @@ export async function openConfiguredStorage(
 
 /** Which unseal material was tried, for an `unseal_failed` message (a path or the variable's name, never a value). */
 export function unsealSource(unseal: UnsealMaterial): string {
-  return "keyFile" in unseal ? `key file ${unseal.keyFile}` : "the passphrase in KEYWARD_PASSPHRASE";
+  if ("keyFile" in unseal) return `key file ${unseal.keyFile}`;
+  if ("sharesFile" in unseal) return `shares file ${unseal.sharesFile}`;
+  if ("shares" in unseal) return "the key shares given";
+  return "passphrase" in unseal ? "the passphrase in KEYWARD_PASSPHRASE" : "the key given";
 }
 
 function withUnsealSource(err: KeywardError, unseal: UnsealMaterial): KeywardError {

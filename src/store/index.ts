@@ -6,7 +6,7 @@ export {
   type MigrationResult,
   runDomainMigrations,
 } from "./migrations.js";
-export { type OpenStorageOptions, openStorage, resolveDbUrl, sealedParts } from "./open.js";
+export { type OpenStorageOptions, openStorage, resolveDbUrl, sealedParts, storeUnsealMode } from "./open.js";
 export type {
   LockMode,
   ScanOptions,
@@ -39,4 +39,13 @@ export {
   rotateDataKey,
   type SealedParts,
 } from "./sealing/data-keys.js";
-export type { UnsealMaterial } from "./sealing/root-key.js";
+export {
+  combineShares,
+  encodeShare,
+  newUnsealShares,
+  parseShare,
+  parseSharesText,
+  type ShareSplit,
+  validateShareSplit,
+} from "./sealing/key-shares.js";
+export type { UnsealMaterial, UnsealMode } from "./sealing/root-key.js";

@@ -6,8 +6,14 @@ import type { Storage } from "./ports.js";
 import type { RawBackend } from "./raw.js";
 import { SealedStorage } from "./sealed-storage.js";
 import type { SealedParts } from "./sealing/data-keys.js";
-import type { UnsealMaterial } from "./sealing/root-key.js";
-import { initializeSealing, isInitialized, rotateRootKey, unsealKeyring } from "./sealing/unseal.js";
+import type { UnsealMaterial, UnsealMode } from "./sealing/root-key.js";
+import {
+  initializeSealing,
+  isInitialized,
+  readUnsealMode,
+  rotateRootKey,
+  unsealKeyring,
+} from "./sealing/unseal.js";
 import { openSqliteBackend } from "./sqlite/sqlite-backend.js";
 
 /** Where the data lives and how to unseal it. */
@@ -55,7 +61,8 @@ export function assertStoreExists(db: string | undefined, dataDir: string | unde
   throw new KeywardError("not_initialized", `no keyward store at ${where}: ${hint}`);
 }
 
-const NO_MATERIAL = "no unseal material: set KEYWARD_PASSPHRASE or --key-file / KEYWARD_KEY_FILE";
+const NO_MATERIAL =
+  "no unseal material: set KEYWARD_PASSPHRASE, --key-file / KEYWARD_KEY_FILE or KEYWARD_UNSEAL_SHARES_FILE";
 
 /** Opens the raw backend for a URL. */
 export async function openRawBackend(url: string): Promise<RawBackend> {
@@ -109,6 +116,24 @@ export async function isStoreInitialized(options: { db?: string; dataDir?: strin
   const raw = await openRawBackend(resolveDbUrl(options.db, options.dataDir));
   try {
     return await isInitialized(raw);
+  } finally {
+    await raw.close();
+  }
+}
+
+/**
+ * How the store at `db` / `dataDir` is unsealed (from its stored parameters; no secret), or undefined when it
+ * does not exist or is not initialised. `serve` starts sealed when this says key shares.
+ * @throws KeywardError `unavailable` / `invalid_input` when the database cannot be reached.
+ */
+export async function storeUnsealMode(options: {
+  db?: string;
+  dataDir?: string;
+}): Promise<UnsealMode | undefined> {
+  if (!storeMayExist(options.db, options.dataDir)) return undefined;
+  const raw = await openRawBackend(resolveDbUrl(options.db, options.dataDir));
+  try {
+    return await readUnsealMode(raw);
   } finally {
     await raw.close();
   }

@@ -8,8 +8,10 @@ import { createLogger } from "../../http/logging.js";
 import { type RunningServer, startServer } from "../../http/server.js";
 import { parseTrustProxy, trustProxyFromEnv } from "../../http/trust-proxy.js";
 import type { KeywardConfig } from "../../service/config.js";
+import { isShareMaterial } from "../../service/key-shares.js";
 import { type Keyward, openKeyward } from "../../service/keyward.js";
-import { newKeyFileContent } from "../../store/sealing/unseal.js";
+import { newKeyFileContent, storeUnsealMode } from "../../service/store-admin.js";
+import { keywardOpener } from "../../service/unseal-gate.js";
 import { commandConfig } from "../context.js";
 import type { GlobalOptions } from "../io.js";
 import { resolveServeTls, type ServeTls, type TlsFlags } from "./serve-tls.js";
@@ -150,6 +152,30 @@ export function registerServeCommand(program: Command): void {
       let config = commandConfig(cmd);
       // TLS is decided before anything is created: a refused plain-HTTP bind leaves no trace.
       if (!opts.dev) await resolveServeTls(opts, settings.host, config.dataDir);
+      const mode = await storeUnsealMode(config);
+      if (mode?.kind === "shares" && !(config.unseal && isShareMaterial(config.unseal))) {
+        // A key-share store starts sealed: the shares arrive over HTTP (`keyward unseal`), never from disk.
+        if (opts.dev) throw new KeywardError("invalid_input", "--dev does not apply to a key-share store");
+        const tls = await resolveServeTls(opts, settings.host, config.dataDir);
+        const { startSealedServer } = await import("../../http/sealed-server.js");
+        const server = await startSealedServer({
+          host: settings.host,
+          port: settings.port,
+          logger: createLogger({ level: settings.logLevel }),
+          ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}),
+          limits: { maxInFlight: 1024, ...limitsFromEnv() },
+          split: mode,
+          backend: config.db?.startsWith("postgres") ? "postgres" : "sqlite",
+          open: keywardOpener(config),
+        });
+        if (g.json) process.stderr.write(`${JSON.stringify({ url: server.url, sealed: true })}\n`);
+        if (tls && !g.json)
+          process.stderr.write(`TLS certificate SHA-256 fingerprint: ${tls.fingerprint256}\n`);
+        process.stderr.write(
+          `keyward listening on ${server.url} (sealed: run \`keyward unseal --url ${server.url}\` with ${mode.threshold} of ${mode.shares} key shares)\n`,
+        );
+        return untilSignal(server);
+      }
       if (opts.dev) config = prepareDevConfig(config);
       const tls = await resolveServeTls(opts, settings.host, config.dataDir);
       const kw = await openKeyward(config, { createIfMissing: opts.dev === true });

@@ -8,6 +8,7 @@ const healthSchema = {
     live: { type: "boolean" },
     ready: { type: "boolean", description: "false when the database does not answer" },
     backend: { type: "string", enum: ["sqlite", "postgres"] },
+    sealed: { type: "boolean", description: "true while a key-share server waits for its shares" },
   },
 } as const;
 
@@ -26,7 +27,9 @@ export const healthRoutes: RouteModule = (app, kw) => {
     },
     async (_req, reply) => {
       const ready = await kw.ready();
-      return reply.code(ready ? 200 : 503).send({ live: true, ready, backend: kw.storage.backend });
+      return reply
+        .code(ready ? 200 : 503)
+        .send({ live: true, ready, sealed: false, backend: kw.storage.backend });
     },
   );
 };

@@ -44,7 +44,7 @@ export function unwrapDataKey(rootKey: Uint8Array, version: number, wrapped: Uin
         )
       : undefined;
   if (out?.length !== 32)
-    throw new KeywardError("unseal_failed", "unseal failed: wrong passphrase or key file");
+    throw new KeywardError("unseal_failed", "unseal failed: wrong passphrase, key file or key shares");
   return out;
 }
 

@@ -11,7 +11,14 @@ import {
   unwrapDataKey,
   wrapDataKey,
 } from "./keyring.js";
-import { deriveRootKey, newRootKeyParams, type RootKeyParams, type UnsealMaterial } from "./root-key.js";
+import {
+  newRootKeyParams,
+  type RootKeyParams,
+  resolveRootKey,
+  type UnsealMaterial,
+  type UnsealMode,
+  unsealModeOf,
+} from "./root-key.js";
 
 const PARAMS_KEY = "root-params";
 const enc = new TextEncoder();
@@ -20,6 +27,12 @@ const dec = new TextDecoder();
 async function readParams(tx: RawTx): Promise<RootKeyParams | undefined> {
   const raw = await tx.metaGet(PARAMS_KEY);
   return raw ? (JSON.parse(dec.decode(raw)) as RootKeyParams) : undefined;
+}
+
+/** How the backend's keyring is unsealed (passphrase, key file, or N key shares of which K unseal); undefined when new. */
+export async function readUnsealMode(raw: RawBackend): Promise<UnsealMode | undefined> {
+  const params = await readParams(raw.direct);
+  return params ? unsealModeOf(params) : undefined;
 }
 
 /** True when the backend already holds a sealed keyring. */
@@ -33,7 +46,7 @@ export async function isInitialized(raw: RawBackend): Promise<boolean> {
  */
 export async function initializeSealing(raw: RawBackend, material: UnsealMaterial): Promise<void> {
   const params = newRootKeyParams(material);
-  const rootKey = deriveRootKey(material, params);
+  const rootKey = await resolveRootKey(material, params);
   const dataKey = randomBytes(32);
   try {
     await raw.transaction(async (tx) => {
@@ -58,7 +71,7 @@ export async function unsealKeyring(
   const params = await readParams(via);
   if (!params)
     throw new KeywardError("not_initialized", "store is not initialised: run `keyward init` first");
-  const rootKey = deriveRootKey(material, params);
+  const rootKey = await resolveRootKey(material, params);
   const keyring = new Keyring();
   try {
     for (const { key, value } of await via.metaList(KEYRING_PREFIX)) {
@@ -84,7 +97,7 @@ export async function unsealKeyring(
  */
 export async function rotateRootKey(raw: RawBackend, keyring: Keyring, next: UnsealMaterial): Promise<void> {
   const params = newRootKeyParams(next);
-  const rootKey = deriveRootKey(next, params);
+  const rootKey = await resolveRootKey(next, params);
   try {
     await raw.transaction(async (tx) => {
       // A data key added by another instance since this keyring was unsealed would stay wrapped by the old
@@ -113,7 +126,7 @@ export async function addDataKey(
 ): Promise<number> {
   const params = await readParams(raw.direct);
   if (!params) throw new KeywardError("not_initialized", "store is not initialised");
-  const rootKey = deriveRootKey(material, params);
+  const rootKey = await resolveRootKey(material, params);
   const dataKey = randomBytes(32);
   const version = keyring.activeVersion + 1;
   try {
