@@ -2,10 +2,9 @@
 // Custody.sign on SQLite) next to the same route with auth and audit off (a Fastify route calling Custody.sign
 // with a no-op audit sink), same run, alternating rounds; each server in its own child process.
 // Run: `npm run bench -- custody-http` (BENCH_SECONDS per round, default 5; BENCH_ROUNDS, default 2).
-import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import { type Child, childCpu, startChild } from "./child-server.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? "5");
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? "2");
@@ -58,33 +57,6 @@ async function serve(audited: boolean): Promise<void> {
   process.stdout.write(`READY ${port} ${token}\n`);
 }
 
-interface Child {
-  readonly proc: ChildProcess;
-  readonly url: string;
-  readonly token: string;
-}
-
-function startChild(mode: string): Promise<Child> {
-  const proc = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), mode], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    proc.stdout!.on("data", (d) => {
-      out += String(d);
-      const m = /READY (\d+) ?(\S*)/.exec(out);
-      if (m) resolve({ proc, url: `http://127.0.0.1:${m[1]}`, token: m[2] ?? "" });
-    });
-    proc.once("exit", (code) => reject(new Error(`${mode} exited ${code}`)));
-  });
-}
-
-/** CPU seconds (user + system) a child has used so far, from /proc (Linux). */
-function childCpu(proc: ChildProcess): number {
-  const fields = readFileSync(`/proc/${proc.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
 async function round(child: Child, seconds: number) {
   const c0 = childCpu(child.proc);
   const headers: Record<string, string> = { "content-type": "application/json" };
@@ -107,7 +79,10 @@ async function round(child: Child, seconds: number) {
 }
 
 async function main(): Promise<void> {
-  const [plain, audited] = await Promise.all([startChild("--serve-plain"), startChild("--serve-audited")]);
+  const [plain, audited] = await Promise.all([
+    startChild(fileURLToPath(import.meta.url), "--serve-plain"),
+    startChild(fileURLToPath(import.meta.url), "--serve-audited"),
+  ]);
   try {
     await round(plain, 2);
     await round(audited, 2);

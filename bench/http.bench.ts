@@ -2,11 +2,10 @@
 // hello-world (same run, alternating rounds), and batch validation over HTTP in rows/s.
 // Run: `npm run bench -- http` (BENCH_SECONDS=N per round, default 5; BENCH_ROUNDS, default 2).
 // Each server runs in its own child process (one core); autocannon drives it from this process.
-import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import { type Child, childCpu, startChild } from "./child-server.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? "5");
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? "2");
@@ -54,38 +53,6 @@ async function serveKeyward(): Promise<void> {
   });
 }
 
-interface Child {
-  readonly proc: ChildProcess;
-  readonly url: string;
-  readonly token: string;
-}
-
-function startChild(mode: string): Promise<Child> {
-  const self = fileURLToPath(import.meta.url);
-  const proc = spawn(process.execPath, ["--import", "tsx", self, mode], {
-    stdio: ["ignore", "pipe", "inherit"],
-    // The rate limiter stays on (its cost is part of the figure) with a budget the load cannot exhaust: the
-    // default 10k requests/s per token would answer 429 to a benchmark that outruns it.
-    env: { ...process.env, KEYWARD_RATE_LIMIT: process.env.KEYWARD_RATE_LIMIT ?? "1000000000" },
-  });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    proc.stdout!.on("data", (d) => {
-      out += String(d);
-      const m = /READY (\d+) ?(\S*)/.exec(out);
-      if (m) resolve({ proc, url: `http://127.0.0.1:${m[1]}`, token: m[2] ?? "" });
-    });
-    proc.once("exit", (code) => reject(new Error(`${mode} exited ${code}`)));
-  });
-}
-
-/** CPU seconds (user + system) a child has used so far, from /proc (Linux). */
-function childCpu(proc: ChildProcess): number {
-  const fields = readFileSync(`/proc/${proc.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  // utime and stime are fields 14 and 15 of /proc/PID/stat (11 and 12 after the command name), in ticks.
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
 /** One autocannon round: requests/s of wall time and requests per CPU-second of the server process. */
 async function round(child: Child, headers: Record<string, string>, paths: string[]) {
   const c0 = childCpu(child.proc);
@@ -121,7 +88,10 @@ function batchCsv(): string {
 }
 
 async function main(): Promise<void> {
-  const [bare, kw] = await Promise.all([startChild("--serve-bare"), startChild("--serve-keyward")]);
+  const [bare, kw] = await Promise.all([
+    startChild(fileURLToPath(import.meta.url), "--serve-bare"),
+    startChild(fileURLToPath(import.meta.url), "--serve-keyward"),
+  ]);
   try {
     const checkPaths = Array.from(
       { length: 64 },
