@@ -17,7 +17,7 @@ export interface Child {
 export function startChild(script: string, mode: string): Promise<Child> {
   const proc = spawn(process.execPath, ["--import", "tsx", script, mode], {
     stdio: ["ignore", "pipe", "inherit"],
-    env: { ...process.env, KEYWARD_RATE_LIMIT: process.env.KEYWARD_RATE_LIMIT ?? "1000000000" },
+    env: { ...process.env, KEYWARD_RATE_LIMIT: process.env.KEYWARD_RATE_LIMIT ?? "999999999" },
   });
   return new Promise((resolve, reject) => {
     let out = "";

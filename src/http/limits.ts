@@ -1,9 +1,9 @@
 // Request limits: a rate per token (per client address on public routes), a much stricter budget for failed
 // authentication, and a bound on requests in flight (503 + Retry-After) instead of an unbounded queue.
-import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { InputRangeError } from "../errors/input-errors.js";
 import { KeywardError } from "../errors/keyward-error.js";
+import { installRequestRate, RequestRate } from "./request-rate.js";
 
 /** Limits of one app; `false` for a part turns it off. */
 export interface LimitOptions {
@@ -101,32 +101,7 @@ function clientKey(req: FastifyRequest): string {
  */
 export async function installLimits(app: FastifyInstance, options: LimitOptions): Promise<void> {
   const perMinute = options.perMinute ?? 600_000;
-  if (perMinute > 0)
-    await app.register(rateLimit, {
-      global: true,
-      max: perMinute,
-      timeWindow: WINDOW_MS,
-      hook: "preHandler",
-      keyGenerator: clientKey,
-      // Headers only on refusal: they cost on every answer and say nothing useful below the limit.
-      addHeadersOnExceeding: {
-        "x-ratelimit-limit": false,
-        "x-ratelimit-remaining": false,
-        "x-ratelimit-reset": false,
-      },
-      addHeaders: {
-        "x-ratelimit-limit": true,
-        "x-ratelimit-remaining": true,
-        "x-ratelimit-reset": true,
-        "retry-after": true,
-      },
-      // Thrown into the one error handler: the same body shape as every refusal, status from the code table.
-      errorResponseBuilder: (_req, ctx) =>
-        new KeywardError(
-          "rate_limited",
-          `too many requests: ${ctx.max} per minute; retry after ${ctx.after}`,
-        ),
-    });
+  if (perMinute > 0) installRequestRate(app, new RequestRate(perMinute), clientKey);
   const maxInFlight = options.maxInFlight ?? 0;
   if (maxInFlight > 0) {
     // A bounded queue: past `maxInFlight` requests being served, new ones are refused at once (503 +
