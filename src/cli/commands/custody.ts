@@ -65,8 +65,8 @@ function readKeyFile(path: string | undefined, flag: string): Secret {
   return Secret.adopt(hexToBytes(hex, flag, 32));
 }
 
-/** Registers `partition`, `identity` and `msk`. */
-export function registerCustodyCommands(program: Command): void {
+/** `partition create|list`: custody partitions. */
+function partitionCommands(program: Command): void {
   const partition = program.command("partition").description("custody partitions (one MSK each)");
   partition
     .command("create <name>")
@@ -86,7 +86,10 @@ export function registerCustodyCommands(program: Command): void {
         list.map((p) => `${p.name}\tepoch ${p.epoch}`).join("\n") || "(none)",
       );
     });
+}
 
+/** `identity key|sign|rotate|suspend|resume|revoke|history|import-legacy|remap`: identity keys. */
+function identityCommands(program: Command): void {
   const identity = program.command("identity").description("identity keys derived from the partition MSK");
   pathCommand(identity, "key", "the current public key (the path is created on first use)")
     .option("--scheme <s>", "ed25519 (default), secp256k1, x25519 or bip340 (x-only, + taprootOutputKey)")
@@ -168,7 +171,10 @@ export function registerCustodyCommands(program: Command): void {
   ).action(async (opts: PathFlags, cmd: Command) =>
     emit(true, await withCustody(cmd, (c) => c.remap(ref(opts)))),
   );
+}
 
+/** `msk …`: partition master secret keys. */
+function mskCommands(program: Command): void {
   const msk = program.command("msk").description("partition master secret keys");
   msk
     .command("rotate")
@@ -199,4 +205,11 @@ export function registerCustodyCommands(program: Command): void {
         bar.stop();
       }
     });
+}
+
+/** Registers `partition`, `identity` and `msk`. */
+export function registerCustodyCommands(program: Command): void {
+  partitionCommands(program);
+  identityCommands(program);
+  mskCommands(program);
 }
