@@ -49,7 +49,8 @@ export function shareStrings(shares: readonly Uint8Array[]): string[] {
   return shares.map((s) => encodeShare(s));
 }
 
-async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+/** Reads a whole stream as UTF-8 text, zeroing the chunks it read (shares pass through here). */
+export async function readAllText(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of stream) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(String(c)));
   const text = Buffer.concat(chunks).toString("utf8");
@@ -93,7 +94,7 @@ export function promptHidden(question: string): Promise<string> {
  */
 export async function readShares(count: number, purpose: string): Promise<Uint8Array[]> {
   if (!process.stdin.isTTY) {
-    const shares = parseSharesText(await readAll(process.stdin));
+    const shares = parseSharesText(await readAllText(process.stdin));
     if (shares.length < count) {
       wipe(...shares);
       throw new KeywardError("invalid_input", `${purpose} needs ${count} key shares on stdin, one a line`);

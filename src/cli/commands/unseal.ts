@@ -9,7 +9,7 @@ import { encodeShare, parseShare, parseSharesText } from "../../service/key-shar
 import { wipe } from "../../service/primitives.js";
 import type { SealStatus } from "../../service/unseal-gate.js";
 import { emit, type GlobalOptions } from "../io.js";
-import { promptHidden } from "./shares-io.js";
+import { promptHidden, readAllText } from "./shares-io.js";
 
 /** Flags of `unseal`. */
 interface UnsealFlags {
@@ -81,14 +81,6 @@ function progress(s: SealStatus): string {
   return s.sealed ? `sealed: ${s.received} of ${s.threshold} key shares received` : "unsealed";
 }
 
-async function readAllStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  const text = Buffer.concat(chunks).toString("utf8");
-  for (const c of chunks) c.fill(0);
-  return text;
-}
-
 /** Submits shares one by one until the server unseals; returns the last status. */
 async function submitAll(client: Client, next: () => Promise<Uint8Array | undefined>, json?: boolean) {
   let status = await client.call("GET", "/v1/sys/seal-status");
@@ -135,7 +127,7 @@ export function registerUnsealCommand(program: Command): void {
           return parseShare(await promptHidden(`key share (${s.received + 1} of ${s.threshold}): `));
         };
       } else {
-        queued = parseSharesText(await readAllStdin());
+        queued = parseSharesText(await readAllText(process.stdin));
         next = async () => queued.shift();
       }
       try {
