@@ -36,13 +36,21 @@ interface Printed {
   readonly signature: string;
 }
 
-/** Runs one child until a random moment, SIGKILLs it and returns every signature it printed. */
-async function signUntilKilled(t: TestStorage, run: string): Promise<Printed[]> {
+/**
+ * Runs one child until it has printed `atLeast` signatures, then SIGKILLs it at a random moment up to 400 ms
+ * later and returns every signature it printed. Waiting for a count rather than a fixed time keeps the test
+ * meaningful on a loaded machine, where a child may sign nothing in the first half second.
+ */
+async function signUntilKilled(t: TestStorage, run: string, atLeast: number): Promise<Printed[]> {
   const proc = spawn(process.execPath, [BUNDLE, t.dbUrl, run], {
     env: { ...process.env, KW_CRASH_KEY: bytesToHex(t.key) },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const printed: Printed[] = [];
+  let enough: () => void = () => undefined;
+  const signedEnough = new Promise<void>((resolve) => {
+    enough = resolve;
+  });
   let buf = "";
   const exited = new Promise<void>((resolve) => proc.on("exit", () => resolve()));
   const ready = new Promise<void>((resolve, reject) => {
@@ -54,12 +62,14 @@ async function signUntilKilled(t: TestStorage, run: string): Promise<Printed[]> 
         if (line === "ready") resolve();
         const [tag, message, publicKey, signature] = line.split(" ");
         if (tag === "sig") printed.push({ message: message!, publicKey: publicKey!, signature: signature! });
+        if (printed.length >= atLeast) enough();
       }
     });
     proc.on("exit", () => reject(new Error(`signer ${run} exited before it was ready`)));
   });
   await ready;
-  await new Promise((r) => setTimeout(r, 100 + Math.random() * 400));
+  await Promise.race([signedEnough, exited]);
+  await new Promise((r) => setTimeout(r, Math.random() * 400));
   proc.kill("SIGKILL");
   await exited;
   return printed; // only complete lines: a line cut by the kill was never a returned signature
@@ -77,7 +87,7 @@ const ed25519Verifies = (p: Printed) =>
     Buffer.from(p.signature, "hex"),
   );
 
-async function killRounds(t: TestStorage, kills: number): Promise<number> {
+async function killRounds(t: TestStorage, kills: number, perRun: number): Promise<number> {
   // The partition and the audit key exist before the first child starts.
   const setup = await createCustody(t.storage);
   await setup.custody.createPartition("crash");
@@ -85,7 +95,7 @@ async function killRounds(t: TestStorage, kills: number): Promise<number> {
   await t.storage.close();
   let total = 0;
   for (let k = 0; k < kills; k++) {
-    const printed = await signUntilKilled(t, `r${k}`);
+    const printed = await signUntilKilled(t, `r${k}`, perRun);
     const s = await openStorage({ db: t.dbUrl, unseal: { key: t.key } });
     const { audit, close } = await createCustody(s);
     try {
@@ -121,7 +131,7 @@ describe("sign crash test (kill -9)", () => {
   it("SQLite: after each of 10 SIGKILLs every returned signature has its audit entry and the chain verifies", async () => {
     const t = await openTestSqliteStorage();
     try {
-      expect(await killRounds(t, 10)).toBeGreaterThan(100);
+      expect(await killRounds(t, 10, 11)).toBeGreaterThan(100);
     } finally {
       await t.cleanup();
     }
@@ -130,7 +140,7 @@ describe("sign crash test (kill -9)", () => {
   it("Postgres: after each of 4 SIGKILLs every returned signature has its audit entry", async () => {
     const t = await openTestPostgresStorage();
     try {
-      expect(await killRounds(t, 4)).toBeGreaterThan(20);
+      expect(await killRounds(t, 4, 6)).toBeGreaterThan(20);
     } finally {
       await t.cleanup();
     }
