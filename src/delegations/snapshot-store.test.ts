@@ -175,6 +175,42 @@ describe.each(TEST_BACKENDS)("index snapshot in the state store (%s)", (_name, o
     }
   });
 
+  it("a file snapshot whose manifest never commits (crash after the file) leaves the old one; the next write removes the orphan", async () => {
+    const t = await openTest();
+    try {
+      const dir = t.storage.derivedDir;
+      if (dir === undefined) return; // PostgreSQL: chunks only (the case above)
+      const store = await DelegationStore.open(t.storage);
+      await writeLog(store, 0, 100);
+      const first = await store.snapshot();
+      await writeLog(store, 100, 150);
+      const s = t.storage;
+      const dying: Storage = {
+        backend: s.backend,
+        state: s.state,
+        secrets: s.secrets,
+        derivedDir: dir,
+        close: () => s.close(),
+        transaction: () => Promise.reject(new Error("simulated crash")),
+      };
+      await expect(writeIndexSnapshot(dying, store.index)).rejects.toThrow("simulated crash");
+      // The new file was written (synced, renamed) but no manifest names it: the old snapshot is the one.
+      expect(readdirSync(dir).sort()).toEqual([
+        first.file,
+        expect.stringMatching(/^index-0000000000000150-/),
+      ]);
+      expect(await snapshotManifest(t.storage)).toMatchObject({ seq: 100, file: first.file });
+      const reopened = await DelegationStore.open(t.storage);
+      expect(reopened.opened).toMatchObject({ snapshot: "loaded", snapshotSeq: 100, replayed: 50 });
+      expect(answers(reopened.index)).toEqual(answers(store.index));
+      await writeLog(store, 150, 160);
+      const next = await store.snapshot();
+      expect(readdirSync(dir)).toEqual([next.file]);
+    } finally {
+      await t.cleanup();
+    }
+  });
+
   it("a corrupt, truncated or missing chunk, a bad manifest or a rewritten log → full replay, reported", async () => {
     const t = await openTest();
     try {
