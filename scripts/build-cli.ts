@@ -1,5 +1,5 @@
 // `npm run build` step: bundles the CLI with esbuild into dist/cli/ (or the directory given), which bin/keyward.js runs.
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
 
@@ -29,6 +29,7 @@ const external = Object.keys(pkg.dependencies)
 // One chunk per lazily imported command group (splitting): `check` loads only what it needs. The workers are
 // entry points of their own, written next to the chunks, where `new URL("./…-worker.js", import.meta.url)` of
 // the bundled rotation pool and WASM sandbox finds them.
+rmSync(outdir, { recursive: true, force: true }); // chunk names carry hashes: no stale chunk stays behind
 const result = await build({
   absWorkingDir: root,
   entryPoints: [
@@ -52,6 +53,9 @@ const result = await build({
   logLevel: "warning",
   metafile: true,
 });
+// bin/keyward.js runs the bundle only when main.js is newer than every source: mark this build as that.
+const now = new Date();
+utimesSync(join(outdir, "main.js"), now, now);
 const files = Object.keys(result.metafile.outputs);
 const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
 console.log(`cli: ${files.length} files, ${bytes} bytes in ${outdir}`);
