@@ -6,16 +6,10 @@ import { build } from "esbuild";
 /**
  * Pure-JavaScript dependencies of a cold start (`delegations check`, `validate`, `secret get`) go into the bundle;
  * every other dependency stays an import of node_modules: native addons (better-sqlite3, sodium-native), the
- * server stack (fastify, pino's worker transports) and the packages loaded lazily anyway (pg, hyparquet).
+ * server stack (fastify, pino's worker transports) and the packages loaded lazily anyway (pg, hyparquet,
+ * cli-progress).
  */
-const BUNDLED = [
-  "commander",
-  "@noble/hashes",
-  "@noble/ciphers",
-  "@noble/curves",
-  "shamir-secret-sharing",
-  "cli-progress",
-];
+const BUNDLED = ["commander", "@noble/hashes", "@noble/ciphers", "@noble/curves", "shamir-secret-sharing"];
 
 const root = join(import.meta.dirname, "..");
 const outdir = process.argv[2] ?? join(root, "dist/cli");
@@ -45,7 +39,7 @@ const result = await build({
   platform: "node",
   target: "node20",
   external,
-  // The bundled CommonJS packages (commander, cli-progress) call require() for node: built-ins.
+  // The bundled CommonJS package (commander) calls require() for node: built-ins.
   banner: {
     js: 'import { createRequire as __keywardRequire } from "node:module"; const require = __keywardRequire(import.meta.url);',
   },
