@@ -198,7 +198,7 @@ try {
   const before = run("dist/src/cli/main.js", chunked, "delegations", "validate", csv, "--json");
   if (before.out !== validate.out) throw new Error("validate summaries differ");
   line(
-    "  same, unbundled and from chunks (as before)",
+    "  same, unbundled tsc output, snapshot as chunks",
     `${fmt(before.wall)} ms`,
     `CPU ${fmt(before.cpu)} ms; ${(sqlite.wall / before.wall).toFixed(2)}× wall, ${(sqlite.cpu / before.cpu).toFixed(2)}× CPU`,
   );
