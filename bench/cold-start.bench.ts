@@ -1,11 +1,14 @@
 // Cold-start benchmark (issue 12): `keyward delegations check` and `delegations validate` as whole processes on a
 // 200,000-delegator data dir, next to the sqlite3 CLI doing the same join over an indexed intervals table and a
 // bare `node -e 0`, in the same run. Run: `npm run bench -- cold-start` (BENCH_COLD_DELEGATORS, default 200,000).
-// Uses the built CLI (dist/, rebuilt here when older than src/) as an installed package runs it; installs the
-// sqlite3 CLI with apt when it is missing.
+// Runs bin/keyward.js, which runs the CLI bundle (dist/cli/, rebuilt here by `npm run build` when older than src/)
+// as an installed package does; for comparison, in the same run: the unbundled tsc output (dist/src/) and a data
+// dir whose snapshot is stored as 1 MiB chunks in SQLite (as before the snapshot file). Installs the sqlite3 CLI
+// with apt when it is missing.
 import { spawnSync } from "node:child_process";
 import {
   copyFileSync,
+  cpSync,
   createReadStream,
   existsSync,
   mkdtempSync,
@@ -20,6 +23,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { DelegationStore } from "../src/delegations/delegation-store.js";
 import { importEvents } from "../src/delegations/import-events.js";
+import { SNAPSHOT_CHUNK_BYTES, writeIndexSnapshot } from "../src/delegations/snapshot-store.js";
 import { initializeStorage, openStorage } from "../src/store/open.js";
 import { deriveRootKey, newRootKeyParams } from "../src/store/sealing/root-key.js";
 import { writeMainnetFile } from "./mainnet-events.js";
@@ -70,13 +74,12 @@ function newest(path: string): number {
   return max;
 }
 
-function ensureBuilt(): string {
-  const main = "dist/src/cli/main.js";
+function ensureBuilt(): void {
+  const main = "dist/cli/main.js";
   if (!existsSync(main) || newest("src") > statSync(main).mtimeMs) {
-    const r = spawnSync("npx", ["tsc", "-p", "tsconfig.build.json"], { stdio: "inherit" });
+    const r = spawnSync("npm", ["run", "build"], { stdio: "inherit" });
     if (r.status !== 0) throw new Error("build failed");
   }
-  return main;
 }
 
 function ensureSqlite3(): void {
@@ -86,7 +89,7 @@ function ensureSqlite3(): void {
 }
 
 try {
-  const main = ensureBuilt();
+  ensureBuilt();
   ensureSqlite3();
   // The data dir as a user has it after `keyward init`, `delegations import` and a snapshot.
   const events = join(dir, "events.ndjson");
@@ -113,6 +116,15 @@ try {
   db.exec("CREATE INDEX iv_key ON iv (delegator, provider, scope, start)");
   db.close();
   await storage.close();
+  // The same store with its snapshot as 1 MiB chunks in the database (what the previous version wrote).
+  const chunked = join(dir, "chunked");
+  cpSync(data, chunked, { recursive: true });
+  {
+    const s = await openStorage({ dataDir: chunked, unseal: { passphrase: PASSPHRASE }, lazyUnseal: true });
+    await writeIndexSnapshot(s, store.index, { chunkBytes: SNAPSHOT_CHUNK_BYTES });
+    await s.close();
+    rmSync(join(chunked, "keyward.db-derived"), { recursive: true, force: true });
+  }
   const csv = join(dir, "batch.csv");
   const rows = ["delegator,provider,scope,at"];
   for (let i = 0; i < ROWS; i++) {
@@ -131,26 +143,31 @@ try {
   console.log(
     `### ${fmt(DELEGATORS)} delegators, ${fmt(count)} events, ${fmt(index.keyCount)} keys; snapshot ${(snap.bytes / 1e6).toFixed(1)} MB; median of ${RUNS} runs (CPU: mean, user + system)`,
   );
-  const kw = (...args: string[]) => measure(process.execPath, [main, "--data", data, ...args]);
+  const run = (entry: string, dataDir: string, ...args: string[]) =>
+    measure(process.execPath, [entry, "--data", dataDir, ...args]);
+  const kw = (...args: string[]) => run("bin/keyward.js", data, ...args);
+  const checkArgs = ["delegations", "check", "--delegator", "10005", "--provider", "6", "--scope", "3"];
   const bare = measure(process.execPath, ["-e", "0"]);
   line("node -e 0 (the floor)", `${fmt(bare.wall)} ms`, `CPU ${fmt(bare.cpu)} ms`);
-  const check = kw(
-    "delegations",
-    "check",
-    "--delegator",
-    "10005",
-    "--provider",
-    "6",
-    "--scope",
-    "3",
-    "--at",
-    "2000000",
-  );
+  const check = kw(...checkArgs, "--at", "2000000");
   line(
-    "keyward delegations check (lazy unseal: no KDF)",
+    "keyward delegations check (bin: bundle, snapshot file)",
     `${fmt(check.wall)} ms`,
-    `CPU ${fmt(check.cpu)} ms (target < 150 ms wall)`,
+    `CPU ${fmt(check.cpu)} ms (target < 150 ms wall); ${(check.wall / bare.wall).toFixed(2)}× node -e 0`,
   );
+  const unbundled = run("dist/src/cli/main.js", data, ...checkArgs, "--at", "2000000");
+  line(
+    "  same, unbundled tsc output (dist/src/cli/main.js)",
+    `${fmt(unbundled.wall)} ms`,
+    `CPU ${fmt(unbundled.cpu)} ms`,
+  );
+  const fromChunks = run("bin/keyward.js", chunked, ...checkArgs, "--at", "2000000");
+  line(
+    "  same, snapshot as 1 MiB chunks in SQLite",
+    `${fmt(fromChunks.wall)} ms`,
+    `CPU ${fmt(fromChunks.cpu)} ms`,
+  );
+  if (check.out !== unbundled.out || check.out !== fromChunks.out) throw new Error("check answers differ");
   const params = newRootKeyParams({ passphrase: PASSPHRASE });
   const t0 = performance.now();
   deriveRootKey({ passphrase: PASSPHRASE }, params);
@@ -177,6 +194,13 @@ try {
     "keyward delegations validate (131,072-row CSV)",
     `${fmt(validate.wall)} ms`,
     `CPU ${fmt(validate.cpu)} ms; ${(sqlite.wall / validate.wall).toFixed(2)}× faster wall, ${(sqlite.cpu / validate.cpu).toFixed(2)}× CPU (target ≥ 3)`,
+  );
+  const before = run("dist/src/cli/main.js", chunked, "delegations", "validate", csv, "--json");
+  if (before.out !== validate.out) throw new Error("validate summaries differ");
+  line(
+    "  same, unbundled tsc output, snapshot as chunks",
+    `${fmt(before.wall)} ms`,
+    `CPU ${fmt(before.cpu)} ms; ${(sqlite.wall / before.wall).toFixed(2)}× wall, ${(sqlite.cpu / before.cpu).toFixed(2)}× CPU`,
   );
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// `keyward` bin: the built CLI from dist/ (an installed package), or in a checkout the TypeScript sources
+// `keyward` bin: the bundled CLI from dist/cli/ (an installed package), or in a checkout the TypeScript sources
 // through tsx whenever they are newer than the build (so an edit is never hidden by a stale dist/).
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-const built = fileURLToPath(new URL("../dist/src/cli/main.js", import.meta.url));
+const built = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
 const sources = fileURLToPath(new URL("../src", import.meta.url));
 
 /** Newest modification time of a directory tree (a few hundred stats in a checkout). */

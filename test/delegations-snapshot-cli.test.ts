@@ -1,9 +1,8 @@
 // `keyward delegations snapshot` end to end: later commands load it, a damaged one warns and falls back to the log.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 
 const root = mkdtempSync(join(tmpdir(), "keyward-delegations-snapshot-cli-"));
@@ -36,16 +35,21 @@ describe("keyward delegations snapshot (CLI end to end)", () => {
 
     const human = kw("delegations", "snapshot");
     expect(human.code).toBe(0);
-    expect(human.out).toMatch(/^snapshot at seq 4: \d+ bytes \(1 chunks\) in \d+ ms$/);
+    // On SQLite the snapshot is one file next to the database (keyward.db-derived/), named by its manifest.
+    expect(human.out).toMatch(
+      /^snapshot at seq 4: \d+ bytes \(index-0000000000000004-[0-9a-f]{16}\.snap\) in \d+ ms$/,
+    );
     const json = kw("delegations", "snapshot", "--json");
     expect(json.code).toBe(0);
     expect(JSON.parse(json.out)).toEqual({
       written: true,
       seq: 4,
       bytes: expect.any(Number),
-      chunks: 1,
+      chunks: 0,
+      file: expect.stringMatching(/^index-0000000000000004-[0-9a-f]{16}\.snap$/),
       ms: expect.any(Number),
     });
+    expect(readdirSync(join(data, "keyward.db-derived"))).toEqual([JSON.parse(json.out).file]);
 
     const at150 = check(150);
     expect(at150.err).toBe("");
@@ -60,19 +64,14 @@ describe("keyward delegations snapshot (CLI end to end)", () => {
   });
 
   it("a damaged snapshot never fails a command: full replay with a warning, until a new snapshot repairs it", () => {
-    const db = new Database(join(data, "keyward.db"));
-    try {
-      db.prepare(
-        "UPDATE kw_state SET value = x'00' WHERE tbl = 'delegations.snapshot' AND key <> 'manifest'",
-      ).run();
-    } finally {
-      db.close();
-    }
+    const derived = join(data, "keyward.db-derived");
+    const [name] = readdirSync(derived);
+    writeFileSync(join(derived, name!), Buffer.from([0]));
     const damaged = check(1500);
     expect(damaged.code).toBe(0);
     expect(JSON.parse(damaged.out)).toEqual({ authorized: true, interval: { from: 1000, until: 2000 } });
     expect(damaged.err).toMatch(
-      /^warning: delegation index snapshot not used \(delegation index snapshot is corrupt: chunk 0 has 1 bytes, expected \d+\); rebuilt from the whole log \(5 events\): run `keyward delegations snapshot`$/,
+      /^warning: delegation index snapshot not used \(delegation index snapshot is corrupt: file has 1 bytes, expected \d+\); rebuilt from the whole log \(5 events\): run `keyward delegations snapshot`$/,
     );
     const repaired = kw("delegations", "snapshot", "--json");
     expect(JSON.parse(repaired.out)).toMatchObject({ written: true, seq: 5 });

@@ -1,8 +1,10 @@
 // The HTTP service starts on a damaged delegation index snapshot: full replay, a warning in its log, correct answers.
+import { rmSync } from "node:fs";
+import { join } from "node:path";
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { DelegationStore } from "../src/delegations/delegation-store.js";
-import { DELEGATION_TABLES } from "../src/delegations/event-log.js";
+import { snapshotManifest } from "../src/delegations/snapshot-store.js";
 import { createLogger } from "../src/http/logging.js";
 import { startServer } from "../src/http/server.js";
 import { createKeyward } from "../src/service/keyward.js";
@@ -16,7 +18,9 @@ describe("keyward serve with a damaged index snapshot", () => {
       await store.write([{ op: "grant", delegator: 1234, provider: "A", scopes: [1], at: 100 }]);
       await store.snapshot();
       await store.write([{ op: "revoke", delegator: 1234, provider: "A", at: 400 }]);
-      await t.storage.state.delete(DELEGATION_TABLES.snapshot, "0000000000000001/000000");
+      // The SQLite store keeps the snapshot as a file next to the database: it goes missing.
+      const file = (await snapshotManifest(t.storage))!.file!;
+      rmSync(join(t.storage.derivedDir!, file));
 
       const lines: string[] = [];
       const stream = new Writable({
@@ -40,7 +44,7 @@ describe("keyward serve with a damaged index snapshot", () => {
         const warning = lines.map((l) => JSON.parse(l)).find((l) => l.level === 40);
         expect(warning).toMatchObject({
           msg: expect.stringMatching(/^delegation index snapshot not used/),
-          reason: "delegation index snapshot is corrupt: chunk 0 of 1 is missing",
+          reason: `delegation index snapshot is corrupt: file ${file} is missing`,
           snapshotSeq: 1,
           replayed: 2,
         });

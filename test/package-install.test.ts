@@ -1,6 +1,6 @@
 // The published package works on its own: `npm pack` → install the tarball in a temp prefix without dev
 // dependencies → `keyward --version`, a CLI walkthrough and the README's library example run, with no tsx.
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import {
   cpSync,
   existsSync,
@@ -49,6 +49,11 @@ beforeAll(() => {
     cwd: ROOT,
     stdio: "ignore",
   });
+  // The third: the CLI bundle (dist/cli/) that the installed bin runs.
+  execFileSync(process.execPath, ["--import", "tsx", "scripts/build-cli.ts", join(stage, "dist/cli")], {
+    cwd: ROOT,
+    stdio: "ignore",
+  });
   execFileSync("npm", ["pack", "--ignore-scripts", "--pack-destination", scratch], {
     cwd: stage,
     stdio: "ignore",
@@ -75,6 +80,9 @@ describe("the npm package", () => {
   it("ships dist/ and bin/ without sources, tests or dev dependencies", () => {
     const installed = join(prefix, "node_modules/keyward");
     expect(existsSync(join(installed, "dist/src/index.js"))).toBe(true);
+    // The bin's CLI bundle, with the workers it starts next to its chunks.
+    for (const f of ["main.js", "sandbox-worker.js", "rotation-worker.js"])
+      expect(existsSync(join(installed, "dist/cli", f)), f).toBe(true);
     expect(existsSync(join(installed, "src"))).toBe(false);
     expect(readdirSync(join(installed, "dist/src/crypto")).some((f) => f.includes(".test."))).toBe(false);
     for (const dev of ["tsx", "typescript", "vitest", "esbuild"])
@@ -101,6 +109,61 @@ describe("the npm package", () => {
     expect(run(bin, ["init"], prefix).code).toBe(0);
     expect(run(bin, ["secret", "put", "k"], prefix, "v4lue").code).toBe(0);
     expect(run(bin, ["secret", "get", "k", "--reveal"], prefix)).toMatchObject({ code: 0, stdout: "v4lue" });
+  });
+
+  it("runs `delegations` import, snapshot, check and validate from the installed bin (the CLI bundle)", () => {
+    const bin = join(prefix, "node_modules/.bin/keyward");
+    const events = [
+      { op: "grant", delegator: 1234, provider: "A", scopes: [1], at: 100 },
+      { op: "revoke", delegator: 1234, provider: "A", scopes: [1], at: 400 },
+    ];
+    writeFileSync(join(prefix, "events.ndjson"), `${events.map((e) => JSON.stringify(e)).join("\n")}\n`);
+    expect(run(bin, ["delegations", "import", "events.ndjson"], prefix).code).toBe(0);
+    expect(run(bin, ["delegations", "snapshot"], prefix).code).toBe(0);
+    const check = (at: string) =>
+      run(
+        bin,
+        ["delegations", "check", "--delegator", "1234", "--provider", "A", "--scope", "1", "--at", at],
+        prefix,
+      );
+    const inside = check("200");
+    expect(inside.stderr).toBe("");
+    expect(JSON.parse(inside.stdout)).toEqual({ authorized: true, interval: { from: 100, until: 400 } });
+    expect(JSON.parse(check("400").stdout)).toEqual({ authorized: false, interval: null });
+    writeFileSync(
+      join(prefix, "rows.csv"),
+      "delegator,provider,scope,at\n1234,A,1,150\n1234,A,1,450\n99,A,1,150\n",
+    );
+    const v = run(bin, ["delegations", "validate", "rows.csv", "--json"], prefix);
+    expect(v.stderr).toBe("");
+    expect(JSON.parse(v.stdout)).toEqual({ rows: 3, authorized: 1, unauthorized: 2, invalid: 0 });
+  });
+
+  it("serves the dashboard from the installed bin (the bundled server finds dist/ui/)", async () => {
+    const bin = join(prefix, "node_modules/.bin/keyward");
+    const proc = spawn(bin, ["serve", "--host", "127.0.0.1", "--port", "0"], { cwd: prefix, stdio: "pipe" });
+    try {
+      let err = "";
+      const url = await new Promise<string>((resolve, reject) => {
+        proc.stderr.on("data", (d) => {
+          err += String(d);
+          const m = /keyward listening on (\S+)/.exec(err);
+          if (m) resolve(m[1]!);
+        });
+        proc.once("exit", (code) => reject(new Error(`serve exited ${code}: ${err}`)));
+      });
+      for (const [path, type] of [
+        ["/ui", "text/html"],
+        ["/ui/app.js", "text/javascript"],
+      ] as const) {
+        const res = await fetch(`${url}${path}`);
+        expect(res.status, path).toBe(200);
+        expect(res.headers.get("content-type")).toContain(type);
+        expect((await res.text()).length).toBeGreaterThan(100);
+      }
+    } finally {
+      proc.kill("SIGTERM");
+    }
   });
 
   it("runs River's chat delegate from the installed package (built sandbox worker)", () => {

@@ -2,7 +2,8 @@
 
 import { readFileSync } from "node:fs";
 import { InputRangeError } from "../errors/input-errors.js";
-import { hexToBytes } from "../service/primitives.js";
+// codecs.js, not primitives.js: a flag parser must not load libsodium (every command imports this file).
+import { hexToBytes } from "../service/codecs.js";
 
 /** Parses a hex flag, optionally of an exact byte length. */
 export function parseHexFlag(value: string | undefined, flag: string, length?: number): Uint8Array {

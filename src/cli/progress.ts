@@ -1,5 +1,9 @@
 // Progress bars for long CLI work (cli-progress on stderr): shown on a terminal, or always with --progress.
-import { SingleBar } from "cli-progress";
+import { createRequire } from "node:module";
+import type * as CliProgress from "cli-progress";
+
+/** cli-progress (CommonJS, ~40 KB with its dependencies), loaded only when a bar is shown (cold start). */
+const loadCliProgress = () => createRequire(import.meta.url)("cli-progress") as typeof CliProgress;
 
 /** A progress bar; every method is a no-op when the bar is not shown. */
 export interface ProgressBar {
@@ -25,7 +29,7 @@ export function progressBar(
   forced: boolean | undefined,
 ): ProgressBar {
   if (!forced && !process.stderr.isTTY) return HIDDEN;
-  const bar = new SingleBar({
+  const bar = new (loadCliProgress().SingleBar)({
     stream: process.stderr,
     format: `${label} {phase} [{bar}] {percentage}% | {value}/{total} ${unit} | ETA {eta}s`,
     noTTYOutput: true,

@@ -92,8 +92,10 @@ describe("index snapshot format 2", () => {
       await store.write(events);
       await store.snapshot();
       const m = (await snapshotManifest(t.storage))!;
-      // Rewrite the stored snapshot as format 1 (as an earlier version wrote it), one chunk.
+      // Rewrite the stored snapshot as format 1 (as an earlier version wrote it), one chunk, and its manifest
+      // as that version wrote it: no file, no CRC-32.
       const v1 = encodeIndexSnapshot(store.index, { version: 1 });
+      const { file: _file, crc32: _crc32, ...earlier } = m;
       await t.storage.transaction(async (tx) => {
         for (let i = 0; i < m.chunks; i++)
           await tx.state.delete(
@@ -102,7 +104,7 @@ describe("index snapshot format 2", () => {
           );
         await tx.state.put(DELEGATION_TABLES.snapshot, `${String(m.seq).padStart(16, "0")}/000000`, v1);
         const manifest = {
-          ...m,
+          ...earlier,
           version: 1,
           size: v1.length,
           chunks: 1,

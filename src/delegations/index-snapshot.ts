@@ -112,20 +112,27 @@ export function encodeIndexSnapshot(
  * Decodes and verifies a snapshot from `encodeIndexSnapshot`: the SHA-256 checksum first, then every size,
  * code, position and interval order, and rebuilds the hash tables from the key columns — so a snapshot that
  * decodes answers exactly like the index it was taken from.
+ * `options.verified`: the caller has already checked `bytes` against a checksum of its own (the manifest's
+ * CRC-32 of a file snapshot, snapshot-store.ts), so the SHA-256 pass over them is skipped (cold start).
  * @throws {TypeError} when `bytes` is not a Uint8Array.
  * @throws KeywardError `snapshot_corrupt` for anything else wrong (truncated, bad checksum, unknown version,
  *   inconsistent content); never returns a partial index.
  */
-export function decodeIndexSnapshot(bytes: Uint8Array): DelegationIndex {
+export function decodeIndexSnapshot(
+  bytes: Uint8Array,
+  options: { readonly verified?: boolean } = {},
+): DelegationIndex {
   assertBytes(bytes, undefined, "bytes");
   assertLittleEndian();
   if (bytes.length < HEADER_BYTES + CHECKSUM_BYTES) throw corruptSnapshot("truncated");
   for (let i = 0; i < 8; i++)
     if (bytes[i] !== INDEX_SNAPSHOT_MAGIC.charCodeAt(i)) throw corruptSnapshot("not an index snapshot");
   const body = bytes.subarray(0, bytes.length - CHECKSUM_BYTES);
-  const sum = sha256(body);
-  for (let i = 0; i < CHECKSUM_BYTES; i++)
-    if (sum[i] !== bytes[body.length + i]) throw corruptSnapshot("checksum mismatch");
+  if (options.verified !== true) {
+    const sum = sha256(body);
+    for (let i = 0; i < CHECKSUM_BYTES; i++)
+      if (sum[i] !== bytes[body.length + i]) throw corruptSnapshot("checksum mismatch");
+  }
   // Typed-array views need 8-aligned offsets: copy a misaligned input once.
   const b = bytes.byteOffset % 8 === 0 ? bytes : bytes.slice();
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);

@@ -1,4 +1,6 @@
 // Stored index snapshots on SQLite and the real Postgres server: open = snapshot + tail, corrupt → full replay.
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Storage } from "../store/ports.js";
 import { TEST_BACKENDS } from "../store/testing.js";
@@ -94,15 +96,31 @@ describe.each(TEST_BACKENDS)("index snapshot in the state store (%s)", (_name, o
       const first = await writeIndexSnapshot(t.storage, store.index, { chunkBytes: 256 });
       await writeLog(store, 100, 150);
       const second = await store.snapshot();
-      expect(second).toMatchObject({ written: true, seq: 150, chunks: 1 });
-      expect(await chunkKeys(t.storage)).toEqual(["0000000000000150/000000"]);
+      const dir = t.storage.derivedDir;
+      if (dir === undefined) {
+        expect(second).toMatchObject({ written: true, seq: 150, chunks: 1 });
+        expect(await chunkKeys(t.storage)).toEqual(["0000000000000150/000000"]);
+      } else {
+        // A SQLite database file: the snapshot is one file next to it, the old chunks are gone.
+        expect(second).toMatchObject({
+          written: true,
+          seq: 150,
+          chunks: 0,
+          file: expect.stringMatching(/^index-0000000000000150-[0-9a-f]{16}\.snap$/),
+        });
+        expect(await chunkKeys(t.storage)).toEqual([]);
+        expect(readdirSync(dir)).toEqual([second.file]);
+      }
       expect(first.chunks).toBeGreaterThan(1);
       expect(await writeIndexSnapshot(t.storage, stale.index)).toEqual({ ...second, written: false });
       expect((await snapshotManifest(t.storage))?.seq).toBe(150);
       // Threshold: nothing due right after a snapshot; due once enough events were applied.
       expect(await store.snapshotIfDue(5)).toBeUndefined();
       await writeLog(store, 150, 156);
-      expect(await store.snapshotIfDue(5)).toMatchObject({ written: true, seq: 156 });
+      const third = await store.snapshotIfDue(5);
+      expect(third).toMatchObject({ written: true, seq: 156 });
+      // The replaced file is removed once the new manifest is committed; the stale writer left none behind.
+      if (dir !== undefined) expect(readdirSync(dir)).toEqual([third!.file]);
     } finally {
       await t.cleanup();
     }
@@ -157,6 +175,42 @@ describe.each(TEST_BACKENDS)("index snapshot in the state store (%s)", (_name, o
     }
   });
 
+  it("a file snapshot whose manifest never commits (crash after the file) leaves the old one; the next write removes the orphan", async () => {
+    const t = await openTest();
+    try {
+      const dir = t.storage.derivedDir;
+      if (dir === undefined) return; // PostgreSQL: chunks only (the case above)
+      const store = await DelegationStore.open(t.storage);
+      await writeLog(store, 0, 100);
+      const first = await store.snapshot();
+      await writeLog(store, 100, 150);
+      const s = t.storage;
+      const dying: Storage = {
+        backend: s.backend,
+        state: s.state,
+        secrets: s.secrets,
+        derivedDir: dir,
+        close: () => s.close(),
+        transaction: () => Promise.reject(new Error("simulated crash")),
+      };
+      await expect(writeIndexSnapshot(dying, store.index)).rejects.toThrow("simulated crash");
+      // The new file was written (synced, renamed) but no manifest names it: the old snapshot is the one.
+      expect(readdirSync(dir).sort()).toEqual([
+        first.file,
+        expect.stringMatching(/^index-0000000000000150-/),
+      ]);
+      expect(await snapshotManifest(t.storage)).toMatchObject({ seq: 100, file: first.file });
+      const reopened = await DelegationStore.open(t.storage);
+      expect(reopened.opened).toMatchObject({ snapshot: "loaded", snapshotSeq: 100, replayed: 50 });
+      expect(answers(reopened.index)).toEqual(answers(store.index));
+      await writeLog(store, 150, 160);
+      const next = await store.snapshot();
+      expect(readdirSync(dir)).toEqual([next.file]);
+    } finally {
+      await t.cleanup();
+    }
+  });
+
   it("a corrupt, truncated or missing chunk, a bad manifest or a rewritten log → full replay, reported", async () => {
     const t = await openTest();
     try {
@@ -184,6 +238,10 @@ describe.each(TEST_BACKENDS)("index snapshot in the state store (%s)", (_name, o
       const chunk = (await t.storage.state.get(T, key1))!.slice();
       chunk[100]! ^= 0x40;
       await t.storage.state.put(T, key1, chunk);
+      await fallsBack(/^delegation index snapshot is corrupt: CRC-32 differs from the manifest$/);
+      // A manifest without a CRC-32 (as the previous version wrote them): the format's SHA-256 catches it.
+      const { crc32: _crc32, ...noCrc } = (await snapshotManifest(t.storage))!;
+      await t.storage.state.put(T, "manifest", new TextEncoder().encode(JSON.stringify(noCrc)));
       await fallsBack(/^delegation index snapshot is corrupt: checksum mismatch$/);
 
       await fresh();
@@ -222,6 +280,31 @@ describe.each(TEST_BACKENDS)("index snapshot in the state store (%s)", (_name, o
       );
       await fallsBack(/log event 200 is not the one it covered/);
       await t.storage.state.put(DELEGATION_TABLES.event, "0000000000000200", raw);
+
+      // A snapshot file (SQLite database file): flipped, truncated, missing, or a manifest naming another file.
+      const dir = t.storage.derivedDir;
+      if (dir !== undefined) {
+        const written = await store.snapshot();
+        const path = join(dir, written.file!);
+        const good = readFileSync(path);
+        const flipped = Buffer.from(good);
+        flipped[good.length >> 1]! ^= 0x01;
+        writeFileSync(path, flipped);
+        await fallsBack(/^delegation index snapshot is corrupt: CRC-32 differs from the manifest$/);
+        writeFileSync(path, good.subarray(0, 1000));
+        await fallsBack(/file has 1000 bytes, expected \d+$/);
+        rmSync(path);
+        await fallsBack(/file index-0000000000000200-[0-9a-f]{16}\.snap is missing$/);
+        writeFileSync(path, good);
+        expect((await DelegationStore.open(t.storage)).opened).toMatchObject({ snapshot: "loaded" });
+        const fm = (await snapshotManifest(t.storage))!;
+        await t.storage.state.put(
+          T,
+          "manifest",
+          new TextEncoder().encode(JSON.stringify({ ...fm, file: "../keyward.db" })),
+        );
+        await fallsBack(/manifest is malformed/);
+      }
 
       // `keyward delegations snapshot` repairs it: a corrupt manifest is replaced.
       await t.storage.state.put(T, "manifest", new TextEncoder().encode("{not json"));

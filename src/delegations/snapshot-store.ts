@@ -1,4 +1,4 @@
-// Persists one index snapshot in the state store: ≤ 1 MiB chunks + a manifest, replaced in one transaction.
+// Persists one index snapshot: a file next to a SQLite database or ≤ 1 MiB chunks, + a manifest, replaced atomically.
 import { assertInteger } from "../crypto/assert.js";
 import { bytesToHex } from "../crypto/bytes.js";
 import { blake3Hash } from "../crypto/hash.js";
@@ -16,6 +16,15 @@ import {
   INDEX_SNAPSHOT_VERSIONS,
 } from "./index-snapshot.js";
 import { corruptSnapshot } from "./snapshot-dictionaries.js";
+import {
+  isSnapshotFileName,
+  readSnapshotFile,
+  removeOlderSnapshotFiles,
+  removeSnapshotFile,
+  snapshotCrc32,
+  snapshotFileName,
+  writeSnapshotFile,
+} from "./snapshot-file.js";
 
 /** Bytes per stored chunk row (the last chunk may be shorter). */
 export const SNAPSHOT_CHUNK_BYTES = 1 << 20;
@@ -37,8 +46,19 @@ export interface SnapshotManifest {
   readonly seq: number;
   /** Encoded size in bytes (checksum included). */
   readonly size: number;
+  /** Stored chunks; 0 when the snapshot is `file`. */
   readonly chunks: number;
   readonly chunkBytes: number;
+  /**
+   * The snapshot's file in the store's derived directory (Storage.derivedDir), when it is one file: read in one
+   * call instead of chunk by chunk from the database (cold start, issue 12). Absent for a chunked snapshot.
+   */
+  readonly file?: string;
+  /**
+   * CRC-32 (zlib) of the whole encoded snapshot, when the writer's Node has `zlib.crc32`: a load checks it
+   * (~4× faster than the format's SHA-256, which it then skips) where it has `zlib.crc32` too.
+   */
+  readonly crc32?: number;
   /** Hex SHA-256 checksum: the last 32 bytes of the encoded snapshot. */
   readonly checksum: string;
   /** Hex BLAKE3 of the stored bytes of log event `seq` ("" when seq = 0): ties the snapshot to its log. */
@@ -54,7 +74,10 @@ export interface SnapshotWriteResult {
   /** Position of the stored snapshot (the existing one when `written` is false). */
   readonly seq: number;
   readonly bytes: number;
+  /** Chunks stored in the database (0 for a file). */
   readonly chunks: number;
+  /** The file written (a file snapshot only). */
+  readonly file?: string;
 }
 
 /** Outcome of `loadIndexSnapshot`. */
@@ -89,9 +112,12 @@ async function readManifest(state: StateReader): Promise<SnapshotManifest | unde
     isCount(m.seq) &&
     isCount(m.size) &&
     isCount(m.chunkBytes) &&
-    m.chunkBytes > 0 &&
-    m.chunkBytes <= SNAPSHOT_CHUNK_BYTES &&
-    m.chunks === Math.ceil(m.size / m.chunkBytes) &&
+    (m.file === undefined
+      ? m.chunkBytes > 0 &&
+        m.chunkBytes <= SNAPSHOT_CHUNK_BYTES &&
+        m.chunks === Math.ceil(m.size / m.chunkBytes)
+      : isSnapshotFileName(m.file) && m.chunks === 0) &&
+    (m.crc32 === undefined || (isCount(m.crc32) && m.crc32 <= 0xffffffff)) &&
     isHex32(m.checksum) &&
     (m.seq === 0 ? m.eventHash === "" : isHex32(m.eventHash));
   if (!ok) throw corruptSnapshot("manifest is malformed");
@@ -108,8 +134,10 @@ async function storedEventHash(state: StateReader, seq: number): Promise<string 
 /**
  * Encodes `index` and stores it as the only snapshot: its chunks, its manifest and the deletion of the previous
  * snapshot's chunks commit in one transaction, so a reader sees the old snapshot or the new one, never a mix.
+ * With a derived directory (SQLite) and no `chunkBytes`, the snapshot is one file instead, written and synced
+ * before the transaction that commits the manifest naming it; replaced files are removed after the commit.
  * Nothing is written when a snapshot of a later position is already stored (another instance got further).
- * `chunkBytes` (default and maximum SNAPSHOT_CHUNK_BYTES) exists for tests of many-chunk snapshots.
+ * `chunkBytes` (default and maximum SNAPSHOT_CHUNK_BYTES) stores chunks (also for tests of many-chunk snapshots).
  * @throws {TypeError} when `index` is not a DelegationIndex. @throws {RangeError} for a bad `chunkBytes`.
  * @throws KeywardError `internal` when the log has no event at `index.lastSeq` (an index not built from this log).
  */
@@ -123,8 +151,14 @@ export async function writeIndexSnapshot(
   assertInteger(chunkBytes, 1, SNAPSHOT_CHUNK_BYTES, "options.chunkBytes");
   const seq = index.lastSeq;
   const bytes = encodeIndexSnapshot(index);
-  const chunks = Math.ceil(bytes.length / chunkBytes);
-  return storage.transaction(async (tx) => {
+  const checksum = bytesToHex(bytes.subarray(bytes.length - 32));
+  const dir = options.chunkBytes === undefined ? storage.derivedDir : undefined;
+  const file = dir === undefined ? undefined : snapshotFileName(seq, checksum);
+  if (dir !== undefined && file !== undefined) writeSnapshotFile(dir, file, bytes);
+  const chunks = file === undefined ? Math.ceil(bytes.length / chunkBytes) : 0;
+  const crc32 = snapshotCrc32(bytes);
+  let replaced: SnapshotManifest | undefined;
+  const result = await storage.transaction(async (tx) => {
     let old: SnapshotManifest | undefined;
     try {
       old = await readManifest(tx.state);
@@ -132,7 +166,11 @@ export async function writeIndexSnapshot(
       if (!(err instanceof KeywardError && err.code === "snapshot_corrupt")) throw err;
       old = undefined; // an unreadable manifest is replaced (its chunks cannot be located)
     }
-    if (old && old.seq > seq) return { written: false, seq: old.seq, bytes: old.size, chunks: old.chunks };
+    replaced = old;
+    if (old && old.seq > seq) {
+      const kept = old.file === undefined ? {} : { file: old.file };
+      return { written: false, seq: old.seq, bytes: old.size, chunks: old.chunks, ...kept };
+    }
     const eventHash = await storedEventHash(tx.state, seq);
     if (eventHash === undefined)
       throw new KeywardError("internal", `the delegation log has no event ${seq}: snapshot not written`);
@@ -149,13 +187,24 @@ export async function writeIndexSnapshot(
       size: bytes.length,
       chunks,
       chunkBytes,
-      checksum: bytesToHex(bytes.subarray(bytes.length - 32)),
+      ...(file === undefined ? {} : { file }),
+      ...(crc32 === undefined ? {} : { crc32 }),
+      checksum,
       eventHash,
       createdAt: Date.now(),
     };
     await manifests.put(tx.state, MANIFEST_KEY, manifest);
-    return { written: true, seq, bytes: bytes.length, chunks };
+    return { written: true, seq, bytes: bytes.length, chunks, ...(file === undefined ? {} : { file }) };
   });
+  // After the commit: the file the manifest no longer names (or the one it never named) goes.
+  const named = result.written ? file : replaced?.file;
+  const derived = storage.derivedDir;
+  if (derived !== undefined) {
+    if (replaced?.file !== undefined && replaced.file !== named) removeSnapshotFile(derived, replaced.file);
+    if (file !== undefined && file !== named) removeSnapshotFile(derived, file);
+    removeOlderSnapshotFiles(derived, result.seq);
+  }
+  return result;
 }
 
 /** The stored manifest without loading the snapshot (undefined when none or unreadable). */
@@ -167,22 +216,30 @@ export async function snapshotManifest(storage: Storage): Promise<SnapshotManife
   }
 }
 
+/** The bytes of a file snapshot, checked for presence and length. @throws KeywardError `snapshot_corrupt`. */
+async function readFileBytes(dir: string | undefined, m: SnapshotManifest & { file: string }) {
+  if (dir === undefined) throw corruptSnapshot(`its file ${m.file} is outside this database's reach`);
+  const bytes = await readSnapshotFile(dir, m.file);
+  if (bytes === undefined) throw corruptSnapshot(`file ${m.file} is missing`);
+  if (bytes.length !== m.size) throw corruptSnapshot(`file has ${bytes.length} bytes, expected ${m.size}`);
+  return bytes;
+}
+
 /** Reads, checks and decodes the snapshot that `m` describes. @throws KeywardError `snapshot_corrupt`. */
-async function readSnapshot(state: StateReader, m: SnapshotManifest): Promise<DelegationIndex> {
+async function readSnapshot(storage: Storage, m: SnapshotManifest): Promise<DelegationIndex> {
   if (!INDEX_SNAPSHOT_VERSIONS.includes(m.version))
     throw corruptSnapshot(`unsupported format version ${m.version}`);
-  const bytes = new Uint8Array(m.size);
-  for (let i = 0; i < m.chunks; i++) {
-    const part = await state.get(DELEGATION_TABLES.snapshot, chunkKey(m.seq, i));
-    if (part === undefined) throw corruptSnapshot(`chunk ${i} of ${m.chunks} is missing`);
-    const expected = Math.min(m.chunkBytes, m.size - i * m.chunkBytes);
-    if (part.length !== expected)
-      throw corruptSnapshot(`chunk ${i} has ${part.length} bytes, expected ${expected}`);
-    bytes.set(part, i * m.chunkBytes);
-  }
+  const state = storage.state;
+  const bytes =
+    m.file === undefined
+      ? await readChunks(state, m)
+      : await readFileBytes(storage.derivedDir, m as SnapshotManifest & { file: string });
   if (bytesToHex(bytes.subarray(m.size - 32)) !== m.checksum)
     throw corruptSnapshot("checksum differs from the manifest");
-  const index = decodeIndexSnapshot(bytes);
+  // The manifest's CRC-32 over every byte stands in for the format's SHA-256 when this Node can compute it.
+  const crc32 = m.crc32 === undefined ? undefined : snapshotCrc32(bytes);
+  if (crc32 !== undefined && crc32 !== m.crc32) throw corruptSnapshot("CRC-32 differs from the manifest");
+  const index = decodeIndexSnapshot(bytes, { verified: crc32 !== undefined });
   if (index.lastSeq !== m.seq) throw corruptSnapshot("position differs from the manifest");
   const eventHash = await storedEventHash(state, m.seq);
   if (eventHash !== m.eventHash)
@@ -192,6 +249,20 @@ async function readSnapshot(state: StateReader, m: SnapshotManifest): Promise<De
         : `log event ${m.seq} is not the one it covered`,
     );
   return index;
+}
+
+/** The chunks of a chunked snapshot in one buffer, each present and of its length. */
+async function readChunks(state: StateReader, m: SnapshotManifest): Promise<Uint8Array> {
+  const bytes = new Uint8Array(m.size);
+  for (let i = 0; i < m.chunks; i++) {
+    const part = await state.get(DELEGATION_TABLES.snapshot, chunkKey(m.seq, i));
+    if (part === undefined) throw corruptSnapshot(`chunk ${i} of ${m.chunks} is missing`);
+    const expected = Math.min(m.chunkBytes, m.size - i * m.chunkBytes);
+    if (part.length !== expected)
+      throw corruptSnapshot(`chunk ${i} has ${part.length} bytes, expected ${expected}`);
+    bytes.set(part, i * m.chunkBytes);
+  }
+  return bytes;
 }
 
 /**
@@ -221,7 +292,7 @@ export async function loadIndexSnapshot(storage: Storage, upToSeq?: number): Pro
     if (failed && failed.manifest.checksum === m.checksum && failed.manifest.seq === m.seq) break;
     if (upToSeq !== undefined && m.seq > upToSeq) return { status: "newer", seq: m.seq };
     try {
-      return { status: "loaded", index: await readSnapshot(storage.state, m), manifest: m };
+      return { status: "loaded", index: await readSnapshot(storage, m), manifest: m };
     } catch (err) {
       failed = { manifest: m, reason: reasonOf(err) };
     }

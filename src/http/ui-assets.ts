@@ -27,8 +27,14 @@ export const UI_FILES = Object.keys(TYPES);
 
 const FROM_SOURCES = import.meta.url.endsWith(".ts");
 const SRC_UI = fileURLToPath(new URL("../ui/", import.meta.url));
-// Compiled, this module is dist/src/http/ui-assets.js and the build wrote dist/ui/.
-const DIST_UI = fileURLToPath(new URL("../../ui/", import.meta.url));
+// Compiled, this module is dist/src/http/ui-assets.js; in the CLI bundle, a chunk of dist/cli/: both find the
+// dist/ui/ the build wrote.
+const DIST_UI = fileURLToPath(
+  new URL(
+    new URL(".", import.meta.url).pathname.endsWith("/dist/cli/") ? "../ui/" : "../../ui/",
+    import.meta.url,
+  ),
+);
 
 /**
  * Bundles src/ui/ (TypeScript → one ES module, minified; no source map) and copies the HTML and CSS; writes

@@ -1,15 +1,11 @@
 // Wires DSNP batch validation: a Parquet file on disk (random access, never loaded whole) checked against the
 // delegation index under the provider's default reading (Frequency's for providers imported from Frequency).
 import { open } from "node:fs/promises";
-import {
-  type DsnpValidateOptions,
-  type DsnpValidationSummary,
-  validateDsnpBatch,
-} from "../delegations/dsnp-validate.js";
+import type { DsnpValidateOptions, DsnpValidationSummary } from "../delegations/dsnp-validate.js";
 import { type DelegationId, normalizeId } from "../delegations/ids.js";
 import { providerSemantics, type Semantics } from "../delegations/semantics.js";
 import { InputRangeError } from "../errors/input-errors.js";
-import { type AsyncBuffer, DsnpBatch } from "../interop/dsnp/batch-reader.js";
+import type { AsyncBuffer } from "../interop/dsnp/batch-reader.js";
 import type { DelegationsService } from "./delegations.js";
 
 /** Parquet files start (and end) with these four bytes. */
@@ -65,6 +61,11 @@ export async function validateDsnpFile(
         return b.buffer;
       },
     };
+    // The Parquet reader (hyparquet, ~65 modules) loads only here: `delegations check` and CSV runs skip it.
+    const [{ DsnpBatch }, { validateDsnpBatch }] = await Promise.all([
+      import("../interop/dsnp/batch-reader.js"),
+      import("../delegations/dsnp-validate.js"),
+    ]);
     const batch = await DsnpBatch.open(file);
     options.onOpen?.(batch.info.rows);
     const provider = normalizeId(options.provider, "provider");

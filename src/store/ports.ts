@@ -100,6 +100,8 @@ export interface Storage {
   readonly backend: "sqlite" | "postgres";
   readonly state: StateWriter;
   readonly secrets: SecretWriter;
+  /** Directory for derived files next to a SQLite database file (RawBackend.derivedDir); else undefined. */
+  readonly derivedDir?: string | undefined;
   transaction<T>(fn: (tx: StorageTx) => Promise<T>): Promise<T>;
   /** True while writes fail for an environment reason (disk full, read-only): not ready. */
   writeFailing?(): boolean;

@@ -24,6 +24,11 @@ export interface RawTx {
 /** A storage backend before sealing: SQLite or PostgreSQL. */
 export interface RawBackend {
   readonly backend: "sqlite" | "postgres";
+  /**
+   * A directory next to a database file for data derived from it that is faster read as a file (the delegation
+   * index snapshot, which the database names and checksums); undefined for PostgreSQL and `:memory:`.
+   */
+  readonly derivedDir?: string;
   /** Runs `fn` in one transaction (retried by the backend on serialization failure), with its named locks. */
   transaction<T>(fn: (tx: RawTx & TxLocks) => Promise<T>): Promise<T>;
   /** Auto-commit operations (each call its own statement). */

@@ -82,6 +82,10 @@ export class SealedStorage implements Storage {
     return this.raw.backend;
   }
 
+  get derivedDir(): string | undefined {
+    return this.raw.derivedDir;
+  }
+
   /** True once the keyring is unsealed (always for an eager storage). */
   get unsealed(): boolean {
     return this.#keyring !== undefined;

@@ -4,7 +4,6 @@ import type { Command } from "commander";
 import { InputRangeError } from "../../errors/input-errors.js";
 import { ImportRefusedError } from "../../service/delegation-inputs.js";
 import type { DelegationsService } from "../../service/delegations.js";
-import { importFrequencyDump } from "../../service/frequency-import.js";
 import { isJson } from "../context.js";
 import { emit } from "../io.js";
 import { progressBar } from "../progress.js";
@@ -32,6 +31,8 @@ export async function importFrequency(
   const bar = progressBar(size, "import", "bytes", progress);
   let done = 0;
   try {
+    // Loaded for this command only (the msa decoder and BLAKE3): other delegations commands start without it.
+    const { importFrequencyDump } = await import("../../service/frequency-import.js");
     const summary = await importFrequencyDump(d, {
       open: () => readChunks(file),
       onProgress: (phase, bytes) => {

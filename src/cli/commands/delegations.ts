@@ -202,7 +202,7 @@ function delegationsSnapshotCommand(dg: Command): void {
         isJson(cmd),
         out,
         out.written
-          ? `snapshot at seq ${out.seq}: ${out.bytes} bytes (${out.chunks} chunks) in ${out.ms} ms`
+          ? `snapshot at seq ${out.seq}: ${out.bytes} bytes (${out.file === undefined ? `${out.chunks} chunks` : out.file}) in ${out.ms} ms`
           : `not written: a snapshot at a later seq (${out.seq}) is already stored`,
       );
     });

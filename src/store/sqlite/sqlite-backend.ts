@@ -1,4 +1,5 @@
 // SQLite backend (better-sqlite3, WAL): one file holding state, sealed secrets and the keyring.
+import { resolve } from "node:path";
 import type Database from "better-sqlite3";
 import { assertString } from "../../crypto/assert.js";
 import {
@@ -270,6 +271,7 @@ export function openSqliteBackend(path: string): RawBackend {
   let closed = false;
   return {
     backend: "sqlite",
+    ...(path === ":memory:" ? {} : { derivedDir: `${resolve(path)}-derived` }),
     direct,
     async transaction<T>(fn: (tx: RawTx & TxLocks) => Promise<T>): Promise<T> {
       assertOutsideTransaction(owner, "transaction()");
