@@ -126,21 +126,29 @@ export class AuditLog implements AuditSink {
     const bodies = events.map((e) => encodeBody(e, keys.field));
     if (bodies.length === 0) return [];
     let last = (await this.#confirmedHint(tx)) ?? (await lastEntry(tx.state));
-    const out: AuditEntry[] = [];
+    const built: Tail[] = [];
     for (const body of bodies) {
       const seq = last ? last.entry.seq + 1 : 1;
       // Time never goes backwards along the chain, even if clocks of instances disagree slightly.
       const time = Math.max(this.#now(), last?.entry.time ?? 0);
-      const built = buildEntry(keys, seq, time, last?.hash ?? new Uint8Array(32), body);
-      // A number claimed by another instance: the caller's transaction is run again by the storage's one
-      // retry policy (store/retry.ts), on a fresh head (the hint is dropped so the next run reads it).
-      if (!(await tx.state.insert(ENTRY_TABLE, seqKey(seq), built.row))) {
-        this.#hint = undefined;
-        throw new KeywardError("conflict", "audit log: sequence claimed concurrently", { retryable: true });
-      }
-      out.push(built.entry);
-      last = built;
+      last = buildEntry(keys, seq, time, last?.hash ?? new Uint8Array(32), body);
+      built.push(last);
     }
+    // One multi-row statement for a batch (one round trip on PostgreSQL). A number claimed by another instance
+    // leaves its row as it is and is not counted: the caller's transaction is run again by the storage's one
+    // retry policy (store/retry.ts), on a fresh head (the hint is dropped so the next run reads it).
+    const created =
+      built.length === 1
+        ? Number(await tx.state.insert(ENTRY_TABLE, seqKey(last!.entry.seq), last!.row))
+        : await tx.state.insertMany(
+            ENTRY_TABLE,
+            built.map((b) => ({ key: seqKey(b.entry.seq), value: b.row })),
+          );
+    if (created !== built.length) {
+      this.#hint = undefined;
+      throw new KeywardError("conflict", "audit log: sequence claimed concurrently", { retryable: true });
+    }
+    const out = built.map((b) => b.entry);
     this.#hint = last;
     const head = last!.entry;
     await heads.put(tx.state, HEAD_KEY, {
