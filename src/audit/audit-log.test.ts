@@ -193,6 +193,19 @@ describe("AuditLog append", () => {
         );
       expect(await a.verify()).toEqual({ ok: true, entries: 20 });
       expect(await b.verify()).toEqual({ ok: true, entries: 20 });
+      // Batches too: each instance's hint names an entry the other one has since followed, so its first
+      // multi-row insert of a batch finds a number taken, rolls back and runs again on the fresh head.
+      for (let i = 0; i < 6; i++)
+        await (i % 2 ? other : t.storage).transaction((tx) =>
+          (i % 2 ? b : a).appendMany(
+            tx,
+            [0, 1, 2].map((k) => ({ kind: "test.interleaved", subject: `${i}/${k}` })),
+          ),
+        );
+      expect(await a.verify()).toEqual({ ok: true, entries: 38 });
+      const subjects: string[] = [];
+      for await (const e of b.entries()) subjects.push(e.body);
+      expect(new Set(subjects).size).toBe(38);
     } finally {
       await other.close();
     }
