@@ -91,11 +91,7 @@ describe("backupStore and restoreStore", () => {
     // The binary entry row (docs/wire-format.md, "Audit"): format byte, then seq and time as u64 BE.
     const entry = Buffer.from(row as Buffer);
     entry.writeBigUInt64BE(entry.readBigUInt64BE(9) + 1n, 9);
-    db.prepare("UPDATE kw_state SET value = ? WHERE tbl = ? AND key = ?").run(
-      entry,
-      ENTRY_TABLE,
-      seqKey(3),
-    );
+    db.prepare("UPDATE kw_state SET value = ? WHERE tbl = ? AND key = ?").run(entry, ENTRY_TABLE, seqKey(3));
     db.close();
     const dataDir = join(work, "restored");
     await expect(restoreStore(target(dataDir, t.key), out)).rejects.toThrow(
