@@ -36,13 +36,51 @@ async function appendMany(storage: Storage, log: AuditLog, n: number): Promise<A
   return out;
 }
 
-async function rawEntry(storage: Storage, seq: number): Promise<AuditEntry> {
-  const bytes = await storage.state.get(ENTRY_TABLE, seqKey(seq));
-  return JSON.parse(dec.decode(bytes!)) as AuditEntry;
+// The stored row formats, written out here from docs/wire-format.md ("Audit") rather than taken from the code
+// under test: binary rows (written now) and the JSON rows earlier versions wrote (still read and verified).
+type RowFormat = "binary" | "json";
+
+function binaryRow(e: AuditEntry): Uint8Array {
+  const fixed = Buffer.alloc(17);
+  fixed[0] = 0x02;
+  fixed.writeBigUInt64BE(BigInt(e.seq), 1);
+  fixed.writeBigUInt64BE(BigInt(e.time), 9);
+  const hex = (h: string) => Buffer.from(h, "hex");
+  return Buffer.concat([fixed, hex(e.prev), hex(e.hash), hex(e.mac), hex(e.body)]);
 }
 
-async function putRaw(storage: Storage, seq: number, entry: unknown): Promise<void> {
-  await storage.state.put(ENTRY_TABLE, seqKey(seq), enc.encode(JSON.stringify(entry)));
+function parseBinaryRow(row: Uint8Array): AuditEntry {
+  const b = Buffer.from(row);
+  expect(b[0]).toBe(0x02);
+  const hex = (from: number, to?: number) => b.subarray(from, to).toString("hex");
+  return {
+    seq: Number(b.readBigUInt64BE(1)),
+    time: Number(b.readBigUInt64BE(9)),
+    prev: hex(17, 49),
+    hash: hex(49, 81),
+    mac: hex(81, 113),
+    body: hex(113),
+  };
+}
+
+/** An entry as earlier versions stored it: the record as JSON text, byte fields in hex. */
+function jsonRow(e: AuditEntry): Uint8Array {
+  const { seq, time, prev, body, hash, mac } = e;
+  return enc.encode(JSON.stringify({ seq, time, prev, body, hash, mac }));
+}
+
+async function rawEntry(storage: Storage, seq: number): Promise<AuditEntry> {
+  const bytes = (await storage.state.get(ENTRY_TABLE, seqKey(seq)))!;
+  return bytes[0] === 0x7b ? (JSON.parse(dec.decode(bytes)) as AuditEntry) : parseBinaryRow(bytes);
+}
+
+async function putRaw(storage: Storage, seq: number, entry: AuditEntry, format: RowFormat): Promise<void> {
+  await storage.state.put(ENTRY_TABLE, seqKey(seq), format === "json" ? jsonRow(entry) : binaryRow(entry));
+}
+
+/** Rewrites every stored entry as a JSON row, as a store written by an earlier version holds it. */
+async function toJsonRows(storage: Storage, n: number): Promise<void> {
+  for (let seq = 1; seq <= n; seq++) await putRaw(storage, seq, await rawEntry(storage, seq), "json");
 }
 
 describe("AuditLog append", () => {
@@ -155,6 +193,19 @@ describe("AuditLog append", () => {
         );
       expect(await a.verify()).toEqual({ ok: true, entries: 20 });
       expect(await b.verify()).toEqual({ ok: true, entries: 20 });
+      // Batches too: each instance's hint names an entry the other one has since followed, so its first
+      // multi-row insert of a batch finds a number taken, rolls back and runs again on the fresh head.
+      for (let i = 0; i < 6; i++)
+        await (i % 2 ? other : t.storage).transaction((tx) =>
+          (i % 2 ? b : a).appendMany(
+            tx,
+            [0, 1, 2].map((k) => ({ kind: "test.interleaved", subject: `${i}/${k}` })),
+          ),
+        );
+      expect(await a.verify()).toEqual({ ok: true, entries: 38 });
+      const subjects: string[] = [];
+      for await (const e of b.entries()) subjects.push(e.body);
+      expect(new Set(subjects).size).toBe(38);
     } finally {
       await other.close();
     }
@@ -167,126 +218,219 @@ function u32(n: number): Buffer {
   return b;
 }
 
-describe("AuditLog verify detects tampering through raw state writes", () => {
-  async function setup(n = 5) {
+describe("stored rows", () => {
+  it("an entry is stored as one binary row: format byte, seq and time (u64 BE), prev, hash, MAC, raw body", async () => {
     const { storage } = await fresh();
     const log = await AuditLog.open(storage);
-    const list = await appendMany(storage, log, n);
-    return { storage, log, list };
-  }
-
-  it("a modified body (hash no longer matches)", async () => {
-    const { storage, log } = await setup();
-    const e = await rawEntry(storage, 3);
-    await putRaw(storage, 3, { ...e, body: e.body.replace(/.$/, (c) => (c === "0" ? "1" : "0")) });
-    expect(await log.verify()).toMatchObject({ ok: false, firstBadSeq: 3, entries: 2 });
+    const list = await appendMany(storage, log, 2);
+    for (const e of list) {
+      const row = (await storage.state.get(ENTRY_TABLE, seqKey(e.seq)))!;
+      expect(row.length).toBe(113 + e.body.length / 2);
+      expect(parseBinaryRow(row)).toEqual(e);
+    }
+    const streamed: AuditEntry[] = [];
+    for await (const e of log.entries()) streamed.push(e);
+    expect(streamed).toEqual(list);
   });
 
-  it("a modified time", async () => {
-    const { storage, log } = await setup();
-    const e = await rawEntry(storage, 2);
-    await putRaw(storage, 2, { ...e, time: e.time + 1 });
-    expect(await log.verify()).toMatchObject({ ok: false, firstBadSeq: 2 });
-  });
-
-  it("a re-chained rewrite without the audit key (hash recomputed, MAC cannot be)", async () => {
-    const { storage, log, list } = await setup();
-    const e = await rawEntry(storage, 4);
-    // The attacker swaps in another entry's body and keeps the chain link, but cannot produce the MAC.
-    const { entryHash } = await import("./entry.js");
-    const body = list[0]!.body;
-    await putRaw(storage, 4, { ...e, body, hash: entryHash(4, e.time, e.prev, hexToBytes(body)) });
-    expect(await log.verify()).toMatchObject({
-      ok: false,
-      firstBadSeq: 4,
-      reason: expect.stringMatching(/MAC/),
-    });
-  });
-
-  it("a removed middle entry", async () => {
-    const { storage, log } = await setup();
-    await storage.state.delete(ENTRY_TABLE, seqKey(2));
-    expect(await log.verify()).toMatchObject({ ok: false, firstBadSeq: 2, entries: 1 });
-  });
-
-  it("a removed last entry (the MACed head remembers it)", async () => {
-    const { storage, log } = await setup();
-    await storage.state.delete(ENTRY_TABLE, seqKey(5));
-    expect(await log.verify()).toMatchObject({ ok: false, firstBadSeq: 5, entries: 4 });
-  });
-
-  it("a removed head record", async () => {
-    const { storage, log } = await setup();
-    await storage.state.delete(HEAD_TABLE, HEAD_KEY);
-    expect(await log.verify()).toMatchObject({ ok: false });
-  });
-
-  it("two entries swapped (reordered)", async () => {
-    const { storage, log } = await setup();
-    const e2 = await rawEntry(storage, 2);
-    const e3 = await rawEntry(storage, 3);
-    await putRaw(storage, 2, e3);
-    await putRaw(storage, 3, e2);
-    expect(await log.verify()).toMatchObject({ ok: false, firstBadSeq: 2, entries: 1 });
-  });
-
-  it("an inserted entry at the end and a duplicated entry", async () => {
-    const { storage, log } = await setup();
-    const e5 = await rawEntry(storage, 5);
-    await putRaw(storage, 6, { ...e5, seq: 6, prev: e5.hash });
-    expect(await log.verify()).toMatchObject({ ok: false, firstBadSeq: 6, entries: 5 });
-    await storage.state.delete(ENTRY_TABLE, seqKey(6));
-    expect(await log.verify()).toEqual({ ok: true, entries: 5 });
-    await putRaw(storage, 3, await rawEntry(storage, 2));
-    expect(await log.verify()).toMatchObject({ ok: false, firstBadSeq: 3 });
-  });
-
-  it("an upper-cased hex digit (the same bytes, but not the written form)", async () => {
-    const { storage, log } = await setup(3);
-    const e = await rawEntry(storage, 2);
-    const at = e.mac.search(/[a-f]/);
-    const mac = e.mac.slice(0, at) + e.mac.charAt(at).toUpperCase() + e.mac.slice(at + 1);
-    await putRaw(storage, 2, { ...e, mac });
-    expect(await log.verify()).toMatchObject({ ok: false, firstBadSeq: 2 });
-  });
-
-  it("a non-JSON entry", async () => {
-    const { storage, log } = await setup(2);
-    await storage.state.put(ENTRY_TABLE, seqKey(2), enc.encode("{not json"));
-    expect(await log.verify()).toMatchObject({ ok: false, firstBadSeq: 2 });
-  });
-
-  it("any single flipped character of any stored entry (property)", async () => {
-    const { storage, log } = await setup(4);
-    const originals = await Promise.all([1, 2, 3, 4].map((s) => storage.state.get(ENTRY_TABLE, seqKey(s))));
-    await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 4 }), fc.nat(), fc.nat(), async (seq, pos, delta) => {
-        const original = originals[seq - 1]!;
-        const text = dec.decode(original);
-        const i = pos % text.length;
-        const replacement = String.fromCharCode(32 + ((text.charCodeAt(i) - 32 + 1 + (delta % 94)) % 95));
-        await storage.state.put(
-          ENTRY_TABLE,
-          seqKey(seq),
-          enc.encode(text.slice(0, i) + replacement + text.slice(i + 1)),
-        );
-        try {
-          const r = await log.verify();
-          const mutatedJson = (() => {
-            try {
-              return JSON.stringify(JSON.parse(text.slice(0, i) + replacement + text.slice(i + 1)));
-            } catch {
-              return undefined;
-            }
-          })();
-          // A flip that leaves the parsed record identical (e.g. inside JSON whitespace) cannot be a tamper.
-          if (mutatedJson === JSON.stringify(JSON.parse(text))) expect(r.ok).toBe(true);
-          else expect(r).toMatchObject({ ok: false, firstBadSeq: seq });
-        } finally {
-          await storage.state.put(ENTRY_TABLE, seqKey(seq), original);
-        }
+  it("a chain of JSON rows (written by earlier versions) verifies, streams, and is continued in binary rows", async () => {
+    const { storage } = await fresh();
+    const writer = await AuditLog.open(storage);
+    const old = await appendMany(storage, writer, 3);
+    await toJsonRows(storage, 3);
+    expect(dec.decode((await storage.state.get(ENTRY_TABLE, seqKey(3)))!)).toBe(
+      JSON.stringify({
+        seq: 3,
+        time: old[2]!.time,
+        prev: old[1]!.hash,
+        body: old[2]!.body,
+        hash: old[2]!.hash,
+        mac: old[2]!.mac,
       }),
-      { numRuns: 60 },
     );
+    // A restarted instance (no hint) and the writer (its hint no longer matches the row) both chain on.
+    const restarted = await AuditLog.open(storage);
+    expect(await restarted.verify()).toEqual({ ok: true, entries: 3 });
+    const next = await storage.transaction((tx) =>
+      restarted.append(tx, { kind: "test.after", subject: "4" }),
+    );
+    expect(next.prev).toBe(old[2]!.hash);
+    const last = await storage.transaction((tx) => writer.append(tx, { kind: "test.after", subject: "5" }));
+    expect(last.prev).toBe(next.hash);
+    expect((await storage.state.get(ENTRY_TABLE, seqKey(3)))![0]).toBe(0x7b);
+    expect(parseBinaryRow((await storage.state.get(ENTRY_TABLE, seqKey(4)))!)).toEqual(next);
+    expect(await writer.verify()).toEqual({ ok: true, entries: 5 });
+    const streamed: AuditEntry[] = [];
+    for await (const e of restarted.entries()) streamed.push(e);
+    expect(streamed).toEqual([...old, next, last]);
   });
 });
+
+describe.each<RowFormat>(["binary", "json"])(
+  "AuditLog verify detects tampering through raw state writes (%s rows)",
+  (format) => {
+    async function setup(n = 5) {
+      const { storage } = await fresh();
+      const log = await AuditLog.open(storage);
+      const list = await appendMany(storage, log, n);
+      if (format === "json") await toJsonRows(storage, n);
+      expect(await log.verify()).toEqual({ ok: true, entries: n });
+      return { storage, log, list };
+    }
+    const put = (storage: Storage, seq: number, entry: AuditEntry) => putRaw(storage, seq, entry, format);
+
+    it("a modified body (hash no longer matches)", async () => {
+      const { storage, log } = await setup();
+      const e = await rawEntry(storage, 3);
+      await put(storage, 3, { ...e, body: e.body.replace(/.$/, (c) => (c === "0" ? "1" : "0")) });
+      expect(await log.verify()).toMatchObject({ ok: false, firstBadSeq: 3, entries: 2 });
+    });
+
+    it("a modified time", async () => {
+      const { storage, log } = await setup();
+      const e = await rawEntry(storage, 2);
+      await put(storage, 2, { ...e, time: e.time + 1 });
+      expect(await log.verify()).toMatchObject({ ok: false, firstBadSeq: 2 });
+    });
+
+    it("a re-chained rewrite without the audit key (hash recomputed, MAC cannot be)", async () => {
+      const { storage, log, list } = await setup();
+      const e = await rawEntry(storage, 4);
+      // The attacker swaps in another entry's body and keeps the chain link, but cannot produce the MAC.
+      const { entryHash } = await import("./entry.js");
+      const body = list[0]!.body;
+      await put(storage, 4, { ...e, body, hash: entryHash(4, e.time, e.prev, hexToBytes(body)) });
+      expect(await log.verify()).toMatchObject({
+        ok: false,
+        firstBadSeq: 4,
+        reason: expect.stringMatching(/MAC/),
+      });
+    });
+
+    it("a removed middle entry", async () => {
+      const { storage, log } = await setup();
+      await storage.state.delete(ENTRY_TABLE, seqKey(2));
+      expect(await log.verify()).toMatchObject({ ok: false, firstBadSeq: 2, entries: 1 });
+    });
+
+    it("a removed last entry (the MACed head remembers it)", async () => {
+      const { storage, log } = await setup();
+      await storage.state.delete(ENTRY_TABLE, seqKey(5));
+      expect(await log.verify()).toMatchObject({ ok: false, firstBadSeq: 5, entries: 4 });
+    });
+
+    it("a removed head record", async () => {
+      const { storage, log } = await setup();
+      await storage.state.delete(HEAD_TABLE, HEAD_KEY);
+      expect(await log.verify()).toMatchObject({ ok: false });
+    });
+
+    it("two entries swapped (reordered)", async () => {
+      const { storage, log } = await setup();
+      const e2 = await rawEntry(storage, 2);
+      const e3 = await rawEntry(storage, 3);
+      await put(storage, 2, e3);
+      await put(storage, 3, e2);
+      expect(await log.verify()).toMatchObject({ ok: false, firstBadSeq: 2, entries: 1 });
+    });
+
+    it("an inserted entry at the end and a duplicated entry", async () => {
+      const { storage, log } = await setup();
+      const e5 = await rawEntry(storage, 5);
+      await put(storage, 6, { ...e5, seq: 6, prev: e5.hash });
+      expect(await log.verify()).toMatchObject({ ok: false, firstBadSeq: 6, entries: 5 });
+      await storage.state.delete(ENTRY_TABLE, seqKey(6));
+      expect(await log.verify()).toEqual({ ok: true, entries: 5 });
+      await put(storage, 3, await rawEntry(storage, 2));
+      expect(await log.verify()).toMatchObject({ ok: false, firstBadSeq: 3 });
+    });
+
+    it.runIf(format === "json")(
+      "an upper-cased hex digit (the same bytes, but not the written form)",
+      async () => {
+        const { storage, log } = await setup(3);
+        const e = await rawEntry(storage, 2);
+        const at = e.mac.search(/[a-f]/);
+        const mac = e.mac.slice(0, at) + e.mac.charAt(at).toUpperCase() + e.mac.slice(at + 1);
+        await put(storage, 2, { ...e, mac });
+        expect(await log.verify()).toMatchObject({ ok: false, firstBadSeq: 2 });
+      },
+    );
+
+    it("a row in neither format", async () => {
+      const { storage, log } = await setup(2);
+      await storage.state.put(ENTRY_TABLE, seqKey(2), enc.encode("{not json"));
+      expect(await log.verify()).toMatchObject({ ok: false, firstBadSeq: 2 });
+    });
+
+    it.runIf(format === "json")("any single flipped character of any stored entry (property)", async () => {
+      const { storage, log } = await setup(4);
+      const originals = await Promise.all([1, 2, 3, 4].map((s) => storage.state.get(ENTRY_TABLE, seqKey(s))));
+      await fc.assert(
+        fc.asyncProperty(fc.integer({ min: 1, max: 4 }), fc.nat(), fc.nat(), async (seq, pos, delta) => {
+          const original = originals[seq - 1]!;
+          const text = dec.decode(original);
+          const i = pos % text.length;
+          const replacement = String.fromCharCode(32 + ((text.charCodeAt(i) - 32 + 1 + (delta % 94)) % 95));
+          await storage.state.put(
+            ENTRY_TABLE,
+            seqKey(seq),
+            enc.encode(text.slice(0, i) + replacement + text.slice(i + 1)),
+          );
+          try {
+            const r = await log.verify();
+            const mutatedJson = (() => {
+              try {
+                return JSON.stringify(JSON.parse(text.slice(0, i) + replacement + text.slice(i + 1)));
+              } catch {
+                return undefined;
+              }
+            })();
+            // A flip that leaves the parsed record identical (e.g. inside JSON whitespace) cannot be a tamper.
+            if (mutatedJson === JSON.stringify(JSON.parse(text))) expect(r.ok).toBe(true);
+            else expect(r).toMatchObject({ ok: false, firstBadSeq: seq });
+          } finally {
+            await storage.state.put(ENTRY_TABLE, seqKey(seq), original);
+          }
+        }),
+        { numRuns: 60 },
+      );
+    });
+
+    it.runIf(format === "binary")(
+      "any single changed byte of any stored row, and a cut row (property)",
+      async () => {
+        const { storage, log } = await setup(4);
+        const originals = await Promise.all(
+          [1, 2, 3, 4].map((s) => storage.state.get(ENTRY_TABLE, seqKey(s))),
+        );
+        await fc.assert(
+          fc.asyncProperty(
+            fc.integer({ min: 1, max: 4 }),
+            fc.nat(),
+            fc.integer({ min: 1, max: 255 }),
+            async (seq, pos, x) => {
+              const original = originals[seq - 1]!;
+              const changed = Uint8Array.from(original);
+              changed[pos % changed.length]! ^= x;
+              await storage.state.put(ENTRY_TABLE, seqKey(seq), changed);
+              try {
+                expect(await log.verify()).toMatchObject({ ok: false, firstBadSeq: seq });
+                await storage.state.put(
+                  ENTRY_TABLE,
+                  seqKey(seq),
+                  original.subarray(0, pos % original.length),
+                );
+                expect(await log.verify()).toMatchObject({ ok: false, firstBadSeq: seq });
+              } finally {
+                await storage.state.put(ENTRY_TABLE, seqKey(seq), original);
+              }
+            },
+          ),
+          { numRuns: 60 },
+        );
+        expect(await log.verify()).toEqual({ ok: true, entries: 4 });
+      },
+    );
+  },
+);

@@ -1,6 +1,6 @@
 // The hash-chained, MACed, append-only audit log kept in the state store.
 
-import { bytesToHex } from "../crypto/bytes.js";
+import { bytesToHex, hexToBytes } from "../crypto/bytes.js";
 import { canonicalEncode } from "../crypto/canonical.js";
 import { hmacSha256 } from "../crypto/hash.js";
 import { randomBytes } from "../crypto/random.js";
@@ -17,7 +17,6 @@ import {
   buildEntry,
   ENTRY_TABLE,
   encodeBody,
-  GENESIS_PREV,
   HEAD_KEY,
   HEAD_TABLE,
   headMac,
@@ -25,6 +24,7 @@ import {
   KEY_NAMESPACE,
   seqKey,
 } from "./entry.js";
+import { decodeEntryRow } from "./entry-row.js";
 import type { AuditEntry, AuditEvent, AuditSink, AuditVerifyResult } from "./types.js";
 import { verifyChain } from "./verify.js";
 
@@ -34,7 +34,6 @@ export interface AuditLogOptions {
   readonly now?: () => number;
 }
 
-const entries = new RecordTable<AuditEntry>(ENTRY_TABLE);
 const heads = new RecordTable<AuditHead>(HEAD_TABLE);
 const META_TABLE = "audit.meta";
 
@@ -77,7 +76,7 @@ export class AuditLog implements AuditSink {
    * only when that row still holds exactly these bytes, and the create-only insert of the next number proves
    * no later entry exists (another instance appending, or a rolled-back batch, falls back to a fresh read).
    */
-  #hint: { readonly entry: AuditEntry; readonly bytes: Uint8Array } | undefined;
+  #hint: Tail | undefined;
 
   private constructor(storage: Storage, keys: { mac: Secret; field: Secret }, options: AuditLogOptions) {
     this.#storage = storage;
@@ -126,29 +125,36 @@ export class AuditLog implements AuditSink {
     const keys = this.#keys();
     const bodies = events.map((e) => encodeBody(e, keys.field));
     if (bodies.length === 0) return [];
-    let last = (await this.#confirmedHint(tx)) || (await lastEntry(tx.state));
-    const out: AuditEntry[] = [];
-    let bytes: Uint8Array | undefined;
+    let last = (await this.#confirmedHint(tx)) ?? (await lastEntry(tx.state));
+    const built: Tail[] = [];
     for (const body of bodies) {
-      const seq = last ? last.seq + 1 : 1;
+      const seq = last ? last.entry.seq + 1 : 1;
       // Time never goes backwards along the chain, even if clocks of instances disagree slightly.
-      const time = Math.max(this.#now(), last?.time ?? 0);
-      const entry = buildEntry(keys, seq, time, last?.hash ?? GENESIS_PREV, body);
-      bytes = entries.codec.encode(entry);
-      // A number claimed by another instance: the caller's transaction is run again by the storage's one
-      // retry policy (store/retry.ts), on a fresh head (the hint is dropped so the next run reads it).
-      if (!(await tx.state.insert(ENTRY_TABLE, seqKey(seq), bytes))) {
-        this.#hint = undefined;
-        throw new KeywardError("conflict", "audit log: sequence claimed concurrently", { retryable: true });
-      }
-      out.push(entry);
-      last = entry;
+      const time = Math.max(this.#now(), last?.entry.time ?? 0);
+      last = buildEntry(keys, seq, time, last?.hash ?? new Uint8Array(32), body);
+      built.push(last);
     }
-    this.#hint = { entry: last!, bytes: bytes! };
+    // One multi-row statement for a batch (one round trip on PostgreSQL). A number claimed by another instance
+    // leaves its row as it is and is not counted: the caller's transaction is run again by the storage's one
+    // retry policy (store/retry.ts), on a fresh head (the hint is dropped so the next run reads it).
+    const created =
+      built.length === 1
+        ? Number(await tx.state.insert(ENTRY_TABLE, seqKey(last!.entry.seq), last!.row))
+        : await tx.state.insertMany(
+            ENTRY_TABLE,
+            built.map((b) => ({ key: seqKey(b.entry.seq), value: b.row })),
+          );
+    if (created !== built.length) {
+      this.#hint = undefined;
+      throw new KeywardError("conflict", "audit log: sequence claimed concurrently", { retryable: true });
+    }
+    const out = built.map((b) => b.entry);
+    this.#hint = last;
+    const head = last!.entry;
     await heads.put(tx.state, HEAD_KEY, {
-      seq: last!.seq,
-      hash: last!.hash,
-      mac: headMac(keys.mac, last!.seq, last!.hash),
+      seq: head.seq,
+      hash: head.hash,
+      mac: headMac(keys.mac, head.seq, head.hash),
     });
     return out;
   }
@@ -166,7 +172,7 @@ export class AuditLog implements AuditSink {
 
   /** Streams stored entries in sequence order (not verified; use `verify`). */
   async *entries(state: StateReader = this.#storage.state): AsyncIterable<AuditEntry> {
-    for await (const e of entries.scan(state)) yield e.value;
+    for await (const { key, value } of state.scan(ENTRY_TABLE)) yield decodeStored(key, value);
   }
 
   /**
@@ -185,11 +191,11 @@ export class AuditLog implements AuditSink {
   }
 
   /** The hinted last entry when its row still holds the same bytes inside `tx` (see `#hint`). */
-  async #confirmedHint(tx: StorageTx): Promise<AuditEntry | undefined> {
+  async #confirmedHint(tx: StorageTx): Promise<Tail | undefined> {
     const hint = this.#hint;
     if (!hint) return undefined;
     const stored = await tx.state.get(ENTRY_TABLE, seqKey(hint.entry.seq));
-    return stored && Buffer.compare(stored, hint.bytes) === 0 ? hint.entry : undefined;
+    return stored && Buffer.compare(stored, hint.row) === 0 ? hint : undefined;
   }
 
   #keys(): AuditKeys {
@@ -197,7 +203,23 @@ export class AuditLog implements AuditSink {
   }
 }
 
-async function lastEntry(state: StateReader): Promise<AuditEntry | undefined> {
-  for await (const e of entries.scan(state, { reverse: true, limit: 1 })) return e.value;
+/** The chain's last entry as the next append needs it: the entry, its stored row and its raw hash. */
+interface Tail {
+  readonly entry: AuditEntry;
+  readonly row: Uint8Array;
+  readonly hash: Uint8Array;
+}
+
+function decodeStored(key: string, row: Uint8Array): AuditEntry {
+  const entry = decodeEntryRow(row);
+  if (!entry) throw new KeywardError("audit_broken", `audit entry ${key} does not decode`);
+  return entry;
+}
+
+async function lastEntry(state: StateReader): Promise<Tail | undefined> {
+  for await (const { key, value } of state.scan(ENTRY_TABLE, { reverse: true, limit: 1 })) {
+    const entry = decodeStored(key, value);
+    return { entry, row: value, hash: hexToBytes(entry.hash, "hash", 32) };
+  }
   return undefined;
 }

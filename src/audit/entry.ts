@@ -4,6 +4,7 @@ import { bytesToHex, hexToBytes } from "../crypto/bytes.js";
 import { type CanonicalValue, canonicalEncode } from "../crypto/canonical.js";
 import { blake3Hash, hmacSha256 } from "../crypto/hash.js";
 import { InputTypeError } from "../errors/input-errors.js";
+import { encodeEntryRow } from "./entry-row.js";
 import type { AuditEntry, AuditEvent } from "./types.js";
 
 /** State table holding entries, keyed by `seqKey(seq)`. */
@@ -68,15 +69,14 @@ export function encodeBody(event: AuditEvent, fieldKey: Uint8Array): Uint8Array 
   });
 }
 
+/** BLAKE3 hash of one entry's canonical form (`prev` as its 32 bytes). */
+export function entryHashBytes(seq: number, time: number, prev: Uint8Array, body: Uint8Array): Uint8Array {
+  return blake3Hash(canonicalEncode(AUDIT_TAGS.entry, { seq, time, prev, body }));
+}
+
 /** BLAKE3 hash (hex) of one entry's canonical form. */
 export function entryHash(seq: number, time: number, prevHex: string, body: Uint8Array): string {
-  const bytes = canonicalEncode(AUDIT_TAGS.entry, {
-    seq,
-    time,
-    prev: hexToBytes(prevHex, "prev", 32),
-    body,
-  });
-  return bytesToHex(blake3Hash(bytes));
+  return bytesToHex(entryHashBytes(seq, time, hexToBytes(prevHex, "prev", 32), body));
 }
 
 /** HMAC (hex) binding an entry hash to the audit key. */
@@ -98,14 +98,31 @@ export interface AuditHead {
   readonly mac: string;
 }
 
-/** Builds a complete entry. */
+/** A built entry, with its stored row and raw hash (the next entry's `prev`). */
+export interface BuiltEntry {
+  readonly entry: AuditEntry;
+  readonly row: Uint8Array;
+  readonly hash: Uint8Array;
+}
+
+/** Builds a complete entry and its binary row (entry-row.ts) from the raw previous hash. */
 export function buildEntry(
   keys: AuditKeys,
   seq: number,
   time: number,
-  prev: string,
+  prev: Uint8Array,
   body: Uint8Array,
-): AuditEntry {
-  const hash = entryHash(seq, time, prev, body);
-  return { seq, time, prev, body: bytesToHex(body), hash, mac: entryMac(keys.mac, hash) };
+): BuiltEntry {
+  const hash = entryHashBytes(seq, time, prev, body);
+  const mac = hmacSha256(keys.mac, hash);
+  const row = encodeEntryRow({ seq, time, prev, hash, mac, body });
+  const entry: AuditEntry = {
+    seq,
+    time,
+    prev: bytesToHex(prev),
+    body: bytesToHex(body),
+    hash: bytesToHex(hash),
+    mac: bytesToHex(mac),
+  };
+  return { entry, row, hash };
 }

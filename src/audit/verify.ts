@@ -13,6 +13,7 @@ import {
   headMac,
   seqKey,
 } from "./entry.js";
+import { decodeEntryRow } from "./entry-row.js";
 import type { AuditEntry, AuditVerifyResult } from "./types.js";
 
 const dec = new TextDecoder("utf-8", { fatal: true });
@@ -47,8 +48,8 @@ function checkEntry(
   if (key !== seqKey(expectedSeq)) return "entry missing";
   if (e.seq !== expectedSeq) return "entry out of order (its sequence number differs from its position)";
   if (!Number.isSafeInteger(e.time) || e.time < 0) return "entry time is malformed";
-  // Entries are written with lowercase hex only; any other spelling is a modification even where it would
-  // decode to the same bytes (e.g. one digit upper-cased).
+  // Entries are written with lowercase hex only (JSON rows of earlier versions; binary rows decode to it); any
+  // other spelling is a modification even where it would decode to the same bytes (e.g. one digit upper-cased).
   for (const field of [e.hash, e.mac, e.prev, e.body])
     if (typeof field !== "string" || !CANONICAL_HEX.test(field))
       return "entry is not in its written form (modified)";
@@ -69,7 +70,7 @@ export async function verifyChain(state: StateReader, keys: AuditKeys): Promise<
   let expected = 1;
   let prev = GENESIS_PREV;
   for await (const { key, value } of state.scan(ENTRY_TABLE)) {
-    const entry = parse<AuditEntry>(value);
+    const entry = decodeEntryRow(value);
     const reason = checkEntry(keys, key, entry, expected, prev);
     if (reason) return { ok: false, entries: expected - 1, firstBadSeq: expected, reason };
     prev = entry!.hash;

@@ -88,13 +88,10 @@ describe("backupStore and restoreStore", () => {
       .prepare("SELECT value FROM kw_state WHERE tbl = ? AND key = ?")
       .pluck()
       .get(ENTRY_TABLE, seqKey(3));
-    const entry = JSON.parse(String(row));
-    entry.time += 1;
-    db.prepare("UPDATE kw_state SET value = ? WHERE tbl = ? AND key = ?").run(
-      Buffer.from(JSON.stringify(entry)),
-      ENTRY_TABLE,
-      seqKey(3),
-    );
+    // The binary entry row (docs/wire-format.md, "Audit"): format byte, then seq and time as u64 BE.
+    const entry = Buffer.from(row as Buffer);
+    entry.writeBigUInt64BE(entry.readBigUInt64BE(9) + 1n, 9);
+    db.prepare("UPDATE kw_state SET value = ? WHERE tbl = ? AND key = ?").run(entry, ENTRY_TABLE, seqKey(3));
     db.close();
     const dataDir = join(work, "restored");
     await expect(restoreStore(target(dataDir, t.key), out)).rejects.toThrow(
