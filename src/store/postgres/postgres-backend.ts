@@ -16,7 +16,8 @@ import type { RawBackend, RawSecretRow, RawTx } from "../raw.js";
 import { retryTransaction } from "../retry.js";
 import { assertOutsideTransaction } from "../tx-guard.js";
 import { POSTGRES_MIGRATIONS } from "./migrations.js";
-import { type PgQuery, pgTransactionAttempt } from "./pg-transaction.js";
+import { type PgQuery, pgQueryConfig, pgTransactionAttempt } from "./pg-transaction.js";
+import { WriteBatcher } from "./pg-write-batcher.js";
 
 // Entries per getMany/insertMany statement (bulk import): one round trip per 4096 rows.
 const PG_ROWS = 4096;
@@ -25,6 +26,41 @@ const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,62}$/;
 const LOCK_NS = 0x6b77;
 
 type Query = PgQuery;
+
+const SECRET_GET = "SELECT key_version, sealed FROM kw_secret WHERE ns = $1 AND name = $2";
+const SECRET_PUT =
+  "INSERT INTO kw_secret (ns, name, key_version, sealed) VALUES ($1, $2, $3, $4) ON CONFLICT (ns, name) DO UPDATE SET key_version = excluded.key_version, sealed = excluded.sealed";
+// Many upserts as one statement: the rows travel as four arrays (fixed text, so one prepared statement).
+const SECRET_PUT_MANY =
+  "INSERT INTO kw_secret (ns, name, key_version, sealed) SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::bytea[]) ON CONFLICT (ns, name) DO UPDATE SET key_version = excluded.key_version, sealed = excluded.sealed";
+
+/** One sealed-secret upsert of a group commit. */
+interface SecretPut {
+  readonly ns: string;
+  readonly name: string;
+  readonly row: RawSecretRow;
+}
+
+/** Runs group-committed secret upserts on `q`: a single row as the plain upsert, more as one unnest statement. */
+function secretPutMany(q: Query): (rows: readonly SecretPut[]) => Promise<void> {
+  return async (rows) => {
+    const one = rows.length === 1 ? rows[0] : undefined;
+    if (one) {
+      await q(SECRET_PUT, [one.ns, one.name, one.row.keyVersion, toParam(one.row.sealed)], "kw_secret_put");
+      return;
+    }
+    await q(
+      SECRET_PUT_MANY,
+      [
+        rows.map((r) => r.ns),
+        rows.map((r) => r.name),
+        rows.map((r) => r.row.keyVersion),
+        rows.map((r) => toParam(r.row.sealed)),
+      ],
+      "kw_secret_put_many",
+    );
+  };
+}
 
 /** Options of the Postgres backend (beyond the URL). */
 export interface PostgresOptions {
@@ -56,7 +92,11 @@ export function parsePostgresUrl(url: string): { connectionString: string; schem
 class PgOps implements RawTx {
   readonly state: StateWriter;
 
-  constructor(private readonly q: Query) {
+  /** `putSecret`: how auto-commit secret upserts run (the group commit); inside a transaction, one statement each. */
+  constructor(
+    private readonly q: Query,
+    private readonly putSecret?: (ns: string, name: string, row: RawSecretRow) => Promise<void>,
+  ) {
     this.state = {
       get: async (table, key) => {
         assertTableKey(table, key);
@@ -128,19 +168,14 @@ class PgOps implements RawTx {
   }
 
   async secretGet(ns: string, name: string): Promise<RawSecretRow | undefined> {
-    const r = await this.q("SELECT key_version, sealed FROM kw_secret WHERE ns = $1 AND name = $2", [
-      ns,
-      name,
-    ]);
+    const r = await this.q(SECRET_GET, [ns, name], "kw_secret_get");
     return r.rows.length
       ? { keyVersion: r.rows[0].key_version, sealed: toBytes(r.rows[0].sealed) }
       : undefined;
   }
   async secretPut(ns: string, name: string, row: RawSecretRow): Promise<void> {
-    await this.q(
-      "INSERT INTO kw_secret (ns, name, key_version, sealed) VALUES ($1, $2, $3, $4) ON CONFLICT (ns, name) DO UPDATE SET key_version = excluded.key_version, sealed = excluded.sealed",
-      [ns, name, row.keyVersion, toParam(row.sealed)],
-    );
+    if (this.putSecret) return this.putSecret(ns, name, row);
+    await this.q(SECRET_PUT, [ns, name, row.keyVersion, toParam(row.sealed)], "kw_secret_put");
   }
   async secretDelete(ns: string, name: string): Promise<boolean> {
     return (await this.q("DELETE FROM kw_secret WHERE ns = $1 AND name = $2", [ns, name])).rowCount === 1;
@@ -247,13 +282,20 @@ export async function openPostgresBackend(url: string, options: PostgresOptions 
     throw new KeywardError("unavailable", "cannot open the PostgreSQL database (check --db and the server)");
   }
   const owner = {};
-  const directQuery: Query = (sql, params) => {
+  const directQuery: Query = (sql, params, name) => {
     assertOutsideTransaction(owner, "auto-commit storage");
-    return pool.query(sql, params);
+    return pool.query(pgQueryConfig(sql, params, name));
+  };
+  // Auto-commit secret upserts of concurrent callers share one statement and one commit (pg-write-batcher.ts).
+  const poolQuery: Query = (sql, params, name) => pool.query(pgQueryConfig(sql, params, name));
+  const secretPuts = new WriteBatcher(secretPutMany(poolQuery));
+  const groupPut = (ns: string, name: string, row: RawSecretRow): Promise<void> => {
+    assertOutsideTransaction(owner, "auto-commit storage");
+    return secretPuts.submit(`${ns}\u0000${name}`, { ns, name, row });
   };
   return {
     backend: "postgres",
-    direct: new PgOps(directQuery),
+    direct: new PgOps(directQuery, groupPut),
     async transaction<T>(fn: (tx: RawTx & TxLocks) => Promise<T>): Promise<T> {
       assertOutsideTransaction(owner, "transaction()");
       // Serialization failures, deadlocks and lost races run again (store/retry.ts); out of retries on
@@ -261,6 +303,7 @@ export async function openPostgresBackend(url: string, options: PostgresOptions 
       return retryTransaction(() => pgTransactionAttempt(pool, owner, schema ?? "", (q) => new PgOps(q), fn));
     },
     async close(): Promise<void> {
+      await secretPuts.drain();
       await pool.end();
     },
   };
