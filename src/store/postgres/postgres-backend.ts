@@ -16,6 +16,7 @@ import type { RawBackend, RawSecretRow, RawTx } from "../raw.js";
 import { retryTransaction } from "../retry.js";
 import { assertOutsideTransaction } from "../tx-guard.js";
 import { POSTGRES_MIGRATIONS } from "./migrations.js";
+import { SECRET_GET, SECRET_PUT, secretPutMany, toParam } from "./pg-secret-rows.js";
 import { type PgQuery, pgQueryConfig, pgTransactionAttempt } from "./pg-transaction.js";
 import { WriteBatcher } from "./pg-write-batcher.js";
 
@@ -27,49 +28,10 @@ const LOCK_NS = 0x6b77;
 
 type Query = PgQuery;
 
-const SECRET_GET = "SELECT key_version, sealed FROM kw_secret WHERE ns = $1 AND name = $2";
-const SECRET_PUT =
-  "INSERT INTO kw_secret (ns, name, key_version, sealed) VALUES ($1, $2, $3, $4) ON CONFLICT (ns, name) DO UPDATE SET key_version = excluded.key_version, sealed = excluded.sealed";
-// Many upserts as one statement: the rows travel as four arrays (fixed text, so one prepared statement).
-const SECRET_PUT_MANY =
-  "INSERT INTO kw_secret (ns, name, key_version, sealed) SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::bytea[]) ON CONFLICT (ns, name) DO UPDATE SET key_version = excluded.key_version, sealed = excluded.sealed";
-
-/** One sealed-secret upsert of a group commit. */
-interface SecretPut {
-  readonly ns: string;
-  readonly name: string;
-  readonly row: RawSecretRow;
-}
-
-/** Runs group-committed secret upserts on `q`: a single row as the plain upsert, more as one unnest statement. */
-function secretPutMany(q: Query): (rows: readonly SecretPut[]) => Promise<void> {
-  return async (rows) => {
-    const one = rows.length === 1 ? rows[0] : undefined;
-    if (one) {
-      await q(SECRET_PUT, [one.ns, one.name, one.row.keyVersion, toParam(one.row.sealed)], "kw_secret_put");
-      return;
-    }
-    await q(
-      SECRET_PUT_MANY,
-      [
-        rows.map((r) => r.ns),
-        rows.map((r) => r.name),
-        rows.map((r) => r.row.keyVersion),
-        rows.map((r) => toParam(r.row.sealed)),
-      ],
-      "kw_secret_put_many",
-    );
-  };
-}
-
 /** Options of the Postgres backend (beyond the URL). */
 export interface PostgresOptions {
   /** Pool size (default 10). */
   readonly max?: number;
-}
-
-function toParam(v: Uint8Array): Buffer {
-  return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 }
 
 /** Splits `postgres://…?schema=NAME` into the pg connection string and the schema (validated). */
@@ -100,7 +62,11 @@ class PgOps implements RawTx {
     this.state = {
       get: async (table, key) => {
         assertTableKey(table, key);
-        const r = await q("SELECT value FROM kw_state WHERE tbl = $1 AND key = $2", [table, key]);
+        const r = await q(
+          "SELECT value FROM kw_state WHERE tbl = $1 AND key = $2",
+          [table, key],
+          "kw_state_get",
+        );
         return r.rows.length ? toBytes(r.rows[0].value) : undefined;
       },
       put: async (table, key, value) => {
@@ -108,6 +74,7 @@ class PgOps implements RawTx {
         await q(
           "INSERT INTO kw_state (tbl, key, value) VALUES ($1, $2, $3) ON CONFLICT (tbl, key) DO UPDATE SET value = excluded.value",
           [table, key, toParam(value)],
+          "kw_state_put",
         );
       },
       insert: async (table, key, value) => {
@@ -202,7 +169,7 @@ class PgOps implements RawTx {
     );
   }
   async metaGet(key: string): Promise<Uint8Array | undefined> {
-    const r = await this.q("SELECT value FROM kw_meta WHERE key = $1", [key]);
+    const r = await this.q("SELECT value FROM kw_meta WHERE key = $1", [key], "kw_meta_get");
     return r.rows.length ? toBytes(r.rows[0].value) : undefined;
   }
   async metaPut(key: string, value: Uint8Array): Promise<void> {
@@ -260,7 +227,8 @@ async function migrate(pool: pg.Pool, schema: string | undefined): Promise<void>
  * Opens a pooled PostgreSQL backend and applies the numbered migrations. `?schema=NAME` in the URL selects
  * (and creates) the schema through `search_path`. Transactions run SERIALIZABLE and are retried on
  * serialization failure, deadlock or a lost race (`retryTransaction`), so they behave like SQLite's single-writer
- * transactions.
+ * transactions. Auto-commit secret puts of concurrent callers are group-committed (`WriteBatcher`), and the hot
+ * point reads and writes are named prepared statements (a pooler must keep sessions: no transaction pooling).
  * @throws KeywardError `invalid_input` (bad URL), `unavailable` (server unreachable).
  * @example const raw = await openPostgresBackend("postgres://postgres@127.0.0.1:5432/test?schema=kw_dev");
  */
