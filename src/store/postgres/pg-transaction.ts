@@ -42,6 +42,7 @@ export async function pgTransactionAttempt<T>(
   const client = await pool.connect();
   let begun = false;
   let sessionLocks = false;
+  let unlocked = false;
   let broken: Error | undefined;
   const query: PgQuery = async (sql, params, name) => {
     if (!begun) {
@@ -59,7 +60,12 @@ export async function pgTransactionAttempt<T>(
   try {
     const tx = Object.assign(ops(query), { lock });
     const out = await runInTransaction(owner, () => fn(tx));
-    if (begun) await client.query("COMMIT");
+    if (begun && sessionLocks) {
+      // One round trip: the unlock runs only if COMMIT succeeded (a failed statement ends a multi-statement
+      // query); otherwise `finally` releases the locks after the rollback.
+      await client.query("COMMIT; SELECT pg_advisory_unlock_all()");
+      unlocked = true;
+    } else if (begun) await client.query("COMMIT");
     return out;
   } catch (err) {
     if (begun)
@@ -68,7 +74,7 @@ export async function pgTransactionAttempt<T>(
       });
     throw err;
   } finally {
-    if (sessionLocks && !broken)
+    if (sessionLocks && !unlocked && !broken)
       await client.query("SELECT pg_advisory_unlock_all()").catch((e: Error) => {
         broken = e;
       });
