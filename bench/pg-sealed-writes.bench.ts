@@ -25,14 +25,29 @@ interface Round {
   readonly client: number;
 }
 
-/** One round: CLIENTS connections spread over `urls` for SECONDS, each request a PUT of a 32-byte secret. */
+/** What a round sends: a sealed PUT of a 32-byte value by default. */
+interface Load {
+  readonly method: "PUT" | "GET";
+  readonly path: (n: number) => string;
+  readonly body?: string;
+}
+
+const PUT: Load = {
+  method: "PUT",
+  path: (n) => `/v1/secrets/s${n % NAMES}`,
+  body: JSON.stringify({ value: "0123456789abcdef0123456789abcdef", encoding: "utf8" }),
+};
+// The same-run floor: an HTTP request that reads one PG row (the readiness probe), no auth, no body, no seal.
+const HEALTH: Load = { method: "GET", path: () => "/healthz" };
+
+/** One round: CLIENTS connections spread over `urls` for SECONDS. */
 async function round(
   urls: readonly string[],
   servers: readonly ChildProcess[],
   token: string,
+  load: Load = PUT,
 ): Promise<Round> {
   let n = 0;
-  const body = JSON.stringify({ value: "0123456789abcdef0123456789abcdef", encoding: "utf8" });
   const pids = servers.map((p) => p.pid!);
   const s0 = processCpu(pids);
   const pg0 = postgresCpu();
@@ -45,7 +60,11 @@ async function round(
         duration: SECONDS,
         headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
         requests: [
-          { method: "PUT", body, setupRequest: (req) => ({ ...req, path: `/v1/secrets/s${n++ % NAMES}` }) },
+          {
+            method: load.method,
+            ...(load.body === undefined ? {} : { body: load.body }),
+            setupRequest: (req) => ({ ...req, path: load.path(n++) }),
+          },
         ],
       }),
     ),
@@ -88,9 +107,11 @@ async function main(): Promise<void> {
     await round([a.url, b.url], procs, token); // warm-up (JIT, pools, the keyring unseal); discarded
     const one: Round[] = [];
     const two: Round[] = [];
+    const health: Round[] = [];
     for (let r = 0; r < ROUNDS; r++) {
       one.push(await round([a.url], [a.proc], token));
       two.push(await round([a.url, b.url], procs, token));
+      health.push(await round([a.url], [a.proc], token, HEALTH));
     }
     console.log(
       `\n### PUT /v1/secrets/:name (sealed, 32-byte values, ${NAMES} names) on PostgreSQL, ${CLIENTS} clients, ${ROUNDS}×${SECONDS} s alternating; load average ${load0.toFixed(2)} → ${loadavg()[0]!.toFixed(2)}`,
@@ -98,6 +119,10 @@ async function main(): Promise<void> {
     const baseW = mean(one, "writes");
     console.log(line("one instance (baseline)", one, baseW));
     console.log(line("two instances, one PG schema", two, baseW));
+    const floor = mean(health, "server");
+    console.log(
+      `GET /healthz, one instance (floor)  ${Math.round(mean(health, "writes")).toLocaleString("en-US").padStart(7)} requests/s  keyward CPU ${(floor * 1000).toFixed(0)} µs/request; a sealed PUT costs ${(mean(one, "server") / floor).toFixed(2)}× that (one instance), ${(mean(two, "server") / floor).toFixed(2)}× (two)`,
+    );
     console.log(
       `rounds (writes/s): one ${one.map((x) => Math.round(x.writes)).join(", ")}; two ${two.map((x) => Math.round(x.writes)).join(", ")}`,
     );
