@@ -1,7 +1,7 @@
 // Secret writes to ONE delegate over HTTP on two `keyward serve` instances sharing PostgreSQL (64 clients), next
 // to the same-run baseline: the same writes spread over 64 delegates (no per-delegate contention at all).
 // Run: `npm run bench -- delegate-writes` (BENCH_SECONDS per round, default 8; BENCH_ROUNDS, default 2).
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,63 +10,13 @@ import { formatCertificate } from "../src/delegates/certificate.js";
 import { certifyVersion, newAppKey } from "../src/delegates/test-support.js";
 import { newKeyFileContent } from "../src/store/sealing/unseal.js";
 import { dropTestSchema, newTestSchema, testPostgresUrl } from "../src/store/testing.js";
+import { call, cli, serve } from "./serve-cli.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? "8");
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? "2");
 const CLIENTS = 64; // split evenly over the two instances
 const DELEGATES = 64;
 const NAMES = 1024;
-const CLI = ["--import", "tsx", "src/cli/main.ts"];
-
-function env(): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("KEYWARD_")) out[k] = v;
-  return { ...out, KEYWARD_LOG_LEVEL: "warn" };
-}
-
-function cli(args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [...CLI, ...args], {
-      env: env(),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    let err = "";
-    proc.stdout.on("data", (d) => {
-      out += String(d);
-    });
-    proc.stderr.on("data", (d) => {
-      err += String(d);
-    });
-    proc.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`${args.join(" ")}: ${err}`))));
-  });
-}
-
-function serve(args: string[]): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(process.execPath, [...CLI, ...args, "serve", "--port", "0"], {
-    env: env(),
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  return new Promise((resolve, reject) => {
-    let err = "";
-    proc.stderr!.on("data", (d) => {
-      err += String(d);
-      const m = /keyward listening on (\S+)/.exec(err);
-      if (m) resolve({ proc, url: m[1]! });
-    });
-    proc.once("exit", (code) => reject(new Error(`serve exited ${code}: ${err}`)));
-  });
-}
-
-async function call(url: string, method: string, token: string, body: unknown): Promise<unknown> {
-  const res = await fetch(url, {
-    method,
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
 
 interface Round {
   readonly writes: number;

@@ -61,6 +61,12 @@ function nodeOpen(
     if (aad.length) d.setAAD(aad, { plaintextLength: ct.length - TAG });
     body = d.update(ct.subarray(0, ct.length - TAG));
     fin = d.final();
+    // The usual case (GCM and ChaCha finish nothing): hand out update()'s own buffer, not a copy to wipe.
+    if (fin.length === 0 && body.byteOffset === 0 && body.byteLength === body.buffer.byteLength) {
+      const own = new Uint8Array(body.buffer, 0, body.byteLength);
+      body = undefined;
+      return own;
+    }
     const out = new Uint8Array(body.length + fin.length);
     out.set(body, 0);
     out.set(fin, body.length);

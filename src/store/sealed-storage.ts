@@ -23,7 +23,9 @@ export class SealedSecrets implements SecretWriter {
     assertStoreKey(name, "name");
     const row = await this.tx.secretGet(namespace, name);
     if (!row) return undefined;
-    const keyring = await this.keyringOf(this.tx);
+    // An unsealed keyring is used as it is: no extra await (a microtask) on the point-read path.
+    const ready = this.keyringOf(this.tx);
+    const keyring = ready instanceof Promise ? await ready : ready;
     if (!keyring.has(row.keyVersion)) await keyring.ensure(row.keyVersion, (k) => this.tx.metaGet(k));
     return Secret.adopt(keyring.open(namespace, name, row));
   }

@@ -63,4 +63,47 @@ describe("postgres transaction locks", () => {
       await t.cleanup();
     }
   });
+
+  it("releases session locks after a COMMIT that succeeded and after one that failed with a serialization error", async () => {
+    const t = await openTestPostgresStorage();
+    const other = await openStorage({ db: t.dbUrl, unseal: { key: t.key } });
+    const watcher = new pg.Client({ connectionString: TEST_PG_URL });
+    await watcher.connect();
+    try {
+      await t.storage.state.put("c.skew", "x", new Uint8Array([0]));
+      await t.storage.state.put("c.skew", "y", new Uint8Array([0]));
+      let bothRead!: () => void;
+      const read = new Promise<void>((resolve) => {
+        bothRead = resolve;
+      });
+      let readers = 0;
+      let attempts = 0;
+      // Write skew: each reads what the other writes, so SERIALIZABLE fails one of them (at its COMMIT or
+      // earlier) and the retry runs it again; each holds a session lock taken before its first read.
+      const skew = (store: typeof other, lockKey: string, readKey: string, writeKey: string) =>
+        store.transaction(async (tx) => {
+          attempts++;
+          await tx.lock("c.skew-lock", lockKey, "exclusive");
+          await tx.state.get("c.skew", readKey);
+          if (++readers === 2) bothRead();
+          await read;
+          await tx.state.put("c.skew", writeKey, new Uint8Array([1]));
+        });
+      await Promise.all([skew(t.storage, "a", "x", "y"), skew(other, "b", "y", "x")]);
+      expect(attempts).toBeGreaterThan(2);
+      const schema = new URL(t.dbUrl).searchParams.get("schema") ?? "";
+      for (const key of ["a", "b"]) {
+        const u = BigInt.asUintN(64, advisoryLockId(schema, "c.skew-lock", key));
+        const r = await watcher.query(
+          "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND classid::bigint = $1 AND objid::bigint = $2",
+          [String(u >> 32n), String(u & 0xffffffffn)],
+        );
+        expect(r.rows[0].n).toBe(0);
+      }
+    } finally {
+      await watcher.end();
+      await other.close();
+      await t.cleanup();
+    }
+  });
 });

@@ -5,8 +5,20 @@ import type { RawTx } from "../raw.js";
 import { runInTransaction } from "../tx-guard.js";
 import { checkLockArgs, orderedLockIds } from "../tx-locks.js";
 
-/** Runs one statement on the transaction's client. */
-export type PgQuery = (sql: string, params?: unknown[]) => Promise<pg.QueryResult>;
+/**
+ * Runs one statement on the transaction's client. A `name` makes it a prepared statement, parsed once per
+ * connection (hot statements with fixed text only).
+ */
+export type PgQuery = (sql: string, params?: unknown[], name?: string) => Promise<pg.QueryResult>;
+
+/** The argument of `client.query` / `pool.query` for `PgQuery`'s parameters. */
+export function pgQueryConfig(
+  sql: string,
+  params: unknown[] | undefined,
+  name: string | undefined,
+): pg.QueryConfig {
+  return name === undefined ? { text: sql, values: params } : { name, text: sql, values: params };
+}
 
 function lockFunction(mode: LockMode, inTransaction: boolean): string {
   const base = inTransaction ? "pg_advisory_xact_lock" : "pg_advisory_lock";
@@ -30,13 +42,14 @@ export async function pgTransactionAttempt<T>(
   const client = await pool.connect();
   let begun = false;
   let sessionLocks = false;
+  let unlocked = false;
   let broken: Error | undefined;
-  const query: PgQuery = async (sql, params) => {
+  const query: PgQuery = async (sql, params, name) => {
     if (!begun) {
       begun = true;
       await client.query("BEGIN ISOLATION LEVEL SERIALIZABLE");
     }
-    return client.query(sql, params);
+    return client.query(pgQueryConfig(sql, params, name));
   };
   const lock = async (scope: string, keys: string | readonly string[], mode: LockMode): Promise<void> => {
     const ids = orderedLockIds(schema, scope, checkLockArgs(scope, keys, mode));
@@ -47,7 +60,12 @@ export async function pgTransactionAttempt<T>(
   try {
     const tx = Object.assign(ops(query), { lock });
     const out = await runInTransaction(owner, () => fn(tx));
-    if (begun) await client.query("COMMIT");
+    if (begun && sessionLocks) {
+      // One round trip: the unlock runs only if COMMIT succeeded (a failed statement ends a multi-statement
+      // query); otherwise `finally` releases the locks after the rollback.
+      await client.query("COMMIT; SELECT pg_advisory_unlock_all()");
+      unlocked = true;
+    } else if (begun) await client.query("COMMIT");
     return out;
   } catch (err) {
     if (begun)
@@ -56,7 +74,7 @@ export async function pgTransactionAttempt<T>(
       });
     throw err;
   } finally {
-    if (sessionLocks && !broken)
+    if (sessionLocks && !unlocked && !broken)
       await client.query("SELECT pg_advisory_unlock_all()").catch((e: Error) => {
         broken = e;
       });

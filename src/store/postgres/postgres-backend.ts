@@ -16,7 +16,9 @@ import type { RawBackend, RawSecretRow, RawTx } from "../raw.js";
 import { retryTransaction } from "../retry.js";
 import { assertOutsideTransaction } from "../tx-guard.js";
 import { POSTGRES_MIGRATIONS } from "./migrations.js";
-import { type PgQuery, pgTransactionAttempt } from "./pg-transaction.js";
+import { SECRET_GET, SECRET_PUT, secretPutMany, toParam } from "./pg-secret-rows.js";
+import { type PgQuery, pgQueryConfig, pgTransactionAttempt } from "./pg-transaction.js";
+import { WriteBatcher } from "./pg-write-batcher.js";
 
 // Entries per getMany/insertMany statement (bulk import): one round trip per 4096 rows.
 const PG_ROWS = 4096;
@@ -30,10 +32,6 @@ type Query = PgQuery;
 export interface PostgresOptions {
   /** Pool size (default 10). */
   readonly max?: number;
-}
-
-function toParam(v: Uint8Array): Buffer {
-  return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 }
 
 /** Splits `postgres://…?schema=NAME` into the pg connection string and the schema (validated). */
@@ -56,11 +54,19 @@ export function parsePostgresUrl(url: string): { connectionString: string; schem
 class PgOps implements RawTx {
   readonly state: StateWriter;
 
-  constructor(private readonly q: Query) {
+  /** `putSecret`: how auto-commit secret upserts run (the group commit); inside a transaction, one statement each. */
+  constructor(
+    private readonly q: Query,
+    private readonly putSecret?: (ns: string, name: string, row: RawSecretRow) => Promise<void>,
+  ) {
     this.state = {
       get: async (table, key) => {
         assertTableKey(table, key);
-        const r = await q("SELECT value FROM kw_state WHERE tbl = $1 AND key = $2", [table, key]);
+        const r = await q(
+          "SELECT value FROM kw_state WHERE tbl = $1 AND key = $2",
+          [table, key],
+          "kw_state_get",
+        );
         return r.rows.length ? toBytes(r.rows[0].value) : undefined;
       },
       put: async (table, key, value) => {
@@ -68,6 +74,7 @@ class PgOps implements RawTx {
         await q(
           "INSERT INTO kw_state (tbl, key, value) VALUES ($1, $2, $3) ON CONFLICT (tbl, key) DO UPDATE SET value = excluded.value",
           [table, key, toParam(value)],
+          "kw_state_put",
         );
       },
       insert: async (table, key, value) => {
@@ -128,19 +135,14 @@ class PgOps implements RawTx {
   }
 
   async secretGet(ns: string, name: string): Promise<RawSecretRow | undefined> {
-    const r = await this.q("SELECT key_version, sealed FROM kw_secret WHERE ns = $1 AND name = $2", [
-      ns,
-      name,
-    ]);
+    const r = await this.q(SECRET_GET, [ns, name], "kw_secret_get");
     return r.rows.length
       ? { keyVersion: r.rows[0].key_version, sealed: toBytes(r.rows[0].sealed) }
       : undefined;
   }
   async secretPut(ns: string, name: string, row: RawSecretRow): Promise<void> {
-    await this.q(
-      "INSERT INTO kw_secret (ns, name, key_version, sealed) VALUES ($1, $2, $3, $4) ON CONFLICT (ns, name) DO UPDATE SET key_version = excluded.key_version, sealed = excluded.sealed",
-      [ns, name, row.keyVersion, toParam(row.sealed)],
-    );
+    if (this.putSecret) return this.putSecret(ns, name, row);
+    await this.q(SECRET_PUT, [ns, name, row.keyVersion, toParam(row.sealed)], "kw_secret_put");
   }
   async secretDelete(ns: string, name: string): Promise<boolean> {
     return (await this.q("DELETE FROM kw_secret WHERE ns = $1 AND name = $2", [ns, name])).rowCount === 1;
@@ -167,7 +169,7 @@ class PgOps implements RawTx {
     );
   }
   async metaGet(key: string): Promise<Uint8Array | undefined> {
-    const r = await this.q("SELECT value FROM kw_meta WHERE key = $1", [key]);
+    const r = await this.q("SELECT value FROM kw_meta WHERE key = $1", [key], "kw_meta_get");
     return r.rows.length ? toBytes(r.rows[0].value) : undefined;
   }
   async metaPut(key: string, value: Uint8Array): Promise<void> {
@@ -225,7 +227,8 @@ async function migrate(pool: pg.Pool, schema: string | undefined): Promise<void>
  * Opens a pooled PostgreSQL backend and applies the numbered migrations. `?schema=NAME` in the URL selects
  * (and creates) the schema through `search_path`. Transactions run SERIALIZABLE and are retried on
  * serialization failure, deadlock or a lost race (`retryTransaction`), so they behave like SQLite's single-writer
- * transactions.
+ * transactions. Auto-commit secret puts of concurrent callers are group-committed (`WriteBatcher`), and the hot
+ * point reads and writes are named prepared statements (a pooler must keep sessions: no transaction pooling).
  * @throws KeywardError `invalid_input` (bad URL), `unavailable` (server unreachable).
  * @example const raw = await openPostgresBackend("postgres://postgres@127.0.0.1:5432/test?schema=kw_dev");
  */
@@ -247,13 +250,20 @@ export async function openPostgresBackend(url: string, options: PostgresOptions 
     throw new KeywardError("unavailable", "cannot open the PostgreSQL database (check --db and the server)");
   }
   const owner = {};
-  const directQuery: Query = (sql, params) => {
+  const directQuery: Query = (sql, params, name) => {
     assertOutsideTransaction(owner, "auto-commit storage");
-    return pool.query(sql, params);
+    return pool.query(pgQueryConfig(sql, params, name));
+  };
+  // Auto-commit secret upserts of concurrent callers share one statement and one commit (pg-write-batcher.ts).
+  const poolQuery: Query = (sql, params, name) => pool.query(pgQueryConfig(sql, params, name));
+  const secretPuts = new WriteBatcher(secretPutMany(poolQuery));
+  const groupPut = (ns: string, name: string, row: RawSecretRow): Promise<void> => {
+    assertOutsideTransaction(owner, "auto-commit storage");
+    return secretPuts.submit(`${ns}\u0000${name}`, { ns, name, row });
   };
   return {
     backend: "postgres",
-    direct: new PgOps(directQuery),
+    direct: new PgOps(directQuery, groupPut),
     async transaction<T>(fn: (tx: RawTx & TxLocks) => Promise<T>): Promise<T> {
       assertOutsideTransaction(owner, "transaction()");
       // Serialization failures, deadlocks and lost races run again (store/retry.ts); out of retries on
@@ -261,6 +271,7 @@ export async function openPostgresBackend(url: string, options: PostgresOptions 
       return retryTransaction(() => pgTransactionAttempt(pool, owner, schema ?? "", (q) => new PgOps(q), fn));
     },
     async close(): Promise<void> {
+      await secretPuts.drain();
       await pool.end();
     },
   };

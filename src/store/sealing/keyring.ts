@@ -57,13 +57,31 @@ export function secretAad(namespace: string, name: string, keyVersion: number): 
   const nsLen = Buffer.byteLength(namespace, "utf8");
   const nameLen = Buffer.byteLength(name, "utf8");
   const out = Buffer.allocUnsafeSlow(SECRET_AAD_TAG.length + 12 + nsLen + nameLen);
-  let at = SECRET_AAD_TAG.copy(out, 0);
-  at = out.writeUInt32LE(nsLen, at);
-  at += out.write(namespace, at, "utf8");
-  at = out.writeUInt32LE(nameLen, at);
-  at += out.write(name, at, "utf8");
-  out.writeUInt32LE(keyVersion, at);
-  return new Uint8Array(out.buffer, out.byteOffset, out.length);
+  const end = writeSecretAad(out, namespace, name, keyVersion);
+  return new Uint8Array(out.buffer, out.byteOffset, end);
+}
+
+/** Writes `secretAad(namespace, name, keyVersion)` at the start of `out` (large enough); returns its length. */
+function writeSecretAad(out: Buffer, namespace: string, name: string, keyVersion: number): number {
+  let at = SECRET_AAD_TAG.copy(out, 0) + 4;
+  const nsLen = out.write(namespace, at, "utf8");
+  out.writeUInt32LE(nsLen, at - 4);
+  at += nsLen + 4;
+  const nameLen = out.write(name, at, "utf8");
+  out.writeUInt32LE(nameLen, at - 4);
+  return out.writeUInt32LE(keyVersion, at + nameLen);
+}
+
+// The AAD of the secret being sealed or opened now, built in one reused buffer instead of an allocation per
+// call: it is public, and the AEAD call copies it before returning, so no call can see another's.
+let aadScratch = Buffer.allocUnsafeSlow(512);
+
+/** `secretAad` as a view of the scratch buffer: valid until the next call (pass it straight to the AEAD). */
+function scratchAad(namespace: string, name: string, keyVersion: number): Uint8Array {
+  // At most 3 UTF-8 bytes per UTF-16 unit: `write` can never truncate.
+  const bound = SECRET_AAD_TAG.length + 12 + 3 * (namespace.length + name.length);
+  if (aadScratch.length < bound) aadScratch = Buffer.allocUnsafeSlow(bound);
+  return aadScratch.subarray(0, writeSecretAad(aadScratch, namespace, name, keyVersion));
 }
 
 /** Meta key prefix of the wrapped data keys (`keyringKey`). */
@@ -132,7 +150,7 @@ export class Keyring {
   seal(namespace: string, name: string, plaintext: Uint8Array): RawSecretRow {
     const keyVersion = this.#active;
     const nonce = newNonce();
-    const ct = aesGcmSeal(this.keyFor(keyVersion), nonce, plaintext, secretAad(namespace, name, keyVersion));
+    const ct = aesGcmSeal(this.keyFor(keyVersion), nonce, plaintext, scratchAad(namespace, name, keyVersion));
     return { keyVersion, sealed: concatBytes(nonce, ct) };
   }
 
@@ -145,7 +163,7 @@ export class Keyring {
             key,
             row.sealed.subarray(0, NONCE),
             row.sealed.subarray(NONCE),
-            secretAad(namespace, name, row.keyVersion),
+            scratchAad(namespace, name, row.keyVersion),
           )
         : undefined;
     if (!out)

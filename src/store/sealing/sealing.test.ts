@@ -167,6 +167,41 @@ describe("sealed secrets", () => {
   });
 });
 
+describe("secret AAD built in the reused scratch buffer", () => {
+  it("a long multibyte name then a short one both seal under the documented AAD (hand-built, @noble/ciphers)", async () => {
+    const { t, s } = await fresh();
+    const long = "é".repeat(500); // 1,000 UTF-8 bytes: more than the scratch buffer starts with
+    await s.secrets.put("ns", long, Secret.from(b("long one")));
+    await s.secrets.put("n", "x", Secret.from(b("short one")));
+    const rootKey = deriveRootKey({ key: t.key }, { kind: "key" });
+    const wrapped = (await s.raw.direct.metaGet("keyring/0000000001")) as Uint8Array;
+    const dataKey = gcm(
+      rootKey,
+      wrapped.subarray(0, 12),
+      concatBytes(b("keyward v1 keyring-wrap"), u32le(1)),
+    ).decrypt(wrapped.subarray(12));
+    const aadOf = (ns: string, name: string) =>
+      concatBytes(
+        b("keyward v1 secret-aad"),
+        u32le(b(ns).length),
+        b(ns),
+        u32le(b(name).length),
+        b(name),
+        u32le(1),
+      );
+    for (const [ns, name, value] of [
+      ["ns", long, "long one"],
+      ["n", "x", "short one"],
+    ] as const) {
+      const row = (await s.raw.direct.secretGet(ns, name)) as RawSecretRow;
+      expect(
+        gcm(dataKey, row.sealed.subarray(0, 12), aadOf(ns, name)).decrypt(row.sealed.subarray(12)),
+      ).toEqual(b(value));
+      expect((await s.secrets.get(ns, name))?.expose()).toEqual(b(value));
+    }
+  });
+});
+
 describe("rotation", () => {
   it("root-key rotation re-wraps the keyring only: secrets untouched, old material refused, new works", async () => {
     const { t, s } = await fresh();
