@@ -47,9 +47,11 @@ function idOf(buf: Buffer, start: number, end: number): string | undefined {
   while (at >= start && !matchesAt(buf, at, ID_KEY)) at--;
   if (at < start) return undefined;
   const from = at + ID_KEY.length;
-  // Without a backslash the JSON string is its own text; with escapes, JSON.parse decodes them.
-  const slash = buf.indexOf(BACKSLASH, from);
-  if (slash < 0 || slash >= end) return buf.toString("utf8", from, end - 2);
+  // Without a backslash the JSON string is its own text; with escapes, JSON.parse decodes them. The scan stays
+  // inside the line (Buffer#indexOf would walk the rest of the 1 MiB chunk: measured, a quarter of an import).
+  let slash = from;
+  while (slash < end && buf[slash] !== BACKSLASH) slash++;
+  if (slash >= end) return buf.toString("utf8", from, end - 2);
   return JSON.parse(buf.toString("utf8", from - 1, end - 1)) as string;
 }
 
