@@ -1,9 +1,9 @@
 // Import pass 2: the checked file again, as bytes; each batch is verified against pass 1 and committed as
 // multi-row inserts in one transaction with the import's progress record.
 import { KeywardError } from "../errors/keyward-error.js";
-import type { StateReader, StateWriter, StorageTx } from "../store/ports.js";
+import type { StateWriter, StorageTx } from "../store/ports.js";
 import { BatchRefusedError, type DelegationStore } from "./delegation-store.js";
-import { DELEGATION_TABLES, seqKey } from "./event-log.js";
+import { DELEGATION_TABLES } from "./event-log.js";
 import { type DelegationEvent, parseEvent } from "./events.js";
 import {
   BatchDigests,
@@ -14,6 +14,7 @@ import {
   type LineFlags,
 } from "./import-check.js";
 import { forEachLineBytes } from "./line-bytes.js";
+import { lastLoggedSeq, segmentRows } from "./log-segments.js";
 
 /** One event to store: its line, its log bytes and its id (when it has one). */
 interface Row {
@@ -58,12 +59,6 @@ function idOf(buf: Buffer, start: number, end: number): string | undefined {
 function matchesAt(buf: Buffer, at: number, needle: Buffer): boolean {
   for (let i = 0; i < needle.length; i++) if (buf[at + i] !== needle[i]) return false;
   return true;
-}
-
-async function lastLoggedSeq(state: StateReader): Promise<number> {
-  for await (const { key } of state.scan(DELEGATION_TABLES.event, { reverse: true, limit: 1 }))
-    return Number(key);
-  return 0;
 }
 
 /** What the apply pass did. */
@@ -122,7 +117,11 @@ export async function applyEvents(
     const first = seq + 1;
     await store.storage.transaction(async (tx) => {
       if ((await lastLoggedSeq(tx.state)) !== seq) throw new Interleaved();
-      const events = b.rows.map((r, i) => ({ key: seqKey(first + i), value: r.value }));
+      // Segments of SEGMENT_EVENTS events: the first row's key is the one any concurrent writer inserts first.
+      const events = segmentRows(
+        first,
+        b.rows.map((r) => r.value),
+      );
       if ((await tx.state.insertMany(DELEGATION_TABLES.event, events)) !== events.length)
         throw new Interleaved();
       const ids = [];

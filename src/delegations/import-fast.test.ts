@@ -6,9 +6,10 @@ import { bytesToHex } from "../crypto/bytes.js";
 import { RecordTable } from "../store/records.js";
 import { openTestSqliteStorage, TEST_BACKENDS, type TestStorage } from "../store/testing.js";
 import { DelegationStore } from "./delegation-store.js";
-import { DELEGATION_TABLES, eventRecords, idRecords, seqKey } from "./event-log.js";
+import { DELEGATION_TABLES, idRecords } from "./event-log.js";
 import { parseEvent } from "./events.js";
 import { ImportRefusedError, importEvents } from "./import-events.js";
+import { loggedEventBytes, scanLogged } from "./log-segments.js";
 
 const enc = new TextEncoder();
 const chunks = (text: string | Uint8Array, size = 11) =>
@@ -42,7 +43,7 @@ describe.each(TEST_BACKENDS)("bulk import (%s)", (_name, open) => {
       const s = await importEvents(store, { open: chunks(text), batchSize: 2 });
       expect(s).toMatchObject({ lines: 5, events: 4, applied: 4, duplicates: 0 });
       for (let seq = 1; seq <= 4; seq++) {
-        const raw = await t.storage.state.get(DELEGATION_TABLES.event, seqKey(seq));
+        const raw = await loggedEventBytes(t.storage.state, seq);
         const value = JSON.parse(Buffer.from(raw!).toString());
         expect(JSON.stringify(value)).toBe(JSON.stringify(parseEvent(value)));
       }
@@ -115,7 +116,7 @@ describe.each(TEST_BACKENDS)("bulk import (%s)", (_name, open) => {
       expect(store.index.check(5, "P", 1, 11).authorized).toBe(true);
       for (let i = 0; i < 40; i++) expect(store.index.check(100 + i, "P", 1, 11).authorized).toBe(true);
       let logged = 0;
-      for await (const _ of eventRecords.scan(t.storage.state)) logged++;
+      for await (const { seq } of scanLogged(t.storage.state, 0)) expect(seq).toBe(++logged);
       expect(logged).toBe(41);
     });
   });
