@@ -1,12 +1,15 @@
 // Import pass 1: every line parsed and dry-run on a copy of the index, ids checked, per-batch digests recorded.
 import { createHash, type Hash } from "node:crypto";
 import type { ErrorCode } from "../errors/codes.js";
+import { InputRangeError } from "../errors/input-errors.js";
 import { KeywardError } from "../errors/keyward-error.js";
 import type { StateReader } from "../store/ports.js";
 import type { DelegationIndex } from "./delegation-index.js";
+import { parseNormalEvent } from "./event-bytes.js";
 import { boundEventHash, DELEGATION_TABLES, hashHex, type IdRecord } from "./event-log.js";
 import { type DelegationEvent, eventHash, parseEvent } from "./events.js";
-import { forEachLine } from "./lines.js";
+import { forEachLineBytes } from "./line-bytes.js";
+import { MAX_LINE_LENGTH } from "./lines.js";
 
 /** One refused line. */
 export interface LineError {
@@ -90,6 +93,24 @@ export interface CheckResult {
   readonly digests: Buffer[];
   /** Syntax errors when there are any (then nothing else was checked), else the rule violations. */
   readonly errors: LineError[];
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+const latin1 = (buf: Buffer, start: number, end: number) => buf.toString("latin1", start, end);
+
+/**
+ * The text of a line (the lines a byte read does not take).
+ * @throws {RangeError} when it is not valid UTF-8 or longer than MAX_LINE_LENGTH (the import stops, as before).
+ */
+function decodeLine(buf: Buffer, start: number, end: number, line: number): string {
+  let text: string;
+  try {
+    text = utf8.decode(buf.subarray(start, end));
+  } catch {
+    throw new InputRangeError(`line ${line}: input is not valid UTF-8`);
+  }
+  if (text.length > MAX_LINE_LENGTH) throw new InputRangeError(`line ${line} is too long`);
+  return text;
 }
 
 interface Parsed {
@@ -193,30 +214,38 @@ export async function checkEvents(
     }
   };
 
-  const lines = await forEachLine(
+  const lines = await forEachLineBytes(
     source,
-    (text, line) => {
+    (buf, start, end, line) => {
+      // A line in normal form is read from its bytes; any other line is decoded and takes the JSON.parse path.
+      const brace = buf[start] === 123;
+      let e = brace ? parseNormalEvent(buf, start, end) : undefined;
+      const text = e === undefined ? decodeLine(buf, start, end, line) : undefined;
       // An event line starts with "{": only other lines pay for trim().
-      const blank = text.charCodeAt(0) !== 123 && text.trim().length === 0;
+      const blank = !brace && text!.trim().length === 0;
       if (line > from) {
-        digests.add(text, !blank);
+        digests.add(buf.subarray(start, end), !blank);
         if (blank) flags.set(line, LINE_BLANK);
       }
       if (blank) return;
       events++;
-      let e: DelegationEvent;
-      try {
-        e = parseEvent(JSON.parse(text));
-      } catch (err) {
-        if (syntax.length < MAX_REPORTED)
-          syntax.push({
-            line,
-            code: "invalid_input",
-            message: err instanceof SyntaxError ? "not valid JSON" : (err as Error).message,
-          });
+      if (e === undefined)
+        try {
+          e = parseEvent(JSON.parse(text!));
+        } catch (err) {
+          if (syntax.length < MAX_REPORTED)
+            syntax.push({
+              line,
+              code: "invalid_input",
+              message: err instanceof SyntaxError ? "not valid JSON" : (err as Error).message,
+            });
+          return;
+        }
+      if (line <= from || syntax.length) return;
+      if (text === undefined) {
+        pending.push({ line, e, json: latin1(buf, start, end), normal: true });
         return;
       }
-      if (line <= from || syntax.length) return;
       const json = JSON.stringify(e);
       pending.push({ line, e, json, normal: json === text });
     },
