@@ -178,7 +178,7 @@ export async function applyEvents(
         const e = parseEvent(JSON.parse(view.toString("utf8")));
         rows.push({ line, value: Buffer.from(JSON.stringify(e)), id: e.id });
       } else if (flag !== LINE_BLANK) rows.push({ line, value: view, id: idOf(buf, start, end) });
-      if (digests.add(view, flag !== LINE_BLANK)) verify();
+      if (digests.add(buf, start, end, flag !== LINE_BLANK)) verify();
     },
     async (chunk) => {
       options.onProgress?.(chunk.length);

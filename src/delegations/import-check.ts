@@ -59,27 +59,54 @@ export class LineFlags {
   }
 }
 
-/** The digest of one commit batch: the lines after `from`, each followed by LF, `batchSize` events per batch. */
+/**
+ * The digest of one commit batch: the lines after `from`, each followed by LF, `batchSize` events per batch.
+ * Consecutive lines that end in LF in the same buffer are hashed as one run of bytes (one update, not two per
+ * line); a line whose LF was not right after it (CRLF, the last line, a line joined across chunks) is hashed
+ * as its bytes and an LF, which is the same digest.
+ */
 export class BatchDigests {
   #h: Hash = createHash("sha256");
   #events = 0;
+  #run: Buffer | undefined;
+  #runStart = 0;
+  #runEnd = 0;
   readonly digests: Buffer[] = [];
   constructor(readonly batchSize: number) {}
-  /** Adds one line (`event`: not blank); returns true when the line closes a batch. */
-  add(bytes: string | Uint8Array, event: boolean): boolean {
-    this.#h.update(bytes);
-    this.#h.update("\n");
+  /** Adds the line `buf[start, end)` (`event`: not blank); returns true when the line closes a batch. */
+  add(buf: Buffer, start: number, end: number, event: boolean): boolean {
+    if (buf === this.#run && start === this.#runEnd) this.#runEnd = end + 1;
+    else {
+      this.#flush();
+      this.#run = buf;
+      this.#runStart = start;
+      this.#runEnd = end + 1;
+    }
+    if (buf[end] !== LF) {
+      // The line's LF is not in the buffer right after it: hash the line and an LF.
+      this.#runEnd = end;
+      this.#flush();
+      this.#h.update("\n");
+    }
     if (!event || ++this.#events < this.batchSize) return false;
     this.close();
     return true;
   }
+  #flush(): void {
+    if (this.#run !== undefined && this.#runEnd > this.#runStart)
+      this.#h.update(this.#run.subarray(this.#runStart, this.#runEnd));
+    this.#run = undefined;
+  }
   /** Closes the current batch (also the last, partial one). */
   close(): void {
+    this.#flush();
     this.digests.push(this.#h.digest());
     this.#h = createHash("sha256");
     this.#events = 0;
   }
 }
+
+const LF = 0x0a;
 
 /** What the check pass found. */
 export interface CheckResult {
@@ -224,7 +251,7 @@ export async function checkEvents(
       // An event line starts with "{": only other lines pay for trim().
       const blank = !brace && text!.trim().length === 0;
       if (line > from) {
-        digests.add(buf.subarray(start, end), !blank);
+        digests.add(buf, start, end, !blank);
         if (blank) flags.set(line, LINE_BLANK);
       }
       if (blank) return;
