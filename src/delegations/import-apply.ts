@@ -5,14 +5,8 @@ import type { StateWriter, StorageTx } from "../store/ports.js";
 import { BatchRefusedError, type DelegationStore } from "./delegation-store.js";
 import { DELEGATION_TABLES } from "./event-log.js";
 import { type DelegationEvent, parseEvent } from "./events.js";
-import {
-  BatchDigests,
-  ImportRefusedError,
-  LINE_BLANK,
-  LINE_DUPLICATE,
-  LINE_NORMALIZE,
-  type LineFlags,
-} from "./import-check.js";
+import { ImportRefusedError } from "./import-check.js";
+import { BatchDigests, LINE_BLANK, LINE_DUPLICATE, LINE_NORMALIZE, type LineFlags } from "./import-lines.js";
 import { forEachLineBytes } from "./line-bytes.js";
 import { lastLoggedSeq, segmentRows } from "./log-segments.js";
 

@@ -1,5 +1,5 @@
 // Import pass 1: every line parsed and dry-run on a copy of the index, ids checked, per-batch digests recorded.
-import { createHash, type Hash } from "node:crypto";
+import { createHash } from "node:crypto";
 import type { ErrorCode } from "../errors/codes.js";
 import { InputRangeError } from "../errors/input-errors.js";
 import { KeywardError } from "../errors/keyward-error.js";
@@ -8,7 +8,9 @@ import type { DelegationIndex } from "./delegation-index.js";
 import { parseNormalEvent } from "./event-bytes.js";
 import { boundEventHash, DELEGATION_TABLES, hashHex, type IdRecord } from "./event-log.js";
 import { type DelegationEvent, eventHash, parseEvent } from "./events.js";
+import { BatchDigests, LINE_BLANK, LINE_DUPLICATE, LINE_NORMALIZE, LineFlags } from "./import-lines.js";
 import { forEachLineBytes } from "./line-bytes.js";
+
 import { MAX_LINE_LENGTH } from "./lines.js";
 
 /** One refused line. */
@@ -36,78 +38,6 @@ export class ImportRefusedError extends KeywardError {
 /** At most this many bad lines are reported (the scan goes on to count lines). */
 export const MAX_REPORTED = 20;
 
-/** What the apply pass must do with a line (lines without a flag are events stored as they are written). */
-export const LINE_BLANK = 1;
-/** An event whose id was already applied (earlier in the file or in the store) with the same content. */
-export const LINE_DUPLICATE = 2;
-/** An event not in normal form (key order, spelling, spacing): stored as its normalised JSON. */
-export const LINE_NORMALIZE = 3;
-
-/** Per-line flags, allocated only when a line needs one (a file in normal form costs nothing). */
-export class LineFlags {
-  #f: Uint8Array | undefined;
-  set(line: number, flag: number): void {
-    if (!this.#f || line >= this.#f.length) {
-      const next = new Uint8Array(Math.max(line + 1, (this.#f?.length ?? 4096) * 2));
-      if (this.#f) next.set(this.#f);
-      this.#f = next;
-    }
-    this.#f[line] = flag;
-  }
-  get(line: number): number {
-    return this.#f !== undefined && line < this.#f.length ? this.#f[line]! : 0;
-  }
-}
-
-/**
- * The digest of one commit batch: the lines after `from`, each followed by LF, `batchSize` events per batch.
- * Consecutive lines that end in LF in the same buffer are hashed as one run of bytes (one update, not two per
- * line); a line whose LF was not right after it (CRLF, the last line, a line joined across chunks) is hashed
- * as its bytes and an LF, which is the same digest.
- */
-export class BatchDigests {
-  #h: Hash = createHash("sha256");
-  #events = 0;
-  #run: Buffer | undefined;
-  #runStart = 0;
-  #runEnd = 0;
-  readonly digests: Buffer[] = [];
-  constructor(readonly batchSize: number) {}
-  /** Adds the line `buf[start, end)` (`event`: not blank); returns true when the line closes a batch. */
-  add(buf: Buffer, start: number, end: number, event: boolean): boolean {
-    if (buf === this.#run && start === this.#runEnd) this.#runEnd = end + 1;
-    else {
-      this.#flush();
-      this.#run = buf;
-      this.#runStart = start;
-      this.#runEnd = end + 1;
-    }
-    if (buf[end] !== LF) {
-      // The line's LF is not in the buffer right after it: hash the line and an LF.
-      this.#runEnd = end;
-      this.#flush();
-      this.#h.update("\n");
-    }
-    if (!event || ++this.#events < this.batchSize) return false;
-    this.close();
-    return true;
-  }
-  #flush(): void {
-    if (this.#run !== undefined && this.#runEnd > this.#runStart)
-      this.#h.update(this.#run.subarray(this.#runStart, this.#runEnd));
-    this.#run = undefined;
-  }
-  /** Closes the current batch (also the last, partial one). */
-  close(): void {
-    this.#flush();
-    this.digests.push(this.#h.digest());
-    this.#h = createHash("sha256");
-    this.#events = 0;
-  }
-}
-
-const LF = 0x0a;
-
 /** What the check pass found. */
 export interface CheckResult {
   readonly lines: number;
@@ -122,6 +52,8 @@ export interface CheckResult {
   readonly errors: LineError[];
 }
 
+/** Pending events resolved at once when nothing is looked up in the store. */
+const RESOLVE_AT_ONCE = 512;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 const latin1 = (buf: Buffer, start: number, end: number) => buf.toString("latin1", start, end);
 
@@ -184,11 +116,8 @@ export async function checkEvents(
   let idsStored = false;
   for await (const _ of state.scan(DELEGATION_TABLES.id, { limit: 1 })) idsStored = true;
 
-  const resolve = async () => {
-    const batch = pending;
-    pending = [];
-    if (syntax.length) return;
-    const skip = new Set<Parsed>();
+  /** Ids against the file so far: returns the events whose id is new to it (to look up in the store). */
+  const checkSeen = (batch: Parsed[], skip: Set<Parsed>): Parsed[] => {
     const lookup: Parsed[] = [];
     for (const p of batch) {
       const id = p.e.id;
@@ -205,6 +134,36 @@ export async function checkEvents(
           message: `id ${JSON.stringify(id)} is used twice for different events`,
         });
     }
+    return lookup;
+  };
+
+  /** The dry run of a batch whose duplicates are known, in line order. */
+  const applyBatch = (batch: Parsed[], skip: Set<Parsed>) => {
+    for (const p of batch) {
+      if (skip.has(p)) {
+        flags.set(p.line, LINE_DUPLICATE);
+        duplicates++;
+        continue;
+      }
+      if (!p.normal) flags.set(p.line, LINE_NORMALIZE);
+      if (rules.length >= MAX_REPORTED) continue;
+      try {
+        copy.applyLogged(copy.lastSeq + 1, p.e);
+        toApply++;
+      } catch (err) {
+        if (!(err instanceof KeywardError) || err.code === "internal") throw err;
+        rules.push({ line: p.line, code: err.code, message: err.message });
+      }
+    }
+  };
+
+  /** Resolves the pending events: ids (the store's looked up in one read), then the dry run. */
+  const resolve = async () => {
+    const batch = pending;
+    pending = [];
+    if (syntax.length) return;
+    const skip = new Set<Parsed>();
+    const lookup = checkSeen(batch, skip);
     if (lookup.length && idsStored) {
       const found = await state.getMany(
         DELEGATION_TABLES.id,
@@ -223,22 +182,17 @@ export async function checkEvents(
           });
       }
     }
-    for (const p of batch) {
-      if (skip.has(p)) {
-        flags.set(p.line, LINE_DUPLICATE);
-        duplicates++;
-        continue;
-      }
-      if (!p.normal) flags.set(p.line, LINE_NORMALIZE);
-      if (rules.length >= MAX_REPORTED) continue;
-      try {
-        copy.applyLogged(copy.lastSeq + 1, p.e);
-        toApply++;
-      } catch (err) {
-        if (!(err instanceof KeywardError) || err.code === "internal") throw err;
-        rules.push({ line: p.line, code: err.code, message: err.message });
-      }
-    }
+    applyBatch(batch, skip);
+  };
+
+  /** With no id stored (a first sync), nothing is looked up: small batches resolve at once (short-lived objects). */
+  const resolveNow = () => {
+    const batch = pending;
+    pending = [];
+    if (syntax.length) return;
+    const skip = new Set<Parsed>();
+    checkSeen(batch, skip);
+    applyBatch(batch, skip);
   };
 
   const lines = await forEachLineBytes(
@@ -269,12 +223,12 @@ export async function checkEvents(
           return;
         }
       if (line <= from || syntax.length) return;
-      if (text === undefined) {
-        pending.push({ line, e, json: latin1(buf, start, end), normal: true });
-        return;
+      if (text === undefined) pending.push({ line, e, json: latin1(buf, start, end), normal: true });
+      else {
+        const json = JSON.stringify(e);
+        pending.push({ line, e, json, normal: json === text });
       }
-      const json = JSON.stringify(e);
-      pending.push({ line, e, json, normal: json === text });
+      if (!idsStored && pending.length >= RESOLVE_AT_ONCE) resolveNow();
     },
     async (chunk) => {
       file.update(chunk);

@@ -1,7 +1,7 @@
 // Batch digests of the import's two passes: one run of bytes per stretch of lines is the digest of each line + LF.
 import { createHash } from "node:crypto";
 import { expect, it } from "vitest";
-import { BatchDigests } from "./import-check.js";
+import { BatchDigests } from "./import-lines.js";
 import { forEachLineBytes } from "./line-bytes.js";
 
 it("BatchDigests hashes each line and an LF, whatever the line endings and chunk boundaries", async () => {
