@@ -8,7 +8,9 @@ import {
   lastLoggedSeq,
   loggedEventBytes,
   SEGMENT_EVENTS,
+  SegmentBuilder,
   scanLogged,
+  segmentEvents,
   segmentRows,
   seqKey,
 } from "./log-segments.js";
@@ -31,14 +33,37 @@ async function withStorage(open: () => Promise<TestStorage>, fn: (t: TestStorage
   }
 }
 
-it("segmentRows joins events with LF, SEGMENT_EVENTS per row, keyed by each row's first seq", () => {
-  const events = [1, 2, 3, 4, 5].map((i) => enc.encode(line(i)));
-  expect(segmentRows(7, events, 2).map((r) => [r.key, text(r.value)])).toEqual([
-    ["0000000000000007", `${line(1)}\n${line(2)}`],
-    ["0000000000000009", `${line(3)}\n${line(4)}`],
-    ["0000000000000011", line(5)],
+it("SegmentBuilder: per events a segment, LF between them, a view of the buffer where lines lie back to back", () => {
+  const buf = Buffer.from(`${line(1)}\n${line(2)}\r\n${line(3)}\n${line(4)}\n${line(5)}`);
+  const ranges: [number, number][] = [];
+  for (let start = 0, i = 0; i < 5; i++) {
+    const nl = buf.indexOf(0x0a, start);
+    const end = nl < 0 ? buf.length : nl;
+    ranges.push([start, buf[end - 1] === 0x0d ? end - 1 : end]);
+    start = end + 1;
+  }
+  const two = new SegmentBuilder(2);
+  for (const [s0, e0] of ranges) two.add(buf, s0, e0);
+  const values = two.take();
+  expect(values.map(text)).toEqual([`${line(1)}\n${line(2)}`, `${line(3)}\n${line(4)}`, line(5)]);
+  expect(segmentRows(7, values, 2).map((r) => r.key)).toEqual([seqKey(7), seqKey(9), seqKey(11)]);
+  // Not back to back (a CR between, another buffer): joined with LF into a new value.
+  const three = new SegmentBuilder(3);
+  for (const [s0, e0] of ranges.slice(0, 3)) three.add(buf, s0, e0);
+  const other = Buffer.from(line(9));
+  three.add(other, 0, other.length);
+  const joined = three.take();
+  expect(joined.map(text)).toEqual([`${line(1)}\n${line(2)}\n${line(3)}`, line(9)]);
+  expect(segmentEvents(joined[0]!).map(text)).toEqual([line(1), line(2), line(3)]);
+  expect(three.take()).toEqual([]);
+  // The back-to-back segments are views of `buf`; the joined one is a copy.
+  buf.fill(0x20);
+  expect(values.map(text)).toEqual([
+    " ".repeat(values[0]!.length),
+    " ".repeat(values[1]!.length),
+    " ".repeat(values[2]!.length),
   ]);
-  expect(segmentRows(1, events)).toHaveLength(1);
+  expect(text(joined[0])).toBe(`${line(1)}\n${line(2)}\n${line(3)}`);
   expect(SEGMENT_EVENTS).toBeGreaterThan(1);
 });
 

@@ -38,27 +38,82 @@ function eventAt(row: Uint8Array, k: number): Uint8Array | undefined {
   return row.subarray(start, nl < 0 ? row.length : nl);
 }
 
-/** The rows of `events` (normal-form JSON bytes) logged from `first` on, SEGMENT_EVENTS (or `per`) per row. */
+/**
+ * Collects the events of a bulk write into segment values. Lines that lie back to back in one buffer, LF
+ * between them, make one run; a segment of one run is a view of the buffer (no copy), others are joined.
+ */
+export class SegmentBuilder {
+  #bufs: Uint8Array[] = [];
+  #starts: number[] = [];
+  #ends: number[] = [];
+  #count = 0;
+  #values: Uint8Array[] = [];
+
+  constructor(readonly per: number = SEGMENT_EVENTS) {}
+
+  /** Adds the event `buf[start, end)` (normal-form JSON bytes). */
+  add(buf: Uint8Array, start: number, end: number): void {
+    const last = this.#bufs.length - 1;
+    if (last >= 0 && this.#bufs[last] === buf && this.#ends[last]! + 1 === start && buf[start - 1] === LF)
+      this.#ends[last] = end;
+    else {
+      this.#bufs.push(buf);
+      this.#starts.push(start);
+      this.#ends.push(end);
+    }
+    if (++this.#count === this.per) this.#close();
+  }
+
+  #close(): void {
+    const n = this.#bufs.length;
+    if (n === 0) return;
+    if (n === 1) this.#values.push(this.#bufs[0]!.subarray(this.#starts[0], this.#ends[0]));
+    else {
+      let size = n - 1;
+      for (let i = 0; i < n; i++) size += this.#ends[i]! - this.#starts[i]!;
+      const value = Buffer.allocUnsafe(size);
+      let at = 0;
+      for (let i = 0; i < n; i++) {
+        if (i > 0) value[at++] = LF;
+        value.set(this.#bufs[i]!.subarray(this.#starts[i], this.#ends[i]), at);
+        at += this.#ends[i]! - this.#starts[i]!;
+      }
+      this.#values.push(value);
+    }
+    this.#bufs = [];
+    this.#starts = [];
+    this.#ends = [];
+    this.#count = 0;
+  }
+
+  /** The segment values so far (the last one possibly short); starts afresh. */
+  take(): Uint8Array[] {
+    this.#close();
+    const values = this.#values;
+    this.#values = [];
+    return values;
+  }
+}
+
+/** The rows of segment values (as `SegmentBuilder.take` gives them, `per` events each) logged from `first` on. */
 export function segmentRows(
   first: number,
-  events: readonly Uint8Array[],
+  values: readonly Uint8Array[],
   per: number = SEGMENT_EVENTS,
 ): StateInsert[] {
-  const rows: StateInsert[] = [];
-  for (let i = 0; i < events.length; i += per) {
-    const end = Math.min(events.length, i + per);
-    let size = end - i - 1;
-    for (let j = i; j < end; j++) size += events[j]!.length;
-    const value = Buffer.allocUnsafe(size);
-    let at = 0;
-    for (let j = i; j < end; j++) {
-      if (j > i) value[at++] = LF;
-      value.set(events[j]!, at);
-      at += events[j]!.length;
-    }
-    rows.push({ key: seqKey(first + i), value });
+  return values.map((value, i) => ({ key: seqKey(first + i * per), value }));
+}
+
+/** The events of a segment value, in order. */
+export function segmentEvents(value: Uint8Array): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let start = 0;
+  for (let nl = value.indexOf(LF); nl >= 0; nl = value.indexOf(LF, start)) {
+    out.push(value.subarray(start, nl));
+    start = nl + 1;
   }
-  return rows;
+  out.push(value.subarray(start));
+  return out;
 }
 
 /** The sequence number of the log's last event (0 when the log is empty). */
