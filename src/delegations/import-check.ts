@@ -75,8 +75,60 @@ function decodeLine(buf: Buffer, start: number, end: number, line: number): stri
 interface Parsed {
   readonly line: number;
   readonly e: DelegationEvent;
-  readonly json: string;
   readonly normal: boolean;
+}
+
+/** An id used again in the file: its line and the line of its first use. */
+interface Repeat {
+  readonly line: number;
+  readonly first: number;
+  readonly id: string;
+}
+
+/** The normal-form JSON of a line pass 1 parsed (undefined if it no longer parses: the file changed). */
+function normalJson(buf: Buffer, start: number, end: number, line: number): string | undefined {
+  if (parseNormalEvent(buf, start, end) !== undefined) return latin1(buf, start, end);
+  try {
+    return JSON.stringify(parseEvent(JSON.parse(decodeLine(buf, start, end, line))));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Reads the file again for the lines of repeated ids and refuses each repeat whose event differs from the
+ * id's first use (the check pass took it as a duplicate).
+ * @throws KeywardError `conflict` when the file is not the one the check pass read.
+ */
+async function sameRepeats(
+  source: AsyncIterable<Uint8Array>,
+  fileHash: string,
+  repeats: readonly Repeat[],
+  rules: LineError[],
+): Promise<void> {
+  const json = new Map<number, string | undefined>();
+  for (const r of repeats) json.set(r.line, undefined).set(r.first, undefined);
+  const sha = createHash("sha256");
+  await forEachLineBytes(
+    source,
+    (buf, start, end, line) => {
+      if (json.has(line)) json.set(line, normalJson(buf, start, end, line));
+    },
+    (chunk) => {
+      sha.update(chunk);
+    },
+  );
+  if (sha.digest("hex") !== fileHash)
+    throw new KeywardError("conflict", "the file changed during the import (while its ids were checked)");
+  for (const r of repeats) {
+    const a = json.get(r.line);
+    if (a === undefined || a !== json.get(r.first))
+      rules.push({
+        line: r.line,
+        code: "conflict",
+        message: `id ${JSON.stringify(r.id)} is used twice for different events`,
+      });
+  }
 }
 
 /** True when the event an id record is bound to has the same content as `p` (hashed only for ids that return). */
@@ -97,6 +149,8 @@ export async function checkEvents(
     readonly from: number;
     readonly batchSize: number;
     readonly onProgress?: (bytes: number) => void;
+    /** The file again: read a third time only when an id is used twice within it. */
+    readonly reopen: () => AsyncIterable<Uint8Array>;
   },
 ): Promise<CheckResult> {
   const { state, copy, from } = options;
@@ -105,7 +159,10 @@ export async function checkEvents(
   const flags = new LineFlags();
   const syntax: LineError[] = [];
   const rules: LineError[] = [];
-  const seen = new Map<string, string>();
+  // Id → line of its first use in the file (a number: no copy of every event is kept); a repeat is taken as a
+  // duplicate and compared with its first use by `sameRepeats` once the pass is done.
+  const seen = new Map<string, number>();
+  const repeats: Repeat[] = [];
   let pending: Parsed[] = [];
   let events = 0;
   let toApply = 0;
@@ -122,17 +179,14 @@ export async function checkEvents(
     for (const p of batch) {
       const id = p.e.id;
       if (id === undefined) continue;
-      const prior = seen.get(id);
-      if (prior === undefined) {
-        seen.set(id, p.json);
+      const first = seen.get(id);
+      if (first === undefined) {
+        seen.set(id, p.line);
         lookup.push(p);
-      } else if (prior === p.json) skip.add(p);
-      else
-        rules.push({
-          line: p.line,
-          code: "conflict",
-          message: `id ${JSON.stringify(id)} is used twice for different events`,
-        });
+      } else {
+        repeats.push({ line: p.line, first, id });
+        skip.add(p);
+      }
     }
     return lookup;
   };
@@ -223,11 +277,7 @@ export async function checkEvents(
           return;
         }
       if (line <= from || syntax.length) return;
-      if (text === undefined) pending.push({ line, e, json: latin1(buf, start, end), normal: true });
-      else {
-        const json = JSON.stringify(e);
-        pending.push({ line, e, json, normal: json === text });
-      }
+      pending.push({ line, e, normal: text === undefined || JSON.stringify(e) === text });
       if (!idsStored && pending.length >= RESOLVE_AT_ONCE) resolveNow();
     },
     async (chunk) => {
@@ -238,12 +288,14 @@ export async function checkEvents(
   );
   await resolve();
   digests.close();
+  const fileHash = file.digest("hex");
+  if (repeats.length && !syntax.length) await sameRepeats(options.reopen(), fileHash, repeats, rules);
   return {
     lines,
     events,
     toApply,
     duplicates,
-    fileHash: file.digest("hex"),
+    fileHash,
     flags,
     digests: digests.digests,
     errors: syntax.length ? syntax : rules.sort((a, b) => a.line - b.line).slice(0, MAX_REPORTED),

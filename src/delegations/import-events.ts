@@ -33,7 +33,10 @@ export interface ImportSummary {
 
 /** Options of `importEvents`. */
 export interface ImportOptions {
-  /** Opens the file again for each pass (it is read twice: check, apply; three times to resume). */
+  /**
+   * Opens the file again for each pass (it is read twice: check, apply; once more to resume, and once more when
+   * an id is used twice within it).
+   */
   readonly open: () => AsyncIterable<Uint8Array>;
   readonly onProgress?: (phase: "parse" | "check" | "apply", bytes: number) => void;
   /** Events per transaction in the apply pass (default DEFAULT_IMPORT_BATCH). */
@@ -77,7 +80,8 @@ async function priorProgress(
  * with the file's progress record, as multi-row inserts (the log is the source of truth; the index is the dry
  * run's copy, adopted at the end). Re-running the same file after an interruption resumes after the last
  * committed batch; re-running a finished file applies nothing. Memory: the index copy, the ids of the file
- * (to catch an id reused within it) and one batch.
+ * with their first line (to catch an id reused within it: a repeat is compared with its first use in one more
+ * read of the file) and one batch.
  * @throws ImportRefusedError listing bad lines (nothing applied by this run), or — only if another writer
  *   interleaves a conflicting event during pass 2 — naming the refused line (earlier batches stay; resumable).
  * @throws KeywardError `conflict` when the file changes between the passes (earlier batches stay).
@@ -98,6 +102,7 @@ export async function importEvents(store: DelegationStore, options: ImportOption
     from,
     batchSize,
     onProgress: (bytes) => options.onProgress?.("check", bytes),
+    reopen: options.open,
   });
   const key = prior?.key ?? `${KEY_PREFIX}${checked.fileHash}`;
   const base = {
@@ -155,6 +160,7 @@ async function finished(
     from: Number.MAX_SAFE_INTEGER,
     batchSize: 1,
     onProgress: (bytes) => options.onProgress?.("check", bytes),
+    reopen: options.open,
   });
   return {
     lines: checked.lines,

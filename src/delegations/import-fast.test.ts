@@ -81,6 +81,39 @@ describe.each(TEST_BACKENDS)("bulk import (%s)", (_name, open) => {
     });
   });
 
+  it("an id used twice within the file: the same event (any spelling) is a duplicate, another event refuses", async () => {
+    await withStore(open, async (store) => {
+      const a = { op: "grant", delegator: 1, provider: "P", scopes: [1], at: 10, id: "a" };
+      const b = { op: "grant", delegator: 2, provider: "P", scopes: [1], at: 10, id: "b" };
+      const respelled =
+        '{ "id": "a", "at": 10, "scopes": ["1"], "provider": "P", "delegator": "1", "op": "grant" }';
+      const refused = await importEvents(store, {
+        open: chunks(`${ndjson(a, b)}${respelled}\n${ndjson({ ...b, at: 11 }, { ...a, delegator: 3 })}`),
+      }).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(ImportRefusedError);
+      expect((refused as ImportRefusedError).errors).toEqual([
+        { line: 4, code: "conflict", message: 'id "b" is used twice for different events' },
+        { line: 5, code: "conflict", message: 'id "a" is used twice for different events' },
+      ]);
+      expect(store.index.lastSeq).toBe(0);
+      const s = await importEvents(store, { open: chunks(`${ndjson(a, b)}${respelled}\n${ndjson(b)}`) });
+      expect(s).toMatchObject({ applied: 2, duplicates: 2 });
+      expect(store.index.lastSeq).toBe(2);
+    });
+  });
+
+  it("a file that changes while its repeated ids are compared is refused, nothing applied", async () => {
+    await withStore(open, async (store) => {
+      const a = { op: "grant", delegator: 1, provider: "P", scopes: [1], at: 10, id: "a" };
+      let opened = 0;
+      const err = await importEvents(store, {
+        open: () => chunks(++opened === 2 ? ndjson(a, { ...a, at: 11 }) : ndjson(a, a))(),
+      }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: "conflict", message: expect.stringMatching(/file changed/) });
+      expect(store.index.lastSeq).toBe(0);
+    });
+  });
+
   it("another writer interleaving: the rest is re-validated through write, nothing lost", async () => {
     await withStore(open, async (store, t) => {
       const events = Array.from({ length: 40 }, (_, i) => ({
