@@ -10,8 +10,8 @@ import { boundEventHash, DELEGATION_TABLES, hashHex, type IdRecord } from "./eve
 import { type DelegationEvent, eventHash, parseEvent } from "./events.js";
 import { BatchDigests, LINE_BLANK, LINE_DUPLICATE, LINE_NORMALIZE, LineFlags } from "./import-lines.js";
 import { forEachLineBytes } from "./line-bytes.js";
-
 import { MAX_LINE_LENGTH } from "./lines.js";
+import { ExactSeenIds, HashedSeenIds, type SeenIds } from "./seen-ids.js";
 
 /** One refused line. */
 export interface LineError {
@@ -78,6 +78,9 @@ interface Parsed {
   readonly normal: boolean;
 }
 
+/** Two ids of the file share their hash: the check pass must run again with exact ids (`exactIds`). */
+export class IdHashCollision extends Error {}
+
 /** An id used again in the file: its line and the line of its first use. */
 interface Repeat {
   readonly line: number;
@@ -99,12 +102,14 @@ function normalJson(buf: Buffer, start: number, end: number, line: number): stri
  * Reads the file again for the lines of repeated ids and refuses each repeat whose event differs from the
  * id's first use (the check pass took it as a duplicate).
  * @throws KeywardError `conflict` when the file is not the one the check pass read.
+ * @throws IdHashCollision when a hashed repeat is another id (`exact` false).
  */
 async function sameRepeats(
   source: AsyncIterable<Uint8Array>,
   fileHash: string,
   repeats: readonly Repeat[],
   rules: LineError[],
+  exact: boolean,
 ): Promise<void> {
   const json = new Map<number, string | undefined>();
   for (const r of repeats) json.set(r.line, undefined).set(r.first, undefined);
@@ -122,7 +127,10 @@ async function sameRepeats(
     throw new KeywardError("conflict", "the file changed during the import (while its ids were checked)");
   for (const r of repeats) {
     const a = json.get(r.line);
-    if (a === undefined || a !== json.get(r.first))
+    const first = json.get(r.first);
+    if (!exact && first !== undefined && (JSON.parse(first) as { id?: string }).id !== r.id)
+      throw new IdHashCollision();
+    if (a === undefined || a !== first)
       rules.push({
         line: r.line,
         code: "conflict",
@@ -151,6 +159,8 @@ export async function checkEvents(
     readonly onProgress?: (bytes: number) => void;
     /** The file again: read a third time only when an id is used twice within it. */
     readonly reopen: () => AsyncIterable<Uint8Array>;
+    /** Ids kept exactly (after an IdHashCollision) rather than hashed. */
+    readonly exactIds?: boolean;
   },
 ): Promise<CheckResult> {
   const { state, copy, from } = options;
@@ -159,9 +169,9 @@ export async function checkEvents(
   const flags = new LineFlags();
   const syntax: LineError[] = [];
   const rules: LineError[] = [];
-  // Id → line of its first use in the file (a number: no copy of every event is kept); a repeat is taken as a
+  // Id → line of its first use in the file (hashed: no copy of any id or event kept); a repeat is taken as a
   // duplicate and compared with its first use by `sameRepeats` once the pass is done.
-  const seen = new Map<string, number>();
+  const seen: SeenIds = options.exactIds ? new ExactSeenIds() : new HashedSeenIds();
   const repeats: Repeat[] = [];
   let pending: Parsed[] = [];
   let events = 0;
@@ -179,11 +189,9 @@ export async function checkEvents(
     for (const p of batch) {
       const id = p.e.id;
       if (id === undefined) continue;
-      const first = seen.get(id);
-      if (first === undefined) {
-        seen.set(id, p.line);
-        lookup.push(p);
-      } else {
+      const first = seen.firstOrAdd(id, p.line);
+      if (first === 0) lookup.push(p);
+      else {
         repeats.push({ line: p.line, first, id });
         skip.add(p);
       }
@@ -289,7 +297,8 @@ export async function checkEvents(
   await resolve();
   digests.close();
   const fileHash = file.digest("hex");
-  if (repeats.length && !syntax.length) await sameRepeats(options.reopen(), fileHash, repeats, rules);
+  if (repeats.length && !syntax.length)
+    await sameRepeats(options.reopen(), fileHash, repeats, rules, seen.exact);
   return {
     lines,
     events,

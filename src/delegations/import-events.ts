@@ -5,7 +5,7 @@ import { RecordTable } from "../store/records.js";
 import type { DelegationStore } from "./delegation-store.js";
 import { DELEGATION_TABLES } from "./event-log.js";
 import { applyEvents } from "./import-apply.js";
-import { checkEvents, ImportRefusedError } from "./import-check.js";
+import { checkEvents, IdHashCollision, ImportRefusedError } from "./import-check.js";
 
 export { ImportRefusedError, type LineError, MAX_REPORTED } from "./import-check.js";
 
@@ -94,16 +94,27 @@ export async function importEvents(store: DelegationStore, options: ImportOption
   if (prior?.progress?.done) return finished(store, options, prior.key, prior.progress.lines);
 
   await store.sync();
-  const copy = store.index.clone();
+  let copy = store.index.clone();
   const baseSeq = copy.lastSeq;
-  const checked = await checkEvents(options.open(), {
-    state: store.storage.state,
-    copy,
-    from,
-    batchSize,
-    onProgress: (bytes) => options.onProgress?.("check", bytes),
-    reopen: options.open,
-  });
+  const check = (exactIds: boolean) =>
+    checkEvents(options.open(), {
+      state: store.storage.state,
+      copy,
+      from,
+      batchSize,
+      onProgress: (bytes) => options.onProgress?.("check", bytes),
+      reopen: options.open,
+      exactIds,
+    });
+  let checked: Awaited<ReturnType<typeof checkEvents>>;
+  try {
+    checked = await check(false);
+  } catch (err) {
+    if (!(err instanceof IdHashCollision)) throw err;
+    // Two ids of the file share a 64-bit hash: check again (on a fresh copy) with the ids kept exactly.
+    copy = store.index.clone();
+    checked = await check(true);
+  }
   const key = prior?.key ?? `${KEY_PREFIX}${checked.fileHash}`;
   const base = {
     lines: checked.lines,
