@@ -8,6 +8,7 @@ import { openTestSqliteStorage, TEST_BACKENDS, type TestStorage } from "../store
 import { DelegationStore } from "./delegation-store.js";
 import { DELEGATION_TABLES, idRecords } from "./event-log.js";
 import { parseEvent } from "./events.js";
+import { checkEvents } from "./import-check.js";
 import { ImportRefusedError, importEvents } from "./import-events.js";
 import { loggedEventBytes, scanLogged } from "./log-segments.js";
 
@@ -99,6 +100,35 @@ describe.each(TEST_BACKENDS)("bulk import (%s)", (_name, open) => {
       const s = await importEvents(store, { open: chunks(`${ndjson(a, b)}${respelled}\n${ndjson(b)}`) });
       expect(s).toMatchObject({ applied: 2, duplicates: 2 });
       expect(store.index.lastSeq).toBe(2);
+    });
+  });
+
+  it("the check pass finds the same with exact ids (its fallback after a hash collision) as with hashed ids", async () => {
+    await withStore(open, async (store) => {
+      const a = { op: "grant", delegator: 1, provider: "P", scopes: [1], at: 10, id: "a" };
+      const b = { op: "grant", delegator: 2, provider: "P", scopes: [1], at: 10, id: "b" };
+      const text = ndjson(a, b, a, { ...b, at: 12 }, { op: "revoke", delegator: 9, provider: "P", at: 13 });
+      const run = (exactIds: boolean) =>
+        checkEvents(chunks(text)(), {
+          state: store.storage.state,
+          copy: store.index.clone(),
+          from: 0,
+          batchSize: 2,
+          reopen: chunks(text),
+          exactIds,
+        });
+      const hashed = await run(false);
+      const exact = await run(true);
+      expect(exact).toEqual(hashed);
+      expect(exact.errors).toEqual([
+        { line: 4, code: "conflict", message: 'id "b" is used twice for different events' },
+        {
+          line: 5,
+          code: "not_found",
+          message: "no delegation from this delegator to this provider to revoke",
+        },
+      ]);
+      expect(exact).toMatchObject({ lines: 5, events: 5 });
     });
   });
 
