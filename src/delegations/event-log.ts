@@ -4,6 +4,7 @@ import { KeywardError } from "../errors/keyward-error.js";
 import type { StateReader } from "../store/ports.js";
 import { RecordTable } from "../store/records.js";
 import type { DelegationIndex } from "./delegation-index.js";
+import { parseNormalEvent } from "./event-bytes.js";
 import { type DelegationEvent, eventHash, parseEvent } from "./events.js";
 import { EVENT_TABLE, loggedEventBytes, scanLogged } from "./log-segments.js";
 
@@ -46,8 +47,8 @@ export function hashHex(hash: Uint8Array): string {
 }
 
 /**
- * Applies to `index` every logged event after `index.lastSeq` (up to `upTo`), in sequence order, reading through `state`
- * (auto-commit or a transaction's view). Returns how many events were applied.
+ * Applies to `index` every logged event after `index.lastSeq` (up to `upTo`), in sequence order, reading
+ * through `state` (auto-commit or a transaction's view). Returns how many events were applied.
  * @throws KeywardError `internal` when a stored event does not validate (a corrupted log).
  */
 export async function syncIndex(index: DelegationIndex, state: StateReader, upTo?: number): Promise<number> {
@@ -64,6 +65,14 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
  * @throws KeywardError `internal` when they do not validate (a corrupted log).
  */
 export function decodeLogged(seq: number, bytes: Uint8Array | undefined): DelegationEvent {
+  // Logged events are in normal form: read from their bytes (same validation, property-tested), else parsed.
+  if (bytes !== undefined) {
+    const buf = Buffer.isBuffer(bytes)
+      ? bytes
+      : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const e = parseNormalEvent(buf, 0, buf.length);
+    if (e !== undefined) return e;
+  }
   try {
     return parseEvent(JSON.parse(utf8.decode(bytes)));
   } catch {
