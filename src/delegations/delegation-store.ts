@@ -90,13 +90,8 @@ export class DelegationStore {
     const snap = await loadIndexSnapshot(storage, upToSeq);
     const loaded = snap.status === "loaded";
     const store = new DelegationStore(storage, loaded ? snap.index : new DelegationIndex());
-    let replayed = 0;
-    if (upToSeq === undefined) replayed = await store.sync();
-    else {
-      const range = { gt: seqKey(store.index.lastSeq), lte: seqKey(upToSeq) };
-      for await (const { key, value } of eventRecords.scan(storage.state, range))
-        if (store.index.applyLogged(Number(key), parseEvent(value))) replayed++;
-    }
+    const replayed =
+      upToSeq === undefined ? await store.sync() : await syncIndex(store.index, storage.state, upToSeq);
     if (!loaded || replayed > 0) store.index.compact();
     if (loaded) store.#snapshotSeq = snap.manifest.seq;
     store.#opened = {

@@ -1,12 +1,17 @@
 // Import pass 1: every line parsed and dry-run on a copy of the index, ids checked, per-batch digests recorded.
-import { createHash, type Hash } from "node:crypto";
+import { createHash } from "node:crypto";
 import type { ErrorCode } from "../errors/codes.js";
+import { InputRangeError } from "../errors/input-errors.js";
 import { KeywardError } from "../errors/keyward-error.js";
 import type { StateReader } from "../store/ports.js";
 import type { DelegationIndex } from "./delegation-index.js";
+import { parseNormalEvent } from "./event-bytes.js";
 import { boundEventHash, DELEGATION_TABLES, hashHex, type IdRecord } from "./event-log.js";
 import { type DelegationEvent, eventHash, parseEvent } from "./events.js";
-import { forEachLine } from "./lines.js";
+import { BatchDigests, LINE_BLANK, LINE_DUPLICATE, LINE_NORMALIZE, LineFlags } from "./import-lines.js";
+import { forEachLineBytes } from "./line-bytes.js";
+import { MAX_LINE_LENGTH } from "./lines.js";
+import { ExactSeenIds, HashedSeenIds, type SeenIds } from "./seen-ids.js";
 
 /** One refused line. */
 export interface LineError {
@@ -33,51 +38,6 @@ export class ImportRefusedError extends KeywardError {
 /** At most this many bad lines are reported (the scan goes on to count lines). */
 export const MAX_REPORTED = 20;
 
-/** What the apply pass must do with a line (lines without a flag are events stored as they are written). */
-export const LINE_BLANK = 1;
-/** An event whose id was already applied (earlier in the file or in the store) with the same content. */
-export const LINE_DUPLICATE = 2;
-/** An event not in normal form (key order, spelling, spacing): stored as its normalised JSON. */
-export const LINE_NORMALIZE = 3;
-
-/** Per-line flags, allocated only when a line needs one (a file in normal form costs nothing). */
-export class LineFlags {
-  #f: Uint8Array | undefined;
-  set(line: number, flag: number): void {
-    if (!this.#f || line >= this.#f.length) {
-      const next = new Uint8Array(Math.max(line + 1, (this.#f?.length ?? 4096) * 2));
-      if (this.#f) next.set(this.#f);
-      this.#f = next;
-    }
-    this.#f[line] = flag;
-  }
-  get(line: number): number {
-    return this.#f !== undefined && line < this.#f.length ? this.#f[line]! : 0;
-  }
-}
-
-/** The digest of one commit batch: the lines after `from`, each followed by LF, `batchSize` events per batch. */
-export class BatchDigests {
-  #h: Hash = createHash("sha256");
-  #events = 0;
-  readonly digests: Buffer[] = [];
-  constructor(readonly batchSize: number) {}
-  /** Adds one line (`event`: not blank); returns true when the line closes a batch. */
-  add(bytes: string | Uint8Array, event: boolean): boolean {
-    this.#h.update(bytes);
-    this.#h.update("\n");
-    if (!event || ++this.#events < this.batchSize) return false;
-    this.close();
-    return true;
-  }
-  /** Closes the current batch (also the last, partial one). */
-  close(): void {
-    this.digests.push(this.#h.digest());
-    this.#h = createHash("sha256");
-    this.#events = 0;
-  }
-}
-
 /** What the check pass found. */
 export interface CheckResult {
   readonly lines: number;
@@ -92,11 +52,91 @@ export interface CheckResult {
   readonly errors: LineError[];
 }
 
+/** Pending events resolved at once when nothing is looked up in the store. */
+const RESOLVE_AT_ONCE = 512;
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+const latin1 = (buf: Buffer, start: number, end: number) => buf.toString("latin1", start, end);
+
+/**
+ * The text of a line (the lines a byte read does not take).
+ * @throws {RangeError} when it is not valid UTF-8 or longer than MAX_LINE_LENGTH (the import stops, as before).
+ */
+function decodeLine(buf: Buffer, start: number, end: number, line: number): string {
+  let text: string;
+  try {
+    text = utf8.decode(buf.subarray(start, end));
+  } catch {
+    throw new InputRangeError(`line ${line}: input is not valid UTF-8`);
+  }
+  if (text.length > MAX_LINE_LENGTH) throw new InputRangeError(`line ${line} is too long`);
+  return text;
+}
+
 interface Parsed {
   readonly line: number;
   readonly e: DelegationEvent;
-  readonly json: string;
   readonly normal: boolean;
+}
+
+/** Two ids of the file share their hash: the check pass must run again with exact ids (`exactIds`). */
+export class IdHashCollision extends Error {}
+
+/** An id used again in the file: its line and the line of its first use. */
+interface Repeat {
+  readonly line: number;
+  readonly first: number;
+  readonly id: string;
+}
+
+/** The normal-form JSON of a line pass 1 parsed (undefined if it no longer parses: the file changed). */
+function normalJson(buf: Buffer, start: number, end: number, line: number): string | undefined {
+  if (parseNormalEvent(buf, start, end) !== undefined) return latin1(buf, start, end);
+  try {
+    return JSON.stringify(parseEvent(JSON.parse(decodeLine(buf, start, end, line))));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Reads the file again for the lines of repeated ids and refuses each repeat whose event differs from the
+ * id's first use (the check pass took it as a duplicate).
+ * @throws KeywardError `conflict` when the file is not the one the check pass read.
+ * @throws IdHashCollision when a hashed repeat is another id (`exact` false).
+ */
+async function sameRepeats(
+  source: AsyncIterable<Uint8Array>,
+  fileHash: string,
+  repeats: readonly Repeat[],
+  rules: LineError[],
+  exact: boolean,
+): Promise<void> {
+  const json = new Map<number, string | undefined>();
+  for (const r of repeats) json.set(r.line, undefined).set(r.first, undefined);
+  const sha = createHash("sha256");
+  await forEachLineBytes(
+    source,
+    (buf, start, end, line) => {
+      if (json.has(line)) json.set(line, normalJson(buf, start, end, line));
+    },
+    (chunk) => {
+      sha.update(chunk);
+    },
+  );
+  if (sha.digest("hex") !== fileHash)
+    throw new KeywardError("conflict", "the file changed during the import (while its ids were checked)");
+  for (const r of repeats) {
+    const a = json.get(r.line);
+    const first = json.get(r.first);
+    if (!exact && first !== undefined && (JSON.parse(first) as { id?: string }).id !== r.id)
+      throw new IdHashCollision();
+    if (a === undefined || a !== first)
+      rules.push({
+        line: r.line,
+        code: "conflict",
+        message: `id ${JSON.stringify(r.id)} is used twice for different events`,
+      });
+  }
 }
 
 /** True when the event an id record is bound to has the same content as `p` (hashed only for ids that return). */
@@ -117,6 +157,10 @@ export async function checkEvents(
     readonly from: number;
     readonly batchSize: number;
     readonly onProgress?: (bytes: number) => void;
+    /** The file again: read a third time only when an id is used twice within it. */
+    readonly reopen: () => AsyncIterable<Uint8Array>;
+    /** Ids kept exactly (after an IdHashCollision) rather than hashed. */
+    readonly exactIds?: boolean;
   },
 ): Promise<CheckResult> {
   const { state, copy, from } = options;
@@ -125,7 +169,10 @@ export async function checkEvents(
   const flags = new LineFlags();
   const syntax: LineError[] = [];
   const rules: LineError[] = [];
-  const seen = new Map<string, string>();
+  // Id → line of its first use in the file (hashed: no copy of any id or event kept); a repeat is taken as a
+  // duplicate and compared with its first use by `sameRepeats` once the pass is done.
+  const seen: SeenIds = options.exactIds ? new ExactSeenIds() : new HashedSeenIds();
+  const repeats: Repeat[] = [];
   let pending: Parsed[] = [];
   let events = 0;
   let toApply = 0;
@@ -136,45 +183,24 @@ export async function checkEvents(
   let idsStored = false;
   for await (const _ of state.scan(DELEGATION_TABLES.id, { limit: 1 })) idsStored = true;
 
-  const resolve = async () => {
-    const batch = pending;
-    pending = [];
-    if (syntax.length) return;
-    const skip = new Set<Parsed>();
+  /** Ids against the file so far: returns the events whose id is new to it (to look up in the store). */
+  const checkSeen = (batch: Parsed[], skip: Set<Parsed>): Parsed[] => {
     const lookup: Parsed[] = [];
     for (const p of batch) {
       const id = p.e.id;
       if (id === undefined) continue;
-      const prior = seen.get(id);
-      if (prior === undefined) {
-        seen.set(id, p.json);
-        lookup.push(p);
-      } else if (prior === p.json) skip.add(p);
-      else
-        rules.push({
-          line: p.line,
-          code: "conflict",
-          message: `id ${JSON.stringify(id)} is used twice for different events`,
-        });
-    }
-    if (lookup.length && idsStored) {
-      const found = await state.getMany(
-        DELEGATION_TABLES.id,
-        lookup.map((p) => p.e.id!),
-      );
-      for (const [i, bytes] of found.entries()) {
-        if (bytes === undefined) continue;
-        const p = lookup[i]!;
-        if (await sameAsLogged(state, JSON.parse(Buffer.from(bytes).toString("utf8")) as IdRecord, p))
-          skip.add(p);
-        else
-          rules.push({
-            line: p.line,
-            code: "conflict",
-            message: `id ${JSON.stringify(p.e.id)} was already used for a different event`,
-          });
+      const first = seen.firstOrAdd(id, p.line);
+      if (first === 0) lookup.push(p);
+      else {
+        repeats.push({ line: p.line, first, id });
+        skip.add(p);
       }
     }
+    return lookup;
+  };
+
+  /** The dry run of a batch whose duplicates are known, in line order. */
+  const applyBatch = (batch: Parsed[], skip: Set<Parsed>) => {
     for (const p of batch) {
       if (skip.has(p)) {
         flags.set(p.line, LINE_DUPLICATE);
@@ -193,32 +219,74 @@ export async function checkEvents(
     }
   };
 
-  const lines = await forEachLine(
+  /** Resolves the pending events: ids (the store's looked up in one read), then the dry run. */
+  const resolve = async () => {
+    const batch = pending;
+    pending = [];
+    if (syntax.length) return;
+    const skip = new Set<Parsed>();
+    const lookup = checkSeen(batch, skip);
+    if (lookup.length && idsStored) {
+      const found = await state.getMany(
+        DELEGATION_TABLES.id,
+        lookup.map((p) => p.e.id!),
+      );
+      for (const [i, bytes] of found.entries()) {
+        if (bytes === undefined) continue;
+        const p = lookup[i]!;
+        if (await sameAsLogged(state, JSON.parse(Buffer.from(bytes).toString("utf8")) as IdRecord, p))
+          skip.add(p);
+        else
+          rules.push({
+            line: p.line,
+            code: "conflict",
+            message: `id ${JSON.stringify(p.e.id)} was already used for a different event`,
+          });
+      }
+    }
+    applyBatch(batch, skip);
+  };
+
+  /** With no id stored (a first sync), nothing is looked up: small batches resolve at once (short-lived objects). */
+  const resolveNow = () => {
+    const batch = pending;
+    pending = [];
+    if (syntax.length) return;
+    const skip = new Set<Parsed>();
+    checkSeen(batch, skip);
+    applyBatch(batch, skip);
+  };
+
+  const lines = await forEachLineBytes(
     source,
-    (text, line) => {
+    (buf, start, end, line) => {
+      // A line in normal form is read from its bytes; any other line is decoded and takes the JSON.parse path.
+      const brace = buf[start] === 123;
+      let e = brace ? parseNormalEvent(buf, start, end) : undefined;
+      const text = e === undefined ? decodeLine(buf, start, end, line) : undefined;
       // An event line starts with "{": only other lines pay for trim().
-      const blank = text.charCodeAt(0) !== 123 && text.trim().length === 0;
+      const blank = !brace && text!.trim().length === 0;
       if (line > from) {
-        digests.add(text, !blank);
+        digests.add(buf, start, end, !blank);
         if (blank) flags.set(line, LINE_BLANK);
       }
       if (blank) return;
       events++;
-      let e: DelegationEvent;
-      try {
-        e = parseEvent(JSON.parse(text));
-      } catch (err) {
-        if (syntax.length < MAX_REPORTED)
-          syntax.push({
-            line,
-            code: "invalid_input",
-            message: err instanceof SyntaxError ? "not valid JSON" : (err as Error).message,
-          });
-        return;
-      }
+      if (e === undefined)
+        try {
+          e = parseEvent(JSON.parse(text!));
+        } catch (err) {
+          if (syntax.length < MAX_REPORTED)
+            syntax.push({
+              line,
+              code: "invalid_input",
+              message: err instanceof SyntaxError ? "not valid JSON" : (err as Error).message,
+            });
+          return;
+        }
       if (line <= from || syntax.length) return;
-      const json = JSON.stringify(e);
-      pending.push({ line, e, json, normal: json === text });
+      pending.push({ line, e, normal: text === undefined || JSON.stringify(e) === text });
+      if (!idsStored && pending.length >= RESOLVE_AT_ONCE) resolveNow();
     },
     async (chunk) => {
       file.update(chunk);
@@ -228,12 +296,15 @@ export async function checkEvents(
   );
   await resolve();
   digests.close();
+  const fileHash = file.digest("hex");
+  if (repeats.length && !syntax.length)
+    await sameRepeats(options.reopen(), fileHash, repeats, rules, seen.exact);
   return {
     lines,
     events,
     toApply,
     duplicates,
-    fileHash: file.digest("hex"),
+    fileHash,
     flags,
     digests: digests.digests,
     errors: syntax.length ? syntax : rules.sort((a, b) => a.line - b.line).slice(0, MAX_REPORTED),

@@ -5,7 +5,7 @@ import { RecordTable } from "../store/records.js";
 import type { DelegationStore } from "./delegation-store.js";
 import { DELEGATION_TABLES } from "./event-log.js";
 import { applyEvents } from "./import-apply.js";
-import { checkEvents, ImportRefusedError } from "./import-check.js";
+import { checkEvents, IdHashCollision, ImportRefusedError } from "./import-check.js";
 
 export { ImportRefusedError, type LineError, MAX_REPORTED } from "./import-check.js";
 
@@ -33,7 +33,10 @@ export interface ImportSummary {
 
 /** Options of `importEvents`. */
 export interface ImportOptions {
-  /** Opens the file again for each pass (it is read twice: check, apply; three times to resume). */
+  /**
+   * Opens the file again for each pass (it is read twice: check, apply; once more to resume, and once more when
+   * an id is used twice within it).
+   */
   readonly open: () => AsyncIterable<Uint8Array>;
   readonly onProgress?: (phase: "parse" | "check" | "apply", bytes: number) => void;
   /** Events per transaction in the apply pass (default DEFAULT_IMPORT_BATCH). */
@@ -77,7 +80,8 @@ async function priorProgress(
  * with the file's progress record, as multi-row inserts (the log is the source of truth; the index is the dry
  * run's copy, adopted at the end). Re-running the same file after an interruption resumes after the last
  * committed batch; re-running a finished file applies nothing. Memory: the index copy, the ids of the file
- * (to catch an id reused within it) and one batch.
+ * with their first line (to catch an id reused within it: a repeat is compared with its first use in one more
+ * read of the file) and one batch.
  * @throws ImportRefusedError listing bad lines (nothing applied by this run), or — only if another writer
  *   interleaves a conflicting event during pass 2 — naming the refused line (earlier batches stay; resumable).
  * @throws KeywardError `conflict` when the file changes between the passes (earlier batches stay).
@@ -90,15 +94,27 @@ export async function importEvents(store: DelegationStore, options: ImportOption
   if (prior?.progress?.done) return finished(store, options, prior.key, prior.progress.lines);
 
   await store.sync();
-  const copy = store.index.clone();
+  let copy = store.index.clone();
   const baseSeq = copy.lastSeq;
-  const checked = await checkEvents(options.open(), {
-    state: store.storage.state,
-    copy,
-    from,
-    batchSize,
-    onProgress: (bytes) => options.onProgress?.("check", bytes),
-  });
+  const check = (exactIds: boolean) =>
+    checkEvents(options.open(), {
+      state: store.storage.state,
+      copy,
+      from,
+      batchSize,
+      onProgress: (bytes) => options.onProgress?.("check", bytes),
+      reopen: options.open,
+      exactIds,
+    });
+  let checked: Awaited<ReturnType<typeof checkEvents>>;
+  try {
+    checked = await check(false);
+  } catch (err) {
+    if (!(err instanceof IdHashCollision)) throw err;
+    // Two ids of the file share a 64-bit hash: check again (on a fresh copy) with the ids kept exactly.
+    copy = store.index.clone();
+    checked = await check(true);
+  }
   const key = prior?.key ?? `${KEY_PREFIX}${checked.fileHash}`;
   const base = {
     lines: checked.lines,
@@ -155,6 +171,7 @@ async function finished(
     from: Number.MAX_SAFE_INTEGER,
     batchSize: 1,
     onProgress: (bytes) => options.onProgress?.("check", bytes),
+    reopen: options.open,
   });
   return {
     lines: checked.lines,

@@ -6,9 +6,11 @@ import { bytesToHex } from "../crypto/bytes.js";
 import { RecordTable } from "../store/records.js";
 import { openTestSqliteStorage, TEST_BACKENDS, type TestStorage } from "../store/testing.js";
 import { DelegationStore } from "./delegation-store.js";
-import { DELEGATION_TABLES, eventRecords, idRecords, seqKey } from "./event-log.js";
+import { DELEGATION_TABLES, idRecords } from "./event-log.js";
 import { parseEvent } from "./events.js";
+import { checkEvents } from "./import-check.js";
 import { ImportRefusedError, importEvents } from "./import-events.js";
+import { loggedEventBytes, scanLogged } from "./log-segments.js";
 
 const enc = new TextEncoder();
 const chunks = (text: string | Uint8Array, size = 11) =>
@@ -42,7 +44,7 @@ describe.each(TEST_BACKENDS)("bulk import (%s)", (_name, open) => {
       const s = await importEvents(store, { open: chunks(text), batchSize: 2 });
       expect(s).toMatchObject({ lines: 5, events: 4, applied: 4, duplicates: 0 });
       for (let seq = 1; seq <= 4; seq++) {
-        const raw = await t.storage.state.get(DELEGATION_TABLES.event, seqKey(seq));
+        const raw = await loggedEventBytes(t.storage.state, seq);
         const value = JSON.parse(Buffer.from(raw!).toString());
         expect(JSON.stringify(value)).toBe(JSON.stringify(parseEvent(value)));
       }
@@ -77,6 +79,68 @@ describe.each(TEST_BACKENDS)("bulk import (%s)", (_name, open) => {
         { line: 1, code: "conflict", message: 'id "b" was already used for a different event' },
       ]);
       expect(store.index.lastSeq).toBe(3);
+    });
+  });
+
+  it("an id used twice within the file: the same event (any spelling) is a duplicate, another event refuses", async () => {
+    await withStore(open, async (store) => {
+      const a = { op: "grant", delegator: 1, provider: "P", scopes: [1], at: 10, id: "a" };
+      const b = { op: "grant", delegator: 2, provider: "P", scopes: [1], at: 10, id: "b" };
+      const respelled =
+        '{ "id": "a", "at": 10, "scopes": ["1"], "provider": "P", "delegator": "1", "op": "grant" }';
+      const refused = await importEvents(store, {
+        open: chunks(`${ndjson(a, b)}${respelled}\n${ndjson({ ...b, at: 11 }, { ...a, delegator: 3 })}`),
+      }).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(ImportRefusedError);
+      expect((refused as ImportRefusedError).errors).toEqual([
+        { line: 4, code: "conflict", message: 'id "b" is used twice for different events' },
+        { line: 5, code: "conflict", message: 'id "a" is used twice for different events' },
+      ]);
+      expect(store.index.lastSeq).toBe(0);
+      const s = await importEvents(store, { open: chunks(`${ndjson(a, b)}${respelled}\n${ndjson(b)}`) });
+      expect(s).toMatchObject({ applied: 2, duplicates: 2 });
+      expect(store.index.lastSeq).toBe(2);
+    });
+  });
+
+  it("the check pass finds the same with exact ids (its fallback after a hash collision) as with hashed ids", async () => {
+    await withStore(open, async (store) => {
+      const a = { op: "grant", delegator: 1, provider: "P", scopes: [1], at: 10, id: "a" };
+      const b = { op: "grant", delegator: 2, provider: "P", scopes: [1], at: 10, id: "b" };
+      const text = ndjson(a, b, a, { ...b, at: 12 }, { op: "revoke", delegator: 9, provider: "P", at: 13 });
+      const run = (exactIds: boolean) =>
+        checkEvents(chunks(text)(), {
+          state: store.storage.state,
+          copy: store.index.clone(),
+          from: 0,
+          batchSize: 2,
+          reopen: chunks(text),
+          exactIds,
+        });
+      const hashed = await run(false);
+      const exact = await run(true);
+      expect(exact).toEqual(hashed);
+      expect(exact.errors).toEqual([
+        { line: 4, code: "conflict", message: 'id "b" is used twice for different events' },
+        {
+          line: 5,
+          code: "not_found",
+          message: "no delegation from this delegator to this provider to revoke",
+        },
+      ]);
+      expect(exact).toMatchObject({ lines: 5, events: 5 });
+    });
+  });
+
+  it("a file that changes while its repeated ids are compared is refused, nothing applied", async () => {
+    await withStore(open, async (store) => {
+      const a = { op: "grant", delegator: 1, provider: "P", scopes: [1], at: 10, id: "a" };
+      let opened = 0;
+      const err = await importEvents(store, {
+        open: () => chunks(++opened === 2 ? ndjson(a, { ...a, at: 11 }) : ndjson(a, a))(),
+      }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: "conflict", message: expect.stringMatching(/file changed/) });
+      expect(store.index.lastSeq).toBe(0);
     });
   });
 
@@ -115,7 +179,7 @@ describe.each(TEST_BACKENDS)("bulk import (%s)", (_name, open) => {
       expect(store.index.check(5, "P", 1, 11).authorized).toBe(true);
       for (let i = 0; i < 40; i++) expect(store.index.check(100 + i, "P", 1, 11).authorized).toBe(true);
       let logged = 0;
-      for await (const _ of eventRecords.scan(t.storage.state)) logged++;
+      for await (const { seq } of scanLogged(t.storage.state, 0)) expect(seq).toBe(++logged);
       expect(logged).toBe(41);
     });
   });

@@ -15,6 +15,7 @@ import {
   INDEX_SNAPSHOT_VERSION,
   INDEX_SNAPSHOT_VERSIONS,
 } from "./index-snapshot.js";
+import { loggedEventBytes } from "./log-segments.js";
 import { corruptSnapshot } from "./snapshot-dictionaries.js";
 import {
   isSnapshotFileName,
@@ -127,7 +128,7 @@ async function readManifest(state: StateReader): Promise<SnapshotManifest | unde
 /** Hex BLAKE3 of the stored bytes of log event `seq` (undefined when the log has no such event). */
 async function storedEventHash(state: StateReader, seq: number): Promise<string | undefined> {
   if (seq === 0) return "";
-  const raw = await state.get(DELEGATION_TABLES.event, seqKey(seq));
+  const raw = await loggedEventBytes(state, seq);
   return raw === undefined ? undefined : bytesToHex(blake3Hash(raw));
 }
 
