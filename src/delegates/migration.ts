@@ -36,7 +36,8 @@ export class DelegateMigrations {
    * the app's key chain (`invalid_certificate`); target version > source version (`rollback`); target not
    * revoked (`revoked_target`); neither side already migrated (`migrated`). Then, in one transaction:
    * every secret moved (re-sealed under the target's namespace; on a name clash the target's value wins),
-   * the source tombstoned, the token consumed, the sessions re-pointed and an audit event written.
+   * the source tombstoned, the token consumed, the sessions re-pointed and an audit event written (naming
+   * `actor`, the caller).
    * @throws KeywardError with the codes above, `not_found`, or `invalid_input` for a malformed token.
    * @example const r = await delegates.migrations.migrate(v1Key, v7Key, token); // r.moved
    */
@@ -44,6 +45,7 @@ export class DelegateMigrations {
     from: string | Uint8Array,
     to: string | Uint8Array,
     token: string,
+    actor?: string,
   ): Promise<DelegateMigrationResult> {
     const src = delegateKeyHex(from, "from");
     const dst = delegateKeyHex(to, "to");
@@ -93,6 +95,7 @@ export class DelegateMigrations {
       await this.ctx.audit.append(tx, {
         kind: "delegate.migrated",
         subject: `delegate:${src}`,
+        actor,
         data: {
           migration: id,
           app: source.app,

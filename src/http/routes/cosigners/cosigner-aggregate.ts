@@ -1,4 +1,5 @@
 // POST /v1/cosigners/:id/aggregate: aggregate final BIP-340 signatures (each verified under the aggregate key).
+import { actorOf } from "../../auth.js";
 import type { RouteModule } from "../../route-kit.js";
 import { looseObject } from "../../schemas.js";
 import { bytesRows, idParams, round, rowsOf } from "./shared.js";
@@ -34,6 +35,7 @@ export const cosignerAggregate: RouteModule = (app, kw) => {
         req.params.id,
         req.body.round,
         bytesRows(req.body.partialSigs, "body.partialSigs"),
+        actorOf(req),
       ),
   );
 };
