@@ -2,13 +2,10 @@
 // storage values (made by scripts/frequency-dump.mjs), with a progress bar over the derive and import passes.
 import type { Command } from "commander";
 import { InputRangeError } from "../../errors/input-errors.js";
-import { ImportRefusedError } from "../../service/delegation-inputs.js";
 import type { DelegationsService } from "../../service/delegations.js";
 import { importFrequencyDump } from "../../service/frequency-import.js";
-import { isJson } from "../context.js";
-import { emit } from "../io.js";
 import { progressBar } from "../progress.js";
-import { fileSize, readChunks } from "./delegations-io.js";
+import { fileSize, readChunks, reportImport } from "./delegations-io.js";
 
 /** Flags of `delegations import`. */
 export type ImportFlags = { progress?: boolean; batchSize?: string; format?: string };
@@ -31,8 +28,8 @@ export async function importFrequency(
   const size = fileSize(file, "FILE");
   const bar = progressBar(size, "import", "bytes", progress);
   let done = 0;
-  try {
-    const summary = await importFrequencyDump(d, {
+  await reportImport(bar, cmd, () =>
+    importFrequencyDump(d, {
       open: () => readChunks(file),
       onProgress: (phase, bytes) => {
         done += bytes;
@@ -41,14 +38,6 @@ export async function importFrequency(
       // The derived events are read three times (parse, dry run, apply): the bar grows to cover them.
       onDerived: (bytes) => bar.update(done, size + 3 * bytes),
       ...(batchSize === undefined ? {} : { batchSize }),
-    });
-    bar.complete();
-    bar.stop();
-    emit(isJson(cmd), summary);
-  } catch (err) {
-    bar.stop();
-    if (err instanceof ImportRefusedError)
-      for (const e of err.errors) process.stderr.write(`line ${e.line}: ${e.code}: ${e.message}\n`);
-    throw err;
-  }
+    }),
+  );
 }
