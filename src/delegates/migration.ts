@@ -92,20 +92,13 @@ export class DelegateMigrations {
         at: now,
       };
       await TABLES.migration.put(tx.state, id, record);
+      // The entry carries the record (the subject names the source; the entry has its own time).
+      const { id: migration, from: _from, at: _at, ...fields } = record;
       await this.ctx.audit.append(tx, {
         kind: "delegate.migrated",
         subject: `delegate:${src}`,
         actor,
-        data: {
-          migration: id,
-          app: source.app,
-          to: dst,
-          fromVersion: source.version,
-          toVersion: target.version,
-          moved,
-          conflicts,
-          token: tok.id,
-        },
+        data: { migration, ...fields },
       });
       const { token: _t, ...pub } = record;
       return { ...pub, at: new Date(now).toISOString() };

@@ -19,14 +19,8 @@ import {
 import { type RevocationStatement, signRevocation, verifyRevocation } from "./statements.js";
 import { delegateKeyHex, RESERVED_SECRET_PREFIX } from "./validate.js";
 
-/** Public view of a delegate version. */
-export interface VersionInfo {
-  readonly delegateKey: string;
-  readonly app: string;
-  readonly version: number;
-  readonly codeHash: string;
-  readonly params: string;
-  readonly appKey: string;
+/** Public view of a delegate version: the record without its signature, times as ISO strings. */
+export interface VersionInfo extends Omit<VersionRecord, "signature" | "registeredAt" | "revoked"> {
   readonly registeredAt: string;
   readonly revoked: { readonly at: string; readonly reason: string } | null;
 }
