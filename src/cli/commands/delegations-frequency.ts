@@ -3,7 +3,6 @@
 import type { Command } from "commander";
 import { InputRangeError } from "../../errors/input-errors.js";
 import type { DelegationsService } from "../../service/delegations.js";
-import { importFrequencyDump } from "../../service/frequency-import.js";
 import { progressBar } from "../progress.js";
 import { fileSize, readChunks, reportImport } from "./delegations-io.js";
 
@@ -28,8 +27,10 @@ export async function importFrequency(
   const size = fileSize(file, "FILE");
   const bar = progressBar(size, "import", "bytes", progress);
   let done = 0;
-  await reportImport(bar, cmd, () =>
-    importFrequencyDump(d, {
+  await reportImport(bar, cmd, async () => {
+    // Loaded for this command only (the msa decoder and BLAKE3): other delegations commands start without it.
+    const { importFrequencyDump } = await import("../../service/frequency-import.js");
+    return importFrequencyDump(d, {
       open: () => readChunks(file),
       onProgress: (phase, bytes) => {
         done += bytes;
@@ -38,6 +39,6 @@ export async function importFrequency(
       // The derived events are read three times (parse, dry run, apply): the bar grows to cover them.
       onDerived: (bytes) => bar.update(done, size + 3 * bytes),
       ...(batchSize === undefined ? {} : { batchSize }),
-    }),
-  );
+    });
+  });
 }
