@@ -6,6 +6,9 @@ import { openConfiguredStorage } from "../service/open.js";
 import type { Storage } from "../service/storage-types.js";
 import type { GlobalOptions } from "./io.js";
 
+/** The caller every CLI write names in the audit log (HTTP names the request's token instead). */
+export const CLI_ACTOR = "cli";
+
 /** The resolved configuration of a command (global flags + environment). */
 export function commandConfig(cmd: Command): KeywardConfig {
   const g = cmd.optsWithGlobals<GlobalOptions>();

@@ -50,7 +50,6 @@ function nodeOpen(
   ct: Uint8Array,
   aad: Uint8Array,
 ): Uint8Array | undefined {
-  if (ct.length < TAG) return undefined;
   // update() hands out plaintext before final() checks the tag: wipe that copy whatever happens.
   let body: Buffer | undefined;
   let fin: Buffer | undefined;
@@ -79,73 +78,76 @@ function nodeOpen(
   }
 }
 
-/** AES-256-GCM seal with a 32-byte key and 12-byte nonce; returns ciphertext‖tag. */
-export function aesGcmSeal(
+/** Seals `plaintext` under a 32-byte key and the suite's nonce; returns ciphertext‖tag. */
+export type AeadSeal = (
   key: Uint8Array,
   nonce: Uint8Array,
   plaintext: Uint8Array,
-  aad: Uint8Array = EMPTY,
-): Uint8Array {
-  assertArgs(key, nonce, 12, plaintext, "plaintext", aad);
-  return nodeSeal("aes-256-gcm", key, nonce, plaintext, aad);
+  aad?: Uint8Array,
+) => Uint8Array;
+
+/** Opens ciphertext‖tag; undefined when the tag does not verify. */
+export type AeadOpen = (
+  key: Uint8Array,
+  nonce: Uint8Array,
+  sealed: Uint8Array,
+  aad?: Uint8Array,
+) => Uint8Array | undefined;
+
+/** One suite's pair: the boundary checks, then the raw cipher (a too-short ciphertext never reaches it). */
+function suite(
+  nonceLength: number,
+  seal: (key: Uint8Array, nonce: Uint8Array, pt: Uint8Array, aad: Uint8Array) => Uint8Array,
+  open: (key: Uint8Array, nonce: Uint8Array, ct: Uint8Array, aad: Uint8Array) => Uint8Array | undefined,
+): { seal: AeadSeal; open: AeadOpen } {
+  return {
+    seal(key, nonce, plaintext, aad = EMPTY) {
+      assertArgs(key, nonce, nonceLength, plaintext, "plaintext", aad);
+      return seal(key, nonce, plaintext, aad);
+    },
+    open(key, nonce, sealed, aad = EMPTY) {
+      assertArgs(key, nonce, nonceLength, sealed, "ciphertext", aad);
+      return sealed.length < TAG ? undefined : open(key, nonce, sealed, aad);
+    },
+  };
 }
+
+function nodeSuite(alg: NodeAead): { seal: AeadSeal; open: AeadOpen } {
+  return suite(
+    12,
+    (key, nonce, pt, aad) => nodeSeal(alg, key, nonce, pt, aad),
+    (key, nonce, ct, aad) => nodeOpen(alg, key, nonce, ct, aad),
+  );
+}
+
+const AES_GCM = nodeSuite("aes-256-gcm");
+const CHACHA = nodeSuite("chacha20-poly1305");
+const XCHACHA = suite(
+  24,
+  (key, nonce, pt, aad) => xchacha20poly1305(key, nonce, aad).encrypt(pt),
+  (key, nonce, ct, aad) => {
+    try {
+      return xchacha20poly1305(key, nonce, aad).decrypt(ct);
+    } catch {
+      return undefined;
+    }
+  },
+);
+
+/** AES-256-GCM seal with a 32-byte key and 12-byte nonce; returns ciphertext‖tag. */
+export const aesGcmSeal: AeadSeal = AES_GCM.seal;
 
 /** AES-256-GCM open; undefined when the tag does not verify. */
-export function aesGcmOpen(
-  key: Uint8Array,
-  nonce: Uint8Array,
-  sealed: Uint8Array,
-  aad: Uint8Array = EMPTY,
-): Uint8Array | undefined {
-  assertArgs(key, nonce, 12, sealed, "ciphertext", aad);
-  return nodeOpen("aes-256-gcm", key, nonce, sealed, aad);
-}
+export const aesGcmOpen: AeadOpen = AES_GCM.open;
 
 /** ChaCha20-Poly1305 (RFC 8439) seal with a 32-byte key and 12-byte nonce. */
-export function chachaSeal(
-  key: Uint8Array,
-  nonce: Uint8Array,
-  plaintext: Uint8Array,
-  aad: Uint8Array = EMPTY,
-): Uint8Array {
-  assertArgs(key, nonce, 12, plaintext, "plaintext", aad);
-  return nodeSeal("chacha20-poly1305", key, nonce, plaintext, aad);
-}
+export const chachaSeal: AeadSeal = CHACHA.seal;
 
 /** ChaCha20-Poly1305 open; undefined when the tag does not verify. */
-export function chachaOpen(
-  key: Uint8Array,
-  nonce: Uint8Array,
-  sealed: Uint8Array,
-  aad: Uint8Array = EMPTY,
-): Uint8Array | undefined {
-  assertArgs(key, nonce, 12, sealed, "ciphertext", aad);
-  return nodeOpen("chacha20-poly1305", key, nonce, sealed, aad);
-}
+export const chachaOpen: AeadOpen = CHACHA.open;
 
 /** XChaCha20-Poly1305 seal with a 32-byte key and a 24-byte (random-safe) nonce. */
-export function xchachaSeal(
-  key: Uint8Array,
-  nonce: Uint8Array,
-  plaintext: Uint8Array,
-  aad: Uint8Array = EMPTY,
-): Uint8Array {
-  assertArgs(key, nonce, 24, plaintext, "plaintext", aad);
-  return xchacha20poly1305(key, nonce, aad).encrypt(plaintext);
-}
+export const xchachaSeal: AeadSeal = XCHACHA.seal;
 
 /** XChaCha20-Poly1305 open; undefined when the tag does not verify. */
-export function xchachaOpen(
-  key: Uint8Array,
-  nonce: Uint8Array,
-  sealed: Uint8Array,
-  aad: Uint8Array = EMPTY,
-): Uint8Array | undefined {
-  assertArgs(key, nonce, 24, sealed, "ciphertext", aad);
-  if (sealed.length < TAG) return undefined;
-  try {
-    return xchacha20poly1305(key, nonce, aad).decrypt(sealed);
-  } catch {
-    return undefined;
-  }
-}
+export const xchachaOpen: AeadOpen = XCHACHA.open;

@@ -56,10 +56,11 @@ export class AppRegistry {
 
   /**
    * Registers `name` with its Ed25519 public key (chain position 0).
+   * `actor` (the caller, e.g. `token:<id>` or "cli") is recorded on the audit entry.
    * @throws KeywardError `already_exists` when the name or the key is taken.
-   * @example await delegates.apps.register("chat", appPublicKey);
+   * @example await delegates.apps.register("chat", appPublicKey, "cli");
    */
-  async register(name: string, publicKey: Uint8Array): Promise<AppInfo> {
+  async register(name: string, publicKey: Uint8Array, actor?: string): Promise<AppInfo> {
     assertAppName(name, "name");
     assertBytes(publicKey, 32, "publicKey");
     const pub = bytesToHex(publicKey);
@@ -76,6 +77,7 @@ export class AppRegistry {
       await this.ctx.audit.append(tx, {
         kind: "delegate.app.registered",
         subject: `app:${name}`,
+        actor,
         data: { publicKey: pub },
       });
       return info(record);
@@ -86,9 +88,9 @@ export class AppRegistry {
    * Applies a rotation statement signed by the app's current key. The sequence must be exactly the next one:
    * a lower or equal sequence is a replayed/rolled-back statement.
    * @throws KeywardError `not_found`, `rollback` (sequence not increasing), `invalid_signature`,
-   *   `already_exists` (new key already in use).
+   *   `already_exists` (new key already in use). `actor` is recorded on the audit entry.
    */
-  async rotateKey(statement: RotationStatement, signature: Uint8Array): Promise<AppInfo> {
+  async rotateKey(statement: RotationStatement, signature: Uint8Array, actor?: string): Promise<AppInfo> {
     assertAppName(statement.app, "app");
     assertBytes(signature, 64, "signature");
     return this.ctx.storage.transaction(async (tx) => {
@@ -130,6 +132,7 @@ export class AppRegistry {
       await this.ctx.audit.append(tx, {
         kind: "delegate.app.key-rotated",
         subject: `app:${app.name}`,
+        actor,
         data: { sequence: statement.sequence, previousKey: cur.publicKey, publicKey: pub },
       });
       return info(next);

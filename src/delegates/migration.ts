@@ -36,7 +36,8 @@ export class DelegateMigrations {
    * the app's key chain (`invalid_certificate`); target version > source version (`rollback`); target not
    * revoked (`revoked_target`); neither side already migrated (`migrated`). Then, in one transaction:
    * every secret moved (re-sealed under the target's namespace; on a name clash the target's value wins),
-   * the source tombstoned, the token consumed, the sessions re-pointed and an audit event written.
+   * the source tombstoned, the token consumed, the sessions re-pointed and an audit event written (naming
+   * `actor`, the caller).
    * @throws KeywardError with the codes above, `not_found`, or `invalid_input` for a malformed token.
    * @example const r = await delegates.migrations.migrate(v1Key, v7Key, token); // r.moved
    */
@@ -44,6 +45,7 @@ export class DelegateMigrations {
     from: string | Uint8Array,
     to: string | Uint8Array,
     token: string,
+    actor?: string,
   ): Promise<DelegateMigrationResult> {
     const src = delegateKeyHex(from, "from");
     const dst = delegateKeyHex(to, "to");
@@ -90,19 +92,13 @@ export class DelegateMigrations {
         at: now,
       };
       await TABLES.migration.put(tx.state, id, record);
+      // The entry carries the record (the subject names the source; the entry has its own time).
+      const { id: migration, from: _from, at: _at, ...fields } = record;
       await this.ctx.audit.append(tx, {
         kind: "delegate.migrated",
         subject: `delegate:${src}`,
-        data: {
-          migration: id,
-          app: source.app,
-          to: dst,
-          fromVersion: source.version,
-          toVersion: target.version,
-          moved,
-          conflicts,
-          token: tok.id,
-        },
+        actor,
+        data: { migration, ...fields },
       });
       const { token: _t, ...pub } = record;
       return { ...pub, at: new Date(now).toISOString() };

@@ -5,6 +5,8 @@ import type { Storage, StorageTx } from "../store/ports.js";
 export interface DelegatesAuditEvent {
   readonly kind: string;
   readonly subject: string;
+  /** Who caused it: the caller the surface authenticated (`token:<id>`, "cli"); absent for background work. */
+  readonly actor?: string | undefined;
   readonly data: Readonly<Record<string, string | number | boolean | null | readonly string[]>>;
 }
 

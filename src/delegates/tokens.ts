@@ -58,13 +58,14 @@ export class MigrationTokens {
    * Issues a token for migrating `from` → `to`, valid `ttlSeconds`. The pair must meet the migration rules
    * now (checkMigrationPair); they are checked again when the token is used.
    * @throws KeywardError `not_found`, `wrong_app`, `invalid_certificate`, `rollback`, `revoked_target`,
-   *   `migrated`; {RangeError} for a bad ttl.
+   *   `migrated`; {RangeError} for a bad ttl. `actor` (the caller) is recorded on the audit entry.
    * @example const { token } = await delegates.tokens.issue(v1Key, v2Key, 600);
    */
   async issue(
     from: string | Uint8Array,
     to: string | Uint8Array,
     ttlSeconds = DEFAULT_TOKEN_TTL,
+    actor?: string,
   ): Promise<IssuedToken> {
     const src = delegateKeyHex(from, "from");
     const dst = delegateKeyHex(to, "to");
@@ -84,6 +85,7 @@ export class MigrationTokens {
         await this.ctx.audit.append(tx, {
           kind: "delegate.token.issued",
           subject: `delegate:${src}`,
+          actor,
           data: { token: id, to: dst, expiresAt },
         });
       });

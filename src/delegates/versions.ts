@@ -19,14 +19,8 @@ import {
 import { type RevocationStatement, signRevocation, verifyRevocation } from "./statements.js";
 import { delegateKeyHex, RESERVED_SECRET_PREFIX } from "./validate.js";
 
-/** Public view of a delegate version. */
-export interface VersionInfo {
-  readonly delegateKey: string;
-  readonly app: string;
-  readonly version: number;
-  readonly codeHash: string;
-  readonly params: string;
-  readonly appKey: string;
+/** Public view of a delegate version: the record without its signature, times as ISO strings. */
+export interface VersionInfo extends Omit<VersionRecord, "signature" | "registeredAt" | "revoked"> {
   readonly registeredAt: string;
   readonly revoked: { readonly at: string; readonly reason: string } | null;
 }
@@ -85,11 +79,13 @@ export class DelegateVersions {
    * current key; (app, version) and the delegate key are unique. Re-registering the same certificate is a
    * no-op.
    * @throws KeywardError `invalid_certificate`, `not_found` (no app holds the key), `already_exists`.
-   * `within` runs inside the same transaction once the version exists (e.g. to store its module).
+   * `actor` (the caller) is recorded on the audit entry; `within` runs inside the same transaction once the
+   * version exists (e.g. to store its module).
    * @example await delegates.versions.register(parseCertificate(readFileSync("v2.cert", "utf8")));
    */
   async register(
     cert: DelegateCertificate,
+    actor?: string,
     within?: (tx: StorageTx, version: VersionInfo) => Promise<void>,
   ): Promise<VersionInfo> {
     if (!verifyCertificate(cert))
@@ -142,6 +138,7 @@ export class DelegateVersions {
       await this.ctx.audit.append(tx, {
         kind: "delegate.version.registered",
         subject: `delegate:${key}`,
+        actor,
         data: { app: app.name, version: cert.version, codeHash: record.codeHash, appKey },
       });
       await within?.(tx, versionInfo(record));
@@ -151,7 +148,8 @@ export class DelegateVersions {
 
   /**
    * Revokes a version with a statement signed by the app's current key. A revoked version can still be
-   * migrated away from, never to. Revoking twice keeps the first revocation.
+   * migrated away from, never to. Revoking twice keeps the first revocation. `actor` is recorded on the
+   * audit entry.
    * @throws KeywardError `not_found`, `invalid_signature`.
    */
   async revoke(
@@ -159,6 +157,7 @@ export class DelegateVersions {
     reason: string,
     appKey: Uint8Array,
     signature: Uint8Array,
+    actor?: string,
   ): Promise<VersionInfo> {
     const key = delegateKeyHex(delegateKey);
     return this.ctx.storage.transaction(async (tx) => {
@@ -187,6 +186,7 @@ export class DelegateVersions {
       await this.ctx.audit.append(tx, {
         kind: "delegate.version.revoked",
         subject: `delegate:${key}`,
+        actor,
         data: { app: v.app, version: v.version, reason },
       });
       return versionInfo(next);
@@ -201,6 +201,7 @@ export class DelegateVersions {
     delegateKey: string | Uint8Array,
     reason: string,
     appSeed: Secret,
+    actor?: string,
   ): Promise<VersionInfo> {
     if (!Secret.is(appSeed)) throw new InputTypeError("appSeed must be a Secret");
     const key = delegateKeyHex(delegateKey);
@@ -220,7 +221,7 @@ export class DelegateVersions {
         throw new KeywardError("invalid_signature", "the given key is not the app's current key");
       throw err;
     }
-    return this.revoke(key, reason, appKey, signature);
+    return this.revoke(key, reason, appKey, signature, actor);
   }
 
   /**

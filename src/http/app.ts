@@ -23,7 +23,7 @@ import { healthRoutes } from "./routes/health.js";
 import { riverRoutes } from "./routes/river/index.js";
 import { roomRoutes } from "./routes/rooms/index.js";
 import { secretRoutes } from "./routes/secrets/index.js";
-import { sysUnsealRoutes } from "./routes/sys-unseal.js";
+import { sysRoutes } from "./routes/sys/index.js";
 import { tokenRoutes } from "./routes/tokens/index.js";
 import { uiRoutes } from "./routes/ui.js";
 
@@ -128,7 +128,7 @@ export async function buildApp(kw: Keyward, options: AppOptions = {}): Promise<F
 
   await registerRoutes(app, kw, [healthRoutes, ...tokenRoutes, ...secretRoutes, auditRoutes]);
   // The seal routes read the unseal gate, not the service (answered by the sealed front before unseal).
-  sysUnsealRoutes(app, options.sealGate ?? UNSEALED);
+  await registerRoutes(app, options.sealGate ?? UNSEALED, sysRoutes);
   await registerRoutes(app, kw, delegateRoutes);
   await registerRoutes(app, kw, [delegateCallRoutes]);
   await registerRoutes(app, kw, delegateSessionRoutes);

@@ -28,6 +28,11 @@ export function principalOf(req: FastifyRequest): TokenPrincipal {
   return req.principal;
 }
 
+/** The caller as the service's audit entries name it: `token:<id>` of the request's bearer token. */
+export function actorOf(req: FastifyRequest): string {
+  return `token:${principalOf(req).id}`;
+}
+
 /**
  * Ensures every route declares a scope (nothing is reachable unauthenticated by accident) and gives routes
  * that name a partition the partition check.

@@ -3,6 +3,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { InputRangeError } from "../errors/input-errors.js";
 import { KeywardError } from "../errors/keyward-error.js";
+import { FixedWindows } from "./fixed-windows.js";
 import { installRequestRate, RequestRate } from "./request-rate.js";
 
 /** Limits of one app; `false` for a part turns it off. */
@@ -45,48 +46,30 @@ export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): LimitOption
   };
 }
 
-const WINDOW_MS = 60_000;
-
 /**
  * Counts failed authentications per client address in fixed one-minute windows. Past the budget an address
  * is refused before its token is even looked at, so a brute-force run learns nothing and costs nothing.
  */
 export class AuthThrottle {
-  readonly #windows = new Map<string, { start: number; failures: number; reported: boolean }>();
+  readonly #windows: FixedWindows;
 
   constructor(
     private readonly budget: number,
     private readonly onThrottled?: (client: string, failures: number) => void,
-    private readonly now: () => number = Date.now,
-  ) {}
+    now: () => number = Date.now,
+  ) {
+    this.#windows = new FixedWindows(now);
+  }
 
   /** Seconds until `client` may try again, or 0 when it is within its budget. */
   retryAfter(client: string): number {
-    const w = this.#windows.get(client);
-    if (!w) return 0;
-    const left = w.start + WINDOW_MS - this.now();
-    if (left <= 0) {
-      this.#windows.delete(client);
-      return 0;
-    }
-    return w.failures >= this.budget ? Math.ceil(left / 1000) : 0;
+    return this.#windows.count(client) >= this.budget ? this.#windows.secondsLeft(client) : 0;
   }
 
-  /** Records one failed authentication of `client`. */
+  /** Records one failed authentication of `client` (reported once per window, when it reaches the budget). */
   fail(client: string): void {
-    const t = this.now();
-    let w = this.#windows.get(client);
-    if (!w || t - w.start >= WINDOW_MS) {
-      // Bounded memory under a spray of addresses: old windows are dropped wholesale.
-      if (this.#windows.size > 100_000) this.#windows.clear();
-      w = { start: t, failures: 0, reported: false };
-      this.#windows.set(client, w);
-    }
-    w.failures++;
-    if (w.failures >= this.budget && !w.reported) {
-      w.reported = true;
-      this.onThrottled?.(client, w.failures);
-    }
+    const failures = this.#windows.add(client);
+    if (failures === this.budget) this.onThrottled?.(client, failures);
   }
 }
 

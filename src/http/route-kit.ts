@@ -28,8 +28,11 @@ export type Api = FastifyInstance<
   SchemaTypeProvider
 >;
 
-/** One route module: registers one endpoint (or a small group) over the wired services. */
-export type RouteModule = (app: Api, kw: Keyward) => void | Promise<void>;
+/**
+ * One route module: registers one endpoint (or a small group) over what it serves from — the wired services,
+ * or (the /v1/sys seal routes, answered before unseal too) the unseal gate.
+ */
+export type RouteModule<C = Keyward> = (app: Api, ctx: C) => void | Promise<void>;
 
 /** The app seen through the JSON-schema type provider. */
 export function typedApp(app: FastifyInstance): Api {
@@ -37,7 +40,7 @@ export function typedApp(app: FastifyInstance): Api {
 }
 
 /** Registers route modules in order (each folder's index lists its endpoints). */
-export async function registerRoutes(app: FastifyInstance, kw: Keyward, modules: readonly RouteModule[]) {
+export async function registerRoutes<C>(app: FastifyInstance, ctx: C, modules: readonly RouteModule<C>[]) {
   const api = typedApp(app);
-  for (const register of modules) await register(api, kw);
+  for (const register of modules) await register(api, ctx);
 }

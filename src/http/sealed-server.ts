@@ -14,7 +14,8 @@ import { type UnsealAttempt, UnsealGate } from "../service/unseal-gate.js";
 import { buildApp } from "./app.js";
 import { installErrorHandling, sendError } from "./errors.js";
 import { createLogger } from "./logging.js";
-import { sysUnsealRoutes } from "./routes/sys-unseal.js";
+import { registerRoutes } from "./route-kit.js";
+import { sysRoutes } from "./routes/sys/index.js";
 import type { RunningServer, ServerOptions } from "./server.js";
 
 /** Options of `startSealedServer`. */
@@ -81,7 +82,7 @@ async function buildFront(gate: UnsealGate<Unsealed>, options: SealedServerOptio
   front.get("/healthz", { config: { scope: "public" } }, async (_req, reply) =>
     reply.code(503).send({ live: true, ready: false, sealed: true, backend: options.backend }),
   );
-  sysUnsealRoutes(front, gate);
+  await registerRoutes(front, gate, sysRoutes);
   await front.ready();
   return front;
 }

@@ -1,4 +1,5 @@
 // Builds the signed river-v1 member records of one version: the hot loop of a rotation.
+import type { KeyObject } from "node:crypto";
 import { assertInteger } from "../crypto/assert.js";
 import { bytesToHex, hexToBytes, wipe } from "../crypto/bytes.js";
 import { ed25519PrivateKeyObject } from "../crypto/ed25519.js";
@@ -24,17 +25,26 @@ export function buildMemberRecords(
   const owner = ed25519PrivateKeyObject(ownerSeed);
   try {
     const sealed = encryptSecretForKnownMembers(secret, keys);
-    return sealed.map((e, i) =>
-      signMember(room, owner, {
-        version,
-        member: members[i]!,
-        suite: RIVER_V1_SUITE,
-        ciphertext: bytesToHex(e.ciphertext),
-        nonce: bytesToHex(e.nonce),
-        ephemeralPublicKey: bytesToHex(e.ephemeralPublicKey),
-      }),
-    );
+    return sealed.map((e, i) => sealedMemberRecord(room, owner, version, members[i]!, e));
   } finally {
     wipe(secret);
   }
+}
+
+/** One river-v1 encryption of a version's secret to `member` (hex key), as the owner-signed member record. */
+export function sealedMemberRecord(
+  room: Uint8Array,
+  owner: KeyObject,
+  version: number,
+  member: string,
+  e: ReturnType<typeof encryptSecretForKnownMembers>[number],
+): MemberRecord {
+  return signMember(room, owner, {
+    version,
+    member,
+    suite: RIVER_V1_SUITE,
+    ciphertext: bytesToHex(e.ciphertext),
+    nonce: bytesToHex(e.nonce),
+    ephemeralPublicKey: bytesToHex(e.ephemeralPublicKey),
+  });
 }

@@ -1,5 +1,5 @@
 // Turns a verified River ChatRoomStateV1 into keyward records (re-signed) plus the River extras kept verbatim.
-import { bytesToHex, equalBytes, hexToBytes, wipe } from "../crypto/bytes.js";
+import { equalBytes, hexToBytes, wipe } from "../crypto/bytes.js";
 import { ed25519PrivateKeyObject } from "../crypto/ed25519.js";
 import type {
   AuthorizedEncryptedSecretForMember,
@@ -8,13 +8,13 @@ import type {
   ChatRoomState,
 } from "../interop/river/index.js";
 import { riverMemberId } from "../interop/river/index.js";
-import { encryptSecretForKnownMembers, RIVER_V1_SUITE } from "../kdf/river-ecies.js";
+import { encryptSecretForKnownMembers } from "../kdf/river-ecies.js";
 import { deriveRoomSecret } from "../kdf/room-secret.js";
+import { sealedMemberRecord } from "./member-records.js";
 import type { RoomOwnerKey } from "./owner-key.js";
 import {
   type MemberRecord,
   type RemovalRecord,
-  signMember,
   signRemoval,
   signVersion,
   type VersionRecord,
@@ -95,16 +95,7 @@ export async function planRiverImport(
         blobs.forEach((b, i) => {
           if (b.secret.memberId === ownerId) return;
           const e = expected[i]!;
-          members.push(
-            signMember(room, key, {
-              version,
-              member: keys.get(b.secret.memberId)!,
-              suite: RIVER_V1_SUITE,
-              ciphertext: bytesToHex(e.ciphertext),
-              nonce: bytesToHex(e.nonce),
-              ephemeralPublicKey: bytesToHex(e.ephemeralPublicKey),
-            }),
-          );
+          members.push(sealedMemberRecord(room, key, version, keys.get(b.secret.memberId)!, e));
         });
       } finally {
         wipe(secret);

@@ -14,13 +14,8 @@ import {
   fastHash,
   RIVER_DEFAULT_PARTS,
   riverMemberId,
+  riverSigned,
   type SystemTime,
-  signedBytes,
-  writeConfiguration,
-  writeEncryptedSecret,
-  writeMember,
-  writeSecretVersionRecord,
-  writeUserBan,
 } from "../interop/river/index.js";
 import { encryptSecretForKnownMembers } from "../kdf/river-ecies.js";
 import { deriveRoomSecret } from "../kdf/room-secret.js";
@@ -140,7 +135,7 @@ function configuration(
     maxRoomName: Math.max(RIVER_CONFIGURATION_DEFAULTS.maxRoomName, plain.length),
     maxDirectMessages: null,
   };
-  return { configuration: c, signature: ed25519Sign(owner, signedBytes(writeConfiguration, c)) };
+  return { configuration: c, signature: ed25519Sign(owner, riverSigned.configuration(c)) };
 }
 
 /**
@@ -171,7 +166,7 @@ export async function riverRoomState(
           invitedBy: ownerId,
           memberVk: hexToBytes(hex, "member", 32),
         };
-        return { member, signature: ed25519Sign(key, signedBytes(writeMember, member)) };
+        return { member, signature: ed25519Sign(key, riverSigned.member(member)) };
       })
       .sort((a, b) => cmpId(riverMemberId(a.member.memberVk), riverMemberId(b.member.memberVk)));
     const foreign = new Set(extras.foreignVersions.map((v) => v.record.version));
@@ -184,14 +179,14 @@ export async function riverRoomState(
           bannedAt: riverTimeOfVersion(r.version),
           bannedUser: riverMemberId(hexToBytes(r.member, "member", 32)),
         };
-        return { ban, bannedBy: ownerId, signature: ed25519Sign(key, signedBytes(writeUserBan, ban)) };
+        return { ban, bannedBy: ownerId, signature: ed25519Sign(key, riverSigned.ban(ban)) };
       }),
     ]);
     const versions: AuthorizedSecretVersionRecord[] = [];
     const secrets: AuthorizedEncryptedSecretForMember[] = [];
     const sign = (secret: AuthorizedEncryptedSecretForMember["secret"]) => ({
       secret,
-      ownerSignature: ed25519Sign(key, signedBytes(writeEncryptedSecret, secret)),
+      ownerSignature: ed25519Sign(key, riverSigned.memberSecret(secret)),
     });
     let config: ReturnType<typeof configuration> | undefined;
     versions.push(...extras.foreignVersions);
@@ -202,7 +197,7 @@ export async function riverRoomState(
       const record = { version: v.version, createdAt: riverTimeOfVersion(v.version) };
       versions.push({
         record,
-        ownerSignature: ed25519Sign(key, signedBytes(writeSecretVersionRecord, record)),
+        ownerSignature: ed25519Sign(key, riverSigned.secretVersion(record)),
       });
       const secret = deriveRoomSecret(seed, room, v.version);
       try {

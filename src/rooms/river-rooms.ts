@@ -67,21 +67,21 @@ export class RiverRooms {
     private readonly custody?: RoomCustodyPort,
   ) {}
 
-  /** The same service whose rooms calls and key loans record `actor`. */
-  as(actor: string): RiverRooms {
-    return new RiverRooms(this.storage, this.rooms.as(actor), this.custody?.as?.(actor) ?? this.custody);
-  }
-
   /**
    * The room as River's `ChatRoomStateV1` (re-signed with the owner key, deterministic) and its parameters.
+   * The owner key's custody loan (if any) names `actor`, the caller.
    * @throws KeywardError `not_found`, `forbidden` (this replica does not hold the owner key).
    */
-  async export(ref: string): Promise<RiverExport> {
+  async export(ref: string, actor?: string): Promise<RiverExport> {
     const meta = await this.rooms.resolve(ref);
     const state = await loadRoomState(this.storage.state, meta.room);
     const extras = await getRiverExtras(this.storage.state, meta.room);
-    const river = await withRoomOwner(meta, this.storage.secrets, this.custody, (owner) =>
-      riverRoomState(state, owner, meta.name, extras),
+    const river = await withRoomOwner(
+      meta,
+      this.storage.secrets,
+      this.custody,
+      (owner) => riverRoomState(state, owner, meta.name, extras),
+      actor,
     );
     return {
       room: meta.room,
@@ -95,13 +95,14 @@ export class RiverRooms {
    * Imports a River state into the keyward room of the same owner (given by `parameters`, `room`, or found
    * among local rooms by River's owner member id): checks every signature (`verifyRiverState`), re-signs
    * what keyward can derive, keeps the rest verbatim, then rotates when River's current version is not
-   * keyward's and gives the current secret to River members who lack it.
+   * keyward's and gives the current secret to River members who lack it. Key loans name `actor`.
    * @throws {RangeError} for malformed CBOR (naming the field); KeywardError `invalid_signature` (with
    *   `problems`), `not_found` (no local room of that owner), `forbidden` (owner key not held here).
    */
   async import(
     bytes: Uint8Array,
     opts: { parameters?: Uint8Array; room?: string } = {},
+    actor?: string,
   ): Promise<RiverImportResult> {
     const river = decodeChatRoomState(bytes);
     const meta = await this.#roomFor(river, opts);
@@ -114,8 +115,12 @@ export class RiverRooms {
     const plan = await retryTransaction(async () => {
       const seq = await roomOpSeq(this.storage.state, meta.room);
       const state = await loadRoomState(this.storage.state, meta.room);
-      const plan = await withRoomOwner(meta, this.storage.secrets, this.custody, (owner) =>
-        planRiverImport(river, owner, state, check.memberKeys),
+      const plan = await withRoomOwner(
+        meta,
+        this.storage.secrets,
+        this.custody,
+        (owner) => planRiverImport(river, owner, state, check.memberKeys),
+        actor,
       );
       const old = await getRiverExtras(this.storage.state, meta.room);
       // A write committed since `seq` was read: redo the reads too (not just this transaction).
@@ -130,10 +135,10 @@ export class RiverRooms {
       return { plan, exposed: state.exposedAtCurrent().length > 0 };
     });
     let rotatedTo: number | null = null;
-    if (plan.plan.mustRotate || plan.exposed) rotatedTo = (await this.rooms.rotate(meta.room)).version;
+    if (plan.plan.mustRotate || plan.exposed) rotatedTo = (await this.rooms.rotate(meta.room, actor)).version;
     const added: string[] = [];
     for (const vk of plan.plan.missingMembers)
-      if ((await this.rooms.add(meta.room, vk)).added) added.push(vk);
+      if ((await this.rooms.add(meta.room, vk, actor)).added) added.push(vk);
     const p = plan.plan;
     return {
       room: meta.room,

@@ -1,5 +1,4 @@
 // Checks every signature of a River ChatRoomStateV1 the way River's contract does, plus keyward's own rules.
-
 import type { KeyObject } from "node:crypto";
 import { bytesToHex } from "../crypto/bytes.js";
 import { ed25519PublicKeyObject, ed25519Verify } from "../crypto/ed25519.js";
@@ -7,12 +6,7 @@ import {
   type AuthorizedMember,
   type ChatRoomState,
   riverMemberId,
-  signedBytes,
-  writeConfiguration,
-  writeEncryptedSecret,
-  writeMember,
-  writeSecretVersionRecord,
-  writeUserBan,
+  riverSigned,
 } from "../interop/river/index.js";
 
 /** The verdict on a River state: every problem found (empty when valid), each naming the record. */
@@ -40,7 +34,7 @@ export function verifyRiverState(ownerVkBytes: Uint8Array, s: ChatRoomState): Ri
   const cfg = s.configuration;
   if (cfg.configuration.ownerMemberId !== ownerId)
     problems.push("configuration: owner_member_id is not the owner");
-  if (!ed25519Verify(ownerVk, signedBytes(writeConfiguration, cfg.configuration), cfg.signature))
+  if (!ed25519Verify(ownerVk, riverSigned.configuration(cfg.configuration), cfg.signature))
     problems.push("configuration: bad owner signature");
 
   const byId = new Map<bigint, AuthorizedMember>();
@@ -73,7 +67,7 @@ export function verifyRiverState(ownerVkBytes: Uint8Array, s: ChatRoomState): Ri
     const vk = b.bannedBy === ownerId ? ownerVk : banner ? keyOf(banner) : undefined;
     if (vk === undefined)
       problems.push(`bans[${i}]: banner is neither the owner nor a member (unverifiable)`);
-    else if (vk === null || !ed25519Verify(vk, signedBytes(writeUserBan, b.ban), b.signature))
+    else if (vk === null || !ed25519Verify(vk, riverSigned.ban(b.ban), b.signature))
       problems.push(`bans[${i}]: bad banner signature`);
   });
   for (const id of banned) if (byId.has(id)) problems.push("members: a banned user is still a member");
@@ -81,7 +75,7 @@ export function verifyRiverState(ownerVkBytes: Uint8Array, s: ChatRoomState): Ri
   let max = -1;
   s.secrets.versions.forEach((v, i) => {
     if (v.record.version > max) max = v.record.version;
-    if (!ed25519Verify(ownerVk, signedBytes(writeSecretVersionRecord, v.record), v.ownerSignature))
+    if (!ed25519Verify(ownerVk, riverSigned.secretVersion(v.record), v.ownerSignature))
       problems.push(`secrets.versions[${i}]: bad owner signature`);
   });
   if (s.secrets.currentVersion !== Math.max(max, 0))
@@ -89,7 +83,7 @@ export function verifyRiverState(ownerVkBytes: Uint8Array, s: ChatRoomState): Ri
   const versions = new Set(s.secrets.versions.map((v) => v.record.version));
   s.secrets.encryptedSecrets.forEach((e, i) => {
     const at = `secrets.encrypted_secrets[${i}]`;
-    if (!ed25519Verify(ownerVk, signedBytes(writeEncryptedSecret, e.secret), e.ownerSignature))
+    if (!ed25519Verify(ownerVk, riverSigned.memberSecret(e.secret), e.ownerSignature))
       problems.push(`${at}: bad owner signature`);
     if (!versions.has(e.secret.secretVersion)) problems.push(`${at}: version has no version record`);
     if (e.secret.memberId !== ownerId && !byId.has(e.secret.memberId))
@@ -118,7 +112,7 @@ function inviteChainProblem(
     const inviter = cur.member.invitedBy === ownerId ? undefined : byId.get(cur.member.invitedBy);
     if (cur.member.invitedBy !== ownerId && !inviter) return "inviter is not a member";
     const inviterVk = inviter ? keyOf(inviter) : ownerVk;
-    if (!inviterVk || !ed25519Verify(inviterVk, signedBytes(writeMember, cur.member), cur.signature))
+    if (!inviterVk || !ed25519Verify(inviterVk, riverSigned.member(cur.member), cur.signature))
       return "bad inviter signature";
     if (!inviter) return undefined;
     cur = inviter;

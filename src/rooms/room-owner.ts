@@ -5,15 +5,20 @@ import type { SecretWriter } from "../store/ports.js";
 import { type RoomOwnerKey, rawSeedOwnerKey } from "./owner-key.js";
 import { getOwnerSeed, type RoomMeta } from "./repository.js";
 
-/** Custody as rooms see it: an Ed25519 identity key lent as a RoomOwnerKey (wired by src/service/). */
+/**
+ * Custody as rooms see it: an Ed25519 identity key lent as a RoomOwnerKey (wired by src/service/). The key
+ * loans it causes are audited naming `actor` (the caller) when given.
+ */
 export interface RoomCustodyPort {
-  ownerKey(ref: { partition: string; identity: string; label?: string }): Promise<RoomOwnerKey>;
-  /** The same port recording `actor` on the key loans it causes (optional: absent ports keep theirs). */
-  as?(actor: string): RoomCustodyPort;
+  ownerKey(
+    ref: { partition: string; identity: string; label?: string },
+    actor?: string,
+  ): Promise<RoomOwnerKey>;
 }
 
 /**
- * Runs `fn` with the owner key of the room `meta` describes; a raw seed is wiped when `fn` settles.
+ * Runs `fn` with the owner key of the room `meta` describes; a raw seed is wiped when `fn` settles. A custody
+ * key loan names `actor`.
  * @throws KeywardError `forbidden` (this replica holds no owner key), `not_found` (sealed seed missing),
  *   `unavailable` (custody-owned room without custody wired), `conflict` (the custody identity's key changed).
  */
@@ -22,11 +27,12 @@ export async function withRoomOwner<T>(
   secrets: SecretWriter,
   custody: RoomCustodyPort | undefined,
   fn: (owner: RoomOwnerKey) => Promise<T>,
+  actor?: string,
 ): Promise<T> {
   const o = meta.owner;
   if (o.kind === "custody") {
     if (!custody) throw new KeywardError("unavailable", "custody-held owner keys are not available here");
-    const owner = await custody.ownerKey(o);
+    const owner = await custody.ownerKey(o, actor);
     // A room is identified by its owner key (River); rotating the identity (or its partition's MSK)
     // changes the key, and rooms cannot follow (docs/rooms.md, "Custody").
     if (bytesToHex(owner.publicKey) !== meta.room)

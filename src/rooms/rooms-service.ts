@@ -67,12 +67,13 @@ export interface RoomImportResult {
 
 /**
  * Rooms over a Storage. Records go to the state store (public); a raw owner seed goes sealed to the
- * SecretStore; custody-held owner keys are borrowed through `options.custody`.
+ * SecretStore; custody-held owner keys are borrowed through `options.custody`. Every write takes the caller
+ * as its last argument (`actor`, e.g. `token:<id>` or "cli"): the custody key loans it causes name it.
  * @example
  * const rooms = new RoomsService(storage);
  * const { room } = await rooms.create({ name: "team", ownerSeed });
  * await rooms.add("team", memberHex);
- * await rooms.remove("team", memberHex); // rotates to version 1
+ * await rooms.remove("team", memberHex, "cli"); // rotates to version 1
  */
 export class RoomsService {
   /** This instance's writes to one room never race each other; other instances are caught by the claim. */
@@ -84,36 +85,24 @@ export class RoomsService {
   ) {}
 
   /**
-   * A view whose custody key loans record `actor` (e.g. the token behind an HTTP request). It shares this
-   * service's per-room write queue, so writes through views still never race each other in this process.
-   * @example await rooms.as("token:tk_1").remove("team", memberHex);
-   */
-  as(actor: string): RoomsService {
-    const custody = this.options.custody;
-    const view = new RoomsService(this.storage, {
-      ...this.options,
-      ...(custody?.as ? { custody: custody.as(actor) } : {}),
-    });
-    view.#queue = this.#queue;
-    return view;
-  }
-
-  /**
    * Creates a room owned by a raw seed (stored sealed) or a custody identity. The room id is the owner's
    * verifying key, so a second replica creating the room from the same key gets the same id and records.
    * @throws KeywardError `already_exists` (room or name taken), `invalid_input`, `unavailable` (no custody).
    */
-  async create(input: {
-    name?: string;
-    ownerSeed?: Uint8Array | Secret;
-    custody?: { partition: string; identity: string; label?: string };
-  }): Promise<{ room: string; ownerPublicKey: string; version: number }> {
+  async create(
+    input: {
+      name?: string;
+      ownerSeed?: Uint8Array | Secret;
+      custody?: { partition: string; identity: string; label?: string };
+    },
+    actor?: string,
+  ): Promise<{ room: string; ownerPublicKey: string; version: number }> {
     if (input.name !== undefined) assertString(input.name, "name", { nonEmpty: true, maxLength: 200 });
     if ((input.ownerSeed === undefined) === (input.custody === undefined))
       throw new KeywardError("invalid_input", "give exactly one owner: a raw seed or a custody identity");
     const seedOwner = input.ownerSeed !== undefined ? rawSeedOwnerKey(input.ownerSeed) : undefined;
     try {
-      const owner = seedOwner ?? (await this.#custody().ownerKey(input.custody!));
+      const owner = seedOwner ?? (await this.#custody().ownerKey(input.custody!, actor));
       const room = bytesToHex(owner.publicKey);
       const ref: RoomOwnerRef = seedOwner ? { kind: "seed" } : { kind: "custody", ...input.custody! };
       const existing = await getRoomMeta(this.storage.state, room);
@@ -154,28 +143,32 @@ export class RoomsService {
   }
 
   /** Adds a member (their Ed25519 verifying key, hex) at the current version. */
-  async add(ref: string, member: string): Promise<{ room: string; version: number; added: boolean }> {
+  async add(
+    ref: string,
+    member: string,
+    actor?: string,
+  ): Promise<{ room: string; version: number; added: boolean }> {
     const { meta, change } = await this.#mutate(ref, async (meta, state) => {
       // A ban imported from River names only River's member id: it bans this key too.
       if (await isRiverBanned(this.storage.state, meta.room, parseMemberKey(member)))
         throw new KeywardError("revoked", "this member is banned from the room (River ban)");
-      return this.#withOwner(meta, (owner) => addMemberRecords(state, owner, member));
+      return this.#withOwner(meta, actor, (owner) => addMemberRecords(state, owner, member));
     });
     return { room: meta.room, version: change.version, added: change.members.length > 0 };
   }
 
   /** Removes (bans) a member: synchronous rotation to version + 1 without them. */
-  async remove(ref: string, member: string): Promise<{ room: string; version: number }> {
+  async remove(ref: string, member: string, actor?: string): Promise<{ room: string; version: number }> {
     const { meta, change } = await this.#mutate(ref, (meta, state) =>
-      this.#withOwner(meta, (owner) => rotateRecords(state, owner, [member], this.options.pool)),
+      this.#withOwner(meta, actor, (owner) => rotateRecords(state, owner, [member], this.options.pool)),
     );
     return { room: meta.room, version: change.version };
   }
 
   /** Manual rotation to version + 1 (same members, new secret). */
-  async rotate(ref: string): Promise<{ room: string; version: number }> {
+  async rotate(ref: string, actor?: string): Promise<{ room: string; version: number }> {
     const { meta, change } = await this.#mutate(ref, (meta, state) =>
-      this.#withOwner(meta, (owner) => rotateRecords(state, owner, [], this.options.pool)),
+      this.#withOwner(meta, actor, (owner) => rotateRecords(state, owner, [], this.options.pool)),
     );
     return { room: meta.room, version: change.version };
   }
@@ -208,7 +201,7 @@ export class RoomsService {
    * @throws KeywardError `invalid_signature` when the export does not verify; TypeError/RangeError when
    *   malformed; `already_exists` when `name` belongs to another room.
    */
-  async import(text: string, opts: { name?: string } = {}): Promise<RoomImportResult> {
+  async import(text: string, opts: { name?: string } = {}, actor?: string): Promise<RoomImportResult> {
     const exp = parseRoomExport(text);
     const verification = verifyRoomRecords(exp);
     if (!verification.valid)
@@ -248,7 +241,7 @@ export class RoomsService {
     // Rotate away the exposure, unless a concurrent write already did.
     const done = await this.#mutate(room, (m, fresh) =>
       fresh.exposedAtCurrent().length > 0
-        ? this.#withOwner(m, (owner) => rotateRecords(fresh, owner, [], this.options.pool))
+        ? this.#withOwner(m, actor, (owner) => rotateRecords(fresh, owner, [], this.options.pool))
         : Promise.resolve(undefined),
     );
     const rotatedTo = done.change ? done.change.version : null;
@@ -280,8 +273,12 @@ export class RoomsService {
     return { meta, state: await loadRoomState(this.storage.state, meta.room) };
   }
 
-  #withOwner<T>(meta: RoomMeta, fn: (owner: RoomOwnerKey) => Promise<T>): Promise<T> {
-    return withRoomOwner(meta, this.storage.secrets, this.options.custody, fn);
+  #withOwner<T>(
+    meta: RoomMeta,
+    actor: string | undefined,
+    fn: (owner: RoomOwnerKey) => Promise<T>,
+  ): Promise<T> {
+    return withRoomOwner(meta, this.storage.secrets, this.options.custody, fn, actor);
   }
 
   /**

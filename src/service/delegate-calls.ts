@@ -42,7 +42,8 @@ function view(m: OutboundDelegateMsg): OutboundView {
 }
 
 /**
- * Sends `payload` as one ApplicationMessage from `originHex` (a web app's 32-byte contract id, optional).
+ * Sends `payload` as one ApplicationMessage from `originHex` (a web app's 32-byte contract id, optional);
+ * `actor` (the caller) is named on the audit entry of the secrets it writes.
  * @throws {RangeError} an origin that is not 64 hex; KeywardError from `DelegateRuntime.call`
  * @example await callDelegate(kw.delegates, key, { origin: "a1…", payload: cbor });
  */
@@ -50,11 +51,13 @@ export async function callDelegate(
   delegates: Delegates,
   delegateKey: string,
   input: { readonly origin?: string; readonly payload: Uint8Array },
+  actor?: string,
 ): Promise<DelegateCallView> {
   const origin = input.origin === undefined ? undefined : { webApp: hexToBytes(input.origin, "origin", 32) };
-  const r = await delegates.runtime.call(delegateKey, {
-    ...(origin ? { origin } : {}),
-    payload: input.payload,
-  });
+  const r = await delegates.runtime.call(
+    delegateKey,
+    { ...(origin ? { origin } : {}), payload: input.payload },
+    actor,
+  );
   return { delegateKey: r.delegateKey, messages: r.messages.map(view), secretsWritten: r.secretsWritten };
 }

@@ -30,10 +30,14 @@ export interface CreateDelegatesOptions {
   readonly custody?: Custody;
 }
 
-/** The delegates' cosigner share port over custody: a share is a custody identity's `bip340` key, lent per use. */
+/**
+ * The delegates' cosigner share port over custody: a share is a custody identity's `bip340` key, lent per use;
+ * the loan's audit entry names the caller (`Custody.as`, which only adopts the root's context).
+ */
 export function custodyCosignerShares(custody: Custody): CosignerSharePort {
   return {
-    withShare: (ref, purpose, fn) => custody.withBip340Key(ref, (sk) => fn(sk), purpose),
+    withShare: (ref, purpose, fn, actor) =>
+      (actor === undefined ? custody : custody.as(actor)).withBip340Key(ref, (sk) => fn(sk), purpose),
   };
 }
 

@@ -1,11 +1,3 @@
 // Key shares for the surfaces: split/combine and share text (store/sealing), reached through service/ as the layers ask.
-export {
-  combineShares,
-  encodeShare,
-  newUnsealShares,
-  parseShare,
-  parseSharesText,
-  type ShareSplit,
-  validateShareSplit,
-} from "../store/sealing/key-shares.js";
+export * from "../store/sealing/key-shares.js";
 export { isShareMaterial, type UnsealMaterial, type UnsealMode } from "../store/sealing/root-key.js";

@@ -57,16 +57,16 @@ describe("rooms with a custody-held owner key", () => {
     await close();
   });
 
-  it("rooms.as(actor) records the actor on the key loans its writes cause", async () => {
+  it("a write's actor argument is recorded on the key loans it causes", async () => {
     const { rooms, close, audit } = await setup();
-    await rooms.as("token:tk_rooms").add("team", member);
+    await rooms.add("team", member, "token:tk_rooms");
     const loans: string[] = [];
     for await (const e of audit.entries()) {
       const body = Buffer.from(e.body, "hex").toString("latin1");
       if (body.includes("custody.key-use")) loans.push(body);
     }
     expect(loans.at(-1)).toContain("token:tk_rooms");
-    expect(loans[0]).not.toContain("token:tk_rooms"); // the create, through the root service
+    expect(loans[0]).not.toContain("token:tk_rooms"); // the create, made without an actor
     await close();
   });
 

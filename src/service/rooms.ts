@@ -26,27 +26,27 @@ export interface CustodyIdentityRef {
  */
 export interface CustodyEd25519Lender {
   key(ref: CustodyIdentityRef, scheme: "ed25519"): Promise<{ readonly publicKey: string }>;
-  /** A lender recording `actor` on its audit events (Custody.as); optional. */
-  as?(actor: string): CustodyEd25519Lender;
+  /** The same lender recording `actor` on its audit events (Custody.as, which only adopts the context). */
+  as(actor: string): CustodyEd25519Lender;
   withEd25519Seed<T>(ref: CustodyIdentityRef, fn: (seed: Uint8Array) => T | Promise<T>): Promise<T>;
 }
 
 /**
  * Adapts custody to the rooms port: the public key is read without borrowing the seed, so an operation that
  * rooms refuse before signing (a ban of a non-member, re-adding a banned key) leaves no key loan behind;
- * the seed is borrowed only to sign.
+ * the seed is borrowed only to sign, by a custody view naming the caller (`actor`) when given.
  */
 export function custodyRoomOwnerKeys(custody: CustodyEd25519Lender): RoomCustodyPort {
   return {
-    async ownerKey(ref: CustodyIdentityRef): Promise<RoomOwnerKey> {
+    async ownerKey(ref: CustodyIdentityRef, actor?: string): Promise<RoomOwnerKey> {
       const { publicKey: hex } = await custody.key(ref, "ed25519");
       const publicKey = hexToBytes(hex, "publicKey", 32);
+      const lender = actor === undefined ? custody : custody.as(actor);
       return {
         publicKey,
-        withSeed: (fn) => custody.withEd25519Seed(ref, fn),
+        withSeed: (fn) => lender.withEd25519Seed(ref, fn),
       };
     },
-    ...(custody.as ? { as: (actor: string) => custodyRoomOwnerKeys(custody.as!(actor)) } : {}),
   };
 }
 

@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { KeywardError } from "../../errors/keyward-error.js";
 import { type AppInfo, signRotation } from "../../service/delegates.js";
 import { bytesToHex, ed25519PublicKey, hexToBytes, randomBytes, Secret } from "../../service/primitives.js";
+import { CLI_ACTOR } from "../context.js";
 import { emit, type GlobalOptions } from "../io.js";
 import { parseHexFlag } from "../parse.js";
 import { readSeedFile, withDelegates, writeSeedFile } from "./delegate-io.js";
@@ -42,7 +43,7 @@ export function registerAppCommands(program: Command): void {
     .action(async (opts: { name: string; publicKey: string }, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
       const pub = parseHexFlag(opts.publicKey, "--public-key", 32);
-      const info = await withDelegates(cmd, (d) => d.apps.register(opts.name, pub));
+      const info = await withDelegates(cmd, (d) => d.apps.register(opts.name, pub, CLI_ACTOR));
       emit(g.json, info, describeApp(info));
     });
 
@@ -73,7 +74,7 @@ export function registerAppCommands(program: Command): void {
           } catch {
             throw new KeywardError("invalid_signature", "--app-key is not the app's current key");
           }
-          return d.apps.rotateKey(statement, signature);
+          return d.apps.rotateKey(statement, signature, CLI_ACTOR);
         });
         emit(g.json, info, describeApp(info));
       } finally {

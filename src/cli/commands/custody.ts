@@ -10,7 +10,7 @@ import {
   type Scheme,
 } from "../../service/custody.js";
 import { hexToBytes, Secret, wipe } from "../../service/primitives.js";
-import { isJson, withStorage } from "../context.js";
+import { CLI_ACTOR, isJson, withStorage } from "../context.js";
 import { emit } from "../io.js";
 import { parseHexFlag, readFileFlag } from "../parse.js";
 import { progressBar } from "../progress.js";
@@ -23,7 +23,7 @@ interface PathFlags {
 
 async function withCustody<T>(cmd: Command, fn: (custody: Custody) => Promise<T>): Promise<T> {
   return withStorage(cmd, async (storage) => {
-    const service = await createCustody(storage, { actor: "cli" });
+    const service = await createCustody(storage, { actor: CLI_ACTOR });
     try {
       return await fn(service.custody);
     } finally {

@@ -5,13 +5,13 @@ import { InputRangeError } from "../../errors/input-errors.js";
 import { createCustody } from "../../service/custody.js";
 import { type CosignerInfo, createDelegates, type Delegates } from "../../service/delegates.js";
 import { hexToBytes } from "../../service/primitives.js";
-import { withStorage } from "../context.js";
+import { CLI_ACTOR, withStorage } from "../context.js";
 import { readStdin } from "./delegate-io.js";
 
 /** The delegates domain with custody wired in as the source of custody-derived shares. */
 export function withCosigners<T>(cmd: Command, fn: (d: Delegates) => Promise<T>): Promise<T> {
   return withStorage(cmd, async (storage) => {
-    const custody = await createCustody(storage, { actor: "cli" });
+    const custody = await createCustody(storage, { actor: CLI_ACTOR });
     try {
       return await fn(await createDelegates(storage, { audit: custody.audit, custody: custody.custody }));
     } finally {

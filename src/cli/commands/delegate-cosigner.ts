@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { InputRangeError } from "../../errors/input-errors.js";
+import { CLI_ACTOR } from "../context.js";
 import { emit, type GlobalOptions } from "../io.js";
 import { parseHexFlag, parseIntFlag } from "../parse.js";
 import { describe, readJson, rows, withCosigners } from "./delegate-cosigner-io.js";
@@ -99,7 +100,7 @@ function cosignerCreateCommand(cosigner: Command): void {
             },
           }
         : { imported: opts.shareSecret! };
-      const c = await withCosigners(cmd, (d) => d.cosigners.create(opts.delegate, source, plan));
+      const c = await withCosigners(cmd, (d) => d.cosigners.create(opts.delegate, source, plan, CLI_ACTOR));
       emit(g.json, c, c.id);
     });
 }
@@ -116,7 +117,7 @@ function cosignerNonceCommand(cosigner: Command): void {
     .action(async (opts: { session: string; fresh?: boolean }, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
       const r = await withCosigners(cmd, (d) =>
-        d.cosigners.nonce(opts.session, { fresh: opts.fresh === true }),
+        d.cosigners.nonce(opts.session, { fresh: opts.fresh === true }, CLI_ACTOR),
       );
       emit(g.json, r, `round ${r.round}\n${r.pubNonces.join("\n")}`);
     });
@@ -143,7 +144,7 @@ function cosignerSignCommand(cosigner: Command): void {
         input.aggNonces !== undefined
           ? { aggNonces: rows(input.aggNonces, "aggNonces").map((r) => r[0]!) }
           : { pubNonces: rows(input.pubNonces, "pubNonces") };
-      const r = await withCosigners(cmd, (d) => d.cosigners.sign(opts.session, round, nonces));
+      const r = await withCosigners(cmd, (d) => d.cosigners.sign(opts.session, round, nonces, CLI_ACTOR));
       emit(g.json, r, r.partialSigs.join("\n"));
     });
 }
@@ -190,7 +191,7 @@ function cosignerAggregateCommand(cosigner: Command): void {
       const round = parseIntFlag(opts.round, "--round", 1, Number.MAX_SAFE_INTEGER);
       const input = await readJson(opts.in, "--in");
       const r = await withCosigners(cmd, (d) =>
-        d.cosigners.aggregate(opts.session, round, rows(input.partialSigs, "partialSigs")),
+        d.cosigners.aggregate(opts.session, round, rows(input.partialSigs, "partialSigs"), CLI_ACTOR),
       );
       emit(g.json, r, r.signatures.join("\n"));
     });

@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { InputRangeError } from "../../errors/input-errors.js";
 import type { SessionInfo } from "../../service/delegates.js";
 import { utf8 } from "../../service/primitives.js";
+import { CLI_ACTOR } from "../context.js";
 import { emit, type GlobalOptions } from "../io.js";
 import { parseHexFlag, parseIntFlag } from "../parse.js";
 import { withDelegates } from "./delegate-io.js";
@@ -73,7 +74,7 @@ function sessionCreateCommand(session: Command): void {
               },
             ];
       const s = await withDelegates(cmd, (d) =>
-        d.sessions.create(opts.delegate, { messagePrefix, maxUses, expiresAt }, actions),
+        d.sessions.create(opts.delegate, { messagePrefix, maxUses, expiresAt }, actions, CLI_ACTOR),
       );
       emit(g.json, s, describeSession(s));
     });

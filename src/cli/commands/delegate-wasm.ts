@@ -11,6 +11,7 @@ import {
   encodeChatRequest,
 } from "../../service/delegate-calls.js";
 import { utf8 } from "../../service/primitives.js";
+import { CLI_ACTOR } from "../context.js";
 import { emit, type GlobalOptions } from "../io.js";
 import { parseHexFlag, parseIntFlag, readFileFlag } from "../parse.js";
 import { readSeedFile, withDelegates } from "./delegate-io.js";
@@ -98,7 +99,12 @@ export function registerDelegateWasmCommands(delegate: Command): void {
       const payload = readFileFlag(opts.messageFile, "--message-file");
       if (opts.origin !== undefined) parseHexFlag(opts.origin, "--origin", 32);
       const v = await withDelegates(cmd, (d) =>
-        callDelegate(d, opts.delegate, { ...(opts.origin ? { origin: opts.origin } : {}), payload }),
+        callDelegate(
+          d,
+          opts.delegate,
+          { ...(opts.origin ? { origin: opts.origin } : {}), payload },
+          CLI_ACTOR,
+        ),
       );
       emit(g.json, v, human(v));
     });

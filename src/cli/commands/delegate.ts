@@ -13,6 +13,7 @@ import {
   type VersionStatus,
 } from "../../service/delegates.js";
 import { bytesToHex } from "../../service/primitives.js";
+import { CLI_ACTOR } from "../context.js";
 import { emit, type GlobalOptions } from "../io.js";
 import { parseHexFlag, parseIntFlag, readFileFlag } from "../parse.js";
 import { registerDelegateCosignerCommands } from "./delegate-cosigner.js";
@@ -95,7 +96,7 @@ function delegateRegisterCommand(delegate: Command): void {
       const cert = parseCertificate(new TextDecoder().decode(readFileFlag(opts.cert, "--cert")));
       const wasm = opts.wasm === undefined ? undefined : readFileFlag(opts.wasm, "--wasm");
       const info: VersionInfo & { module?: { bytes: number } } = await withDelegates(cmd, (d) =>
-        wasm ? d.modules.register(cert, wasm) : d.versions.register(cert),
+        wasm ? d.modules.register(cert, wasm, CLI_ACTOR) : d.versions.register(cert, CLI_ACTOR),
       );
       const module = info.module ? `  (WebAssembly module, ${info.module.bytes} bytes)` : "";
       emit(g.json, info, `${describeVersion(info)}${module}`);
@@ -115,7 +116,7 @@ function delegateRevokeVersionCommand(delegate: Command): void {
       const seed = readSeedFile(opts.appKey, "--app-key");
       try {
         const info = await withDelegates(cmd, (d) =>
-          d.versions.revokeWithKey(opts.delegate, opts.reason, seed),
+          d.versions.revokeWithKey(opts.delegate, opts.reason, seed, CLI_ACTOR),
         );
         emit(g.json, info, describeVersion(info));
       } finally {
@@ -162,7 +163,7 @@ function delegateTokenCommand(delegate: Command): void {
       const g = cmd.optsWithGlobals<GlobalOptions>();
       const ttl =
         opts.ttl === undefined ? DEFAULT_TOKEN_TTL : parseIntFlag(opts.ttl, "--ttl", 1, MAX_TOKEN_TTL);
-      const t = await withDelegates(cmd, (d) => d.tokens.issue(opts.from, opts.to, ttl));
+      const t = await withDelegates(cmd, (d) => d.tokens.issue(opts.from, opts.to, ttl, CLI_ACTOR));
       // stdout carries only the token so `T=$(keyward delegate token …)` works; the note goes to stderr.
       emit(g.json, { token: t.token, id: t.id, from: t.from, to: t.to, expiresAt: t.expiresAt }, t.token);
       if (!g.json) process.stderr.write(`# token ${t.id}: single use, expires ${t.expiresAt}; shown once\n`);
@@ -182,7 +183,7 @@ function delegateMigrateCommand(delegate: Command): void {
     .action(async (opts: { from: string; to: string; token: string }, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
       const token = await flagOrStdin(opts.token, "--token");
-      const r = await withDelegates(cmd, (d) => d.migrations.migrate(opts.from, opts.to, token));
+      const r = await withDelegates(cmd, (d) => d.migrations.migrate(opts.from, opts.to, token, CLI_ACTOR));
       const conflicts = r.conflicts.length ? `; kept the target's value for ${r.conflicts.join(", ")}` : "";
       emit(
         g.json,

@@ -2,12 +2,9 @@
 // storage values (made by scripts/frequency-dump.mjs), with a progress bar over the derive and import passes.
 import type { Command } from "commander";
 import { InputRangeError } from "../../errors/input-errors.js";
-import { ImportRefusedError } from "../../service/delegation-inputs.js";
 import type { DelegationsService } from "../../service/delegations.js";
-import { isJson } from "../context.js";
-import { emit } from "../io.js";
 import { progressBar } from "../progress.js";
-import { fileSize, readChunks } from "./delegations-io.js";
+import { fileSize, readChunks, reportImport } from "./delegations-io.js";
 
 /** Flags of `delegations import`. */
 export type ImportFlags = { progress?: boolean; batchSize?: string; format?: string };
@@ -30,10 +27,10 @@ export async function importFrequency(
   const size = fileSize(file, "FILE");
   const bar = progressBar(size, "import", "bytes", progress);
   let done = 0;
-  try {
+  await reportImport(bar, cmd, async () => {
     // Loaded for this command only (the msa decoder and BLAKE3): other delegations commands start without it.
     const { importFrequencyDump } = await import("../../service/frequency-import.js");
-    const summary = await importFrequencyDump(d, {
+    return importFrequencyDump(d, {
       open: () => readChunks(file),
       onProgress: (phase, bytes) => {
         done += bytes;
@@ -43,13 +40,5 @@ export async function importFrequency(
       onDerived: (bytes) => bar.update(done, size + 3 * bytes),
       ...(batchSize === undefined ? {} : { batchSize }),
     });
-    bar.complete();
-    bar.stop();
-    emit(isJson(cmd), summary);
-  } catch (err) {
-    bar.stop();
-    if (err instanceof ImportRefusedError)
-      for (const e of err.errors) process.stderr.write(`line ${e.line}: ${e.code}: ${e.message}\n`);
-    throw err;
-  }
+  });
 }

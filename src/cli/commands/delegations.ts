@@ -1,7 +1,7 @@
 // `keyward delegations …`: grant, revoke, import, check, history, validate, snapshot; proofs in delegations-proofs.ts.
 import type { Command } from "commander";
 import { InputRangeError } from "../../errors/input-errors.js";
-import { ImportRefusedError, normalizeId } from "../../service/delegation-inputs.js";
+import { normalizeId } from "../../service/delegation-inputs.js";
 import { isParquetFile } from "../../service/dsnp-batches.js";
 import { isJson } from "../context.js";
 import { emit } from "../io.js";
@@ -9,7 +9,7 @@ import { parseListFlag } from "../parse.js";
 import { progressBar } from "../progress.js";
 import { type Ids, id, keyOptions, position, warn, withDelegations } from "./delegations-common.js";
 import { frequencyFormat, type ImportFlags, importFrequency } from "./delegations-frequency.js";
-import { fileSink, fileSize, readChunks } from "./delegations-io.js";
+import { fileSink, fileSize, readChunks, reportImport } from "./delegations-io.js";
 import {
   compactOnly,
   frequencyCheck,
@@ -86,24 +86,16 @@ function delegationsImportCommand(dg: Command): void {
           await d.snapshotIfDue(warn);
         });
       const bar = progressBar(size * 2, "import", "bytes", o.progress); // two passes: check, apply
-      try {
-        const summary = await withDelegations(cmd, (d) =>
+      await reportImport(bar, cmd, () =>
+        withDelegations(cmd, (d) =>
           d.importEvents({
             open: () => readChunks(file),
             onProgress: (phase, bytes) => bar.advance(bytes, phase),
             onWarning: warn,
             ...(batchSize === undefined ? {} : { batchSize }),
           }),
-        );
-        bar.complete(); // a file already imported skips the later passes: the bar still ends at 100%
-        bar.stop();
-        emit(isJson(cmd), summary);
-      } catch (err) {
-        bar.stop();
-        if (err instanceof ImportRefusedError)
-          for (const e of err.errors) process.stderr.write(`line ${e.line}: ${e.code}: ${e.message}\n`);
-        throw err;
-      }
+        ),
+      );
     });
 }
 

@@ -5,7 +5,7 @@ import { InputRangeError } from "../../errors/input-errors.js";
 import { createCustody } from "../../service/custody.js";
 import { bytesToHex, hexToBytes, Secret, wipe } from "../../service/primitives.js";
 import { createRooms, type RiverRooms, type RoomsService } from "../../service/rooms.js";
-import { withStorage } from "../context.js";
+import { CLI_ACTOR, withStorage } from "../context.js";
 import { parseHexFlag, readFileFlag } from "../parse.js";
 
 /** Reads a seed file: 64 hex characters (surrounding whitespace allowed), as a Secret. */
@@ -31,7 +31,7 @@ export async function withRooms<T>(
 ): Promise<T> {
   return withStorage(cmd, async (storage) => {
     // Custody lends owner keys for rooms created with --owner-partition/--owner-identity.
-    const custody = await createCustody(storage, { actor: "cli" });
+    const custody = await createCustody(storage, { actor: CLI_ACTOR });
     const wired = createRooms(storage, { custody: custody.custody });
     try {
       return await fn(wired.rooms, wired.river);

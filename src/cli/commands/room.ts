@@ -5,7 +5,7 @@ import type { Command } from "commander";
 import { InputRangeError } from "../../errors/input-errors.js";
 import { bytesToHex } from "../../service/primitives.js";
 import { verifyRoomExport } from "../../service/rooms.js";
-import { isJson } from "../context.js";
+import { CLI_ACTOR, isJson } from "../context.js";
 import { emit } from "../io.js";
 import { parseIntFlag, readFileFlag } from "../parse.js";
 import { formatFlag, memberFlag, readSeedFile, readText, withRooms } from "./room-io.js";
@@ -38,13 +38,16 @@ function roomCreateCommand(room: Command): void {
             : undefined;
         try {
           const out = await withRooms(cmd, (rooms) =>
-            rooms.create({
-              name: opts.name,
-              ...(seed ? { ownerSeed: seed } : {}),
-              ...(custody
-                ? { custody: { partition: opts.ownerPartition!, identity: opts.ownerIdentity! } }
-                : {}),
-            }),
+            rooms.create(
+              {
+                name: opts.name,
+                ...(seed ? { ownerSeed: seed } : {}),
+                ...(custody
+                  ? { custody: { partition: opts.ownerPartition!, identity: opts.ownerIdentity! } }
+                  : {}),
+              },
+              CLI_ACTOR,
+            ),
           );
           emit(isJson(cmd), out, `room ${out.room} created at version ${out.version}`);
         } finally {
@@ -63,7 +66,7 @@ function roomAddCommand(room: Command): void {
     .requiredOption("--member <hex>", "member Ed25519 verifying key, 64 hex")
     .action(async (opts: { room: string; member: string }, cmd: Command) => {
       const member = memberFlag(opts.member);
-      const out = await withRooms(cmd, (rooms) => rooms.add(opts.room, member));
+      const out = await withRooms(cmd, (rooms) => rooms.add(opts.room, member, CLI_ACTOR));
       emit(isJson(cmd), { version: out.version, added: out.added }, String(out.version));
     });
 }
@@ -77,7 +80,7 @@ function roomRemoveCommand(room: Command): void {
     .requiredOption("--member <hex>", "member Ed25519 verifying key, 64 hex")
     .action(async (opts: { room: string; member: string }, cmd: Command) => {
       const member = memberFlag(opts.member);
-      const out = await withRooms(cmd, (rooms) => rooms.remove(opts.room, member));
+      const out = await withRooms(cmd, (rooms) => rooms.remove(opts.room, member, CLI_ACTOR));
       emit(isJson(cmd), { version: out.version }, String(out.version));
     });
 }
@@ -89,7 +92,7 @@ function roomRotateCommand(room: Command): void {
     .description("rotate to version + 1 (same members, new secret)")
     .requiredOption("--room <room>", "room name or id")
     .action(async (opts: { room: string }, cmd: Command) => {
-      const out = await withRooms(cmd, (rooms) => rooms.rotate(opts.room));
+      const out = await withRooms(cmd, (rooms) => rooms.rotate(opts.room, CLI_ACTOR));
       emit(isJson(cmd), { version: out.version }, String(out.version));
     });
 }
@@ -141,7 +144,7 @@ function roomExportCommand(room: Command): void {
           emit(isJson(cmd), { out: opts.out, bytes: Buffer.byteLength(text) }, opts.out);
           return;
         }
-        const r = await withRooms(cmd, (_rooms, river) => river.export(opts.room));
+        const r = await withRooms(cmd, (_rooms, river) => river.export(opts.room, CLI_ACTOR));
         writeFileSync(opts.out, r.state);
         if (opts.parametersOut !== undefined) writeFileSync(opts.parametersOut, r.parameters);
         emit(
@@ -185,10 +188,14 @@ function roomImportCommand(room: Command): void {
           const parameters =
             opts.parameters !== undefined ? readFileFlag(opts.parameters, "--parameters") : undefined;
           const out = await withRooms(cmd, (_rooms, river) =>
-            river.import(state, {
-              ...(parameters ? { parameters } : {}),
-              ...(opts.room !== undefined ? { room: opts.room } : {}),
-            }),
+            river.import(
+              state,
+              {
+                ...(parameters ? { parameters } : {}),
+                ...(opts.room !== undefined ? { room: opts.room } : {}),
+              },
+              CLI_ACTOR,
+            ),
           );
           const i = out.imported;
           emit(
@@ -207,7 +214,9 @@ function roomImportCommand(room: Command): void {
         if (opts.parameters !== undefined || opts.room !== undefined)
           throw new InputRangeError("--parameters and --room need --format river");
         const text = readText(file, "FILE");
-        const out = await withRooms(cmd, (rooms) => rooms.import(text, opts.name ? { name: opts.name } : {}));
+        const out = await withRooms(cmd, (rooms) =>
+          rooms.import(text, opts.name ? { name: opts.name } : {}, CLI_ACTOR),
+        );
         const a = out.merge.added;
         emit(
           isJson(cmd),

@@ -38,6 +38,7 @@ export async function abortRound(
   tx: StorageTx,
   s: CosignerRecord,
   reason: string,
+  actor?: string,
 ): Promise<boolean> {
   const r = await COSIGNER_TABLES.round.get(tx.state, roundKey(s.id, s.round));
   if (r?.state !== "open") return false;
@@ -50,6 +51,7 @@ export async function abortRound(
   await ctx.audit.append(tx, {
     kind: "delegate.cosigner.round-aborted",
     subject: `cosigner:${s.id}`,
+    actor,
     data: { round: s.round, reason },
   });
   return true;
@@ -66,11 +68,12 @@ export async function startRound(
   s: CosignerRecord,
   share: Uint8Array,
   trigger: string,
+  actor?: string,
 ): Promise<RoundRecord> {
   if (ctx.now() >= s.expiresAt) throw new KeywardError("expired", `cosigner ${s.id} has expired`);
   if (s.round >= s.maxRounds)
     throw new KeywardError("forbidden", `cosigner ${s.id} used all of its ${s.maxRounds} rounds`);
-  await abortRound(ctx, tx, s, "superseded");
+  await abortRound(ctx, tx, s, "superseded", actor);
   const round = s.round + 1;
   const publicKey = hexToBytes(s.publicKey);
   const aggregateKey = hexToBytes(s.aggregateKey);
@@ -103,6 +106,7 @@ export async function startRound(
   await ctx.audit.append(tx, {
     kind: "delegate.cosigner.nonces",
     subject: `cosigner:${s.id}`,
+    actor,
     data: { round, messages: s.messages.length, trigger },
   });
   return record;
@@ -138,6 +142,7 @@ export async function signRound(
   round: number,
   share: Uint8Array,
   nonces: { aggNonces: Uint8Array[]; all?: Uint8Array[][] },
+  actor?: string,
 ): Promise<RoundRecord> {
   const r = await COSIGNER_TABLES.round.get(tx.state, roundKey(s.id, round));
   if (round !== s.round || !r || r.state !== "open")
@@ -196,6 +201,7 @@ export async function signRound(
   await ctx.audit.append(tx, {
     kind: "delegate.cosigner.signed",
     subject: `cosigner:${s.id}`,
+    actor,
     data: { round, messages: s.messages.length },
   });
   return signed;

@@ -15,16 +15,22 @@ export interface CustodyShareRef {
 
 /**
  * How the delegates domain borrows a custody-derived share (wired by service/ to `Custody.withBip340Key`):
- * `fn` gets the 32-byte secret key for one use, wiped when it settles. Each loan is audited by custody.
+ * `fn` gets the 32-byte secret key for one use, wiped when it settles. Each loan is audited by custody,
+ * naming `actor` (the caller) when given.
  */
 export interface CosignerSharePort {
-  withShare<T>(ref: CustodyShareRef, purpose: string, fn: (secretKey: Uint8Array) => Promise<T>): Promise<T>;
+  withShare<T>(
+    ref: CustodyShareRef,
+    purpose: string,
+    fn: (secretKey: Uint8Array) => Promise<T>,
+    actor?: string,
+  ): Promise<T>;
 }
 
 /**
  * Runs `fn` inside one transaction with the session's share. An imported share is read in that transaction;
  * a custody share is borrowed around it (custody's own audited transaction commits first). The share's public
- * key must still be the recorded one.
+ * key must still be the recorded one; `actor` names the caller on the custody loan.
  * @throws KeywardError `not_found` (share gone), `conflict` (share changed, e.g. a rotated identity),
  * `unavailable` (custody shares without a configured port).
  */
@@ -34,15 +40,21 @@ export async function withShareTx<T>(
   s: Pick<CosignerRecord, "id" | "delegate" | "share" | "publicKey">,
   purpose: string,
   fn: (tx: StorageTx, share: Uint8Array) => Promise<T>,
+  actor?: string,
 ): Promise<T> {
   const share = s.share;
   if (share.kind === "custody") {
     if (!port)
       throw new KeywardError("unavailable", "custody-derived cosigner shares are not configured here");
-    return port.withShare(custodyRef(share), purpose, (sk) => {
-      checkShare(s, sk);
-      return storage.transaction((tx) => fn(tx, sk));
-    });
+    return port.withShare(
+      custodyRef(share),
+      purpose,
+      (sk) => {
+        checkShare(s, sk);
+        return storage.transaction((tx) => fn(tx, sk));
+      },
+      actor,
+    );
   }
   return storage.transaction(async (tx) => {
     const secret = await tx.secrets.get(delegateNamespace(s.delegate), share.name);
@@ -56,6 +68,34 @@ export async function withShareTx<T>(
       wipe(sk);
     }
   });
+}
+
+/**
+ * The public key of a new session's share, learned without keeping any of it: an imported share is read from
+ * the delegate's namespace, a custody share borrowed once (the loan names `actor`).
+ * @throws KeywardError `not_found` (imported share missing), `unavailable` (custody shares not configured).
+ */
+export async function sharePublicKeyOf(
+  storage: Storage,
+  port: CosignerSharePort | undefined,
+  s: Pick<CosignerRecord, "id" | "delegate" | "share">,
+  actor?: string,
+): Promise<Uint8Array> {
+  const share = s.share;
+  if (share.kind === "custody") {
+    if (!port)
+      throw new KeywardError("unavailable", "custody-derived cosigner shares are not configured here");
+    const purpose = `cosigner:${s.id}:create`;
+    return port.withShare(custodyRef(share), purpose, async (sk) => sharePublicKey(share, sk), actor);
+  }
+  const secret = await storage.secrets.get(delegateNamespace(s.delegate), share.name);
+  if (!secret)
+    throw new KeywardError("not_found", `delegate has no secret ${share.name} to use as the share`);
+  try {
+    return secret.use((sk) => sharePublicKey(share, sk));
+  } finally {
+    secret.wipe();
+  }
 }
 
 /** The individual public key of a share; a share that is not a valid scalar is refused naming it. */

@@ -6,7 +6,6 @@ import { randomBytes } from "../../crypto/random.js";
 import { InputRangeError } from "../../errors/input-errors.js";
 import { KeywardError } from "../../errors/keyward-error.js";
 import type { DelegatesContext } from "../ports.js";
-import { delegateNamespace } from "../records.js";
 import { lockLiveDelegate } from "../secrets.js";
 import { assertSecretName, assertTime, delegateKeyHex } from "../validate.js";
 import { aggregateRound, verifyPartials } from "./cosigner-finish.js";
@@ -23,8 +22,7 @@ import { aggNoncesOf, type NonceInput, signRound, startRound } from "./cosigner-
 import {
   type CosignerSharePort,
   type CustodyShareRef,
-  custodyRef,
-  sharePublicKey,
+  sharePublicKeyOf,
   withShareTx,
 } from "./cosigner-shares.js";
 import { type CosignerInfo, cosignerView } from "./cosigner-view.js";
@@ -49,12 +47,14 @@ export class DelegateCosigners {
 
   /**
    * Creates a session over an existing share (never copied): participants are KeySort(peers ∪ this signer).
+   * Here and in the rounds below, `actor` (the caller) is recorded on the audit entries.
    * @throws KeywardError `not_found` (share), `migrated`, `invalid_contribution` (a peer key), invalid input.
    */
   async create(
     delegateKey: string | Uint8Array,
     source: ShareSource,
     plan: CosignerPlan,
+    actor?: string,
   ): Promise<CosignerInfo> {
     const delegate = delegateKeyHex(delegateKey);
     const share = shareRefOf(source);
@@ -65,11 +65,8 @@ export class DelegateCosigners {
     const id = newId();
     const now = this.ctx.now();
     if (plan.expiresAt <= now) throw new InputRangeError("expiresAt must be in the future");
-    const pending = { id, delegate, share, publicKey: "" };
     // The share is read (or borrowed from custody) only to learn its public key; nothing of it is stored.
-    const load =
-      share.kind === "imported" ? this.importedKey(delegate, share.name) : this.custodyKey(pending);
-    const ours = await load;
+    const ours = await sharePublicKeyOf(this.ctx.storage, this.shares, { id, delegate, share }, actor);
     const keys = keyPlan(plan, ours);
     const record: CosignerRecord = {
       id,
@@ -91,6 +88,7 @@ export class DelegateCosigners {
       await this.ctx.audit.append(tx, {
         kind: "delegate.cosigner.created",
         subject: `cosigner:${id}`,
+        actor,
         data: {
           delegate,
           share: share.kind,
@@ -109,6 +107,7 @@ export class DelegateCosigners {
   async nonce(
     sessionId: string,
     options: { fresh?: boolean } = {},
+    actor?: string,
   ): Promise<{ round: number; pubNonces: string[] }> {
     const s = await this.record(sessionId);
     if (!options.fresh && s.round > 0) {
@@ -120,7 +119,9 @@ export class DelegateCosigners {
       this.shares,
       s,
       `cosigner:${s.id}:nonce`,
-      async (tx, share) => startRound(this.ctx, tx, await this.fresh(tx.state, s.id), share, "request"),
+      async (tx, share) =>
+        startRound(this.ctx, tx, await this.fresh(tx.state, s.id), share, "request", actor),
+      actor,
     );
     return { round: r.round, pubNonces: [...r.pubNonces] };
   }
@@ -135,6 +136,7 @@ export class DelegateCosigners {
     sessionId: string,
     round: number,
     input: NonceInput,
+    actor?: string,
   ): Promise<{ round: number; partialSigs: string[] }> {
     assertInteger(round, 1, Number.MAX_SAFE_INTEGER, "round");
     const s = await this.record(sessionId);
@@ -146,7 +148,9 @@ export class DelegateCosigners {
       this.shares,
       s,
       `cosigner:${s.id}:sign`,
-      async (tx, share) => signRound(this.ctx, tx, await this.fresh(tx.state, s.id), round, share, nonces),
+      async (tx, share) =>
+        signRound(this.ctx, tx, await this.fresh(tx.state, s.id), round, share, nonces, actor),
+      actor,
     );
     return { round, partialSigs: [...(signed.partialSigs ?? [])] };
   }
@@ -192,6 +196,7 @@ export class DelegateCosigners {
     sessionId: string,
     round: number,
     partialSigs: readonly (readonly Uint8Array[])[],
+    actor?: string,
   ): Promise<{ round: number; aggregateKey: string; signatures: string[] }> {
     const { s, r } = await this.signedRound(sessionId, round);
     const rows = this.complete(s, partialSigs, r.partialSigs ?? [], "partialSigs", 32);
@@ -202,6 +207,7 @@ export class DelegateCosigners {
       await this.ctx.audit.append(tx, {
         kind: "delegate.cosigner.aggregated",
         subject: `cosigner:${s.id}`,
+        actor,
         data: { round, messages: signatures.length },
       });
     });
@@ -311,25 +317,6 @@ export class DelegateCosigners {
       s.signerIndex,
       length,
       name,
-    );
-  }
-
-  private async importedKey(delegate: string, name: string): Promise<Uint8Array> {
-    const secret = await this.ctx.storage.secrets.get(delegateNamespace(delegate), name);
-    if (!secret) throw new KeywardError("not_found", `delegate has no secret ${name} to use as the share`);
-    try {
-      return secret.use((sk) => sharePublicKey({ kind: "imported", name }, sk));
-    } finally {
-      secret.wipe();
-    }
-  }
-
-  private async custodyKey(s: { id: string; share: ShareRef }): Promise<Uint8Array> {
-    const share = s.share;
-    if (share.kind !== "custody" || !this.shares)
-      throw new KeywardError("unavailable", "custody-derived cosigner shares are not configured here");
-    return this.shares.withShare(custodyRef(share), `cosigner:${s.id}:create`, async (sk) =>
-      sharePublicKey(share, sk),
     );
   }
 }

@@ -69,7 +69,7 @@ export class DelegateSessions {
 
   /**
    * Creates a session for a live delegate: a new signing key (sealed; the record keeps only its reference
-   * and public key) with `policy`, plus optional pending actions.
+   * and public key) with `policy`, plus optional pending actions; the audit entry names `actor` (the caller).
    * @throws KeywardError `not_found`, `migrated`; {TypeError|RangeError} for a malformed policy/action.
    * @example await delegates.sessions.create(v2Key, { messagePrefix: utf8("pay:"), maxUses: 3, expiresAt }, [{ fireAt, message }]);
    */
@@ -77,6 +77,7 @@ export class DelegateSessions {
     delegateKey: string | Uint8Array,
     policy: SessionPolicy,
     actions: readonly ActionInput[] = [],
+    actor?: string,
   ): Promise<SessionInfo> {
     const delegate = delegateKeyHex(delegateKey);
     const pol = policyRecord(policy);
@@ -105,6 +106,7 @@ export class DelegateSessions {
       await this.ctx.audit.append(tx, {
         kind: "delegate.session.created",
         subject: `session:${sid}`,
+        actor,
         data: { delegate, publicKey: record.publicKey, actions: actions.length },
       });
     });

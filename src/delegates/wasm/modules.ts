@@ -25,20 +25,22 @@ export class DelegateModules {
    * Registers `cert`'s version with `code` as its module (or attaches `code` to an already registered
    * version of that certificate). Nothing is stored unless every check passes.
    * @throws KeywardError `code_mismatch` (BLAKE3(code) ≠ certified code hash), `invalid_module` (names the
-   *   missing import or export), `module_failed` (instantiation overran), and every `register` error
+   *   missing import or export), `module_failed` (instantiation overran), and every `register` error.
+   *   `actor` (the caller) is recorded on the audit entries.
    * @example await delegates.modules.register(parseCertificate(certText), readFileSync("chat_delegate_V28.wasm"));
    */
-  async register(cert: DelegateCertificate, code: Uint8Array): Promise<ModuleVersionInfo> {
+  async register(cert: DelegateCertificate, code: Uint8Array, actor?: string): Promise<ModuleVersionInfo> {
     assertBytes(code, undefined, "wasm");
     assertCodeHash(code, bytesToHex(cert.codeHash));
     const instance = await this.runtime.check(code, bytesToHex(cert.codeHash));
     try {
-      const info = await this.versions.register(cert, async (tx, v) => {
+      const info = await this.versions.register(cert, actor, async (tx, v) => {
         if (await tx.state.get(MODULE_TABLE, v.delegateKey)) return; // same hash ⇒ same bytes
         await tx.state.put(MODULE_TABLE, v.delegateKey, code);
         await this.ctx.audit.append(tx, {
           kind: "delegate.module.stored",
           subject: `delegate:${v.delegateKey}`,
+          actor,
           data: { bytes: code.length, codeHash: v.codeHash },
         });
       });

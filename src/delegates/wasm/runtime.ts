@@ -147,23 +147,28 @@ export class DelegateRuntime {
   }
 
   /**
-   * Sends one application message to a registered, live, unrevoked version's module.
+   * Sends one application message to a registered, live, unrevoked version's module; the audit entry of its
+   * secret writes names `actor` (the caller).
    * @throws KeywardError `not_found`, `migrated`, `revoked`, `delegate_error`, `module_failed`, `unavailable`
    * @example
    * const r = await delegates.runtime.call(v28Key, { origin: { webApp: appId }, payload: cbor });
    */
-  async call(delegateKey: string | Uint8Array, input: DelegateCallInput): Promise<DelegateCallResult> {
+  async call(
+    delegateKey: string | Uint8Array,
+    input: DelegateCallInput,
+    actor?: string,
+  ): Promise<DelegateCallResult> {
     const key = delegateKeyHex(delegateKey);
     assertBytes(input.payload, undefined, "payload");
     const prev = this.#locks.get(key) ?? Promise.resolve();
-    const run = prev.then(() => this.#call(key, input));
+    const run = prev.then(() => this.#call(key, input, actor));
     const tail = run.catch(() => undefined);
     this.#locks.set(key, tail);
     void tail.then(() => this.#locks.get(key) === tail && this.#locks.delete(key));
     return run;
   }
 
-  async #call(key: string, input: DelegateCallInput): Promise<DelegateCallResult> {
+  async #call(key: string, input: DelegateCallInput, actor?: string): Promise<DelegateCallResult> {
     const state = this.#ctx.storage.state;
     const v = await requireVersion(state, key);
     await refuseTombstoned(state, key, "delegate");
@@ -179,7 +184,7 @@ export class DelegateRuntime {
       this.#reader(key),
     );
     try {
-      if (out.writes.length > 0) await this.#commit(key, out.writes);
+      if (out.writes.length > 0) await this.#commit(key, out.writes, actor);
     } finally {
       for (const w of out.writes) wipe(w.value ?? undefined);
     }
@@ -189,6 +194,7 @@ export class DelegateRuntime {
   async #commit(
     key: string,
     writes: readonly { key: Uint8Array; value: Uint8Array | null }[],
+    actor: string | undefined,
   ): Promise<void> {
     const ns = delegateNamespace(key);
     await this.#ctx.storage.transaction(async (tx) => {
@@ -212,6 +218,7 @@ export class DelegateRuntime {
       await this.#ctx.audit.append(tx, {
         kind: "delegate.called",
         subject: `delegate:${key}`,
+        actor,
         data: { secretsWritten: writes.length },
       });
     });

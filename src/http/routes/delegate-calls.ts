@@ -1,6 +1,7 @@
 // POST /v1/delegates/:key/call: one ApplicationMessage to a version's WebAssembly (freenet delegate ABI).
 
 import { callDelegate } from "../../service/delegate-calls.js";
+import { actorOf } from "../auth.js";
 import { decodeBytes } from "../encoding.js";
 import type { RouteModule } from "../route-kit.js";
 import { hex32 } from "../schemas.js";
@@ -57,10 +58,12 @@ export const delegateCallRoutes: RouteModule = (app, kw) => {
     },
     async (req) => {
       const payload = decodeBytes(req.body.payload, req.body.encoding ?? "base64url", "body.payload");
-      return callDelegate(delegates, req.params.key, {
-        ...(req.body.origin ? { origin: req.body.origin } : {}),
-        payload,
-      });
+      return callDelegate(
+        delegates,
+        req.params.key,
+        { ...(req.body.origin ? { origin: req.body.origin } : {}), payload },
+        actorOf(req),
+      );
     },
   );
 };

@@ -2,6 +2,8 @@
 // delegate messages (delegate_interface.rs): MessageOrigin, InboundDelegateMsg::ApplicationMessage, and the
 // `Result<Vec<OutboundDelegateMsg>, DelegateError>` a `process` call answers.
 import { assertBytes } from "../../crypto/assert.js";
+import { concatBytes, u32le, u64le } from "../../crypto/bytes.js";
+import { BincodeReader } from "./bincode.js";
 import { GuestMemoryError } from "./buffer.js";
 
 /** Who sends a message: a web app (its contract instance id) or another delegate (key + code hash). */
@@ -54,28 +56,6 @@ const OUTBOUND_TAGS = [
   "SendDelegateMessage",
 ] as const;
 
-function u32(n: number): Uint8Array {
-  const b = new Uint8Array(4);
-  new DataView(b.buffer).setUint32(0, n, true);
-  return b;
-}
-
-function u64(n: number): Uint8Array {
-  const b = new Uint8Array(8);
-  new DataView(b.buffer).setBigUint64(0, BigInt(n), true);
-  return b;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
-}
-
 /**
  * bincode of `Option<MessageOrigin>` as the host passes it: `undefined` → an empty buffer (no origin).
  * @throws {TypeError|RangeError} ids that are not 32 bytes
@@ -84,11 +64,11 @@ export function encodeOrigin(origin: MessageOrigin | undefined): Uint8Array {
   if (origin === undefined) return new Uint8Array(0);
   if ("webApp" in origin) {
     assertBytes(origin.webApp, 32, "origin.webApp");
-    return concat([u32(0), origin.webApp]);
+    return concatBytes(u32le(0), origin.webApp);
   }
   assertBytes(origin.delegate.key, 32, "origin.delegate.key");
   assertBytes(origin.delegate.codeHash, 32, "origin.delegate.codeHash");
-  return concat([u32(1), origin.delegate.key, origin.delegate.codeHash]);
+  return concatBytes(u32le(1), origin.delegate.key, origin.delegate.codeHash);
 }
 
 /**
@@ -102,62 +82,24 @@ export function encodeApplicationMessage(
 ): Uint8Array {
   assertBytes(payload, undefined, "payload");
   assertBytes(context, undefined, "context");
-  return concat([
-    u32(0),
-    u64(payload.length),
+  return concatBytes(
+    u32le(0),
+    u64le(payload.length),
     payload,
-    u64(context.length),
+    u64le(context.length),
     context,
     Uint8Array.of(processed ? 1 : 0),
-  ]);
+  );
 }
 
-/** Sequential bincode reader; any overrun or bad tag is a malformed result. */
-class Reader {
-  #pos = 0;
-  readonly #v: DataView;
-  constructor(readonly bytes: Uint8Array) {
-    this.#v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
-  #need(n: number): number {
-    if (this.#pos + n > this.bytes.length) throw new GuestMemoryError("delegate result is truncated");
-    const p = this.#pos;
-    this.#pos += n;
-    return p;
-  }
-  u8(): number {
-    return this.#v.getUint8(this.#need(1));
-  }
-  bool(): boolean {
-    const b = this.u8();
-    if (b > 1) throw new GuestMemoryError("delegate result has an invalid bool");
-    return b === 1;
-  }
-  u32(): number {
-    return this.#v.getUint32(this.#need(4), true);
-  }
-  len(): number {
-    const n = this.#v.getBigUint64(this.#need(8), true);
-    if (n > BigInt(this.bytes.length - this.#pos))
-      throw new GuestMemoryError("delegate result has a length past its end");
-    return Number(n);
-  }
-  fixed(n: number): Uint8Array {
-    const p = this.#need(n);
-    return this.bytes.slice(p, p + n);
-  }
-  vec(): Uint8Array {
-    return this.fixed(this.len());
-  }
-  string(): string {
-    return new TextDecoder("utf-8", { fatal: false }).decode(this.vec());
-  }
-  done(): boolean {
-    return this.#pos === this.bytes.length;
-  }
+/** A reader over a `process` result; anything malformed is a GuestMemoryError naming what. */
+function reader(bytes: Uint8Array): BincodeReader {
+  return new BincodeReader(bytes, (reason) => {
+    throw new GuestMemoryError(`delegate result ${reason}`);
+  });
 }
 
-function readOutbound(r: Reader): OutboundDelegateMsg {
+function readOutbound(r: BincodeReader): OutboundDelegateMsg {
   const tag = r.u32();
   switch (tag) {
     case 0:
@@ -205,7 +147,7 @@ function readOutbound(r: Reader): OutboundDelegateMsg {
  * @throws GuestMemoryError when the bytes are not such a value (trailing bytes included)
  */
 export function decodeDelegateResult(bytes: Uint8Array): DelegateResult {
-  const r = new Reader(bytes);
+  const r = reader(bytes);
   const tag = r.u32();
   let out: DelegateResult;
   if (tag === 0) {

@@ -1,4 +1,5 @@
 // Minimal CBOR (RFC 8949) writer and reader with exactly the shapes ciborium 0.2's serde encoding produces.
+import { concatBytes } from "../../crypto/bytes.js";
 import { InputRangeError } from "../../errors/input-errors.js";
 
 const enc = new TextEncoder();
@@ -234,13 +235,7 @@ export class CborReader {
     while (this.data[this.pos] !== 0xff)
       parts.push(this.#chunks(major, this.#expect(major, "a string chunk")));
     this.pos++;
-    const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-    let o = 0;
-    for (const p of parts) {
-      out.set(p, o);
-      o += p.length;
-    }
-    return out;
+    return concatBytes(...parts);
   }
 
   /** A byte string, optionally of exactly `length` bytes. */

@@ -1,7 +1,8 @@
 // POST /v1/cosigners/:id/aggregate: aggregate final BIP-340 signatures (each verified under the aggregate key).
+import { actorOf } from "../../auth.js";
 import type { RouteModule } from "../../route-kit.js";
 import { looseObject } from "../../schemas.js";
-import { bytesRows, idParams, round, rowsOf } from "./shared.js";
+import { bytesRows, idParams, signedRoundBody } from "./shared.js";
 
 /** Registers `POST /v1/cosigners/:id/aggregate`. */
 export const cosignerAggregate: RouteModule = (app, kw) => {
@@ -15,15 +16,7 @@ export const cosignerAggregate: RouteModule = (app, kw) => {
         tags: ["delegates"],
         operationId: "cosignerAggregate",
         params: idParams,
-        body: {
-          type: "object",
-          required: ["round", "partialSigs"],
-          additionalProperties: false,
-          properties: {
-            round,
-            partialSigs: rowsOf(32, "per message: the other signers' partial signatures"),
-          },
-        },
+        body: signedRoundBody("per message: the other signers' partial signatures", {}),
         response: {
           200: looseObject("round, aggregateKey, signatures (one 64-byte hex BIP-340 signature per message)"),
         },
@@ -34,6 +27,7 @@ export const cosignerAggregate: RouteModule = (app, kw) => {
         req.params.id,
         req.body.round,
         bytesRows(req.body.partialSigs, "body.partialSigs"),
+        actorOf(req),
       ),
   );
 };

@@ -1,4 +1,5 @@
 // POST /v1/cosigners/:id/nonce: round 1: the public nonces of the open round (a new round with fresh, or when …
+import { actorOf } from "../../auth.js";
 import type { RouteModule } from "../../route-kit.js";
 import { looseObject } from "../../schemas.js";
 import { idParams } from "./shared.js";
@@ -20,6 +21,7 @@ export const cosignerNonce: RouteModule = (app, kw) => {
         response: { 200: looseObject("round, pubNonces (one 66-byte hex nonce per message)") },
       },
     },
-    async (req) => delegates.cosigners.nonce(req.params.id, { fresh: req.body?.fresh === true }),
+    async (req) =>
+      delegates.cosigners.nonce(req.params.id, { fresh: req.body?.fresh === true }, actorOf(req)),
   );
 };

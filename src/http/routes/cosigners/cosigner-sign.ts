@@ -1,6 +1,7 @@
 // POST /v1/cosigners/:id/sign: round 2: partial signatures; the round's secret nonces are destroyed in the same …
 import { KeywardError } from "../../../errors/keyward-error.js";
 import { hexToBytes } from "../../../service/primitives.js";
+import { actorOf } from "../../auth.js";
 import type { RouteModule } from "../../route-kit.js";
 import { looseObject } from "../../schemas.js";
 import { bytesRows, hexOf, idParams, perMessage, round, rowsOf } from "./shared.js";
@@ -38,7 +39,7 @@ export const cosignerSign: RouteModule = (app, kw) => {
       const input = aggNonces
         ? { aggNonces: aggNonces.map((a, i) => hexToBytes(a, `body.aggNonces[${i}]`)) }
         : { pubNonces: bytesRows(pubNonces!, "body.pubNonces") };
-      return delegates.cosigners.sign(req.params.id, req.body.round, input);
+      return delegates.cosigners.sign(req.params.id, req.body.round, input, actorOf(req));
     },
   );
 };

@@ -1,7 +1,7 @@
 // POST /v1/cosigners/:id/verify: verify the other signers' partial signatures of a signed round.
 import type { RouteModule } from "../../route-kit.js";
 import { looseObject } from "../../schemas.js";
-import { bytesRows, idParams, round, rowsOf } from "./shared.js";
+import { bytesRows, idParams, rowsOf, signedRoundBody } from "./shared.js";
 
 /** Registers `POST /v1/cosigners/:id/verify`. */
 export const cosignerVerify: RouteModule = (app, kw) => {
@@ -15,16 +15,9 @@ export const cosignerVerify: RouteModule = (app, kw) => {
         tags: ["delegates"],
         operationId: "cosignerVerify",
         params: idParams,
-        body: {
-          type: "object",
-          required: ["round", "partialSigs"],
-          additionalProperties: false,
-          properties: {
-            round,
-            partialSigs: rowsOf(32, "per message: the other signers' partial signatures (or every signer's)"),
-            pubNonces: rowsOf(66, "every signer's public nonces, when round 2 got aggregate nonces"),
-          },
-        },
+        body: signedRoundBody("per message: the other signers' partial signatures (or every signer's)", {
+          pubNonces: rowsOf(66, "every signer's public nonces, when round 2 got aggregate nonces"),
+        }),
         response: { 200: looseObject("valid (per message), invalid ({message, signer} pairs)") },
       },
     },

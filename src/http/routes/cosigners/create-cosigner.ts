@@ -2,7 +2,7 @@
 import { KeywardError } from "../../../errors/keyward-error.js";
 import { hexToBytes } from "../../../service/primitives.js";
 import { hasScope } from "../../../service/tokens.js";
-import { principalOf } from "../../auth.js";
+import { actorOf, principalOf } from "../../auth.js";
 import type { RouteModule } from "../../route-kit.js";
 import { delegateKeyParams, identitySchema, labelSchema, timestamp, timestampMs } from "../../schemas.js";
 import { hexOf, info, perMessage, sharePartition } from "./shared.js";
@@ -74,18 +74,23 @@ export const createCosigner: RouteModule = (app, kw) => {
           ? { imported: secret }
           : { custody: { partition: partition!, identity: identity!, ...(label ? { label } : {}) } };
       const taproot = b.merkleRoot !== undefined ? hexToBytes(b.merkleRoot, "body.merkleRoot") : b.taproot;
-      const c = await delegates.cosigners.create(req.params.key, source, {
-        peers: b.peers.map((p, i) => hexToBytes(p, `body.peers[${i}]`)),
-        messages: b.messages.map((m, i) => hexToBytes(m, `body.messages[${i}]`)),
-        tweaks: (b.tweaks ?? []).map((t, i) => ({
-          tweak: hexToBytes(t.tweak, `body.tweaks[${i}]`),
-          xOnly: t.xOnly,
-        })),
-        ...(taproot !== undefined ? { taproot } : {}),
-        expiresAt: timestampMs(b.expiresAt),
-        ...(b.maxRounds !== undefined ? { maxRounds: b.maxRounds } : {}),
-        ...(b.fireAt !== undefined ? { fireAt: timestampMs(b.fireAt) } : {}),
-      });
+      const c = await delegates.cosigners.create(
+        req.params.key,
+        source,
+        {
+          peers: b.peers.map((p, i) => hexToBytes(p, `body.peers[${i}]`)),
+          messages: b.messages.map((m, i) => hexToBytes(m, `body.messages[${i}]`)),
+          tweaks: (b.tweaks ?? []).map((t, i) => ({
+            tweak: hexToBytes(t.tweak, `body.tweaks[${i}]`),
+            xOnly: t.xOnly,
+          })),
+          ...(taproot !== undefined ? { taproot } : {}),
+          expiresAt: timestampMs(b.expiresAt),
+          ...(b.maxRounds !== undefined ? { maxRounds: b.maxRounds } : {}),
+          ...(b.fireAt !== undefined ? { fireAt: timestampMs(b.fireAt) } : {}),
+        },
+        actorOf(req),
+      );
       return reply.code(201).send(c);
     },
   );

@@ -14,6 +14,14 @@ export const perMessage = <const T extends object>(item: T, description: string)
 export const rowsOf = (n: number, description: string) =>
   perMessage({ type: "array", minItems: 1, maxItems: 64, items: hexOf(n) }, description);
 export const round = { type: "integer", minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const;
+/** The body of the routes over a signed round (verify, aggregate): the round, partial signatures per message. */
+export const signedRoundBody = <const P extends object>(partialSigs: string, more: P) =>
+  ({
+    type: "object",
+    required: ["round", "partialSigs"],
+    additionalProperties: false,
+    properties: { round, partialSigs: rowsOf(32, partialSigs), ...more },
+  }) as const;
 export const info = looseObject(
   "cosigner session: id, delegate, share (reference), publicKey, participants, signerIndex, tweaks, aggregateKey, internalKey, messages, expiresAt, round, rounds",
 );

@@ -1,6 +1,6 @@
 // POST /v1/partitions: Create a partition (tenant) with its own master secret key
 import type { FastifyRequest } from "fastify";
-import { principalOf } from "../../auth.js";
+import { actorOf } from "../../auth.js";
 import type { RouteModule } from "../../route-kit.js";
 import { partitionName } from "../../schemas.js";
 import { partitionInfo } from "./shared.js";
@@ -9,7 +9,7 @@ import { partitionInfo } from "./shared.js";
 export const createPartition: RouteModule = (app, kw) => {
   const custody = kw.custody;
   // Audit events name the request's token, so the log says who signed or changed a key.
-  const as = (req: FastifyRequest) => custody.as(`token:${principalOf(req).id}`);
+  const as = (req: FastifyRequest) => custody.as(actorOf(req));
   app.post(
     "/v1/partitions",
     {

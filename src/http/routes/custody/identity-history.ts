@@ -1,6 +1,6 @@
 // GET /v1/partitions/:partition/identities/:identity/history: Public keys, signed statements and status changes of an identity path
 import type { FastifyRequest } from "fastify";
-import { principalOf } from "../../auth.js";
+import { actorOf } from "../../auth.js";
 import type { RouteModule } from "../../route-kit.js";
 import { looseObject } from "../../schemas.js";
 import { fromParams, type IdentityReq, identityParams, labelQuery, ref } from "./shared.js";
@@ -9,7 +9,7 @@ import { fromParams, type IdentityReq, identityParams, labelQuery, ref } from ".
 export const identityHistory: RouteModule = (app, kw) => {
   const custody = kw.custody;
   // Audit events name the request's token, so the log says who signed or changed a key.
-  const as = (req: FastifyRequest) => custody.as(`token:${principalOf(req).id}`);
+  const as = (req: FastifyRequest) => custody.as(actorOf(req));
   app.get(
     "/v1/partitions/:partition/identities/:identity/history",
     {

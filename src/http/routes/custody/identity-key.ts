@@ -1,6 +1,6 @@
 // GET /v1/partitions/:partition/identities/:identity/key: Current public key of an identity (derived at generation 0 on first use)
 import type { FastifyRequest } from "fastify";
-import { principalOf } from "../../auth.js";
+import { actorOf } from "../../auth.js";
 import type { RouteModule } from "../../route-kit.js";
 import { looseObject } from "../../schemas.js";
 import { fromParams, identityParams, keyQuery, ref } from "./shared.js";
@@ -9,7 +9,7 @@ import { fromParams, identityParams, keyQuery, ref } from "./shared.js";
 export const identityKey: RouteModule = (app, kw) => {
   const custody = kw.custody;
   // Audit events name the request's token, so the log says who signed or changed a key.
-  const as = (req: FastifyRequest) => custody.as(`token:${principalOf(req).id}`);
+  const as = (req: FastifyRequest) => custody.as(actorOf(req));
   app.get(
     "/v1/partitions/:partition/identities/:identity/key",
     {

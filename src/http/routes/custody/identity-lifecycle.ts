@@ -1,6 +1,6 @@
 // POST /v1/partitions/:partition/identities/:identity/{rotate,suspend,resume,revoke,remap}: an identity path's lifecycle.
 import type { FastifyRequest } from "fastify";
-import { principalOf } from "../../auth.js";
+import { actorOf } from "../../auth.js";
 import type { RouteModule } from "../../route-kit.js";
 import { lifecycle, ref } from "./shared.js";
 
@@ -8,7 +8,7 @@ import { lifecycle, ref } from "./shared.js";
 export const identityLifecycle: RouteModule = (app, kw) => {
   const custody = kw.custody;
   // Audit events name the request's token, so the log says who changed a key.
-  const as = (req: FastifyRequest) => custody.as(`token:${principalOf(req).id}`);
+  const as = (req: FastifyRequest) => custody.as(actorOf(req));
   lifecycle(app, "rotate", "Rotate to generation + 1 (the old key signs the new one)", (req) =>
     as(req).rotate(ref(req)),
   );

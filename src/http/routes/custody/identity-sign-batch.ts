@@ -1,6 +1,6 @@
 // POST /v1/partitions/:partition/identities/:identity/sign-batch: sign up to 256 messages with one identity key.
 import { MAX_SIGN_BATCH } from "../../../service/custody.js";
-import { principalOf } from "../../auth.js";
+import { actorOf } from "../../auth.js";
 import { decodeBytes } from "../../encoding.js";
 import type { RouteModule } from "../../route-kit.js";
 import { encodingEnum, identitySchema, labelSchema, partitionName } from "../../schemas.js";
@@ -93,7 +93,7 @@ export const identitySignBatch: RouteModule = (app, kw) => {
         {
           scheme: body.scheme ?? "ed25519",
           eip191: body.eip191 === true,
-          actor: `token:${principalOf(req).id}`,
+          actor: actorOf(req),
           ...(body.merkleRoot !== undefined
             ? { taproot: decodeBytes(body.merkleRoot, "hex", "body.merkleRoot") }
             : body.taproot !== undefined

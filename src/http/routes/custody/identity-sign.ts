@@ -1,6 +1,5 @@
 // POST /v1/partitions/:partition/identities/:identity/sign: Sign with the identity's current key (ed25519 message, secp256k1 digest or EIP-191 message)
-import type { FastifyRequest } from "fastify";
-import { principalOf } from "../../auth.js";
+import { actorOf } from "../../auth.js";
 import { decodeBytes } from "../../encoding.js";
 import type { RouteModule } from "../../route-kit.js";
 import { encodingEnum, looseObject } from "../../schemas.js";
@@ -10,7 +9,6 @@ import { fromParams, type IdentityReq, identityParams, labelQuery, ref, schemeEn
 export const identitySign: RouteModule = (app, kw) => {
   const custody = kw.custody;
   // Audit events name the request's token, so the log says who signed or changed a key.
-  const _as = (req: FastifyRequest) => custody.as(`token:${principalOf(req).id}`);
   app.post(
     "/v1/partitions/:partition/identities/:identity/sign",
     {
@@ -45,7 +43,7 @@ export const identitySign: RouteModule = (app, kw) => {
         {
           scheme: req.body.scheme ?? "ed25519",
           eip191: req.body.eip191 === true,
-          actor: `token:${principalOf(req).id}`,
+          actor: actorOf(req),
           ...(req.body.merkleRoot !== undefined
             ? { taproot: decodeBytes(req.body.merkleRoot, "hex", "body.merkleRoot") }
             : req.body.taproot !== undefined

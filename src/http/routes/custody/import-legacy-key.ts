@@ -1,7 +1,7 @@
 // POST /v1/partitions/:partition/identities/:identity/import-legacy: Import a random legacy key (sealed at once; it signs until remapped)
 import type { FastifyRequest } from "fastify";
 import { hexToBytes, Secret } from "../../../service/primitives.js";
-import { principalOf } from "../../auth.js";
+import { actorOf } from "../../auth.js";
 import type { RouteModule } from "../../route-kit.js";
 import { hexString, looseObject } from "../../schemas.js";
 import { fromParams, type IdentityReq, identityParams, labelQuery, ref } from "./shared.js";
@@ -10,7 +10,7 @@ import { fromParams, type IdentityReq, identityParams, labelQuery, ref } from ".
 export const importLegacyKey: RouteModule = (app, kw) => {
   const custody = kw.custody;
   // Audit events name the request's token, so the log says who signed or changed a key.
-  const as = (req: FastifyRequest) => custody.as(`token:${principalOf(req).id}`);
+  const as = (req: FastifyRequest) => custody.as(actorOf(req));
   app.post(
     "/v1/partitions/:partition/identities/:identity/import-legacy",
     {

@@ -1,6 +1,6 @@
 // GET /v1/partitions: List partitions
 import type { FastifyRequest } from "fastify";
-import { principalOf } from "../../auth.js";
+import { actorOf } from "../../auth.js";
 import type { RouteModule } from "../../route-kit.js";
 import { partitionInfo } from "./shared.js";
 
@@ -8,7 +8,7 @@ import { partitionInfo } from "./shared.js";
 export const listPartitions: RouteModule = (app, kw) => {
   const custody = kw.custody;
   // Audit events name the request's token, so the log says who signed or changed a key.
-  const as = (req: FastifyRequest) => custody.as(`token:${principalOf(req).id}`);
+  const as = (req: FastifyRequest) => custody.as(actorOf(req));
   app.get(
     "/v1/partitions",
     {

@@ -1,6 +1,6 @@
 // POST /v1/partitions/:partition/msk/rotate: Open a new MSK epoch; move identities now (batch, default) or lazily on use
 import type { FastifyRequest } from "fastify";
-import { principalOf } from "../../auth.js";
+import { actorOf } from "../../auth.js";
 import type { RouteModule } from "../../route-kit.js";
 import { looseObject } from "../../schemas.js";
 import { fromParams, partitionParams } from "./shared.js";
@@ -9,7 +9,7 @@ import { fromParams, partitionParams } from "./shared.js";
 export const rotateMsk: RouteModule = (app, kw) => {
   const custody = kw.custody;
   // Audit events name the request's token, so the log says who signed or changed a key.
-  const as = (req: FastifyRequest) => custody.as(`token:${principalOf(req).id}`);
+  const as = (req: FastifyRequest) => custody.as(actorOf(req));
   app.post(
     "/v1/partitions/:partition/msk/rotate",
     {

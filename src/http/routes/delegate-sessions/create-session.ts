@@ -1,5 +1,6 @@
 // POST /v1/delegates/:key/sessions: create a signing session (key sealed; policy: message prefix, max uses, expiry).
 import { hexToBytes } from "../../../service/primitives.js";
+import { actorOf } from "../../auth.js";
 import type { RouteModule } from "../../route-kit.js";
 import { delegateKeyParams, hexString, timestamp, timestampMs } from "../../schemas.js";
 import { action, sessionInfo } from "./shared.js";
@@ -50,6 +51,7 @@ export const createSession: RouteModule = (app, kw) => {
           fireAt: timestampMs(a.fireAt),
           message: hexToBytes(a.message, `body.actions[${i}].message`),
         })),
+        actorOf(req),
       );
       return reply.code(201).send(info);
     },

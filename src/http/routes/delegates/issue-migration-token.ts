@@ -1,4 +1,5 @@
 // POST /v1/delegates/:key/migration-tokens: issue a single-use migration token from this version to `to` (shown …
+import { actorOf } from "../../auth.js";
 import type { RouteModule } from "../../route-kit.js";
 import { delegateKeyParams, hex32 } from "../../schemas.js";
 
@@ -36,6 +37,8 @@ export const issueMigrationToken: RouteModule = (app, kw) => {
       },
     },
     async (req, reply) =>
-      reply.code(201).send(await delegates.tokens.issue(req.params.key, req.body.to, req.body.ttlSeconds)),
+      reply
+        .code(201)
+        .send(await delegates.tokens.issue(req.params.key, req.body.to, req.body.ttlSeconds, actorOf(req))),
   );
 };

@@ -1,4 +1,5 @@
 // POST /v1/delegates/:key/migrate: migrate every secret of this version to `to` with a migration token (single use).
+import { actorOf } from "../../auth.js";
 import type { RouteModule } from "../../route-kit.js";
 import { delegateKeyParams, hex32, looseObject } from "../../schemas.js";
 
@@ -23,6 +24,6 @@ export const migrateDelegate: RouteModule = (app, kw) => {
         response: { 200: looseObject("migration: id, from, to, versions, moved, conflicts, at") },
       },
     },
-    async (req) => delegates.migrations.migrate(req.params.key, req.body.to, req.body.token),
+    async (req) => delegates.migrations.migrate(req.params.key, req.body.to, req.body.token, actorOf(req)),
   );
 };

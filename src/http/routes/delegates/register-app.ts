@@ -1,5 +1,6 @@
 // POST /v1/apps: register an app by name and Ed25519 public key.
 import { hexToBytes } from "../../../service/primitives.js";
+import { actorOf } from "../../auth.js";
 import type { RouteModule } from "../../route-kit.js";
 import { hex32, shortName } from "../../schemas.js";
 import { appInfo } from "./shared.js";
@@ -28,7 +29,11 @@ export const registerApp: RouteModule = (app, kw) => {
       reply
         .code(201)
         .send(
-          await delegates.apps.register(req.body.name, hexToBytes(req.body.publicKey, "body.publicKey", 32)),
+          await delegates.apps.register(
+            req.body.name,
+            hexToBytes(req.body.publicKey, "body.publicKey", 32),
+            actorOf(req),
+          ),
         ),
   );
 };

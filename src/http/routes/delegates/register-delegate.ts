@@ -1,6 +1,7 @@
 // POST /v1/delegates: register a delegate version with its certificate (the certificate file's JSON text), …
 import { parseCertificate } from "../../../service/delegates.js";
 import { base64urlToBytes } from "../../../service/primitives.js";
+import { actorOf } from "../../auth.js";
 import type { RouteModule } from "../../route-kit.js";
 import { versionInfo } from "./shared.js";
 
@@ -38,7 +39,11 @@ export const registerDelegate: RouteModule = (app, kw) => {
       const wasm = req.body.wasm === undefined ? undefined : base64urlToBytes(req.body.wasm, "body.wasm");
       return reply
         .code(201)
-        .send(await (wasm ? delegates.modules.register(cert, wasm) : delegates.versions.register(cert)));
+        .send(
+          await (wasm
+            ? delegates.modules.register(cert, wasm, actorOf(req))
+            : delegates.versions.register(cert, actorOf(req))),
+        );
     },
   );
 };

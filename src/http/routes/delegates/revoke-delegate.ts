@@ -1,5 +1,6 @@
 // POST /v1/delegates/:key/revoke: revoke a delegate version with a statement signed by the app's current key.
 import { hexToBytes } from "../../../service/primitives.js";
+import { actorOf } from "../../auth.js";
 import type { RouteModule } from "../../route-kit.js";
 import { delegateKeyParams, hex32 } from "../../schemas.js";
 import { versionInfo } from "./shared.js";
@@ -35,6 +36,7 @@ export const revokeDelegate: RouteModule = (app, kw) => {
         req.body.reason,
         hexToBytes(req.body.appKey, "body.appKey", 32),
         hexToBytes(req.body.signature, "body.signature", 64),
+        actorOf(req),
       ),
   );
 };

@@ -1,5 +1,6 @@
 // POST /v1/apps/:name/rotate-key: rotate an app's key with a statement signed by its current key.
 import { hexToBytes } from "../../../service/primitives.js";
+import { actorOf } from "../../auth.js";
 import type { RouteModule } from "../../route-kit.js";
 import { hex32 } from "../../schemas.js";
 import { appInfo, appParams } from "./shared.js";
@@ -39,6 +40,7 @@ export const rotateAppKey: RouteModule = (app, kw) => {
           newKey: hexToBytes(req.body.newKey, "body.newKey", 32),
         },
         hexToBytes(req.body.signature, "body.signature", 64),
+        actorOf(req),
       ),
   );
 };

@@ -4,8 +4,7 @@ import type { RouteModule } from "../../route-kit.js";
 import { looseObject, position } from "../../schemas.js";
 
 /** Registers `POST /v1/delegations/verify`. */
-export const verifyDelegationProof: RouteModule = (app, kw) => {
-  const _service = kw.delegations;
+export const verifyDelegationProof: RouteModule = (app) => {
   app.post(
     "/v1/delegations/verify",
     {

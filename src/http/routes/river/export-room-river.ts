@@ -1,7 +1,6 @@
 // GET /v1/rooms/:room/river: The room as River's ChatRoomStateV1 and ChatRoomParametersV1 (ciborium CBOR, re-signed with the owner key; identical on every replica)
 
-import type { FastifyRequest } from "fastify";
-import { principalOf } from "../../auth.js";
+import { actorOf } from "../../auth.js";
 import { encodeBytes } from "../../encoding.js";
 import { roomPartitionOf } from "../../room-partition.js";
 import type { RouteModule } from "../../route-kit.js";
@@ -12,7 +11,6 @@ import { roomParams } from "./shared.js";
 export const exportRoomRiver: RouteModule = (app, kw) => {
   const rooms = kw.rooms;
   const river = kw.river;
-  const as = (req: FastifyRequest) => river.as(`token:${principalOf(req).id}`);
   const roomPartition = roomPartitionOf(rooms);
   app.get(
     "/v1/rooms/:room/river",
@@ -34,7 +32,7 @@ export const exportRoomRiver: RouteModule = (app, kw) => {
     },
     async (req) => {
       const encoding = req.query.encoding ?? "base64url";
-      const r = await as(req).export(req.params.room);
+      const r = await river.export(req.params.room, actorOf(req));
       return {
         room: r.room,
         version: r.version,

@@ -1,19 +1,14 @@
 // POST /v1/rooms/river/import: Import a River ChatRoomStateV1 into the local room of the same owner: every signature checked, derived versions re-signed, the rest kept verbatim
 
-import type { FastifyRequest } from "fastify";
-import { principalOf } from "../../auth.js";
+import { actorOf } from "../../auth.js";
 import { decodeBytes } from "../../encoding.js";
-import { roomPartitionOf } from "../../room-partition.js";
 import type { RouteModule } from "../../route-kit.js";
 import { looseObject } from "../../schemas.js";
 import { bytesText, roomParams } from "./shared.js";
 
 /** Registers `POST /v1/rooms/river/import`. */
 export const importRoomRiver: RouteModule = (app, kw) => {
-  const rooms = kw.rooms;
   const river = kw.river;
-  const as = (req: FastifyRequest) => river.as(`token:${principalOf(req).id}`);
-  const _roomPartition = roomPartitionOf(rooms);
   app.post(
     "/v1/rooms/river/import",
     {
@@ -44,10 +39,14 @@ export const importRoomRiver: RouteModule = (app, kw) => {
       const state = decodeBytes(req.body.state, enc, "state");
       const parameters =
         req.body.parameters !== undefined ? decodeBytes(req.body.parameters, enc, "parameters") : undefined;
-      return as(req).import(state, {
-        ...(parameters ? { parameters } : {}),
-        ...(req.body.room !== undefined ? { room: req.body.room } : {}),
-      });
+      return river.import(
+        state,
+        {
+          ...(parameters ? { parameters } : {}),
+          ...(req.body.room !== undefined ? { room: req.body.room } : {}),
+        },
+        actorOf(req),
+      );
     },
   );
 };

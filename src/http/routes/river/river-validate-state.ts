@@ -1,20 +1,12 @@
 // POST /v1/river/validate-state: Run a contract build's validate_state (e.g. River's room contract) in the WASM sandbox; its verdict
-
-import type { FastifyRequest } from "fastify";
 import { riverValidateState } from "../../../service/river.js";
-import { principalOf } from "../../auth.js";
 import { decodeBytes } from "../../encoding.js";
-import { roomPartitionOf } from "../../room-partition.js";
 import type { RouteModule } from "../../route-kit.js";
 import { encodingEnum } from "../../schemas.js";
 import { bytesText } from "./shared.js";
 
 /** Registers `POST /v1/river/validate-state`. */
-export const riverValidateStateRoute: RouteModule = (app, kw) => {
-  const rooms = kw.rooms;
-  const river = kw.river;
-  const _as = (req: FastifyRequest) => river.as(`token:${principalOf(req).id}`);
-  const _roomPartition = roomPartitionOf(rooms);
+export const riverValidateStateRoute: RouteModule = (app) => {
   app.post(
     "/v1/river/validate-state",
     {

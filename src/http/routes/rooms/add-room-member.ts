@@ -1,6 +1,5 @@
 // POST /v1/rooms/:room/members: Add a member (Ed25519 verifying key) at the current version
-import type { FastifyRequest } from "fastify";
-import { principalOf } from "../../auth.js";
+import { actorOf } from "../../auth.js";
 import { roomPartitionOf } from "../../room-partition.js";
 import type { RouteModule } from "../../route-kit.js";
 import { hex32, looseObject } from "../../schemas.js";
@@ -9,8 +8,6 @@ import { roomParams } from "./shared.js";
 /** Registers `POST /v1/rooms/:room/members`. */
 export const addRoomMember: RouteModule = (app, kw) => {
   const rooms = kw.rooms;
-  // Custody key loans for room writes name the request's token in the audit log.
-  const as = (req: FastifyRequest) => rooms.as(`token:${principalOf(req).id}`);
   const roomPartition = roomPartitionOf(rooms);
   app.post(
     "/v1/rooms/:room/members",
@@ -30,6 +27,6 @@ export const addRoomMember: RouteModule = (app, kw) => {
         response: { 200: looseObject("room, version, added") },
       },
     },
-    async (req) => as(req).add(req.params.room, req.body.member.toLowerCase()),
+    async (req) => rooms.add(req.params.room, req.body.member.toLowerCase(), actorOf(req)),
   );
 };

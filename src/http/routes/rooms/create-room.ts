@@ -1,17 +1,12 @@
 // POST /v1/rooms: Create a room owned by a custody identity (owner) or a raw Ed25519 seed (ownerSeed, stored sealed)
-import type { FastifyRequest } from "fastify";
 import { hexToBytes } from "../../../service/primitives.js";
-import { principalOf } from "../../auth.js";
-import { roomPartitionOf } from "../../room-partition.js";
+import { actorOf } from "../../auth.js";
 import type { RouteModule } from "../../route-kit.js";
 import { hex32, identitySchema, labelSchema, looseObject, partitionName, shortName } from "../../schemas.js";
 
 /** Registers `POST /v1/rooms`. */
 export const createRoom: RouteModule = (app, kw) => {
   const rooms = kw.rooms;
-  // Custody key loans for room writes name the request's token in the audit log.
-  const as = (req: FastifyRequest) => rooms.as(`token:${principalOf(req).id}`);
-  const _roomPartition = roomPartitionOf(rooms);
   app.post(
     "/v1/rooms",
     {
@@ -49,11 +44,14 @@ export const createRoom: RouteModule = (app, kw) => {
       const seed =
         req.body.ownerSeed !== undefined ? hexToBytes(req.body.ownerSeed, "body.ownerSeed", 32) : undefined;
       try {
-        const created = await as(req).create({
-          ...(req.body.name !== undefined ? { name: req.body.name } : {}),
-          ...(seed ? { ownerSeed: seed } : {}),
-          ...(req.body.owner ? { custody: req.body.owner } : {}),
-        });
+        const created = await rooms.create(
+          {
+            ...(req.body.name !== undefined ? { name: req.body.name } : {}),
+            ...(seed ? { ownerSeed: seed } : {}),
+            ...(req.body.owner ? { custody: req.body.owner } : {}),
+          },
+          actorOf(req),
+        );
         return reply.code(201).send(created);
       } finally {
         seed?.fill(0);

@@ -1,7 +1,5 @@
 // POST /v1/rooms/import: Verify and merge another replica's export (set union; conflicts reported)
-import type { FastifyRequest } from "fastify";
-import { principalOf } from "../../auth.js";
-import { roomPartitionOf } from "../../room-partition.js";
+import { actorOf } from "../../auth.js";
 import type { RouteModule } from "../../route-kit.js";
 import { looseObject } from "../../schemas.js";
 import { exportBody } from "./shared.js";
@@ -9,9 +7,6 @@ import { exportBody } from "./shared.js";
 /** Registers `POST /v1/rooms/import`. */
 export const importRoom: RouteModule = (app, kw) => {
   const rooms = kw.rooms;
-  // Custody key loans for room writes name the request's token in the audit log.
-  const as = (req: FastifyRequest) => rooms.as(`token:${principalOf(req).id}`);
-  const _roomPartition = roomPartitionOf(rooms);
   app.post(
     "/v1/rooms/import",
     {
@@ -25,6 +20,6 @@ export const importRoom: RouteModule = (app, kw) => {
       },
     },
     async (req) =>
-      as(req).import(req.body.export, req.body.name !== undefined ? { name: req.body.name } : {}),
+      rooms.import(req.body.export, req.body.name !== undefined ? { name: req.body.name } : {}, actorOf(req)),
   );
 };

@@ -1,6 +1,5 @@
 // DELETE /v1/rooms/:room/members/:member: Remove (ban) a member: rotates to version + 1 without them
-import type { FastifyRequest } from "fastify";
-import { principalOf } from "../../auth.js";
+import { actorOf } from "../../auth.js";
 import { roomPartitionOf } from "../../room-partition.js";
 import type { RouteModule } from "../../route-kit.js";
 import { memberParams, versionResult } from "./shared.js";
@@ -8,8 +7,6 @@ import { memberParams, versionResult } from "./shared.js";
 /** Registers `DELETE /v1/rooms/:room/members/:member`. */
 export const removeRoomMember: RouteModule = (app, kw) => {
   const rooms = kw.rooms;
-  // Custody key loans for room writes name the request's token in the audit log.
-  const as = (req: FastifyRequest) => rooms.as(`token:${principalOf(req).id}`);
   const roomPartition = roomPartitionOf(rooms);
   app.delete(
     "/v1/rooms/:room/members/:member",
@@ -24,6 +21,6 @@ export const removeRoomMember: RouteModule = (app, kw) => {
       },
     },
     // A refused removal leaves no trace: rooms check before custody lends the owner key.
-    async (req) => as(req).remove(req.params.room, req.params.member.toLowerCase()),
+    async (req) => rooms.remove(req.params.room, req.params.member.toLowerCase(), actorOf(req)),
   );
 };

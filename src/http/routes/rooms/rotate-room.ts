@@ -1,6 +1,5 @@
 // POST /v1/rooms/:room/rotate: Rotate to version + 1 (same members, new secret)
-import type { FastifyRequest } from "fastify";
-import { principalOf } from "../../auth.js";
+import { actorOf } from "../../auth.js";
 import { roomPartitionOf } from "../../room-partition.js";
 import type { RouteModule } from "../../route-kit.js";
 import { roomParams, versionResult } from "./shared.js";
@@ -8,8 +7,6 @@ import { roomParams, versionResult } from "./shared.js";
 /** Registers `POST /v1/rooms/:room/rotate`. */
 export const rotateRoom: RouteModule = (app, kw) => {
   const rooms = kw.rooms;
-  // Custody key loans for room writes name the request's token in the audit log.
-  const as = (req: FastifyRequest) => rooms.as(`token:${principalOf(req).id}`);
   const roomPartition = roomPartitionOf(rooms);
   app.post(
     "/v1/rooms/:room/rotate",
@@ -23,6 +20,6 @@ export const rotateRoom: RouteModule = (app, kw) => {
         response: { 200: versionResult },
       },
     },
-    async (req) => as(req).rotate(req.params.room),
+    async (req) => rooms.rotate(req.params.room, actorOf(req)),
   );
 };

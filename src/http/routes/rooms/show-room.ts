@@ -1,6 +1,4 @@
 // GET /v1/rooms/:room: Show a room: current version, members, removals
-import type { FastifyRequest } from "fastify";
-import { principalOf } from "../../auth.js";
 import { roomPartitionOf } from "../../room-partition.js";
 import type { RouteModule } from "../../route-kit.js";
 import { looseObject } from "../../schemas.js";
@@ -9,8 +7,6 @@ import { roomParams } from "./shared.js";
 /** Registers `GET /v1/rooms/:room`. */
 export const showRoom: RouteModule = (app, kw) => {
   const rooms = kw.rooms;
-  // Custody key loans for room writes name the request's token in the audit log.
-  const _as = (req: FastifyRequest) => rooms.as(`token:${principalOf(req).id}`);
   const roomPartition = roomPartitionOf(rooms);
   app.get(
     "/v1/rooms/:room",

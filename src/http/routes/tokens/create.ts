@@ -1,6 +1,6 @@
 // POST /v1/tokens: create an API token (scope `admin`; shown once; audited).
 import { SCOPES } from "../../../service/tokens.js";
-import { principalOf } from "../../auth.js";
+import { actorOf } from "../../auth.js";
 import type { RouteModule } from "../../route-kit.js";
 import { partitionName } from "../../schemas.js";
 import { tokenInfo, ttlSeconds } from "./schemas.js";
@@ -46,7 +46,7 @@ export const createToken: RouteModule = (app, kw) => {
         partition: req.body.partition ?? null,
         label: req.body.label ?? null,
         ...(req.body.ttlSeconds !== undefined ? { ttlSeconds: req.body.ttlSeconds } : {}),
-        actor: `token:${principalOf(req).id}`,
+        actor: actorOf(req),
       });
       return reply.code(201).send(created);
     },

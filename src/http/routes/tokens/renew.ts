@@ -1,5 +1,5 @@
 // POST /v1/tokens/:id/renew: extend a live token's expiry (scope `admin`; audited).
-import { principalOf } from "../../auth.js";
+import { actorOf } from "../../auth.js";
 import type { RouteModule } from "../../route-kit.js";
 import { tokenIdParams, tokenInfo, ttlSeconds } from "./schemas.js";
 
@@ -22,7 +22,7 @@ export const renewToken: RouteModule = (app, kw) => {
       kw.tokens.renew(
         req.params.id,
         req.body?.ttlSeconds !== undefined ? { ttlSeconds: req.body.ttlSeconds } : {},
-        `token:${principalOf(req).id}`,
+        actorOf(req),
       ),
   );
 };

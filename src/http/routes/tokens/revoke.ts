@@ -1,5 +1,5 @@
 // DELETE /v1/tokens/:id: revoke an API token, final (scope `admin`; audited).
-import { principalOf } from "../../auth.js";
+import { actorOf } from "../../auth.js";
 import type { RouteModule } from "../../route-kit.js";
 import { tokenIdParams, tokenInfo } from "./schemas.js";
 
@@ -17,6 +17,6 @@ export const revokeToken: RouteModule = (app, kw) => {
         response: { 200: tokenInfo },
       },
     },
-    async (req) => kw.tokens.revoke(req.params.id, `token:${principalOf(req).id}`),
+    async (req) => kw.tokens.revoke(req.params.id, actorOf(req)),
   );
 };

@@ -1,45 +1,17 @@
-// /v1/sys/seal-status and /v1/sys/unseal: key-share unseal of a sealed server (public, rate limited per address).
-import type { FastifyInstance } from "fastify";
-import { KeywardError } from "../../errors/keyward-error.js";
-import type { SealGate } from "../../service/unseal-gate.js";
-import { AuthThrottle } from "../limits.js";
-
-/** Unseal submissions per client address per minute (each share counts, right or wrong). */
-export const UNSEAL_ATTEMPTS_PER_MINUTE = 30;
-
-const sealStatusSchema = {
-  type: "object",
-  required: ["sealed", "threshold", "shares", "received"],
-  properties: {
-    sealed: { type: "boolean", description: "true until `threshold` shares unsealed the store" },
-    threshold: { type: "integer", description: "K: shares needed (0: the store is not unsealed by shares)" },
-    shares: { type: "integer", description: "N: shares made (0: the store is not unsealed by shares)" },
-    received: { type: "integer", description: "distinct shares received towards this attempt" },
-  },
-} as const;
+// POST /v1/sys/unseal: submit one key share to a sealed server (public, rate limited per client address).
+import { KeywardError } from "../../../errors/keyward-error.js";
+import type { SealGate } from "../../../service/unseal-gate.js";
+import { AuthThrottle } from "../../limits.js";
+import type { RouteModule } from "../../route-kit.js";
+import { sealStatusSchema, UNSEAL_ATTEMPTS_PER_MINUTE } from "./shared.js";
 
 /**
- * Registers the seal routes over `gate`. They need no token (a sealed server has no readable token store, as in
- * Vault), so each client address may submit at most UNSEAL_ATTEMPTS_PER_MINUTE shares a minute (429).
+ * Registers `POST /v1/sys/unseal` over the unseal gate. It needs no token (a sealed server has no readable token
+ * store, as in Vault), so each client address may submit at most UNSEAL_ATTEMPTS_PER_MINUTE shares a minute (429).
  */
-export function sysUnsealRoutes(app: FastifyInstance, gate: SealGate): void {
+export const unseal: RouteModule<SealGate> = (app, gate) => {
   const throttle = new AuthThrottle(UNSEAL_ATTEMPTS_PER_MINUTE);
-
-  app.get(
-    "/v1/sys/seal-status",
-    {
-      config: { scope: "public" },
-      schema: {
-        summary: "Whether the server is sealed, and the key-share unseal progress",
-        tags: ["operations"],
-        operationId: "sealStatus",
-        response: { 200: sealStatusSchema },
-      },
-    },
-    async () => gate.status(),
-  );
-
-  app.post<{ Body: { share: string } }>(
+  app.post(
     "/v1/sys/unseal",
     {
       config: { scope: "public" },
@@ -81,4 +53,4 @@ export function sysUnsealRoutes(app: FastifyInstance, gate: SealGate): void {
       }
     },
   );
-}
+};
