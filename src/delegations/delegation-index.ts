@@ -212,6 +212,15 @@ export class DelegationIndex {
     }
   }
 
+  /**
+   * Makes room for about `events` more events (a bulk import's dry run): its tables then grow without copying
+   * or rehashing along the way. Memory only; nothing observable changes.
+   */
+  reserve(events: number): void {
+    const t = this.#t;
+    t.reserve(t.keys + events, t.pairs + events);
+  }
+
   /** Reclaims pool garbage and trims arrays (done after a rebuild). */
   compact(): void {
     this.#t.compact();

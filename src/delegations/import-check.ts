@@ -78,6 +78,15 @@ interface Parsed {
   readonly normal: boolean;
 }
 
+// The shortest event line, `{"op":"revoke","delegator":0,"provider":0,"at":0}`: no file holds more events per byte.
+const MIN_EVENT_BYTES = 48;
+
+/** Events in the `rest` bytes of a file whose first `sample` bytes held `events` (bounded by the shortest line). */
+function expectedEvents(rest: number, events: number, sample: number): number {
+  if (rest <= 0 || events === 0) return 0;
+  return Math.ceil(Math.min(rest / MIN_EVENT_BYTES, (rest * events) / sample));
+}
+
 /** Two ids of the file share their hash: the check pass must run again with exact ids (`exactIds`). */
 export class IdHashCollision extends Error {}
 
@@ -161,6 +170,8 @@ export async function checkEvents(
     readonly reopen: () => AsyncIterable<Uint8Array>;
     /** Ids kept exactly (after an IdHashCollision) rather than hashed. */
     readonly exactIds?: boolean;
+    /** The file's size in bytes, when known: the dry run reserves room for the events it likely holds. */
+    readonly size?: number;
   },
 ): Promise<CheckResult> {
   const { state, copy, from } = options;
@@ -175,6 +186,7 @@ export async function checkEvents(
   const repeats: Repeat[] = [];
   let pending: Parsed[] = [];
   let events = 0;
+  let read = 0;
   let toApply = 0;
   let duplicates = 0;
 
@@ -291,6 +303,12 @@ export async function checkEvents(
     async (chunk) => {
       file.update(chunk);
       options.onProgress?.(chunk.length);
+      if (read === 0 && options.size !== undefined) {
+        const more = expectedEvents(options.size - chunk.length, events, chunk.length);
+        copy.reserve(more);
+        seen.reserve(more);
+      }
+      read += chunk.length;
       await resolve();
     },
   );

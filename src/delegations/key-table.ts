@@ -191,12 +191,15 @@ export class KeyTable {
     let size = 0;
     for (let k = 0; k < this.keys; k++) size += this.count(k) === 0 ? 0 : pow2ceil(this.count(k));
     const iv = new Float64Array(Math.max(2 * size, 2));
+    const old = this.iv;
     let top = 0;
     for (let k = 0; k < this.keys; k++) {
       const n = this.count(k);
       if (n === 0) continue;
-      const s = this.start(k);
-      iv.set(this.iv.subarray(2 * s, 2 * (s + n)), 2 * top);
+      // A plain copy: a subarray view per key made this loop most of a large import's compaction.
+      const from = 2 * this.start(k);
+      const to = 2 * top;
+      for (let i = 0; i < 2 * n; i++) iv[to + i] = old[from + i]!;
       this.#setStart(k, top);
       top += pow2ceil(n);
     }
@@ -204,6 +207,18 @@ export class KeyTable {
     this.poolTop = top;
     this.garbage = 0;
     this.#resizeKeys(Math.max(this.keys, 1));
+  }
+
+  /**
+   * Makes room for `keys` keys in all (rows and key slots) and `pairs` pairs, so a bulk load of about that many
+   * neither copies its rows nor rehashes its slots as it grows; smaller values change nothing.
+   */
+  reserve(keys: number, pairs: number): void {
+    if (keys * ROW_F64 > this.kf.length) this.#resizeKeys(keys);
+    const keySlots = pow2ceil(Math.ceil((keys * 4) / 3) + 1);
+    if (keySlots > this.kSlots.length) this.#rehashKeys(keySlots);
+    const pairSlots = pow2ceil(Math.ceil((pairs * 4) / 3) + 1);
+    if (pairSlots > this.pSlots.length) this.#rehashPairs(pairSlots);
   }
 
   /** Bytes held by every typed array of the table. */
