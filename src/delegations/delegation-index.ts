@@ -213,12 +213,12 @@ export class DelegationIndex {
   }
 
   /**
-   * Makes room for about `events` more events (a bulk import's dry run): its tables then grow without copying
-   * or rehashing along the way. Memory only; nothing observable changes.
+   * Makes room for about `keys` more keys of `pairs` more pairs (a bulk import's dry run): its tables then grow
+   * without copying or rehashing along the way. Memory only; nothing observable changes.
    */
-  reserve(events: number): void {
+  reserve(keys: number, pairs: number): void {
     const t = this.#t;
-    t.reserve(t.keys + events, t.pairs + events);
+    t.reserve(t.keys + keys, t.pairs + pairs);
   }
 
   /** Reclaims pool garbage and trims arrays (done after a rebuild). */

@@ -81,6 +81,9 @@ interface Parsed {
 // The shortest event line, `{"op":"revoke","delegator":0,"provider":0,"at":0}`: no file holds more events per byte.
 const MIN_EVENT_BYTES = 48;
 
+// Bounds the keys reserved per expected event (a sample of grants of many scopes is not the whole file).
+const MAX_KEYS_PER_EVENT = 4;
+
 /** Events in the `rest` bytes of a file whose first `sample` bytes held `events` (bounded by the shortest line). */
 function expectedEvents(rest: number, events: number, sample: number): number {
   if (rest <= 0 || events === 0) return 0;
@@ -269,6 +272,20 @@ export async function checkEvents(
     applyBatch(batch, skip);
   };
 
+  // The first chunk is the sample: the rest of the file likely holds events, keys and pairs in its proportions.
+  const before = copy.stats();
+  const reserveFor = (rest: number, sample: number) => {
+    const more = expectedEvents(rest, events, sample);
+    if (more === 0) return;
+    const now = copy.stats();
+    const perEvent = (n: number) => n / Math.max(1, toApply);
+    copy.reserve(
+      Math.ceil(more * Math.min(MAX_KEYS_PER_EVENT, perEvent(now.keys - before.keys))),
+      Math.ceil(more * perEvent(now.pairs - before.pairs)),
+    );
+    seen.reserve(more);
+  };
+
   const lines = await forEachLineBytes(
     source,
     (buf, start, end, line) => {
@@ -303,13 +320,9 @@ export async function checkEvents(
     async (chunk) => {
       file.update(chunk);
       options.onProgress?.(chunk.length);
-      if (read === 0 && options.size !== undefined) {
-        const more = expectedEvents(options.size - chunk.length, events, chunk.length);
-        copy.reserve(more);
-        seen.reserve(more);
-      }
-      read += chunk.length;
       await resolve();
+      if (read === 0 && options.size !== undefined) reserveFor(options.size - chunk.length, chunk.length);
+      read += chunk.length;
     },
   );
   await resolve();

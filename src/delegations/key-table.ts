@@ -1,5 +1,5 @@
 // Typed-array storage of the delegation index: key rows (delegator, provider, scope), pairs and interval pools.
-import { EMPTY_SLOT, mixKey, mixPair, pow2ceil, removeSlot } from "./hash-slots.js";
+import { EMPTY_SLOT, mixKey, mixPair, pow2ceil, removeSlot, slotCount } from "./hash-slots.js";
 
 /** End of a pair's key chain. */
 export const NO_KEY = 0xffffffff;
@@ -206,19 +206,22 @@ export class KeyTable {
     this.iv = iv;
     this.poolTop = top;
     this.garbage = 0;
-    this.#resizeKeys(Math.max(this.keys, 1));
+    // A view of the used rows, not a copy: the rows past them were never written (growth copies only used
+    // rows, `reserve` writes none), so they hold no memory, and copying them was most of a large compaction.
+    this.kf = this.kf.subarray(0, Math.max(this.keys, 1) * ROW_F64);
+    if (this.kSlots.length > slotCount(this.keys)) this.#rehashKeys(slotCount(this.keys));
+    if (this.pSlots.length > slotCount(this.pairs)) this.#rehashPairs(slotCount(this.pairs));
   }
 
   /**
    * Makes room for `keys` keys in all (rows and key slots) and `pairs` pairs, so a bulk load of about that many
-   * neither copies its rows nor rehashes its slots as it grows; smaller values change nothing.
+   * neither copies its rows nor rehashes its slots as it grows; smaller values change nothing. Rows never
+   * written stay untouched memory; `compact` brings the slot tables back to the size growth would have given.
    */
   reserve(keys: number, pairs: number): void {
     if (keys * ROW_F64 > this.kf.length) this.#resizeKeys(keys);
-    const keySlots = pow2ceil(Math.ceil((keys * 4) / 3) + 1);
-    if (keySlots > this.kSlots.length) this.#rehashKeys(keySlots);
-    const pairSlots = pow2ceil(Math.ceil((pairs * 4) / 3) + 1);
-    if (pairSlots > this.pSlots.length) this.#rehashPairs(pairSlots);
+    if (slotCount(keys) > this.kSlots.length) this.#rehashKeys(slotCount(keys));
+    if (slotCount(pairs) > this.pSlots.length) this.#rehashPairs(slotCount(pairs));
   }
 
   /** Bytes held by every typed array of the table. */
