@@ -213,12 +213,12 @@ export class DelegationIndex {
   }
 
   /**
-   * Makes room for about `keys` more keys of `pairs` more pairs (a bulk import's dry run): its tables then grow
-   * without copying or rehashing along the way. Memory only; nothing observable changes.
+   * Makes room for about `keys` more keys of `pairs` more pairs (a bulk import's dry run), and rows for up to
+   * `rows` more keys: the tables then grow without copying or rehashing along the way. Memory only.
    */
-  reserve(keys: number, pairs: number): void {
+  reserve(keys: number, pairs: number, rows = keys): void {
     const t = this.#t;
-    t.reserve(t.keys + keys, t.pairs + pairs);
+    t.reserve(t.keys + rows, t.keys + keys, t.pairs + pairs);
   }
 
   /** Reclaims pool garbage and trims arrays (done after a rebuild). */

@@ -278,10 +278,14 @@ export async function checkEvents(
     const more = expectedEvents(rest, events, sample);
     if (more === 0) return;
     const now = copy.stats();
-    const perEvent = (n: number) => n / Math.max(1, toApply);
+    const perEvent = (n: number, most: number) => Math.ceil(more * Math.min(most, n / Math.max(1, toApply)));
+    // A history's start is mostly grants: its keys and pairs per event overstate the whole file's. Slots are
+    // reserved for at most one key and half a pair per event (too few costs one more doubling at the end, too
+    // many a rehash back in `compact`); rows, which cost nothing until written, for what the sample shows.
     copy.reserve(
-      Math.ceil(more * Math.min(MAX_KEYS_PER_EVENT, perEvent(now.keys - before.keys))),
-      Math.ceil(more * perEvent(now.pairs - before.pairs)),
+      perEvent(now.keys - before.keys, 1),
+      perEvent(now.pairs - before.pairs, 0.5),
+      perEvent(now.keys - before.keys, MAX_KEYS_PER_EVENT),
     );
     seen.reserve(more);
   };

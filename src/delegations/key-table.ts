@@ -214,12 +214,12 @@ export class KeyTable {
   }
 
   /**
-   * Makes room for `keys` keys in all (rows and key slots) and `pairs` pairs, so a bulk load of about that many
-   * neither copies its rows nor rehashes its slots as it grows; smaller values change nothing. Rows never
-   * written stay untouched memory; `compact` brings the slot tables back to the size growth would have given.
+   * Makes room for `rows` key rows, the slots of `keys` keys and of `pairs` pairs in all, so a bulk load of
+   * about that many neither copies its rows nor rehashes its slots as it grows; smaller values change nothing.
+   * Rows never written take no memory; `compact` brings slot tables back to the size growth would have given.
    */
-  reserve(keys: number, pairs: number): void {
-    if (keys * ROW_F64 > this.kf.length) this.#resizeKeys(keys);
+  reserve(rows: number, keys: number, pairs: number): void {
+    if (rows * ROW_F64 > this.kf.length) this.#resizeKeys(rows);
     if (slotCount(keys) > this.kSlots.length) this.#rehashKeys(slotCount(keys));
     if (slotCount(pairs) > this.pSlots.length) this.#rehashPairs(slotCount(pairs));
   }
