@@ -25,6 +25,7 @@ const ID_KEY = Buffer.from(',"id":"');
 const QUOTE = 0x22;
 const BRACE = 0x7d;
 const BACKSLASH = 0x5c;
+const ZERO = 0x30;
 
 /**
  * The id of a line in normal form (`JSON.stringify` of a parsed event: `id`, when present, is the last key, and
@@ -67,11 +68,22 @@ function idRows(first: number, ids: readonly (string | undefined)[]): StateInser
     if (key === undefined) continue;
     const start = at;
     at += SEQ_OPEN.copy(buf, at);
-    at += buf.write(String(first + i), at, "latin1");
+    at = writeDecimal(buf, at, first + i);
     buf[at++] = BRACE;
-    rows.push({ key, value: buf.subarray(start, at) });
+    rows.push({ key, value: new Uint8Array(buf.buffer, buf.byteOffset + start, at - start) });
   }
   return rows;
+}
+
+/** Writes the decimal digits of a safe non-negative integer at `buf[at]`; returns the offset after them. */
+function writeDecimal(buf: Buffer, at: number, n: number): number {
+  let digits = 1;
+  for (let m = n; m >= 10; m = Math.floor(m / 10)) digits++;
+  for (let k = at + digits - 1; k >= at; k--) {
+    buf[k] = ZERO + (n % 10);
+    n = Math.floor(n / 10);
+  }
+  return at + digits;
 }
 
 /** What the apply pass did. */

@@ -248,7 +248,9 @@ it("a size hint (room reserved from the first chunk) changes nothing, whether ri
   events.push(events[5]!, events[401]!);
   const text = ndjson(...events);
   const imported = async (size?: number) => {
-    let out: { summary: object; log: string[]; answers: boolean[]; stats: object } | undefined;
+    let out:
+      | { summary: object; log: string[]; answers: boolean[]; stats: object; ids: unknown[] }
+      | undefined;
     await withStore(openTestSqliteStorage, async (store, t) => {
       const summary = await importEvents(store, {
         open: chunks(text, 4096),
@@ -259,11 +261,15 @@ it("a size hint (room reserved from the first chunk) changes nothing, whether ri
       const answers = [];
       for (let d = 0; d < 400; d++)
         for (const at of [d, 999 + d, 1001 + d]) answers.push(store.index.check(d, d % 9, 1, at).authorized);
-      out = { summary, log, answers, stats: store.index.stats() }; // sizes too: compact undid the room
+      const ids = [];
+      for (const id of ["g0", "g9", "g123", "r398"]) ids.push(await idRecords.get(t.storage.state, id));
+      out = { summary, log, answers, stats: store.index.stats(), ids }; // sizes too: compact undid the room
     });
     return out!;
   };
   const plain = await imported();
   expect(plain.summary).toMatchObject({ events: 602, applied: 600, duplicates: 2 });
+  // Lines 1, 10, 124 and 600 (the 200th revoke) of the file.
+  expect(plain.ids).toEqual([{ seq: 1 }, { seq: 10 }, { seq: 124 }, { seq: 600 }]);
   for (const size of [text.length, 100 * text.length, 1]) expect(await imported(size)).toEqual(plain);
 });
