@@ -9,6 +9,7 @@ import { parseNormalEvent } from "./event-bytes.js";
 import { boundEventHash, DELEGATION_TABLES, hashHex, type IdRecord } from "./event-log.js";
 import { type DelegationEvent, eventHash, parseEvent } from "./events.js";
 import { BatchDigests, LINE_BLANK, LINE_DUPLICATE, LINE_NORMALIZE, LineFlags } from "./import-lines.js";
+import { DryRunSample } from "./import-reserve.js";
 import { forEachLineBytes } from "./line-bytes.js";
 import { MAX_LINE_LENGTH } from "./lines.js";
 import { ExactSeenIds, HashedSeenIds, type SeenIds } from "./seen-ids.js";
@@ -76,18 +77,6 @@ interface Parsed {
   readonly line: number;
   readonly e: DelegationEvent;
   readonly normal: boolean;
-}
-
-// The shortest event line, `{"op":"revoke","delegator":0,"provider":0,"at":0}`: no file holds more events per byte.
-const MIN_EVENT_BYTES = 48;
-
-// Bounds the keys reserved per expected event (a sample of grants of many scopes is not the whole file).
-const MAX_KEYS_PER_EVENT = 4;
-
-/** Events in the `rest` bytes of a file whose first `sample` bytes held `events` (bounded by the shortest line). */
-function expectedEvents(rest: number, events: number, sample: number): number {
-  if (rest <= 0 || events === 0) return 0;
-  return Math.ceil(Math.min(rest / MIN_EVENT_BYTES, (rest * events) / sample));
 }
 
 /** Two ids of the file share their hash: the check pass must run again with exact ids (`exactIds`). */
@@ -273,23 +262,7 @@ export async function checkEvents(
   };
 
   // The first chunk is the sample: the rest of the file likely holds events, keys and pairs in its proportions.
-  const before = copy.stats();
-  const reserveFor = (rest: number, sample: number) => {
-    const more = expectedEvents(rest, events, sample);
-    if (more === 0) return;
-    const now = copy.stats();
-    const perEvent = (n: number, most: number) => Math.ceil(more * Math.min(most, n / Math.max(1, toApply)));
-    // A history's start is mostly grants: its keys and pairs per event overstate the whole file's. Slots are
-    // reserved for at most one key and half a pair per event (too few costs one more doubling at the end, too
-    // many a rehash back in `compact`); rows, which cost nothing until written, for what the sample shows.
-    copy.reserve(
-      perEvent(now.keys - before.keys, 1),
-      perEvent(now.pairs - before.pairs, 0.5),
-      perEvent(now.keys - before.keys, MAX_KEYS_PER_EVENT),
-    );
-    seen.reserve(more);
-  };
-
+  const sample = new DryRunSample(copy);
   const lines = await forEachLineBytes(
     source,
     (buf, start, end, line) => {
@@ -325,7 +298,8 @@ export async function checkEvents(
       file.update(chunk);
       options.onProgress?.(chunk.length);
       await resolve();
-      if (read === 0 && options.size !== undefined) reserveFor(options.size - chunk.length, chunk.length);
+      if (read === 0 && options.size !== undefined)
+        sample.reserve(copy, seen, options.size - chunk.length, chunk.length, events, toApply);
       read += chunk.length;
     },
   );
