@@ -231,7 +231,7 @@ it("resumes an import interrupted under an earlier version's BLAKE3 progress key
   });
 });
 
-it("a size hint (room reserved from the first chunk) changes nothing, whether right, far too large or too small", async () => {
+it("a size hint (room reserved from the first chunk) changes nothing, whether right, far too large, too small or absurd", async () => {
   // Grants of 1–3 scopes first, then revokes and re-grants, ids repeated: the shape a first sync reads.
   const events: object[] = [];
   for (let d = 0; d < 400; d++)
@@ -271,5 +271,6 @@ it("a size hint (room reserved from the first chunk) changes nothing, whether ri
   expect(plain.summary).toMatchObject({ events: 602, applied: 600, duplicates: 2 });
   // Lines 1, 10, 124 and 600 (the 200th revoke) of the file.
   expect(plain.ids).toEqual([{ seq: 1 }, { seq: 10 }, { seq: 124 }, { seq: 600 }]);
-  for (const size of [text.length, 100 * text.length, 1]) expect(await imported(size)).toEqual(plain);
+  // 1e15: a reservation no allocator grants is skipped.
+  for (const size of [text.length, 100 * text.length, 1, 1e15]) expect(await imported(size)).toEqual(plain);
 });

@@ -72,9 +72,11 @@ export class HashedSeenIds implements SeenIds {
 
   #grow(size = this.#line.length * 2): void {
     const [oa, ob, ol] = [this.#a, this.#b, this.#line];
-    this.#a = new Int32Array(size);
-    this.#b = new Int32Array(size);
-    this.#line = new Uint32Array(size);
+    // All three allocated before any is replaced: a refused allocation leaves the table as it was.
+    const [a, b, lines] = [new Int32Array(size), new Int32Array(size), new Uint32Array(size)];
+    this.#a = a;
+    this.#b = b;
+    this.#line = lines;
     const mask = size - 1;
     for (let i = 0; i < ol.length; i++) {
       if (ol[i] === EMPTY) continue;
