@@ -65,7 +65,11 @@ async function importInto(open: () => Promise<TestStorage>, file: string) {
     let summary: Awaited<ReturnType<typeof importEvents>> | undefined;
     const rss0 = process.memoryUsage().rss;
     const time = await timed(async () => {
-      summary = await importEvents(store, { open: () => createReadStream(file, { highWaterMark: 1 << 20 }) });
+      // As the CLI calls it: the file's size lets the dry run reserve its tables.
+      summary = await importEvents(store, {
+        open: () => createReadStream(file, { highWaterMark: 1 << 20 }),
+        size: statSync(file).size,
+      });
     });
     return {
       time,

@@ -32,6 +32,9 @@ export function pairHead(x: IndexTables, delegator: DelegationId, provider: Dele
   return slot < 0 ? -1 : x.t.pSlots[slot]! - 1;
 }
 
+/** Key rows of a grant's scopes (applyEvent is synchronous and never re-entered). */
+const scratch: number[] = [];
+
 function conflict(e: DelegationEvent, scope: DelegationId, last: number): KeywardError {
   return new KeywardError(
     "conflict",
@@ -49,12 +52,19 @@ export function applyEvent(x: IndexTables, e: DelegationEvent): void {
   if (e.op === "grant") {
     const d = delegatorCode(x.delegators, e.delegator, true);
     const p = x.providers.intern(e.provider);
-    const keys = e.scopes.map((s) => t.findKey(d, p, x.scopes.intern(s)));
-    for (const [i, k] of keys.entries())
-      if (k >= 0 && e.at < t.last(k)) throw conflict(e, e.scopes[i]!, t.last(k));
+    const scopes = e.scopes;
+    // Plain loops over a reused scratch array: this runs once per event of an import's dry run.
+    const keys = scratch;
+    keys.length = scopes.length;
+    for (let i = 0; i < scopes.length; i++) keys[i] = t.findKey(d, p, x.scopes.intern(scopes[i]!));
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      if (k >= 0 && e.at < t.last(k)) throw conflict(e, scopes[i]!, t.last(k));
+    }
     const until = e.expiresAt ?? Infinity;
-    for (const [i, found] of keys.entries()) {
-      const k = found >= 0 ? found : t.createKey(d, p, x.scopes.find(e.scopes[i]!));
+    for (let i = 0; i < keys.length; i++) {
+      const found = keys[i]!;
+      const k = found >= 0 ? found : t.createKey(d, p, x.scopes.find(scopes[i]!));
       const n = t.count(k);
       const lastUntilIndex = t.start(k) + n - 1;
       // Open at `at` (not yet revoked or expired): a renewal keeps the interval and takes the new expiry.

@@ -212,6 +212,15 @@ export class DelegationIndex {
     }
   }
 
+  /**
+   * Makes room for about `keys` more keys of `pairs` more pairs (a bulk import's dry run), and rows for up to
+   * `rows` more keys: the tables then grow without copying or rehashing along the way. Memory only.
+   */
+  reserve(keys: number, pairs: number, rows = keys): void {
+    const t = this.#t;
+    t.reserve(t.keys + rows, t.keys + keys, t.pairs + pairs);
+  }
+
   /** Reclaims pool garbage and trims arrays (done after a rebuild). */
   compact(): void {
     this.#t.compact();

@@ -26,6 +26,13 @@ export function mixPair(d: number, p: number): number {
   return mixKey(d, p, 0x5bd1e995);
 }
 
+/** Slots of a table holding `n` entries as growth leaves it: from 32, doubled while more than 3/4 full. */
+export function slotCount(n: number): number {
+  let size = 32;
+  while (n * 4 > size * 3) size *= 2;
+  return size;
+}
+
 /** Smallest power of two ≥ max(n, 1). */
 export function pow2ceil(n: number): number {
   let c = 1;

@@ -1,7 +1,7 @@
 // Import pass 2: the checked file again, as bytes; each batch is verified against pass 1 and committed as
 // multi-row inserts in one transaction with the import's progress record.
 import { KeywardError } from "../errors/keyward-error.js";
-import type { StateWriter, StorageTx } from "../store/ports.js";
+import type { StateInsert, StateWriter, StorageTx } from "../store/ports.js";
 import { BatchRefusedError, type DelegationStore } from "./delegation-store.js";
 import { DELEGATION_TABLES } from "./event-log.js";
 import { type DelegationEvent, parseEvent } from "./events.js";
@@ -25,6 +25,7 @@ const ID_KEY = Buffer.from(',"id":"');
 const QUOTE = 0x22;
 const BRACE = 0x7d;
 const BACKSLASH = 0x5c;
+const ZERO = 0x30;
 
 /**
  * The id of a line in normal form (`JSON.stringify` of a parsed event: `id`, when present, is the last key, and
@@ -48,6 +49,41 @@ function idOf(buf: Buffer, start: number, end: number): string | undefined {
 function matchesAt(buf: Buffer, at: number, needle: Buffer): boolean {
   for (let i = 0; i < needle.length; i++) if (buf[at + i] !== needle[i]) return false;
   return true;
+}
+
+const SEQ_OPEN = Buffer.from('{"seq":');
+// `{"seq":` + at most 16 digits (2^53) + `}`.
+const ID_ROW_BYTES = SEQ_OPEN.length + 17;
+
+/**
+ * The id records (`{"seq":N}`) of a batch's events logged from `first` on, as views of one buffer: one
+ * allocation per batch instead of one string and one Buffer per event.
+ */
+function idRows(first: number, ids: readonly (string | undefined)[]): StateInsert[] {
+  const buf = Buffer.allocUnsafe(ids.length * ID_ROW_BYTES);
+  const rows: StateInsert[] = [];
+  let at = 0;
+  for (let i = 0; i < ids.length; i++) {
+    const key = ids[i];
+    if (key === undefined) continue;
+    const start = at;
+    at += SEQ_OPEN.copy(buf, at);
+    at = writeDecimal(buf, at, first + i);
+    buf[at++] = BRACE;
+    rows.push({ key, value: new Uint8Array(buf.buffer, buf.byteOffset + start, at - start) });
+  }
+  return rows;
+}
+
+/** Writes the decimal digits of a safe non-negative integer at `buf[at]`; returns the offset after them. */
+function writeDecimal(buf: Buffer, at: number, n: number): number {
+  let digits = 1;
+  for (let m = n; m >= 10; m = Math.floor(m / 10)) digits++;
+  for (let k = at + digits - 1; k >= at; k--) {
+    buf[k] = ZERO + (n % 10);
+    n = Math.floor(n / 10);
+  }
+  return at + digits;
 }
 
 /** What the apply pass did. */
@@ -113,11 +149,7 @@ export async function applyEvents(
       const events = segmentRows(first, b.segments, builder.per);
       if ((await tx.state.insertMany(DELEGATION_TABLES.event, events)) !== events.length)
         throw new Interleaved();
-      const bound = [];
-      for (let i = 0; i < b.ids.length; i++) {
-        const id = b.ids[i];
-        if (id !== undefined) bound.push({ key: id, value: Buffer.from(`{"seq":${first + i}}`) });
-      }
+      const bound = idRows(first, b.ids);
       if ((await tx.state.insertMany(DELEGATION_TABLES.id, bound)) !== bound.length) throw new Interleaved();
       await options.progress(tx.state, b.lastLine);
     });

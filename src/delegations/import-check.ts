@@ -9,6 +9,7 @@ import { parseNormalEvent } from "./event-bytes.js";
 import { boundEventHash, DELEGATION_TABLES, hashHex, type IdRecord } from "./event-log.js";
 import { type DelegationEvent, eventHash, parseEvent } from "./events.js";
 import { BatchDigests, LINE_BLANK, LINE_DUPLICATE, LINE_NORMALIZE, LineFlags } from "./import-lines.js";
+import { DryRunSample } from "./import-reserve.js";
 import { forEachLineBytes } from "./line-bytes.js";
 import { MAX_LINE_LENGTH } from "./lines.js";
 import { ExactSeenIds, HashedSeenIds, type SeenIds } from "./seen-ids.js";
@@ -161,6 +162,8 @@ export async function checkEvents(
     readonly reopen: () => AsyncIterable<Uint8Array>;
     /** Ids kept exactly (after an IdHashCollision) rather than hashed. */
     readonly exactIds?: boolean;
+    /** The file's size in bytes, when known: the dry run reserves room for the events it likely holds. */
+    readonly size?: number;
   },
 ): Promise<CheckResult> {
   const { state, copy, from } = options;
@@ -175,6 +178,7 @@ export async function checkEvents(
   const repeats: Repeat[] = [];
   let pending: Parsed[] = [];
   let events = 0;
+  let read = 0;
   let toApply = 0;
   let duplicates = 0;
 
@@ -257,6 +261,8 @@ export async function checkEvents(
     applyBatch(batch, skip);
   };
 
+  // The first chunk is the sample: the rest of the file likely holds events, keys and pairs in its proportions.
+  const sample = new DryRunSample(copy);
   const lines = await forEachLineBytes(
     source,
     (buf, start, end, line) => {
@@ -292,6 +298,9 @@ export async function checkEvents(
       file.update(chunk);
       options.onProgress?.(chunk.length);
       await resolve();
+      if (read === 0 && options.size !== undefined)
+        sample.reserve(copy, seen, options.size - chunk.length, chunk.length, events, toApply);
+      read += chunk.length;
     },
   );
   await resolve();

@@ -230,3 +230,47 @@ it("resumes an import interrupted under an earlier version's BLAKE3 progress key
     expect(store.index.lastSeq).toBe(6);
   });
 });
+
+it("a size hint (room reserved from the first chunk) changes nothing, whether right, far too large, too small or absurd", async () => {
+  // Grants of 1–3 scopes first, then revokes and re-grants, ids repeated: the shape a first sync reads.
+  const events: object[] = [];
+  for (let d = 0; d < 400; d++)
+    events.push({
+      op: "grant",
+      delegator: d,
+      provider: d % 9,
+      scopes: [1, 2, 3].slice(0, 1 + (d % 3)),
+      at: d,
+      id: `g${d}`,
+    });
+  for (let d = 0; d < 400; d += 2)
+    events.push({ op: "revoke", delegator: d, provider: d % 9, at: 1000 + d, id: `r${d}` });
+  events.push(events[5]!, events[401]!);
+  const text = ndjson(...events);
+  const imported = async (size?: number) => {
+    let out:
+      | { summary: object; log: string[]; answers: boolean[]; stats: object; ids: unknown[] }
+      | undefined;
+    await withStore(openTestSqliteStorage, async (store, t) => {
+      const summary = await importEvents(store, {
+        open: chunks(text, 4096),
+        ...(size === undefined ? {} : { size }),
+      });
+      const log: string[] = [];
+      for await (const { bytes } of scanLogged(t.storage.state, 0)) log.push(Buffer.from(bytes).toString());
+      const answers = [];
+      for (let d = 0; d < 400; d++)
+        for (const at of [d, 999 + d, 1001 + d]) answers.push(store.index.check(d, d % 9, 1, at).authorized);
+      const ids = [];
+      for (const id of ["g0", "g9", "g123", "r398"]) ids.push(await idRecords.get(t.storage.state, id));
+      out = { summary, log, answers, stats: store.index.stats(), ids }; // sizes too: compact undid the room
+    });
+    return out!;
+  };
+  const plain = await imported();
+  expect(plain.summary).toMatchObject({ events: 602, applied: 600, duplicates: 2 });
+  // Lines 1, 10, 124 and 600 (the 200th revoke) of the file.
+  expect(plain.ids).toEqual([{ seq: 1 }, { seq: 10 }, { seq: 124 }, { seq: 600 }]);
+  // 1e15: a reservation no allocator grants is skipped.
+  for (const size of [text.length, 100 * text.length, 1, 1e15]) expect(await imported(size)).toEqual(plain);
+});

@@ -4,7 +4,7 @@ import { sha256 } from "../crypto/hash.js";
 import { InputRangeError, InputTypeError } from "../errors/input-errors.js";
 import { KeywardError } from "../errors/keyward-error.js";
 import { DelegationIndex } from "./delegation-index.js";
-import { EMPTY_SLOT, mixKey, mixPair, pow2ceil } from "./hash-slots.js";
+import { EMPTY_SLOT, mixKey, mixPair, pow2ceil, slotCount } from "./hash-slots.js";
 import { decodeSnapshotV2, encodeSnapshotV2, SNAPSHOT_V2 } from "./index-snapshot-v2.js";
 import { KeyTable, NO_KEY, ROW_F64, ROW_U32 } from "./key-table.js";
 import {
@@ -183,12 +183,6 @@ interface Columns {
 }
 
 /** Smallest slot table (≥ 32, a power of two) holding `n` entries at load ≤ 0.75, as KeyTable grows it. */
-function slotCount(n: number): number {
-  let size = 32;
-  while (n * 4 > size * 3) size *= 2;
-  return size;
-}
-
 const isPosition = (v: number) => Number.isSafeInteger(v) && v >= 0;
 
 /**

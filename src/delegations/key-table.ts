@@ -1,5 +1,5 @@
 // Typed-array storage of the delegation index: key rows (delegator, provider, scope), pairs and interval pools.
-import { EMPTY_SLOT, mixKey, mixPair, pow2ceil, removeSlot } from "./hash-slots.js";
+import { EMPTY_SLOT, mixKey, mixPair, pow2ceil, removeSlot, slotCount } from "./hash-slots.js";
 
 /** End of a pair's key chain. */
 export const NO_KEY = 0xffffffff;
@@ -191,19 +191,37 @@ export class KeyTable {
     let size = 0;
     for (let k = 0; k < this.keys; k++) size += this.count(k) === 0 ? 0 : pow2ceil(this.count(k));
     const iv = new Float64Array(Math.max(2 * size, 2));
+    const old = this.iv;
     let top = 0;
     for (let k = 0; k < this.keys; k++) {
       const n = this.count(k);
       if (n === 0) continue;
-      const s = this.start(k);
-      iv.set(this.iv.subarray(2 * s, 2 * (s + n)), 2 * top);
+      // A plain copy: a subarray view per key made this loop most of a large import's compaction.
+      const from = 2 * this.start(k);
+      const to = 2 * top;
+      for (let i = 0; i < 2 * n; i++) iv[to + i] = old[from + i]!;
       this.#setStart(k, top);
       top += pow2ceil(n);
     }
     this.iv = iv;
     this.poolTop = top;
     this.garbage = 0;
-    this.#resizeKeys(Math.max(this.keys, 1));
+    // A view of the used rows, not a copy: the rows past them were never written (growth copies only used
+    // rows, `reserve` writes none), so they hold no memory, and copying them was most of a large compaction.
+    this.kf = this.kf.subarray(0, Math.max(this.keys, 1) * ROW_F64);
+    if (this.kSlots.length > slotCount(this.keys)) this.#rehashKeys(slotCount(this.keys));
+    if (this.pSlots.length > slotCount(this.pairs)) this.#rehashPairs(slotCount(this.pairs));
+  }
+
+  /**
+   * Makes room for `rows` key rows, the slots of `keys` keys and of `pairs` pairs in all, so a bulk load of
+   * about that many neither copies its rows nor rehashes its slots as it grows; smaller values change nothing.
+   * Rows never written take no memory; `compact` brings slot tables back to the size growth would have given.
+   */
+  reserve(rows: number, keys: number, pairs: number): void {
+    if (rows * ROW_F64 > this.kf.length) this.#resizeKeys(rows);
+    if (slotCount(keys) > this.kSlots.length) this.#rehashKeys(slotCount(keys));
+    if (slotCount(pairs) > this.pSlots.length) this.#rehashPairs(slotCount(pairs));
   }
 
   /** Bytes held by every typed array of the table. */

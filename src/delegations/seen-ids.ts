@@ -5,6 +5,8 @@ const EMPTY = 0;
 export interface SeenIds {
   /** The line of an earlier use of `id` (or, hashed, of an id with the same hash), else 0 after recording it. */
   firstOrAdd(id: string, line: number): number;
+  /** Makes room for about `n` more ids (memory only). */
+  reserve(n: number): void;
   /** False when a hit may be another id with the same hash (the caller compares the ids). */
   readonly exact: boolean;
 }
@@ -19,6 +21,7 @@ export class ExactSeenIds implements SeenIds {
     this.#m.set(id, line);
     return 0;
   }
+  reserve(): void {}
 }
 
 /**
@@ -61,12 +64,19 @@ export class HashedSeenIds implements SeenIds {
     return 0;
   }
 
-  #grow(): void {
+  reserve(n: number): void {
+    let size = this.#line.length;
+    while ((this.#n + n) * 2 > size) size *= 2;
+    if (size > this.#line.length) this.#grow(size);
+  }
+
+  #grow(size = this.#line.length * 2): void {
     const [oa, ob, ol] = [this.#a, this.#b, this.#line];
-    const size = ol.length * 2;
-    this.#a = new Int32Array(size);
-    this.#b = new Int32Array(size);
-    this.#line = new Uint32Array(size);
+    // All three allocated before any is replaced: a refused allocation leaves the table as it was.
+    const [a, b, lines] = [new Int32Array(size), new Int32Array(size), new Uint32Array(size)];
+    this.#a = a;
+    this.#b = b;
+    this.#line = lines;
     const mask = size - 1;
     for (let i = 0; i < ol.length; i++) {
       if (ol[i] === EMPTY) continue;

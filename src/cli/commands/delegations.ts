@@ -90,6 +90,7 @@ function delegationsImportCommand(dg: Command): void {
         withDelegations(cmd, (d) =>
           d.importEvents({
             open: () => readChunks(file),
+            size,
             onProgress: (phase, bytes) => bar.advance(bytes, phase),
             onWarning: warn,
             ...(batchSize === undefined ? {} : { batchSize }),
