@@ -268,9 +268,15 @@ export function openSqliteBackend(path: string): RawBackend {
       },
     );
   const directWrite = <T>(fn: () => T): Promise<T> => outside(() => settle(grouped.submit(fn)));
-  const direct = new SqliteOps(db, directLock, directWrite, new SqliteLog(db, directLock, directWrite));
+  const direct = new SqliteOps(
+    db,
+    directLock,
+    directWrite,
+    new SqliteLog(db, shared.logTail, directLock, directWrite, false),
+  );
   const txWrite = async <T>(fn: () => T): Promise<T> => fn();
-  const txOps = new SqliteOps(db, txLock, txWrite, new SqliteLog(db, txLock, txWrite));
+  const txLog = new SqliteLog(db, shared.logTail, txLock, txWrite, true);
+  const txOps = new SqliteOps(db, txLock, txWrite, txLog);
   let closed = false;
   return {
     backend: "sqlite",
@@ -283,11 +289,14 @@ export function openSqliteBackend(path: string): RawBackend {
         retryTransaction(() =>
           mutex.run(async () => {
             begin.run();
+            txLog.begin();
             try {
               const out = await runInTransaction(owner, () => fn(txOps));
               commit.run();
+              txLog.committed();
               return out;
             } catch (err) {
+              txLog.failed();
               if (db.inTransaction) rollback.run();
               throw err;
             }
