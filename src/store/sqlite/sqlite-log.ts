@@ -24,8 +24,10 @@ export function newLogTail(): LogTail {
   return { known: false, row: undefined, version: 0 };
 }
 
+// The Uint8Array constructor copies a typed array in one memcpy (Uint8Array.from iterates it byte by byte; a
+// Buffer's slice() would be a view, not a copy).
 const copy = (row: LogRow | undefined): LogRow | undefined =>
-  row && { seq: row.seq, value: Uint8Array.from(row.value) };
+  row && { seq: row.seq, value: new Uint8Array(row.value) };
 
 /**
  * The log of one SQLite connection. Inside a transaction (`inTransaction`), `last()` costs no statement when the
