@@ -4,7 +4,13 @@ import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { openStorage } from "../store/open.js";
 import type { Storage } from "../store/ports.js";
-import { rewriteSqliteAsSchema1, TEST_BACKENDS, TEST_PG_URL, type TestStorage } from "../store/testing.js";
+import {
+  rewritePostgresAsSchema1,
+  rewriteSqliteAsSchema1,
+  TEST_BACKENDS,
+  TEST_PG_URL,
+  type TestStorage,
+} from "../store/testing.js";
 import { AuditLog } from "./audit-log.js";
 import type { AuditEntry } from "./types.js";
 
@@ -38,16 +44,12 @@ const OLD_LAYOUT: Record<"sqlite" | "postgres", (t: TestStorage, rows: OldRow[])
     }
   },
   async postgres(t, rows) {
-    const url = new URL(t.dbUrl);
-    const schema = url.searchParams.get("schema")!;
+    await rewritePostgresAsSchema1(t.dbUrl);
+    const schema = new URL(t.dbUrl).searchParams.get("schema")!;
     const client = new pg.Client({ connectionString: TEST_PG_URL, options: `-c search_path=${schema}` });
     await client.connect();
     try {
-      await client.query(`BEGIN;
-        INSERT INTO kw_state (tbl, key, value) SELECT 'audit.entry', lpad(seq::text, 16, '0'), value FROM kw_log;
-        DROP TABLE kw_log; DELETE FROM kw_schema WHERE version >= 2;`);
       for (const r of rows) await client.query(UPSERT, [...r]);
-      await client.query("COMMIT");
     } finally {
       await client.end();
     }

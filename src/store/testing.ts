@@ -120,3 +120,20 @@ export function rewriteSqliteAsSchema1(path: string): void {
     db.close();
   }
 }
+
+/** As `rewriteSqliteAsSchema1`, for the PostgreSQL store at `dbUrl` (`?schema=NAME`), in one transaction. */
+export async function rewritePostgresAsSchema1(dbUrl: string): Promise<void> {
+  const schema = new URL(dbUrl).searchParams.get("schema");
+  const client = new pg.Client({
+    connectionString: TEST_PG_URL,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  await client.connect();
+  try {
+    await client.query(`BEGIN;
+      INSERT INTO kw_state (tbl, key, value) SELECT 'audit.entry', lpad(seq::text, 16, '0'), value FROM kw_log;
+      DROP TABLE kw_log; DELETE FROM kw_schema WHERE version >= 2; COMMIT;`);
+  } finally {
+    await client.end();
+  }
+}

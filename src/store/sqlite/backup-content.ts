@@ -65,10 +65,8 @@ export function contentSummary(db: Db): ContentSummary {
   }
   const counts = { meta: 0, state: 0, secrets: 0 };
   const tables: Record<string, number> = {};
-  for (const r of db.prepare("SELECT key, value FROM kw_meta ORDER BY key").iterate() as Iterable<{
-    key: string;
-    value: Buffer;
-  }>) {
+  const metas = db.prepare("SELECT key, value FROM kw_meta ORDER BY key").iterate();
+  for (const r of metas as Iterable<{ key: string; value: Buffer }>) {
     h.update(Buffer.from([1]));
     field(h, r.key);
     field(h, r.value);
@@ -96,15 +94,12 @@ export function contentSummary(db: Db): ContentSummary {
   }
   // A file of storage schema 1 has no log table: its digest is the one that schema's manifest recorded.
   let log = 0;
-  if (hasLogTable(db))
-    for (const r of db.prepare("SELECT seq, value FROM kw_log ORDER BY seq").iterate() as Iterable<{
-      seq: number;
-      value: Buffer;
-    }>) {
-      h.update(Buffer.from([4]));
-      h.update(u64(r.seq));
-      field(h, r.value);
-      log++;
-    }
+  const logs = hasLogTable(db) ? db.prepare("SELECT seq, value FROM kw_log ORDER BY seq").iterate() : [];
+  for (const r of logs as Iterable<{ seq: number; value: Buffer }>) {
+    h.update(Buffer.from([4]));
+    h.update(u64(r.seq));
+    field(h, r.value);
+    log++;
+  }
   return { counts: { ...counts, log }, tables, digest: h.digest("hex"), schema };
 }
