@@ -154,7 +154,7 @@ describe("backup under write load, restore elsewhere", () => {
     const file = join(dir, "unchained.backup");
     copyFileSync(backup, file);
     const db = new Database(file);
-    db.prepare("DELETE FROM kw_state WHERE tbl = 'audit.entry' AND key = ?").run("2".padStart(16, "0"));
+    db.prepare("DELETE FROM kw_log WHERE seq = ?").run(2);
     db.close();
     const dst = join(dir, "from-unchained");
     const r = await runCliProcess(["--data", dst, "--key-file", keyFile, "restore", file, "--json"], env);

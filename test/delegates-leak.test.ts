@@ -57,7 +57,7 @@ function assertClean(rows: Buffer[], values: Buffer[]): void {
 }
 
 describe("no delegate secret outside the sealed column", () => {
-  it("SQLite: kw_state rows and the non-sealed columns of kw_secret", async () => {
+  it("SQLite: kw_state and kw_log rows and the non-sealed columns of kw_secret", async () => {
     t = await openTestSqliteStorage();
     const values = await workload(t.storage);
     const db = new Database(t.dbUrl.slice("sqlite:".length), { readonly: true });
@@ -68,8 +68,10 @@ describe("no delegate secret outside the sealed column", () => {
         value: Buffer;
       }[];
       const names = db.prepare("SELECT ns, name FROM kw_secret").all() as { ns: string; name: string }[];
+      const log = db.prepare("SELECT value FROM kw_log").pluck().all() as Buffer[];
       assertClean(
         [
+          ...log,
           ...state.map((r) => Buffer.concat([Buffer.from(`${r.tbl}\u0000${r.key}\u0000`), r.value])),
           ...names.map((r) => Buffer.from(`${r.ns}\u0000${r.name}`)),
         ],
@@ -80,7 +82,7 @@ describe("no delegate secret outside the sealed column", () => {
     }
   });
 
-  it("PostgreSQL: kw_state rows and the non-sealed columns of kw_secret", async () => {
+  it("PostgreSQL: kw_state and kw_log rows and the non-sealed columns of kw_secret", async () => {
     t = await openTestPostgresStorage();
     const values = await workload(t.storage);
     const url = new URL(t.dbUrl);
@@ -91,8 +93,10 @@ describe("no delegate secret outside the sealed column", () => {
     try {
       const state = await client.query(`SELECT tbl, key, value FROM "${schema}".kw_state`);
       const names = await client.query(`SELECT ns, name FROM "${schema}".kw_secret`);
+      const log = await client.query(`SELECT value FROM "${schema}".kw_log`);
       assertClean(
         [
+          ...log.rows.map((r: { value: Buffer }) => r.value),
           ...state.rows.map((r: { tbl: string; key: string; value: Buffer }) =>
             Buffer.concat([Buffer.from(`${r.tbl}\u0000${r.key}\u0000`), r.value]),
           ),

@@ -1,9 +1,9 @@
 // Audit chain on the real PostgreSQL server: concurrent appenders in two instances never fork the chain.
+import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { openStorage } from "../store/open.js";
-import { openTestPostgresStorage, type TestStorage } from "../store/testing.js";
+import { openTestPostgresStorage, TEST_PG_URL, type TestStorage } from "../store/testing.js";
 import { AuditLog } from "./audit-log.js";
-import { ENTRY_TABLE, seqKey } from "./entry.js";
 
 const stores: TestStorage[] = [];
 afterEach(async () => {
@@ -34,7 +34,11 @@ describe("AuditLog on Postgres", () => {
       expect(seqs.length).toBeGreaterThan(0);
       expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
       expect(await a.verify()).toEqual({ ok: true, entries: seqs.length });
-      await t.storage.state.delete(ENTRY_TABLE, seqKey(1));
+      // Someone with database access removes the first entry.
+      const schema = new URL(t.dbUrl).searchParams.get("schema")!;
+      const client = new pg.Client({ connectionString: TEST_PG_URL, options: `-c search_path=${schema}` });
+      await client.connect();
+      await client.query("DELETE FROM kw_log WHERE seq = 1").finally(() => client.end());
       expect(await b.verify()).toMatchObject({ ok: false, firstBadSeq: 1 });
     } finally {
       await other.close();

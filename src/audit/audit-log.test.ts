@@ -1,5 +1,6 @@
 // Audit log: chaining inside caller transactions, sensitive-field HMACs, tamper detection, concurrent appenders.
 import { createHmac } from "node:crypto";
+import Database from "better-sqlite3";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { bytesToHex, hexToBytes } from "../crypto/bytes.js";
@@ -9,7 +10,7 @@ import { openStorage } from "../store/open.js";
 import type { Storage } from "../store/ports.js";
 import { openTestSqliteStorage, type TestStorage } from "../store/testing.js";
 import { AuditLog } from "./audit-log.js";
-import { ENTRY_TABLE, HEAD_KEY, HEAD_TABLE, seqKey } from "./entry.js";
+import { HEAD_KEY, HEAD_TABLE } from "./entry.js";
 import type { AuditEntry } from "./types.js";
 
 const open: TestStorage[] = [];
@@ -70,17 +71,34 @@ function jsonRow(e: AuditEntry): Uint8Array {
 }
 
 async function rawEntry(storage: Storage, seq: number): Promise<AuditEntry> {
-  const bytes = (await storage.state.get(ENTRY_TABLE, seqKey(seq)))!;
+  const bytes = (await storage.log.get(seq))!;
   return bytes[0] === 0x7b ? (JSON.parse(dec.decode(bytes)) as AuditEntry) : parseBinaryRow(bytes);
 }
 
-async function putRaw(storage: Storage, seq: number, entry: AuditEntry, format: RowFormat): Promise<void> {
-  await storage.state.put(ENTRY_TABLE, seqKey(seq), format === "json" ? jsonRow(entry) : binaryRow(entry));
+/**
+ * Writes the stored row `seq` (or deletes it, given undefined) straight into the database file through a
+ * connection of its own, as someone with file access would: the store offers no way to change a log row.
+ */
+function writeRow(t: TestStorage, seq: number, row: Uint8Array | undefined): void {
+  const db = new Database(t.dbUrl.slice("sqlite:".length));
+  try {
+    if (row === undefined) db.prepare("DELETE FROM kw_log WHERE seq = ?").run(seq);
+    else
+      db.prepare(
+        "INSERT INTO kw_log (seq, value) VALUES (?, ?) ON CONFLICT (seq) DO UPDATE SET value = excluded.value",
+      ).run(seq, row);
+  } finally {
+    db.close();
+  }
+}
+
+function putRaw(t: TestStorage, seq: number, entry: AuditEntry, format: RowFormat): void {
+  writeRow(t, seq, format === "json" ? jsonRow(entry) : binaryRow(entry));
 }
 
 /** Rewrites every stored entry as a JSON row, as a store written by an earlier version holds it. */
-async function toJsonRows(storage: Storage, n: number): Promise<void> {
-  for (let seq = 1; seq <= n; seq++) await putRaw(storage, seq, await rawEntry(storage, seq), "json");
+async function toJsonRows(t: TestStorage, n: number): Promise<void> {
+  for (let seq = 1; seq <= n; seq++) putRaw(t, seq, await rawEntry(t.storage, seq), "json");
 }
 
 describe("AuditLog append", () => {
@@ -127,7 +145,7 @@ describe("AuditLog append", () => {
         throw new Error("operation failed");
       }),
     ).rejects.toThrow("operation failed");
-    expect(await storage.state.get(ENTRY_TABLE, seqKey(3))).toBeUndefined();
+    expect(await storage.log.get(3)).toBeUndefined();
     const next = await storage.transaction((tx) => log.append(tx, { kind: "test.event", subject: "next" }));
     expect(next.seq).toBe(3);
     expect(await log.verify()).toEqual({ ok: true, entries: 3 });
@@ -140,7 +158,7 @@ describe("AuditLog append", () => {
     const entry = await storage.transaction((tx) =>
       log.append(tx, { kind: "test.pii", subject: "x", sensitive: { email: secretValue } }),
     );
-    const raw = dec.decode(await storage.state.get(ENTRY_TABLE, seqKey(entry.seq)));
+    const raw = dec.decode(await storage.log.get(entry.seq));
     expect(raw).not.toContain(secretValue);
     expect(dec.decode(hexToBytes(entry.body))).not.toContain(secretValue);
     // Independent recomputation with node:crypto's HMAC over the documented message.
@@ -224,7 +242,7 @@ describe("stored rows", () => {
     const log = await AuditLog.open(storage);
     const list = await appendMany(storage, log, 2);
     for (const e of list) {
-      const row = (await storage.state.get(ENTRY_TABLE, seqKey(e.seq)))!;
+      const row = (await storage.log.get(e.seq))!;
       expect(row.length).toBe(113 + e.body.length / 2);
       expect(parseBinaryRow(row)).toEqual(e);
     }
@@ -234,11 +252,12 @@ describe("stored rows", () => {
   });
 
   it("a chain of JSON rows (written by earlier versions) verifies, streams, and is continued in binary rows", async () => {
-    const { storage } = await fresh();
+    const t = await fresh();
+    const { storage } = t;
     const writer = await AuditLog.open(storage);
     const old = await appendMany(storage, writer, 3);
-    await toJsonRows(storage, 3);
-    expect(dec.decode((await storage.state.get(ENTRY_TABLE, seqKey(3)))!)).toBe(
+    await toJsonRows(t, 3);
+    expect(dec.decode((await storage.log.get(3))!)).toBe(
       JSON.stringify({
         seq: 3,
         time: old[2]!.time,
@@ -257,8 +276,8 @@ describe("stored rows", () => {
     expect(next.prev).toBe(old[2]!.hash);
     const last = await storage.transaction((tx) => writer.append(tx, { kind: "test.after", subject: "5" }));
     expect(last.prev).toBe(next.hash);
-    expect((await storage.state.get(ENTRY_TABLE, seqKey(3)))![0]).toBe(0x7b);
-    expect(parseBinaryRow((await storage.state.get(ENTRY_TABLE, seqKey(4)))!)).toEqual(next);
+    expect((await storage.log.get(3))![0]).toBe(0x7b);
+    expect(parseBinaryRow((await storage.log.get(4))!)).toEqual(next);
     expect(await writer.verify()).toEqual({ ok: true, entries: 5 });
     const streamed: AuditEntry[] = [];
     for await (const e of restarted.entries()) streamed.push(e);
@@ -267,39 +286,40 @@ describe("stored rows", () => {
 });
 
 describe.each<RowFormat>(["binary", "json"])(
-  "AuditLog verify detects tampering through raw state writes (%s rows)",
+  "AuditLog verify detects tampering through raw database writes (%s rows)",
   (format) => {
     async function setup(n = 5) {
-      const { storage } = await fresh();
+      const t = await fresh();
+      const { storage } = t;
       const log = await AuditLog.open(storage);
       const list = await appendMany(storage, log, n);
-      if (format === "json") await toJsonRows(storage, n);
+      if (format === "json") await toJsonRows(t, n);
       expect(await log.verify()).toEqual({ ok: true, entries: n });
-      return { storage, log, list };
+      return { t, storage, log, list };
     }
-    const put = (storage: Storage, seq: number, entry: AuditEntry) => putRaw(storage, seq, entry, format);
+    const put = (t: TestStorage, seq: number, entry: AuditEntry) => putRaw(t, seq, entry, format);
 
     it("a modified body (hash no longer matches)", async () => {
-      const { storage, log } = await setup();
+      const { t, storage, log } = await setup();
       const e = await rawEntry(storage, 3);
-      await put(storage, 3, { ...e, body: e.body.replace(/.$/, (c) => (c === "0" ? "1" : "0")) });
+      put(t, 3, { ...e, body: e.body.replace(/.$/, (c) => (c === "0" ? "1" : "0")) });
       expect(await log.verify()).toMatchObject({ ok: false, firstBadSeq: 3, entries: 2 });
     });
 
     it("a modified time", async () => {
-      const { storage, log } = await setup();
+      const { t, storage, log } = await setup();
       const e = await rawEntry(storage, 2);
-      await put(storage, 2, { ...e, time: e.time + 1 });
+      put(t, 2, { ...e, time: e.time + 1 });
       expect(await log.verify()).toMatchObject({ ok: false, firstBadSeq: 2 });
     });
 
     it("a re-chained rewrite without the audit key (hash recomputed, MAC cannot be)", async () => {
-      const { storage, log, list } = await setup();
+      const { t, storage, log, list } = await setup();
       const e = await rawEntry(storage, 4);
       // The attacker swaps in another entry's body and keeps the chain link, but cannot produce the MAC.
       const { entryHash } = await import("./entry.js");
       const body = list[0]!.body;
-      await put(storage, 4, { ...e, body, hash: entryHash(4, e.time, e.prev, hexToBytes(body)) });
+      put(t, 4, { ...e, body, hash: entryHash(4, e.time, e.prev, hexToBytes(body)) });
       expect(await log.verify()).toMatchObject({
         ok: false,
         firstBadSeq: 4,
@@ -308,14 +328,14 @@ describe.each<RowFormat>(["binary", "json"])(
     });
 
     it("a removed middle entry", async () => {
-      const { storage, log } = await setup();
-      await storage.state.delete(ENTRY_TABLE, seqKey(2));
+      const { t, log } = await setup();
+      writeRow(t, 2, undefined);
       expect(await log.verify()).toMatchObject({ ok: false, firstBadSeq: 2, entries: 1 });
     });
 
     it("a removed last entry (the MACed head remembers it)", async () => {
-      const { storage, log } = await setup();
-      await storage.state.delete(ENTRY_TABLE, seqKey(5));
+      const { t, log } = await setup();
+      writeRow(t, 5, undefined);
       expect(await log.verify()).toMatchObject({ ok: false, firstBadSeq: 5, entries: 4 });
     });
 
@@ -326,58 +346,52 @@ describe.each<RowFormat>(["binary", "json"])(
     });
 
     it("two entries swapped (reordered)", async () => {
-      const { storage, log } = await setup();
+      const { t, storage, log } = await setup();
       const e2 = await rawEntry(storage, 2);
       const e3 = await rawEntry(storage, 3);
-      await put(storage, 2, e3);
-      await put(storage, 3, e2);
+      put(t, 2, e3);
+      put(t, 3, e2);
       expect(await log.verify()).toMatchObject({ ok: false, firstBadSeq: 2, entries: 1 });
     });
 
     it("an inserted entry at the end and a duplicated entry", async () => {
-      const { storage, log } = await setup();
+      const { t, storage, log } = await setup();
       const e5 = await rawEntry(storage, 5);
-      await put(storage, 6, { ...e5, seq: 6, prev: e5.hash });
+      put(t, 6, { ...e5, seq: 6, prev: e5.hash });
       expect(await log.verify()).toMatchObject({ ok: false, firstBadSeq: 6, entries: 5 });
-      await storage.state.delete(ENTRY_TABLE, seqKey(6));
+      writeRow(t, 6, undefined);
       expect(await log.verify()).toEqual({ ok: true, entries: 5 });
-      await put(storage, 3, await rawEntry(storage, 2));
+      put(t, 3, await rawEntry(storage, 2));
       expect(await log.verify()).toMatchObject({ ok: false, firstBadSeq: 3 });
     });
 
     if (format === "json")
       it("an upper-cased hex digit (the same bytes, but not the written form)", async () => {
-        const { storage, log } = await setup(3);
+        const { t, storage, log } = await setup(3);
         const e = await rawEntry(storage, 2);
         const at = e.mac.search(/[a-f]/);
         const mac = e.mac.slice(0, at) + e.mac.charAt(at).toUpperCase() + e.mac.slice(at + 1);
-        await put(storage, 2, { ...e, mac });
+        put(t, 2, { ...e, mac });
         expect(await log.verify()).toMatchObject({ ok: false, firstBadSeq: 2 });
       });
 
     it("a row in neither format", async () => {
-      const { storage, log } = await setup(2);
-      await storage.state.put(ENTRY_TABLE, seqKey(2), enc.encode("{not json"));
+      const { t, log } = await setup(2);
+      writeRow(t, 2, enc.encode("{not json"));
       expect(await log.verify()).toMatchObject({ ok: false, firstBadSeq: 2 });
     });
 
     if (format === "json")
       it("any single flipped character of any stored entry (property)", async () => {
-        const { storage, log } = await setup(4);
-        const originals = await Promise.all(
-          [1, 2, 3, 4].map((s) => storage.state.get(ENTRY_TABLE, seqKey(s))),
-        );
+        const { t, storage, log } = await setup(4);
+        const originals = await Promise.all([1, 2, 3, 4].map((s) => storage.log.get(s)));
         await fc.assert(
           fc.asyncProperty(fc.integer({ min: 1, max: 4 }), fc.nat(), fc.nat(), async (seq, pos, delta) => {
             const original = originals[seq - 1]!;
             const text = dec.decode(original);
             const i = pos % text.length;
             const replacement = String.fromCharCode(32 + ((text.charCodeAt(i) - 32 + 1 + (delta % 94)) % 95));
-            await storage.state.put(
-              ENTRY_TABLE,
-              seqKey(seq),
-              enc.encode(text.slice(0, i) + replacement + text.slice(i + 1)),
-            );
+            writeRow(t, seq, enc.encode(text.slice(0, i) + replacement + text.slice(i + 1)));
             try {
               const r = await log.verify();
               const mutatedJson = (() => {
@@ -391,7 +405,7 @@ describe.each<RowFormat>(["binary", "json"])(
               if (mutatedJson === JSON.stringify(JSON.parse(text))) expect(r.ok).toBe(true);
               else expect(r).toMatchObject({ ok: false, firstBadSeq: seq });
             } finally {
-              await storage.state.put(ENTRY_TABLE, seqKey(seq), original);
+              writeRow(t, seq, original);
             }
           }),
           { numRuns: 60 },
@@ -400,10 +414,8 @@ describe.each<RowFormat>(["binary", "json"])(
 
     if (format === "binary")
       it("any single changed byte of any stored row, and a cut row (property)", async () => {
-        const { storage, log } = await setup(4);
-        const originals = await Promise.all(
-          [1, 2, 3, 4].map((s) => storage.state.get(ENTRY_TABLE, seqKey(s))),
-        );
+        const { t, storage, log } = await setup(4);
+        const originals = await Promise.all([1, 2, 3, 4].map((s) => storage.log.get(s)));
         await fc.assert(
           fc.asyncProperty(
             fc.integer({ min: 1, max: 4 }),
@@ -413,17 +425,13 @@ describe.each<RowFormat>(["binary", "json"])(
               const original = originals[seq - 1]!;
               const changed = Uint8Array.from(original);
               changed[pos % changed.length]! ^= x;
-              await storage.state.put(ENTRY_TABLE, seqKey(seq), changed);
+              writeRow(t, seq, changed);
               try {
                 expect(await log.verify()).toMatchObject({ ok: false, firstBadSeq: seq });
-                await storage.state.put(
-                  ENTRY_TABLE,
-                  seqKey(seq),
-                  original.subarray(0, pos % original.length),
-                );
+                writeRow(t, seq, original.subarray(0, pos % original.length));
                 expect(await log.verify()).toMatchObject({ ok: false, firstBadSeq: seq });
               } finally {
-                await storage.state.put(ENTRY_TABLE, seqKey(seq), original);
+                writeRow(t, seq, original);
               }
             },
           ),

@@ -1,4 +1,4 @@
-// The hash-chained, MACed, append-only audit log kept in the state store.
+// The hash-chained, MACed, append-only audit log kept in the store's append-only log (its head in the state store).
 
 import { bytesToHex, hexToBytes } from "../crypto/bytes.js";
 import { canonicalEncode } from "../crypto/canonical.js";
@@ -8,25 +8,23 @@ import { Secret } from "../crypto/secret.js";
 import { InputTypeError } from "../errors/input-errors.js";
 import { KeywardError } from "../errors/keyward-error.js";
 import { deriveSubkey } from "../kdf/subkey.js";
-import type { StateReader, Storage, StorageTx } from "../store/ports.js";
+import type { LogReader, Storage, StorageTx } from "../store/ports.js";
 import { RecordTable } from "../store/records.js";
 import {
   AUDIT_TAGS,
   type AuditHead,
   type AuditKeys,
   buildEntry,
-  ENTRY_TABLE,
   encodeBody,
   HEAD_KEY,
   HEAD_TABLE,
   headMac,
   KEY_NAME,
   KEY_NAMESPACE,
-  seqKey,
 } from "./entry.js";
 import { decodeEntryRow } from "./entry-row.js";
 import type { AuditEntry, AuditEvent, AuditSink, AuditVerifyResult } from "./types.js";
-import { verifyChain } from "./verify.js";
+import { type AuditStoreReader, verifyChain } from "./verify.js";
 
 /** Options for `AuditLog.open`. */
 export interface AuditLogOptions {
@@ -72,11 +70,10 @@ export class AuditLog implements AuditSink {
   readonly #field: Secret;
   readonly #now: () => number;
   /**
-   * The last entry this instance appended, with its stored bytes: a hint only. It is trusted in a transaction
-   * only when that row still holds exactly these bytes, and the create-only insert of the next number proves
-   * no later entry exists (another instance appending, or a rolled-back batch, falls back to a fresh read).
+   * The last entry this instance appended, decoded: reused when the log's last row still holds exactly its bytes
+   * (the row is read in the appending transaction every time, so another instance's entry is always seen).
    */
-  #hint: Tail | undefined;
+  #memo: Tail | undefined;
 
   private constructor(storage: Storage, keys: { mac: Secret; field: Secret }, options: AuditLogOptions) {
     this.#storage = storage;
@@ -125,7 +122,7 @@ export class AuditLog implements AuditSink {
     const keys = this.#keys();
     const bodies = events.map((e) => encodeBody(e, keys.field));
     if (bodies.length === 0) return [];
-    let last = (await this.#confirmedHint(tx)) ?? (await lastEntry(tx.state));
+    let last = await this.#tail(tx.log);
     const built: Tail[] = [];
     for (const body of bodies) {
       const seq = last ? last.entry.seq + 1 : 1;
@@ -134,22 +131,14 @@ export class AuditLog implements AuditSink {
       last = buildEntry(keys, seq, time, last?.hash ?? new Uint8Array(32), body);
       built.push(last);
     }
-    // One multi-row statement for a batch (one round trip on PostgreSQL). A number claimed by another instance
-    // leaves its row as it is and is not counted: the caller's transaction is run again by the storage's one
-    // retry policy (store/retry.ts), on a fresh head (the hint is dropped so the next run reads it).
-    const created =
-      built.length === 1
-        ? Number(await tx.state.insert(ENTRY_TABLE, seqKey(last!.entry.seq), last!.row))
-        : await tx.state.insertMany(
-            ENTRY_TABLE,
-            built.map((b) => ({ key: seqKey(b.entry.seq), value: b.row })),
-          );
-    if (created !== built.length) {
-      this.#hint = undefined;
+    // One statement for a batch (one round trip on PostgreSQL). A number claimed by another instance leaves its
+    // row as it is and is not counted: the caller's transaction is run again by the storage's one retry policy
+    // (store/retry.ts), which reads the new last row.
+    const created = await tx.log.append(built.map((b) => ({ seq: b.entry.seq, value: b.row })));
+    if (created !== built.length)
       throw new KeywardError("conflict", "audit log: sequence claimed concurrently", { retryable: true });
-    }
     const out = built.map((b) => b.entry);
-    this.#hint = last;
+    this.#memo = last;
     const head = last!.entry;
     await heads.put(tx.state, HEAD_KEY, {
       seq: head.seq,
@@ -171,8 +160,8 @@ export class AuditLog implements AuditSink {
   }
 
   /** Streams stored entries in sequence order (not verified; use `verify`). */
-  async *entries(state: StateReader = this.#storage.state): AsyncIterable<AuditEntry> {
-    for await (const { key, value } of state.scan(ENTRY_TABLE)) yield decodeStored(key, value);
+  async *entries(via: AuditStoreReader = this.#storage): AsyncIterable<AuditEntry> {
+    for await (const { seq, value } of via.log.scan()) yield decodeStored(seq, value);
   }
 
   /**
@@ -180,8 +169,8 @@ export class AuditLog implements AuditSink {
    * `prev` linked, and the MACed head matching the last entry (a truncated tail is detected).
    * Returns `ok: false` with the first bad sequence number instead of throwing.
    */
-  verify(state: StateReader = this.#storage.state): Promise<AuditVerifyResult> {
-    return verifyChain(state, this.#keys());
+  verify(via: AuditStoreReader = this.#storage): Promise<AuditVerifyResult> {
+    return verifyChain(via, this.#keys());
   }
 
   /** Wipes the in-memory keys; the log cannot be used afterwards. */
@@ -190,12 +179,14 @@ export class AuditLog implements AuditSink {
     this.#field.wipe();
   }
 
-  /** The hinted last entry when its row still holds the same bytes inside `tx` (see `#hint`). */
-  async #confirmedHint(tx: StorageTx): Promise<Tail | undefined> {
-    const hint = this.#hint;
-    if (!hint) return undefined;
-    const stored = await tx.state.get(ENTRY_TABLE, seqKey(hint.entry.seq));
-    return stored && Buffer.compare(stored, hint.row) === 0 ? hint : undefined;
+  /** The chain's last entry as `log` holds it now (the memo when its bytes are unchanged). */
+  async #tail(log: LogReader): Promise<Tail | undefined> {
+    const last = await log.last();
+    if (!last) return undefined;
+    const memo = this.#memo;
+    if (memo && memo.entry.seq === last.seq && Buffer.compare(memo.row, last.value) === 0) return memo;
+    const entry = decodeStored(last.seq, last.value);
+    return { entry, row: last.value, hash: hexToBytes(entry.hash, "hash", 32) };
   }
 
   #keys(): AuditKeys {
@@ -210,16 +201,8 @@ interface Tail {
   readonly hash: Uint8Array;
 }
 
-function decodeStored(key: string, row: Uint8Array): AuditEntry {
+function decodeStored(seq: number, row: Uint8Array): AuditEntry {
   const entry = decodeEntryRow(row);
-  if (!entry) throw new KeywardError("audit_broken", `audit entry ${key} does not decode`);
+  if (!entry) throw new KeywardError("audit_broken", `audit entry ${seq} does not decode`);
   return entry;
-}
-
-async function lastEntry(state: StateReader): Promise<Tail | undefined> {
-  for await (const { key, value } of state.scan(ENTRY_TABLE, { reverse: true, limit: 1 })) {
-    const entry = decodeStored(key, value);
-    return { entry, row: value, hash: hexToBytes(entry.hash, "hash", 32) };
-  }
-  return undefined;
 }

@@ -7,8 +7,11 @@ import { InputTypeError } from "../errors/input-errors.js";
 import { encodeEntryRow } from "./entry-row.js";
 import type { AuditEntry, AuditEvent } from "./types.js";
 
-/** State table holding entries, keyed by `seqKey(seq)`. */
-export const ENTRY_TABLE = "audit.entry";
+/**
+ * State table that held the entries, keyed by seq as 16 decimal digits, before storage schema 2 moved them into the
+ * store's append-only log (`Storage.log`, keyed by seq). Nothing writes it now; the verifier refuses a row in it.
+ */
+export const LEGACY_ENTRY_TABLE = "audit.entry";
 /** State table holding the MACed head (last seq + hash): detects a truncated tail. */
 export const HEAD_TABLE = "audit.head";
 export const HEAD_KEY = "head";
@@ -27,11 +30,6 @@ export const AUDIT_TAGS = {
 } as const;
 
 export const GENESIS_PREV = "0".repeat(64);
-
-/** Fixed-width decimal key so that byte order equals numeric order. */
-export function seqKey(seq: number): string {
-  return String(seq).padStart(16, "0");
-}
 
 /** The two keys derived from the audit root key. */
 export interface AuditKeys {

@@ -1,20 +1,25 @@
 // Audit chain verification: numbering, hashes, MACs, links and the head, reporting the first bad entry.
 import { equalBytes, hexToBytes } from "../crypto/bytes.js";
-import type { StateReader } from "../store/ports.js";
+import type { LogReader, StateReader } from "../store/ports.js";
 import {
   type AuditHead,
   type AuditKeys,
-  ENTRY_TABLE,
   entryHash,
   entryMac,
   GENESIS_PREV,
   HEAD_KEY,
   HEAD_TABLE,
   headMac,
-  seqKey,
+  LEGACY_ENTRY_TABLE,
 } from "./entry.js";
 import { decodeEntryRow } from "./entry-row.js";
 import type { AuditEntry, AuditVerifyResult } from "./types.js";
+
+/** What the verifier reads: the log (entries) and the state store (the MACed head); a Storage or a StorageTx. */
+export interface AuditStoreReader {
+  readonly state: StateReader;
+  readonly log: LogReader;
+}
 
 const dec = new TextDecoder("utf-8", { fatal: true });
 const CANONICAL_HEX = /^(?:[0-9a-f]{2})+$/;
@@ -39,13 +44,13 @@ function parse<T>(bytes: Uint8Array): T | undefined {
 /** Why an entry (at its position in the scan) is bad, or undefined when it is intact and linked. */
 function checkEntry(
   keys: AuditKeys,
-  key: string,
+  seq: number,
   e: AuditEntry | undefined,
   expectedSeq: number,
   prev: string,
 ): string | undefined {
   if (!e || typeof e !== "object") return "entry is not a valid record";
-  if (key !== seqKey(expectedSeq)) return "entry missing";
+  if (seq !== expectedSeq) return "entry missing";
   if (e.seq !== expectedSeq) return "entry out of order (its sequence number differs from its position)";
   if (!Number.isSafeInteger(e.time) || e.time < 0) return "entry time is malformed";
   // Entries are written with lowercase hex only (JSON rows of earlier versions; binary rows decode to it); any
@@ -65,18 +70,27 @@ function checkEntry(
   return undefined;
 }
 
-/** Walks the chain once in key order (constant memory). */
-export async function verifyChain(state: StateReader, keys: AuditKeys): Promise<AuditVerifyResult> {
+/** Walks the chain once in sequence order (constant memory). */
+export async function verifyChain(via: AuditStoreReader, keys: AuditKeys): Promise<AuditVerifyResult> {
+  const { state, log } = via;
   let expected = 1;
   let prev = GENESIS_PREV;
-  for await (const { key, value } of state.scan(ENTRY_TABLE)) {
+  for await (const { seq, value } of log.scan()) {
     const entry = decodeEntryRow(value);
-    const reason = checkEntry(keys, key, entry, expected, prev);
+    const reason = checkEntry(keys, seq, entry, expected, prev);
     if (reason) return { ok: false, entries: expected - 1, firstBadSeq: expected, reason };
     prev = entry!.hash;
     expected++;
   }
   const count = expected - 1;
+  // Storage schema 2 moved every entry out of the state table; a row there was written around the log.
+  for await (const _ of state.scan(LEGACY_ENTRY_TABLE, { limit: 1 }))
+    return {
+      ok: false,
+      entries: count,
+      firstBadSeq: count + 1,
+      reason: `a row is stored outside the log (state table ${LEGACY_ENTRY_TABLE})`,
+    };
   const headBytes = await state.get(HEAD_TABLE, HEAD_KEY);
   if (headBytes === undefined) {
     if (count === 0) return { ok: true, entries: 0 };

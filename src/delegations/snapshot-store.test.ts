@@ -141,11 +141,13 @@ describe.each(TEST_BACKENDS)("index snapshot in the state store (%s)", (_name, o
         backend: s.backend,
         state: s.state,
         secrets: s.secrets,
+        log: s.log,
         close: () => s.close(),
         transaction: (fn) =>
           s.transaction((tx) =>
             fn({
               secrets: tx.secrets,
+              log: tx.log,
               lock: (scope, keys, mode) => tx.lock(scope, keys, mode),
               state: {
                 get: (table, key) => tx.state.get(table, key),
@@ -189,6 +191,7 @@ describe.each(TEST_BACKENDS)("index snapshot in the state store (%s)", (_name, o
         backend: s.backend,
         state: s.state,
         secrets: s.secrets,
+        log: s.log,
         derivedDir: dir,
         close: () => s.close(),
         transaction: () => Promise.reject(new Error("simulated crash")),

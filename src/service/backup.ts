@@ -1,5 +1,5 @@
 // Backup and restore of a configured store: snapshot into one file; restore only after every check passes.
-import { ENTRY_TABLE, KEY_NAME, KEY_NAMESPACE } from "../audit/entry.js";
+import { KEY_NAME, KEY_NAMESPACE } from "../audit/entry.js";
 import { KeywardError } from "../errors/keyward-error.js";
 import { type BackupManifest, stageRestore, verifyAllSeals, writeBackup } from "../store/backup.js";
 import { openStorage } from "../store/open.js";
@@ -10,7 +10,7 @@ import { unsealSource } from "./open.js";
 
 /** The counts a backup holds and a restore verified. */
 export interface BackupCounts {
-  /** State records (every domain's tables, the audit entries included). */
+  /** Records: every domain's state records and the audit entries (the append-only log's rows). */
   readonly records: number;
   /** Sealed secrets (every namespace). */
   readonly secrets: number;
@@ -37,7 +37,7 @@ export interface RestoreResult extends BackupCounts {
 }
 
 function counts(m: BackupManifest, auditEntries: number): BackupCounts {
-  return { records: m.counts.state, secrets: m.counts.secrets, auditEntries };
+  return { records: m.counts.state + (m.counts.log ?? 0), secrets: m.counts.secrets, auditEntries };
 }
 
 /**
@@ -63,7 +63,7 @@ export async function backupStore(
     source: m.source,
     createdAt: m.createdAt,
     digest: m.digest,
-    ...counts(m, m.tables[ENTRY_TABLE] ?? 0),
+    ...counts(m, m.counts.log ?? 0),
   };
 }
 
@@ -71,7 +71,7 @@ export async function backupStore(
 async function verifyAudit(storage: Storage): Promise<number> {
   const hasKey = await storage.secrets.has(KEY_NAMESPACE, KEY_NAME);
   if (!hasKey) {
-    for await (const _ of storage.state.scan(ENTRY_TABLE, { limit: 1 }))
+    if (await storage.log.last())
       throw new KeywardError("audit_broken", "the audit log has entries but its sealed key is missing");
     return 0;
   }

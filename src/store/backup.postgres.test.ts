@@ -9,7 +9,12 @@ import { randomBytes } from "../crypto/random.js";
 import { Secret } from "../crypto/secret.js";
 import { stageRestore, verifyAllSeals, writeBackup } from "./backup.js";
 import { openStorage } from "./open.js";
-import { dropTestSchema, openTestPostgresStorage, testPostgresUrl } from "./testing.js";
+import {
+  dropTestSchema,
+  openTestPostgresStorage,
+  rewritePostgresAsSchema1,
+  testPostgresUrl,
+} from "./testing.js";
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -103,5 +108,27 @@ describe("backup of a PostgreSQL store", () => {
     // A store that holds anything is refused, and left as it was.
     await expect(stageRestore(out, { db: url })).rejects.toMatchObject({ code: "already_exists" });
     await expect(stageRestore(out, { db: t.dbUrl })).rejects.toThrow("the PostgreSQL store is not empty");
+  });
+
+  it("a store still in storage schema 1's layout is migrated before its export: the entries are log rows", async () => {
+    const t = await openTestPostgresStorage();
+    const work = mkdtempSync(join(tmpdir(), "keyward-backup-pg-"));
+    cleanups.push(t.cleanup, () => rmSync(work, { recursive: true, force: true }));
+    const rows = [1, 2, 3].map((seq) => ({ seq, value: enc.encode(`entry ${seq}`) }));
+    await t.storage.transaction((tx) => tx.log.append(rows));
+    await t.storage.close();
+    await rewritePostgresAsSchema1(t.dbUrl);
+    const out = join(work, "old.backup");
+    const { manifest } = await writeBackup({ db: t.dbUrl, out });
+    expect(manifest).toMatchObject({ schema: 2, counts: { log: 3 } });
+    expect(manifest.tables["audit.entry"]).toBeUndefined();
+    const db = new Database(out, { readonly: true });
+    try {
+      expect(db.prepare("SELECT seq, value FROM kw_log ORDER BY seq").all()).toEqual(
+        rows.map((r) => ({ seq: r.seq, value: Buffer.from(r.value) })),
+      );
+    } finally {
+      db.close();
+    }
   });
 });

@@ -16,7 +16,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { Secret } from "../crypto/secret.js";
 import { stageRestore, verifyAllSeals, writeBackup } from "./backup.js";
 import { openStorage } from "./open.js";
-import { contentSummary, inspectBackupFile } from "./sqlite/backup-file.js";
+import { contentSummary } from "./sqlite/backup-content.js";
+import { inspectBackupFile } from "./sqlite/backup-file.js";
 import { openTestSqliteStorage, type TestStorage } from "./testing.js";
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -61,8 +62,8 @@ describe("writeBackup", () => {
       format: "keyward-backup",
       version: 1,
       source: "sqlite",
-      schema: 1,
-      counts: { state: 2, secrets: 2 },
+      schema: 2,
+      counts: { state: 2, secrets: 2, log: 0 },
       tables: { "test.records": 2 },
     });
     expect(written.manifest.counts.meta).toBeGreaterThanOrEqual(2); // root parameters + data key 1

@@ -9,6 +9,10 @@ export {
 export { type OpenStorageOptions, openStorage, resolveDbUrl, sealedParts, storeUnsealMode } from "./open.js";
 export type {
   LockMode,
+  LogReader,
+  LogRow,
+  LogScanOptions,
+  LogWriter,
   ScanOptions,
   SecretReader,
   SecretWriter,

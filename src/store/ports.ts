@@ -1,4 +1,4 @@
-// Storage ports: StateStore (ordinary records) and SecretStore (sealed secrets), plus a transaction spanning both.
+// Storage ports: StateStore (ordinary records), SecretStore (sealed secrets), the append-only log, and transactions.
 import type { Secret } from "../crypto/secret.js";
 
 /** One state entry returned by a scan. */
@@ -56,6 +56,41 @@ export interface StateWriter extends StateReader {
   delete(table: string, key: string): Promise<boolean>;
 }
 
+/** One row of the append-only log: its sequence number (1, 2, 3 …) and opaque bytes. */
+export interface LogRow {
+  readonly seq: number;
+  readonly value: Uint8Array;
+}
+
+/** Bounds of a log scan, inclusive (`from` ≤ seq ≤ `to`). */
+export interface LogScanOptions {
+  readonly from?: number;
+  readonly to?: number;
+  readonly limit?: number;
+  readonly reverse?: boolean;
+}
+
+/**
+ * Read side of the append-only log: rows numbered by an integer sequence in a table of their own (a rowid
+ * table on SQLite, a bigint key on PostgreSQL), the audit chain's storage. One log per store.
+ */
+export interface LogReader {
+  get(seq: number): Promise<Uint8Array | undefined>;
+  /** The row with the highest sequence number; undefined when the log is empty. */
+  last(): Promise<LogRow | undefined>;
+  /** Streams rows in sequence order (batched internally; constant memory). */
+  scan(options?: LogScanOptions): AsyncIterable<LogRow>;
+}
+
+/** Write side of the append-only log: rows are only ever added (no update, no delete). */
+export interface LogWriter extends LogReader {
+  /**
+   * Create-only appends in one statement per batch; returns how many rows were created (a row whose sequence
+   * number exists is left as it is, like `StateWriter.insert`, so a lost race is seen as a short count).
+   */
+  append(rows: readonly LogRow[]): Promise<number>;
+}
+
 /** Read side of the secret store; values come back as `Secret` (already unsealed). */
 export interface SecretReader {
   get(namespace: string, name: string): Promise<Secret | undefined>;
@@ -89,6 +124,7 @@ export interface TxLocks {
 export interface StorageTx extends TxLocks {
   readonly state: StateWriter;
   readonly secrets: SecretWriter;
+  readonly log: LogWriter;
 }
 
 /**
@@ -100,6 +136,8 @@ export interface Storage {
   readonly backend: "sqlite" | "postgres";
   readonly state: StateWriter;
   readonly secrets: SecretWriter;
+  /** The append-only log, read side: rows are appended only inside `transaction()` (`tx.log`). */
+  readonly log: LogReader;
   /** Directory for derived files next to a SQLite database file (RawBackend.derivedDir); else undefined. */
   readonly derivedDir?: string | undefined;
   transaction<T>(fn: (tx: StorageTx) => Promise<T>): Promise<T>;

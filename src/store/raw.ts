@@ -1,5 +1,5 @@
 // The raw backend port: unsealed rows as a backend stores them. Only store/ sees this; domains see Storage.
-import type { StateWriter, TxLocks } from "./ports.js";
+import type { LogWriter, StateWriter, TxLocks } from "./ports.js";
 
 /** A sealed secret as stored: the data-key version that sealed it and the AEAD output. */
 export interface RawSecretRow {
@@ -10,6 +10,8 @@ export interface RawSecretRow {
 /** Backend operations available inside one unit of work (a transaction or a single auto-commit step). */
 export interface RawTx {
   readonly state: StateWriter;
+  /** The append-only log (appends belong in transactions; an auto-commit append is one statement). */
+  readonly log: LogWriter;
   secretGet(namespace: string, name: string): Promise<RawSecretRow | undefined>;
   secretPut(namespace: string, name: string, row: RawSecretRow): Promise<void>;
   secretDelete(namespace: string, name: string): Promise<boolean>;

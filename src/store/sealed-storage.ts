@@ -3,7 +3,7 @@ import { Secret } from "../crypto/secret.js";
 import { InputTypeError } from "../errors/input-errors.js";
 import { KeywardError } from "../errors/keyward-error.js";
 import { assertStoreKey } from "./keys.js";
-import type { SecretWriter, Storage, StorageTx } from "./ports.js";
+import type { LogReader, SecretWriter, Storage, StorageTx } from "./ports.js";
 import type { RawBackend, RawTx } from "./raw.js";
 import type { Keyring } from "./sealing/keyring.js";
 
@@ -65,6 +65,7 @@ export class SealedSecrets implements SecretWriter {
 export class SealedStorage implements Storage {
   readonly state;
   readonly secrets: SealedSecrets;
+  readonly log: LogReader;
   #keyring: Keyring | undefined;
   #unsealing: Promise<Keyring> | undefined;
   readonly #unseal: ((via: RawTx) => Promise<Keyring>) | undefined;
@@ -77,6 +78,7 @@ export class SealedStorage implements Storage {
     if (typeof keyring === "function") this.#unseal = keyring;
     else this.#keyring = keyring;
     this.state = raw.direct.state;
+    this.log = readOnly(raw.direct.log);
     this.secrets = new SealedSecrets(raw.direct, (via) => this.#keyring ?? this.unseal(via));
   }
 
@@ -133,6 +135,7 @@ export class SealedStorage implements Storage {
     return this.raw.transaction((tx) =>
       fn({
         state: tx.state,
+        log: tx.log,
         secrets: new SealedSecrets(tx, (via) => this.#keyring ?? this.unseal(via)),
         lock: (scope, keys, mode) => tx.lock(scope, keys, mode),
       }),
@@ -148,4 +151,9 @@ export class SealedStorage implements Storage {
     this.#keyring?.wipe();
     await this.raw.close();
   }
+}
+
+/** The read side of a log only: `Storage.log` offers no auto-commit append (appends belong in transactions). */
+function readOnly(log: LogReader): LogReader {
+  return { get: (seq) => log.get(seq), last: () => log.last(), scan: (options) => log.scan(options) };
 }

@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Secret } from "../crypto/secret.js";
 import { KeywardError } from "../errors/keyward-error.js";
+import { runAppendLogContract } from "./append-log.contract.js";
 import { openStorage } from "./open.js";
 import type { ScanOptions, Storage } from "./ports.js";
 import { RecordTable } from "./records.js";
@@ -29,6 +30,7 @@ const UNICODE_KEYS = ["a", "aa", "ab", "b", "é", "e\u0301", "\uFFFF", "😀", "
  */
 export function runStateStoreContract(label: string, make: () => Promise<TestStorage>): void {
   runTxLockContract(label, make);
+  runAppendLogContract(label, make);
   describe(`StateStore contract (${label})`, () => {
     let t: TestStorage;
     let s: Storage;

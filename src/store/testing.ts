@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import pg from "pg";
 import { bytesToHex } from "../crypto/bytes.js";
 import { randomBytes } from "../crypto/random.js";
@@ -102,3 +103,37 @@ export const TEST_BACKENDS: readonly [label: "sqlite" | "postgres", open: () => 
   ["sqlite", openTestSqliteStorage],
   ["postgres", openTestPostgresStorage],
 ];
+
+/**
+ * Rewrites the SQLite database file at `path` (closed in this process) into storage schema 1's layout, as
+ * versions before the append-only log wrote it: the log's rows back as state rows of table `audit.entry` keyed
+ * by the 16-digit decimal seq, no `kw_log` table, no record of migration 2.
+ */
+export function rewriteSqliteAsSchema1(path: string): void {
+  const db = new Database(path);
+  try {
+    db.transaction(() =>
+      db.exec(`INSERT INTO kw_state (tbl, key, value) SELECT 'audit.entry', printf('%016d', seq), value FROM kw_log;
+               DROP TABLE kw_log; DELETE FROM kw_schema WHERE version >= 2;`),
+    )();
+  } finally {
+    db.close();
+  }
+}
+
+/** As `rewriteSqliteAsSchema1`, for the PostgreSQL store at `dbUrl` (`?schema=NAME`), in one transaction. */
+export async function rewritePostgresAsSchema1(dbUrl: string): Promise<void> {
+  const schema = new URL(dbUrl).searchParams.get("schema");
+  const client = new pg.Client({
+    connectionString: TEST_PG_URL,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  await client.connect();
+  try {
+    await client.query(`BEGIN;
+      INSERT INTO kw_state (tbl, key, value) SELECT 'audit.entry', lpad(seq::text, 16, '0'), value FROM kw_log;
+      DROP TABLE kw_log; DELETE FROM kw_schema WHERE version >= 2; COMMIT;`);
+  } finally {
+    await client.end();
+  }
+}

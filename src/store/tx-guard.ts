@@ -9,10 +9,19 @@ interface Frame {
 }
 
 const active = new AsyncLocalStorage<readonly Frame[]>();
-// Transactions running now (any owner). At 0 the storage is disabled: Node 20 implements it with async hooks,
-// which otherwise tax every promise and socket of the process (the HTTP hot path) long after the last
-// transaction (issue 12). Contexts left on async resources by ended transactions hold only dead frames.
+// Transactions running now (any owner). Once it has stayed at 0 for IDLE_MS the storage is disabled: Node 20
+// implements it with async hooks, which otherwise tax every promise and socket of the process (the HTTP hot
+// path) long after the last transaction (issue 12). Not on every return to 0: a caller running one transaction
+// after another (a lone signer) would switch the hooks on and off for each. Contexts left on async resources by
+// ended transactions hold only dead frames.
 let running = 0;
+const IDLE_MS = 50;
+let idle: ReturnType<typeof setTimeout> | undefined;
+
+function disableWhenIdle(): void {
+  idle = undefined;
+  if (running === 0) active.disable();
+}
 
 /** Runs `fn` marked as inside a transaction of `owner` (a backend instance). */
 export async function runInTransaction<T>(owner: object, fn: () => Promise<T>): Promise<T> {
@@ -20,10 +29,11 @@ export async function runInTransaction<T>(owner: object, fn: () => Promise<T>): 
   const outer = running > 0 ? (active.getStore() ?? []) : [];
   running++;
   try {
-    return await active.run([...outer.filter((f) => f.live), frame], fn);
+    return await active.run(outer.length ? [...outer.filter((f) => f.live), frame] : [frame], fn);
   } finally {
     frame.live = false;
-    if (--running === 0) active.disable();
+    // unref: a pending disable never keeps the process alive.
+    if (--running === 0 && idle === undefined) idle = setTimeout(disableWhenIdle, IDLE_MS).unref();
   }
 }
 

@@ -118,7 +118,7 @@ describe("keyward custody CLI", () => {
 
     // Tamper with the stored chain directly in SQLite: verify refuses with exit 1 and names the entry.
     const db = new Database(join(dir, "keyward.db"));
-    db.prepare("DELETE FROM kw_state WHERE tbl = 'audit.entry' AND key = ?").run("0000000000000003");
+    db.prepare("DELETE FROM kw_log WHERE seq = ?").run(3);
     db.close();
     const broken = cli(dir, ["audit", "verify"]);
     expect(broken.code).toBe(1);

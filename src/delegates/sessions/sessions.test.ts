@@ -102,6 +102,7 @@ describe("rehydration", () => {
     const broken: Storage = {
       backend: real.backend,
       state: real.state,
+      log: real.log,
       transaction: (fn) => real.transaction(fn),
       close: () => real.close(),
       secrets: {

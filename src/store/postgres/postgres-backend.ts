@@ -16,6 +16,7 @@ import type { RawBackend, RawSecretRow, RawTx } from "../raw.js";
 import { retryTransaction } from "../retry.js";
 import { assertOutsideTransaction } from "../tx-guard.js";
 import { POSTGRES_MIGRATIONS } from "./migrations.js";
+import { PgLog } from "./pg-log.js";
 import { SECRET_GET, SECRET_PUT, secretPutMany, toParam } from "./pg-secret-rows.js";
 import { type PgQuery, pgQueryConfig, pgTransactionAttempt } from "./pg-transaction.js";
 import { WriteBatcher } from "./pg-write-batcher.js";
@@ -53,12 +54,14 @@ export function parsePostgresUrl(url: string): { connectionString: string; schem
 
 class PgOps implements RawTx {
   readonly state: StateWriter;
+  readonly log: PgLog;
 
   /** `putSecret`: how auto-commit secret upserts run (the group commit); inside a transaction, one statement each. */
   constructor(
     private readonly q: Query,
     private readonly putSecret?: (ns: string, name: string, row: RawSecretRow) => Promise<void>,
   ) {
+    this.log = new PgLog(q);
     this.state = {
       get: async (table, key) => {
         assertTableKey(table, key);

@@ -1,6 +1,7 @@
 // Logical export of a PostgreSQL store into a backup file and import of one into an empty schema.
 import pg from "pg";
 import { KeywardError } from "../../errors/keyward-error.js";
+import type { LogRow } from "../ports.js";
 import type { BackupSink, MetaRow, SecretRow, StateRow } from "../sqlite/backup-file.js";
 import { POSTGRES_MIGRATIONS } from "./migrations.js";
 import { openPostgresBackend, parsePostgresUrl } from "./postgres-backend.js";
@@ -56,6 +57,7 @@ async function* pages(
  *   `conflict` (the schema was migrated past what this keyward knows).
  */
 export async function exportPostgres(url: string, sink: BackupSink): Promise<void> {
+  await migrateStore(url);
   const client = await connect(url);
   try {
     await client.query("BEGIN ISOLATION LEVEL SERIALIZABLE READ ONLY DEFERRABLE");
@@ -82,6 +84,8 @@ export async function exportPostgres(url: string, sink: BackupSink): Promise<voi
           sealed: bytes(r.sealed as Buffer),
         })),
       );
+    for await (const page of pages(client, "SELECT seq, value FROM kw_log", ["seq"]))
+      sink.log(page.map((r) => ({ seq: Number(r.seq), value: bytes(r.value as Buffer) })));
     await client.query("COMMIT");
   } catch (err) {
     await client.query("ROLLBACK").catch(() => undefined);
@@ -91,11 +95,31 @@ export async function exportPostgres(url: string, sink: BackupSink): Promise<voi
   }
 }
 
+/**
+ * Applies pending storage migrations to the keyward store at `url`, if there is one (a store of schema 1 holds
+ * the audit entries as state rows; the backup file is written in the current layout), as any command would.
+ */
+async function migrateStore(url: string): Promise<void> {
+  const client = await connect(url);
+  let exists: boolean;
+  try {
+    exists = (await client.query("SELECT to_regclass('kw_schema') IS NOT NULL AS ok")).rows[0].ok;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+  if (exists) await (await openPostgresBackend(url, { max: 1 })).close();
+}
+
 /** One batch of backup rows, as `backupRows` yields them. */
 export type RowBatch =
   | { kind: "meta"; rows: MetaRow[] }
   | { kind: "state"; rows: StateRow[] }
-  | { kind: "secrets"; rows: SecretRow[] };
+  | { kind: "secrets"; rows: SecretRow[] }
+  | { kind: "log"; rows: LogRow[] };
+
+// Whether any keyward table holds a row: a restore goes only into a store without one.
+const ANY_ROW =
+  "SELECT EXISTS (SELECT 1 FROM kw_meta) OR EXISTS (SELECT 1 FROM kw_state) OR EXISTS (SELECT 1 FROM kw_secret) OR EXISTS (SELECT 1 FROM kw_log) AS used";
 
 const buf = (v: Uint8Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 
@@ -107,9 +131,7 @@ export async function postgresIsEmpty(url: string): Promise<boolean> {
   await (await openPostgresBackend(url, { max: 1 })).close();
   const client = await connect(url);
   try {
-    const { rows } = await client.query(
-      "SELECT EXISTS (SELECT 1 FROM kw_meta) OR EXISTS (SELECT 1 FROM kw_state) OR EXISTS (SELECT 1 FROM kw_secret) AS used",
-    );
+    const { rows } = await client.query(ANY_ROW);
     return !rows[0].used;
   } finally {
     await client.end().catch(() => undefined);
@@ -125,9 +147,7 @@ export async function importPostgres(url: string, batches: Iterable<RowBatch>): 
   const client = await connect(url);
   try {
     await client.query("BEGIN ISOLATION LEVEL SERIALIZABLE");
-    const { rows } = await client.query(
-      "SELECT EXISTS (SELECT 1 FROM kw_meta) OR EXISTS (SELECT 1 FROM kw_state) OR EXISTS (SELECT 1 FROM kw_secret) AS used",
-    );
+    const { rows } = await client.query(ANY_ROW);
     if (rows[0].used)
       throw new KeywardError("already_exists", "the PostgreSQL store is not empty: nothing was restored");
     for (const b of batches) {
@@ -140,6 +160,11 @@ export async function importPostgres(url: string, batches: Iterable<RowBatch>): 
         await client.query(
           "INSERT INTO kw_state (tbl, key, value) SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[])",
           [b.rows.map((r) => r.tbl), b.rows.map((r) => r.key), b.rows.map((r) => buf(r.value))],
+        );
+      else if (b.kind === "log")
+        await client.query(
+          "INSERT INTO kw_log (seq, value) SELECT * FROM unnest($1::bigint[], $2::bytea[])",
+          [b.rows.map((r) => r.seq), b.rows.map((r) => buf(r.value))],
         );
       else
         await client.query(

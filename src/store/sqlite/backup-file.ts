@@ -1,8 +1,9 @@
 // The keyward backup file: a self-contained SQLite database (keyward's tables) plus a `kw_backup` manifest.
-import { createHash } from "node:crypto";
 import Database from "better-sqlite3";
 import { KeywardError } from "../../errors/keyward-error.js";
+import type { LogRow } from "../ports.js";
 import { KEYRING_PREFIX } from "../sealing/keyring.js";
+import { type ContentSummary, contentSummary, hasLogTable } from "./backup-content.js";
 import { SQLITE_MIGRATIONS } from "./migrations.js";
 
 type Db = Database.Database;
@@ -12,21 +13,13 @@ export const BACKUP_FORMAT = "keyward-backup";
 export const BACKUP_VERSION = 1;
 
 /** What a backup file says about itself (plain JSON in its `kw_backup` table; no secret in it). */
-export interface BackupManifest {
+export interface BackupManifest extends ContentSummary {
   readonly format: typeof BACKUP_FORMAT;
   readonly version: number;
   /** ISO time the snapshot was taken. */
   readonly createdAt: string;
   /** The backend the snapshot was taken from. */
   readonly source: "sqlite" | "postgres";
-  /** Highest storage schema version in the file (`kw_schema`). */
-  readonly schema: number;
-  /** Rows per keyward table: meta (keyring and root-key parameters), state records, sealed secrets. */
-  readonly counts: { readonly meta: number; readonly state: number; readonly secrets: number };
-  /** State records per state table (e.g. `audit.entry`). */
-  readonly tables: Readonly<Record<string, number>>;
-  /** SHA-256 (hex) over every row in key order (`contentSummary`): detects a damaged file. */
-  readonly digest: string;
 }
 
 /** One row of each keyward table, as stored. */
@@ -51,63 +44,7 @@ export interface BackupSink {
   meta(rows: readonly MetaRow[]): void;
   state(rows: readonly StateRow[]): void;
   secrets(rows: readonly SecretRow[]): void;
-}
-
-function u32(n: number): Buffer {
-  const b = Buffer.alloc(4);
-  b.writeUInt32LE(n);
-  return b;
-}
-
-function field(h: ReturnType<typeof createHash>, v: string | Uint8Array): void {
-  const b = typeof v === "string" ? Buffer.from(v, "utf8") : v;
-  h.update(u32(b.length));
-  h.update(b);
-}
-
-/** Counts and digest of the keyward tables of `db`, streamed in key order (constant memory). */
-export function contentSummary(db: Db): Pick<BackupManifest, "counts" | "tables" | "digest" | "schema"> {
-  const h = createHash("sha256");
-  h.update("keyward v1 backup-content");
-  let schema = 0;
-  for (const r of db.prepare("SELECT version, name FROM kw_schema ORDER BY version").iterate() as Iterable<{
-    version: number;
-    name: string;
-  }>) {
-    h.update(Buffer.from([0]));
-    h.update(u32(r.version));
-    field(h, r.name);
-    schema = r.version;
-  }
-  const counts = { meta: 0, state: 0, secrets: 0 };
-  const tables: Record<string, number> = {};
-  for (const r of db.prepare("SELECT key, value FROM kw_meta ORDER BY key").iterate() as Iterable<MetaRow>) {
-    h.update(Buffer.from([1]));
-    field(h, r.key);
-    field(h, r.value);
-    counts.meta++;
-  }
-  const states = db.prepare("SELECT tbl, key, value FROM kw_state ORDER BY tbl, key").iterate();
-  for (const r of states as Iterable<StateRow>) {
-    h.update(Buffer.from([2]));
-    field(h, r.tbl);
-    field(h, r.key);
-    field(h, r.value);
-    counts.state++;
-    tables[r.tbl] = (tables[r.tbl] ?? 0) + 1;
-  }
-  const secrets = db
-    .prepare("SELECT ns, name, key_version, sealed FROM kw_secret ORDER BY ns, name")
-    .iterate();
-  for (const r of secrets as Iterable<{ ns: string; name: string; key_version: number; sealed: Buffer }>) {
-    h.update(Buffer.from([3]));
-    field(h, r.ns);
-    field(h, r.name);
-    h.update(u32(r.key_version));
-    field(h, r.sealed);
-    counts.secrets++;
-  }
-  return { counts, tables, digest: h.digest("hex"), schema };
+  log(rows: readonly LogRow[]): void;
 }
 
 /**
@@ -137,6 +74,7 @@ export function openBackupWriter(path: string): BackupSink & { close(): void } {
   const meta = db.prepare("INSERT INTO kw_meta (key, value) VALUES (?, ?)");
   const state = db.prepare("INSERT INTO kw_state (tbl, key, value) VALUES (?, ?, ?)");
   const secret = db.prepare("INSERT INTO kw_secret (ns, name, key_version, sealed) VALUES (?, ?, ?, ?)");
+  const log = db.prepare("INSERT INTO kw_log (seq, value) VALUES (?, ?)");
   db.exec("BEGIN");
   return {
     meta: (rows) => {
@@ -147,6 +85,9 @@ export function openBackupWriter(path: string): BackupSink & { close(): void } {
     },
     secrets: (rows) => {
       for (const r of rows) secret.run(r.ns, r.name, r.keyVersion, r.sealed);
+    },
+    log: (rows) => {
+      for (const r of rows) log.run(r.seq, r.value);
     },
     close: () => {
       try {
@@ -205,6 +146,7 @@ function isManifest(m: unknown): m is BackupManifest {
     int(c.meta) &&
     int(c.state) &&
     int(c.secrets) &&
+    (c.log === undefined || int(c.log)) &&
     typeof x.tables === "object" &&
     x.tables !== null &&
     typeof x.digest === "string" &&
@@ -244,7 +186,7 @@ export function inspectBackupFile(path: string): { manifest: BackupManifest; con
     const known = SQLITE_MIGRATIONS[SQLITE_MIGRATIONS.length - 1]!.version;
     if (manifest.schema > known)
       throw bad(`storage schema ${manifest.schema} is newer than this keyward knows (${known})`);
-    let summary: ReturnType<typeof contentSummary>;
+    let summary: ContentSummary;
     try {
       summary = contentSummary(db);
     } catch {
@@ -253,8 +195,9 @@ export function inspectBackupFile(path: string): { manifest: BackupManifest; con
     const c = manifest.counts;
     const s = summary.counts;
     let contentProblem: string | undefined;
-    if (c.meta !== s.meta || c.state !== s.state || c.secrets !== s.secrets)
-      contentProblem = `the manifest lists ${c.state} records, ${c.secrets} secrets and ${c.meta} keyring rows; the file holds ${s.state}, ${s.secrets} and ${s.meta}`;
+    const log = c.log ?? 0;
+    if (c.meta !== s.meta || c.state !== s.state || c.secrets !== s.secrets || log !== s.log)
+      contentProblem = `the manifest lists ${c.state} records, ${log} audit entries, ${c.secrets} secrets and ${c.meta} keyring rows; the file holds ${s.state}, ${s.log}, ${s.secrets} and ${s.meta}`;
     else if (summary.digest !== manifest.digest)
       contentProblem =
         "its content does not match the manifest's digest (the file was changed after it was written)";
@@ -285,6 +228,7 @@ export function* backupRows(
   | { kind: "meta"; rows: MetaRow[] }
   | { kind: "state"; rows: StateRow[] }
   | { kind: "secrets"; rows: SecretRow[] }
+  | { kind: "log"; rows: LogRow[] }
 > {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
@@ -314,6 +258,13 @@ export function* backupRows(
       if (secrets.length === batch) yield { kind: "secrets", rows: secrets.splice(0) };
     }
     if (secrets.length) yield { kind: "secrets", rows: secrets.splice(0) };
+    if (!hasLogTable(db)) return;
+    const log: LogRow[] = [];
+    for (const r of db.prepare("SELECT seq, value FROM kw_log ORDER BY seq").iterate() as Iterable<LogRow>) {
+      log.push(r);
+      if (log.length === batch) yield { kind: "log", rows: log.splice(0) };
+    }
+    if (log.length) yield { kind: "log", rows: log.splice(0) };
   } finally {
     db.close();
   }

@@ -4,6 +4,7 @@ import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { openFailure } from "./failures.js";
 import { SQLITE_MIGRATIONS } from "./migrations.js";
+import { type LogTail, newLogTail } from "./sqlite-log.js";
 
 type Db = Database.Database;
 
@@ -28,6 +29,8 @@ export interface SharedSqlite {
   readonly id: string;
   /** True from a write the environment refused (disk full, read-only) until the next successful commit. */
   writeFailing: boolean;
+  /** The append-only log's last row as this connection knows it (sqlite-log.ts). */
+  readonly logTail: LogTail;
 }
 
 // Two connections to one file in one process would deadlock: a transaction holds the write lock across awaits
@@ -96,7 +99,14 @@ function acquireOrOpen(path: string): SharedSqlite {
     db.close();
     throw err;
   }
-  const shared: SharedSqlite = { db, mutex: new Mutex(), refs: 1, id, writeFailing: false };
+  const shared: SharedSqlite = {
+    db,
+    mutex: new Mutex(),
+    refs: 1,
+    id,
+    writeFailing: false,
+    logTail: newLogTail(),
+  };
   open.set(id, shared);
   return shared;
 }

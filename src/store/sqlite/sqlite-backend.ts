@@ -19,6 +19,7 @@ import { checkLockArgs } from "../tx-locks.js";
 import { acquireSqlite, releaseSqlite } from "./connection.js";
 import { writeFailure } from "./failures.js";
 import { GroupCommit } from "./group-commit.js";
+import { SqliteLog } from "./sqlite-log.js";
 
 // Rows per multi-row INSERT of insertMany: one statement call per 256 rows instead of one per row (bulk import).
 const INSERT_ROWS = 256;
@@ -54,6 +55,7 @@ class SqliteOps implements RawTx, TxLocks {
     private readonly serialize: <T>(fn: () => Promise<T>) => Promise<T>,
     /** Runs one synchronous write statement: grouped into a shared commit outside transactions. */
     private readonly write: <T>(fn: () => T) => Promise<T>,
+    readonly log: SqliteLog,
   ) {
     this.s = {
       get: db.prepare("SELECT value FROM kw_state WHERE tbl = ? AND key = ?").pluck(),
@@ -267,8 +269,15 @@ export function openSqliteBackend(path: string): RawBackend {
       },
     );
   const directWrite = <T>(fn: () => T): Promise<T> => outside(() => settle(grouped.submit(fn)));
-  const direct = new SqliteOps(db, directLock, directWrite);
-  const txOps = new SqliteOps(db, txLock, async (fn) => fn());
+  const direct = new SqliteOps(
+    db,
+    directLock,
+    directWrite,
+    new SqliteLog(db, shared.logTail, directLock, directWrite, false),
+  );
+  const txWrite = async <T>(fn: () => T): Promise<T> => fn();
+  const txLog = new SqliteLog(db, shared.logTail, txLock, txWrite, true);
+  const txOps = new SqliteOps(db, txLock, txWrite, txLog);
   let closed = false;
   return {
     backend: "sqlite",
@@ -281,11 +290,14 @@ export function openSqliteBackend(path: string): RawBackend {
         retryTransaction(() =>
           mutex.run(async () => {
             begin.run();
+            txLog.begin();
             try {
               const out = await runInTransaction(owner, () => fn(txOps));
               commit.run();
+              txLog.committed();
               return out;
             } catch (err) {
+              txLog.failed();
               if (db.inTransaction) rollback.run();
               throw err;
             }
