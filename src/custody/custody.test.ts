@@ -199,26 +199,27 @@ describe("custody keys", () => {
     expect(await audit.verify()).toMatchObject({ ok: true });
   });
 
-  it("as(actor) records the actor on audit events, batches with the root and validates the actor", async () => {
+  it("the actor argument is recorded on audit events, batches with other callers and is validated", async () => {
     const { custody, audit } = await setup();
-    const views = ["token:a", "token:b"].map((a) => custody.as(a));
-    // Signatures from two views and the root in flight at once: one group commit, three actors.
+    // Signatures of two callers and one naming none in flight at once: one group commit, three actors.
     await Promise.all([
-      views[0]!.sign(alice, enc.encode("1")),
-      views[1]!.sign(alice, enc.encode("2")),
+      custody.sign(alice, enc.encode("1"), {}, "token:a"),
+      custody.sign(alice, enc.encode("2"), {}, "token:b"),
       custody.sign(alice, enc.encode("3")),
     ]);
-    await views[1]!.suspend(alice);
+    await custody.suspend(alice, "token:b");
     const bodies: string[] = [];
     for await (const e of audit.entries()) bodies.push(Buffer.from(e.body, "hex").toString("latin1"));
     const signs = bodies.filter((b) => b.includes("custody.sign"));
     expect(signs.filter((b) => b.includes("token:a"))).toHaveLength(1);
     expect(signs.filter((b) => b.includes("token:b"))).toHaveLength(1);
     expect(bodies.find((b) => b.includes("custody.suspend"))).toContain("token:b");
-    await expect(views[0]!.sign(alice, enc.encode("4"))).rejects.toMatchObject({ code: "suspended" });
-    expect(() => custody.as("")).toThrow(RangeError);
-    expect(() => custody.as(7 as unknown as string)).toThrow(TypeError);
-    expect(() => custody.as("x".repeat(201))).toThrow(/actor/);
+    await expect(custody.sign(alice, enc.encode("4"), {}, "token:a")).rejects.toMatchObject({
+      code: "suspended",
+    });
+    await expect(custody.resume(alice, "")).rejects.toThrow(RangeError);
+    await expect(custody.resume(alice, 7 as unknown as string)).rejects.toThrow(TypeError);
+    await expect(custody.resume(alice, "x".repeat(201))).rejects.toThrow(/actor/);
   });
 
   it("concurrent signatures on a new identity share one batch: one path creation, one key for all", async () => {

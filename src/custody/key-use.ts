@@ -22,7 +22,7 @@ import type { PathRecord } from "./records.js";
 /** One queued signature (see Custody.sign). */
 export interface SignRequest {
   readonly ref: IdentityRef;
-  /** Recorded on the audit event: requests from several views share one batch. */
+  /** Recorded on the audit event: requests from several callers share one batch. */
   readonly actor: string | undefined;
   readonly message: Uint8Array;
   readonly scheme: Scheme;

@@ -47,7 +47,7 @@ describe("Custody.signMany", () => {
   it("signs every message in order, each verifying under the path's key, one audit entry per message", async () => {
     const { custody, audit } = await setup();
     const messages = Array.from({ length: 40 }, (_, i) => enc.encode(`message ${i}`));
-    const sigs = await custody.signMany(alice, messages, { actor: "token:batch" });
+    const sigs = await custody.signMany(alice, messages, {}, "token:batch");
     expect(sigs).toHaveLength(40);
     const { publicKey } = await custody.key(alice);
     for (const [i, s] of sigs.entries()) {
@@ -88,7 +88,7 @@ describe("Custody.signMany", () => {
     await expect(custody.signMany(alice, [new Uint8Array(1), "m" as unknown as Uint8Array])).rejects.toThrow(
       /messages\[1\]/,
     );
-    await expect(custody.sign(alice, new Uint8Array(1), { actor: "" })).rejects.toThrow(/actor/);
+    await expect(custody.sign(alice, new Uint8Array(1), {}, "")).rejects.toThrow(/actor/);
     await expect(custody.signMany(alice, [new Uint8Array(1)], { scheme: "x25519" })).rejects.toThrow(
       RangeError,
     );
@@ -107,7 +107,7 @@ describe("Custody.signMany", () => {
   it("the actor argument of sign names the caller on its entry, beside the instance's default", async () => {
     const { custody, audit } = await setup();
     await Promise.all([
-      custody.sign(alice, enc.encode("1"), { actor: "token:x" }),
+      custody.sign(alice, enc.encode("1"), {}, "token:x"),
       custody.sign(alice, enc.encode("2")),
     ]);
     const actors = (await bodies(audit, "custody.sign")).map((b) => b.actor).sort();

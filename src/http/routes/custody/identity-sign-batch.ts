@@ -93,13 +93,13 @@ export const identitySignBatch: RouteModule = (app, kw) => {
         {
           scheme: body.scheme ?? "ed25519",
           eip191: body.eip191 === true,
-          actor: actorOf(req),
           ...(body.merkleRoot !== undefined
             ? { taproot: decodeBytes(body.merkleRoot, "hex", "body.merkleRoot") }
             : body.taproot !== undefined
               ? { taproot: body.taproot }
               : {}),
         },
+        actorOf(req),
       );
       return { signatures };
     },

@@ -8,7 +8,7 @@ import { fromParams, type IdentityReq, identityParams, labelQuery, ref, schemeEn
 /** Registers `POST /v1/partitions/:partition/identities/:identity/sign`. */
 export const identitySign: RouteModule = (app, kw) => {
   const custody = kw.custody;
-  // Audit events name the request's token, so the log says who signed or changed a key.
+  // The audit entry names the request's token, so the log says who signed.
   app.post(
     "/v1/partitions/:partition/identities/:identity/sign",
     {
@@ -43,13 +43,13 @@ export const identitySign: RouteModule = (app, kw) => {
         {
           scheme: req.body.scheme ?? "ed25519",
           eip191: req.body.eip191 === true,
-          actor: actorOf(req),
           ...(req.body.merkleRoot !== undefined
             ? { taproot: decodeBytes(req.body.merkleRoot, "hex", "body.merkleRoot") }
             : req.body.taproot !== undefined
               ? { taproot: req.body.taproot }
               : {}),
         },
+        actorOf(req),
       ),
   );
 };
