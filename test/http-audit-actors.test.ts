@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatCertificate } from "../src/delegates/certificate.js";
 import { certifyVersion, newAppKey } from "../src/delegates/test-support.js";
-import type { Scope } from "../src/service/token-scopes.js";
+import type { Scope } from "../src/service/tokens.js";
 import { startTestApp, type TestApp } from "./http-harness.js";
 
 let t: TestApp;

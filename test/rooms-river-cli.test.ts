@@ -26,6 +26,10 @@ function kw(dir: string, ...args: string[]): { code: number; out: string; err: s
   return { code: r.status ?? -1, out: r.stdout.trim(), err: r.stderr.trim() };
 }
 
+/** `keyward --json river validate-state` of the room contract on `state` (under parameters `p`) in replica a. */
+const validate = (state: string) =>
+  kw("a", "--json", "river", "validate-state", "--contract", contract, "--parameters", at("p"), "--state", at(state));
+
 describe("keyward River CLI", { timeout: 240_000 }, () => {
   const seed = new Uint8Array(32).fill(0x55);
   writeFileSync(at("owner.seed"), bytesToHex(seed));
@@ -57,18 +61,7 @@ describe("keyward River CLI", { timeout: 240_000 }, () => {
       parameters: at("p"),
     });
 
-    const ok = kw(
-      "a",
-      "--json",
-      "river",
-      "validate-state",
-      "--contract",
-      contract,
-      "--parameters",
-      at("p"),
-      "--state",
-      at("s"),
-    );
+    const ok = validate("s");
     expect(JSON.parse(ok.out)).toEqual({ valid: true, verdict: "Valid" });
 
     // One flipped signature byte: the contract says so (exit 0, valid=false), the import refuses (exit 1).
@@ -79,18 +72,7 @@ describe("keyward River CLI", { timeout: 240_000 }, () => {
       at("bad"),
       encodeChatRoomState({ ...s, configuration: { ...s.configuration, signature: sig } }),
     );
-    const bad = kw(
-      "a",
-      "--json",
-      "river",
-      "validate-state",
-      "--contract",
-      contract,
-      "--parameters",
-      at("p"),
-      "--state",
-      at("bad"),
-    );
+    const bad = validate("bad");
     expect(bad.code).toBe(0);
     expect(JSON.parse(bad.out)).toMatchObject({ valid: false, verdict: "InvalidUpdateWithInfo" });
     expect(JSON.parse(bad.out).reason).toMatch(/Invalid signature/);

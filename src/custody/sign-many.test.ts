@@ -1,34 +1,12 @@
 // Custody.signMany and the actor argument: signatures checked by node:crypto, one audit entry per message.
-import { createPublicKey, verify } from "node:crypto";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
-import { afterEach, describe, expect, it } from "vitest";
-import { testCustody } from "../../test/custody-helpers.js";
+import { describe, expect, it } from "vitest";
+import { alice, custodyPerTest, nodeVerifyEd25519 } from "../../test/custody-helpers.js";
 import { canonicalDecode } from "../crypto/canonical.js";
-import { openTestSqliteStorage, type TestStorage } from "../store/testing.js";
 import { MAX_SIGN_BATCH } from "./sign-request.js";
 
-const stores: TestStorage[] = [];
-afterEach(async () => {
-  for (const t of stores.splice(0)) await t.cleanup();
-});
-async function setup() {
-  const t = await openTestSqliteStorage();
-  stores.push(t);
-  const service = await testCustody(t.storage);
-  await service.custody.createPartition("acme");
-  return service;
-}
+const setup = custodyPerTest();
 const enc = new TextEncoder();
-const alice = { partition: "acme", identity: "email:alice@example.com" };
-
-function ed25519Verifies(publicKeyHex: string, message: Uint8Array, signatureHex: string): boolean {
-  const spki = Buffer.concat([
-    Buffer.from("302a300506032b6570032100", "hex"),
-    Buffer.from(publicKeyHex, "hex"),
-  ]);
-  const key = createPublicKey({ key: spki, format: "der", type: "spki" });
-  return verify(null, message, key, Buffer.from(signatureHex, "hex"));
-}
 
 /** The decoded audit bodies of every entry of a kind. */
 async function bodies(audit: Awaited<ReturnType<typeof setup>>["audit"], kind: string) {
@@ -52,8 +30,8 @@ describe("Custody.signMany", () => {
     const { publicKey } = await custody.key(alice);
     for (const [i, s] of sigs.entries()) {
       expect(s.publicKey).toBe(publicKey);
-      expect(ed25519Verifies(publicKey, messages[i]!, s.signature)).toBe(true);
-      expect(ed25519Verifies(publicKey, messages[(i + 1) % 40]!, s.signature)).toBe(false);
+      expect(nodeVerifyEd25519(publicKey, messages[i]!, s.signature)).toBe(true);
+      expect(nodeVerifyEd25519(publicKey, messages[(i + 1) % 40]!, s.signature)).toBe(false);
     }
     const signs = await bodies(audit, "custody.sign");
     expect(signs).toHaveLength(40);
