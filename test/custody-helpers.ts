@@ -1,5 +1,5 @@
 // Test helpers for custody: a Custody with its audit log over a real test storage (fresh per test), a pinned
-// partition, and the independent Ed25519 check (node:crypto) the custody suites verify signatures with.
+// partition for the outside vectors, and the independent Ed25519 check (node:crypto) the custody suites verify signatures with.
 import { createPublicKey, verify } from "node:crypto";
 import { afterEach } from "vitest";
 import { hexToBytes } from "../src/crypto/bytes.js";
@@ -17,7 +17,10 @@ export const alice = { partition: "acme", identity: "email:alice@example.com" } 
  * node:crypto, never by keyward's own code.
  */
 export function nodeVerifyEd25519(publicKeyHex: string, message: Uint8Array, signatureHex: string): boolean {
-  const spki = Buffer.concat([Buffer.from("302a300506032b6570032100", "hex"), Buffer.from(publicKeyHex, "hex")]);
+  const spki = Buffer.concat([
+    Buffer.from("302a300506032b6570032100", "hex"),
+    Buffer.from(publicKeyHex, "hex"),
+  ]);
   const key = createPublicKey({ key: spki, format: "der", type: "spki" });
   return verify(null, message, key, Buffer.from(signatureHex, "hex"));
 }
@@ -68,19 +71,20 @@ export async function testCustody(storage: Storage): Promise<CustodyService & { 
 }
 
 /**
- * Creates partition `name` and pins its id and epoch-1 MSK to known bytes (for vectors computed outside our
- * code). Only valid before any path of the partition is used.
+ * Test custody (`testCustody`) over `storage` with partition `name` created and pinned to the bytes the outside
+ * vectors use (python3 src/custody/*.vectors.py, b3sum): id 00 01 … 0f and epoch-1 MSK 32 × 0x42. Only valid
+ * before any path of the partition is used.
  */
-export async function pinPartition(
-  service: CustodyService,
+export async function pinnedCustody(
   storage: Storage,
-  name: string,
-  id: string,
-  msk: Uint8Array,
-): Promise<void> {
+  name = "pinned",
+): Promise<CustodyService & { keyBuffers: Uint8Array[] }> {
+  const id = "000102030405060708090a0b0c0d0e0f";
   hexToBytes(id, "id", 16);
+  const service = await testCustody(storage);
   await service.custody.createPartition(name);
   const rec = await partitions.get(storage.state, name);
   await partitions.put(storage.state, name, { ...rec!, id });
-  await storage.secrets.put(MSK_NAMESPACE, mskName(name, 1), Secret.from(msk));
+  await storage.secrets.put(MSK_NAMESPACE, mskName(name, 1), Secret.from(new Uint8Array(32).fill(0x42)));
+  return service;
 }

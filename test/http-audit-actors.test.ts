@@ -33,8 +33,20 @@ describe("audit entries name the HTTP caller", () => {
     const steps: [method: "GET" | "POST", url: string, scope: Scope, body: unknown, kinds: string[]][] = [
       ["POST", "/v1/partitions", "custody:admin", { name: "custody-actors" }, ["custody.partition-created"]],
       ["GET", `${id("a")}/key`, "custody:read", undefined, ["custody.identity-created"]],
-      ["POST", `${id("b")}/sign`, "custody:sign", { message: "00" }, ["custody.identity-created", "custody.sign"]],
-      ["POST", `${id("a")}/sign-batch`, "custody:sign", { messages: ["00", "01"] }, ["custody.sign", "custody.sign"]],
+      [
+        "POST",
+        `${id("b")}/sign`,
+        "custody:sign",
+        { message: "00" },
+        ["custody.identity-created", "custody.sign"],
+      ],
+      [
+        "POST",
+        `${id("a")}/sign-batch`,
+        "custody:sign",
+        { messages: ["00", "01"] },
+        ["custody.sign", "custody.sign"],
+      ],
       ["POST", `${id("a")}/rotate`, "custody:admin", undefined, ["custody.rotate"]],
       ["POST", `${id("a")}/suspend`, "custody:admin", undefined, ["custody.suspend"]],
       ["POST", `${id("a")}/resume`, "custody:admin", undefined, ["custody.resume"]],

@@ -1,7 +1,15 @@
 // Runs README walkthroughs as printed: the `sh` blocks after `<!-- MARKER: NAME -->`, one shell per block with
 // each step's output checked against its `# →` line, then `npm run lint` over the files they wrote.
 import { execFile, execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, lstatSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  lstatSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { expect } from "vitest";
@@ -16,7 +24,9 @@ export interface Step {
 export function readmeBlocks(marker: string): Map<string, Step[]> {
   const readme = readFileSync("README.md", "utf8");
   const blocks = new Map<string, Step[]>();
-  for (const m of readme.matchAll(new RegExp(`<!-- ${marker}: ([a-z0-9-]+) -->\\s*\`\`\`sh\\n([\\s\\S]*?)\`\`\``, "g"))) {
+  for (const m of readme.matchAll(
+    new RegExp(`<!-- ${marker}: ([a-z0-9-]+) -->\\s*\`\`\`sh\\n([\\s\\S]*?)\`\`\``, "g"),
+  )) {
     const steps: Step[] = [];
     for (const line of m[2]!.replace(/\\\n\s*/g, "").split("\n")) {
       if (line.startsWith("# → ")) {
@@ -59,7 +69,12 @@ export async function runWalkthrough(
   });
   const script = join(dir, `${name}.sh`);
   writeFileSync(script, lines.join("\n"));
-  const env = { ...process.env, KEYWARD_DATA: undefined, KEYWARD_DB: undefined, KEYWARD_PASSPHRASE: undefined };
+  const env = {
+    ...process.env,
+    KEYWARD_DATA: undefined,
+    KEYWARD_DB: undefined,
+    KEYWARD_PASSPHRASE: undefined,
+  };
   await promisify(execFile)("bash", [script], { cwd: dir, env, timeout: timeoutMs });
   steps.forEach((s, i) => {
     const out = readFileSync(join(dir, `out.${i}`), "utf8").trim();

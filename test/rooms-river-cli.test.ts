@@ -28,7 +28,18 @@ function kw(dir: string, ...args: string[]): { code: number; out: string; err: s
 
 /** `keyward --json river validate-state` of the room contract on `state` (under parameters `p`) in replica a. */
 const validate = (state: string) =>
-  kw("a", "--json", "river", "validate-state", "--contract", contract, "--parameters", at("p"), "--state", at(state));
+  kw(
+    "a",
+    "--json",
+    "river",
+    "validate-state",
+    "--contract",
+    contract,
+    "--parameters",
+    at("p"),
+    "--state",
+    at(state),
+  );
 
 describe("keyward River CLI", { timeout: 240_000 }, () => {
   const seed = new Uint8Array(32).fill(0x55);

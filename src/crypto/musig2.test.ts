@@ -235,27 +235,23 @@ describe("tweak_vectors.json", () => {
   }>("bip327/tweak_vectors.json");
   const tw = (idx: number[], x: boolean[]): MusigTweak[] =>
     idx.map((t, j) => ({ tweak: h(v.tweaks[t]!), xOnly: x[j]! }));
+  /** The signing session of a case: the file's aggregate nonce and message, the case's keys and tweaks. */
+  const session = (c: { key_indices: number[]; tweak_indices: number[]; is_xonly: boolean[] }) => ({
+    aggNonce: h(v.aggnonce),
+    publicKeys: pick(v.pubkeys, c.key_indices),
+    message: h(v.msg),
+    tweaks: tw(c.tweak_indices, c.is_xonly),
+  });
   for (const c of v.valid_test_cases)
     it(`valid: ${c.comment}`, () => {
-      const s = {
-        aggNonce: h(v.aggnonce),
-        publicKeys: pick(v.pubkeys, c.key_indices),
-        message: h(v.msg),
-        tweaks: tw(c.tweak_indices, c.is_xonly),
-      };
+      const s = session(c);
       const psig = musigPartialSign(s, h(v.secnonce), h(v.sk));
       expect(bytesToHex(psig)).toBe(c.expected.toLowerCase());
       expect(musigPartialVerify(s, pick(v.pnonces, c.nonce_indices), psig, c.signer_index)).toBe(true);
     });
   for (const c of v.error_test_cases)
     it(`error: ${c.comment}`, () => {
-      const s = {
-        aggNonce: h(v.aggnonce),
-        publicKeys: pick(v.pubkeys, c.key_indices),
-        message: h(v.msg),
-        tweaks: tw(c.tweak_indices, c.is_xonly),
-      };
-      expectVectorError(() => musigPartialSign(s, h(v.secnonce), h(v.sk)), c.error);
+      expectVectorError(() => musigPartialSign(session(c), h(v.secnonce), h(v.sk)), c.error);
     });
 });
 

@@ -2,7 +2,7 @@
 // BIP-341 taproot signing, rotation statements signed by the old BIP-340 key, and paths older than the scheme.
 import { schnorr } from "@noble/curves/secp256k1.js";
 import { describe, expect, it } from "vitest";
-import { pinPartition, storesPerTest, testCustody } from "../../test/custody-helpers.js";
+import { pinnedCustody, storesPerTest } from "../../test/custody-helpers.js";
 import { hexToBytes, utf8 } from "../crypto/bytes.js";
 import { paths } from "./records.js";
 import { verifyKeyStatement } from "./statements.js";
@@ -10,14 +10,7 @@ import { verifyKeyStatement } from "./statements.js";
 const store = storesPerTest();
 async function setup() {
   const t = await store();
-  const service = await testCustody(t.storage);
-  await pinPartition(
-    service,
-    t.storage,
-    "pinned",
-    "000102030405060708090a0b0c0d0e0f",
-    new Uint8Array(32).fill(0x42),
-  );
+  const service = await pinnedCustody(t.storage);
   return { ...service, storage: t.storage };
 }
 const alice = { partition: "pinned", identity: "email:alice@example.com" };

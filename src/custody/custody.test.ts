@@ -7,9 +7,8 @@ import {
   alice,
   custodyPerTest,
   nodeVerifyEd25519,
-  pinPartition,
+  pinnedCustody,
   storesPerTest,
-  testCustody,
 } from "../../test/custody-helpers.js";
 import { bytesToHex, hexToBytes } from "../crypto/bytes.js";
 import { ed25519ScratchIsZero } from "../crypto/ed25519.js";
@@ -25,15 +24,7 @@ function noblePersonalDigest(message: Uint8Array): Uint8Array {
 
 describe("custody keys", () => {
   it("derives the address and keys of a pinned partition exactly as the outside vectors say", async () => {
-    const t = await store();
-    const service = await testCustody(t.storage);
-    await pinPartition(
-      service,
-      t.storage,
-      "pinned",
-      "000102030405060708090a0b0c0d0e0f",
-      new Uint8Array(32).fill(0x42),
-    );
+    const service = await pinnedCustody((await store()).storage);
     const ref = { partition: "pinned", identity: "Email: ALICE@example.com" };
     const k = await service.custody.key(ref);
     // Vectors from b3sum + Python cryptography (src/custody/derive.test.ts, docs/custody.md).

@@ -1,6 +1,6 @@
 // Lifecycle: rotation statements, suspend/resume, revoke, MSK epochs (batch and lazy), legacy remap, restarts.
 import { describe, expect, it } from "vitest";
-import { alice, custodyPerTest, nodeVerifyEd25519 } from "../../test/custody-helpers.js";
+import { alice, custodyPerTest, nodeVerifyEd25519, testCustody } from "../../test/custody-helpers.js";
 import { hexToBytes } from "../crypto/bytes.js";
 import { Secret } from "../crypto/secret.js";
 import { openStorage } from "../store/open.js";

@@ -26,7 +26,6 @@ let app: TestAppKey;
 
 const make = (storage: Storage) => new Delegates({ storage, audit: recordingAudit(), now: () => now });
 
-
 /**
  * A token record written around the domain for a pair `issue` would refuse (as a token issued before a rule
  * held would be): `migrate` must still refuse it by the same rule.

@@ -8,7 +8,10 @@ const openApp = appsPerTest();
 
 /** An app whose failed-authentication budget is 2 per address; `fail` sends one wrong token. */
 async function appTrusting(trustProxy?: readonly string[]) {
-  const { app } = await openApp({ limits: { authFailuresPerMinute: 2 }, ...(trustProxy ? { trustProxy } : {}) });
+  const { app } = await openApp({
+    limits: { authFailuresPerMinute: 2 },
+    ...(trustProxy ? { trustProxy } : {}),
+  });
   const fail = async (remoteAddress: string, forwardedFor?: string) =>
     (
       await app.inject({

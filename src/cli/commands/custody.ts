@@ -139,7 +139,8 @@ function identityCommands(program: Command): void {
       },
     );
   pathCommand(identity, "rotate", "generation + 1; the old keys sign a statement naming the new ones").action(
-    async (opts: PathFlags, cmd: Command) => emit(true, await withCustody(cmd, (c) => c.rotate(ref(opts), CLI_ACTOR))),
+    async (opts: PathFlags, cmd: Command) =>
+      emit(true, await withCustody(cmd, (c) => c.rotate(ref(opts), CLI_ACTOR))),
   );
   for (const [name, text] of [
     ["suspend", "suspend (reversible): signing fails with `suspended`"],

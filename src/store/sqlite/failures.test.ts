@@ -14,7 +14,6 @@ import { openSqliteBackend } from "./sqlite-backend.js";
 const dir = mkdtempSync(join(tmpdir(), "keyward-failures-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-
 describe("SQLite environment failures", () => {
   it("a full disk answers `unavailable`, marks writes failing, and recovers when space returns", async () => {
     const t = await openTestSqliteStorage();

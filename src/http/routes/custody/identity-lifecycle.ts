@@ -12,7 +12,9 @@ export const identityLifecycle: RouteModule = (app, kw) => {
   lifecycle(app, "suspend", "Suspend (reversible): signing fails with `suspended`", (req) =>
     custody.suspend(ref(req), actorOf(req)),
   );
-  lifecycle(app, "resume", "Resume a suspended identity path", (req) => custody.resume(ref(req), actorOf(req)));
+  lifecycle(app, "resume", "Resume a suspended identity path", (req) =>
+    custody.resume(ref(req), actorOf(req)),
+  );
   lifecycle(app, "revoke", "Revoke for good: every later use fails with `revoked`", (req) =>
     custody.revoke(ref(req), actorOf(req)),
   );

@@ -22,6 +22,6 @@ export const listPartitions: RouteModule = (app, kw) => {
         },
       },
     },
-    async (req) => ({ partitions: await custody.listPartitions() }),
+    async () => ({ partitions: await custody.listPartitions() }),
   );
 };

@@ -20,6 +20,7 @@ export const rotateMsk: RouteModule = (app, kw) => {
         response: { 200: looseObject("partition, epoch, moved, destroyedEpochs") },
       },
     },
-    async (req) => custody.rotateMsk(req.params.partition, { batch: req.body?.batch !== false }, actorOf(req)),
+    async (req) =>
+      custody.rotateMsk(req.params.partition, { batch: req.body?.batch !== false }, actorOf(req)),
   );
 };
