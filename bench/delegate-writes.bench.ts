@@ -1,10 +1,9 @@
 // Secret writes to ONE delegate over HTTP on two `keyward serve` instances sharing PostgreSQL (64 clients), next
 // to the same-run baseline: the same writes spread over 64 delegates (no per-delegate contention at all).
 // Run: `npm run bench -- delegate-writes` (BENCH_SECONDS per round, default 8; BENCH_ROUNDS, default 2).
-import autocannon from "autocannon";
 import { formatCertificate } from "../src/delegates/certificate.js";
 import { certifyVersion, newAppKey } from "../src/delegates/test-support.js";
-import { call, serveTwoOnPostgres } from "./serve-cli.js";
+import { call, loadAll, serveTwoOnPostgres } from "./serve-cli.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? "8");
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? "2");
@@ -21,19 +20,8 @@ interface Round {
 
 /** One round: CLIENTS/2 connections per instance for SECONDS, each request a PUT of a 32-byte secret. */
 async function round(urls: readonly string[], token: string, path: (n: number) => string): Promise<Round> {
-  let n = 0;
   const body = JSON.stringify({ value: "0123456789abcdef0123456789abcdef", encoding: "utf8" });
-  const results = await Promise.all(
-    urls.map((url) =>
-      autocannon({
-        url,
-        connections: CLIENTS / urls.length,
-        duration: SECONDS,
-        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-        requests: [{ method: "PUT", body, setupRequest: (req) => ({ ...req, path: path(n++) }) }],
-      }),
-    ),
-  );
+  const results = await loadAll(urls, CLIENTS, SECONDS, token, { method: "PUT", path, body });
   return {
     writes: results.reduce((a, r) => a + r["2xx"], 0) / SECONDS,
     p99: Math.max(...results.map((r) => r.latency.p99)),

@@ -3,8 +3,7 @@
 // Run: `npm run bench -- pg-sealed` (BENCH_SECONDS per round, default 6; BENCH_ROUNDS, default 2).
 import type { ChildProcess } from "node:child_process";
 import { loadavg } from "node:os";
-import autocannon from "autocannon";
-import { postgresCpu, processCpu, serveTwoOnPostgres } from "./serve-cli.js";
+import { type Load, loadAll, postgresCpu, processCpu, serveTwoOnPostgres } from "./serve-cli.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? "6");
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? "2");
@@ -21,13 +20,7 @@ interface Round {
   readonly client: number;
 }
 
-/** What a round sends: a sealed PUT of a 32-byte value by default. */
-interface Load {
-  readonly method: "PUT" | "GET";
-  readonly path: (n: number) => string;
-  readonly body?: string;
-}
-
+/** What a round sends by default: a sealed PUT of a 32-byte value. */
 const PUT: Load = {
   method: "PUT",
   path: (n) => `/v1/secrets/s${n % NAMES}`,
@@ -43,28 +36,11 @@ async function round(
   token: string,
   load: Load = PUT,
 ): Promise<Round> {
-  let n = 0;
   const pids = servers.map((p) => p.pid!);
   const s0 = processCpu(pids);
   const pg0 = postgresCpu();
   const c0 = process.cpuUsage();
-  const results = await Promise.all(
-    urls.map((url) =>
-      autocannon({
-        url,
-        connections: CLIENTS / urls.length,
-        duration: SECONDS,
-        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-        requests: [
-          {
-            method: load.method,
-            ...(load.body === undefined ? {} : { body: load.body }),
-            setupRequest: (req) => ({ ...req, path: load.path(n++) }),
-          },
-        ],
-      }),
-    ),
-  );
+  const results = await loadAll(urls, CLIENTS, SECONDS, token, load);
   const c = process.cpuUsage(c0);
   const ok = results.reduce((a, r) => a + r["2xx"], 0);
   const per1k = (cpu: number) => (cpu * 1000) / Math.max(ok, 1);

@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import autocannon from "autocannon";
 import { newKeyFileContent } from "../src/store/sealing/unseal.js";
 import { dropTestSchema, newTestSchema, testPostgresUrl } from "../src/store/testing.js";
 
@@ -90,6 +91,44 @@ export async function serveTwoOnPostgres(prefix: string): Promise<ServedPair> {
     await close();
     throw err;
   }
+}
+
+/** What a round sends: the method, the path of the n-th request, and a body (JSON text) if any. */
+export interface Load {
+  readonly method: "PUT" | "GET";
+  readonly path: (n: number) => string;
+  readonly body?: string;
+}
+
+/**
+ * `clients` connections spread evenly over `urls` for `seconds`, every request `load` with `token` as bearer
+ * (the paths numbered across all URLs); resolves with one autocannon result per URL.
+ */
+export function loadAll(
+  urls: readonly string[],
+  clients: number,
+  seconds: number,
+  token: string,
+  load: Load,
+): Promise<autocannon.Result[]> {
+  let n = 0;
+  return Promise.all(
+    urls.map((url) =>
+      autocannon({
+        url,
+        connections: clients / urls.length,
+        duration: seconds,
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        requests: [
+          {
+            method: load.method,
+            ...(load.body === undefined ? {} : { body: load.body }),
+            setupRequest: (req) => ({ ...req, path: load.path(n++) }),
+          },
+        ],
+      }),
+    ),
+  );
 }
 
 /** A JSON request with a bearer token; throws on a status ≥ 300. */

@@ -1,6 +1,5 @@
 // End-to-end `keyward room … --format river` and `keyward river validate-state` through the real CLI: the
 // refusals a user meets (tampered state, wrong flags, a room keyward cannot own) and the JSON verdicts.
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,23 +7,15 @@ import { afterAll, describe, expect, it } from "vitest";
 import { bytesToHex } from "../src/crypto/bytes.js";
 import { ed25519PublicKey } from "../src/crypto/ed25519.js";
 import { decodeChatRoomState, encodeChatRoomState } from "../src/interop/river/index.js";
+import { runCli } from "./cli-run.js";
 
 const root = mkdtempSync(join(tmpdir(), "keyward-river-cli-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const contract = "test/fixtures/river/room_contract_current.wasm";
 const at = (f: string) => join(root, f);
 
-function kw(dir: string, ...args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(
-    process.execPath,
-    ["--import", "tsx", "src/cli/main.ts", "--data", join(root, dir), ...args],
-    {
-      encoding: "utf8",
-      env: { ...process.env, KEYWARD_DATA: "", KEYWARD_DB: "", KEYWARD_KEY_FILE: "", KEYWARD_PASSPHRASE: "" },
-    },
-  );
-  return { code: r.status ?? -1, out: r.stdout.trim(), err: r.stderr.trim() };
-}
+/** `keyward` on the replica in `root/<dir>`. */
+const kw = (dir: string, ...args: string[]) => runCli(join(root, dir), args);
 
 /** `keyward --json river validate-state` of the room contract on `state` (under parameters `p`) in replica a. */
 const validate = (state: string) =>
