@@ -11,7 +11,14 @@ import { InputRangeError, InputTypeError } from "../errors/input-errors.js";
 import type { Storage, StorageTx } from "../store/ports.js";
 import { type CustodyAuditEvent, type CustodyContext, type CustodyOptions, runTx } from "./context.js";
 import { assertScheme, type Scheme } from "./identity.js";
-import { currentPublicKey, lendKey, type SignRequest, type SignResult, signInTx } from "./key-use.js";
+import {
+  currentPublicKey,
+  type IdentityKey,
+  lendKey,
+  type SignRequest,
+  type SignResult,
+  signInTx,
+} from "./key-use.js";
 import {
   importLegacy,
   type KeyChangeResult,
@@ -36,17 +43,6 @@ import { type IdentityRef, preparePath } from "./path-ops.js";
 import type { PathRecord } from "./records.js";
 import { assertActor, MAX_SIGN_BATCH, type SignOptions, signRequests } from "./sign-request.js";
 import { TxBatcher } from "./tx-batcher.js";
-
-/** Public key of an identity path for one scheme (`evmAddress` for secp256k1). */
-export interface IdentityKey {
-  readonly address: string;
-  readonly publicKey: string;
-  readonly generation: number;
-  readonly scheme: Scheme;
-  readonly evmAddress?: string;
-  /** bip340: the BIP-341 key-path output key (x-only hex) of this internal key, for a P2TR output. */
-  readonly taprootOutputKey?: string;
-}
 
 type Signer = TxBatcher<StorageTx, SignRequest, { result: SignResult; event: CustodyAuditEvent }>;
 
@@ -113,13 +109,18 @@ export class Custody {
   }
 
   /**
-   * The context of one call: this instance's (MSK cache, clock, audit sink) recording `actor` when given.
+   * The actor a call records: `actor` when given, else the instance's.
    * @throws TypeError / RangeError for an actor that is not a non-empty string of at most 200 characters.
    */
+  #actorOf(actor: string | undefined): string | undefined {
+    if (actor !== undefined) assertActor(actor);
+    return actor ?? this.#ctx.actor;
+  }
+
+  /** The context of one call: this instance's (MSK cache, clock, audit sink), recording `#actorOf(actor)`. */
   #at(actor: string | undefined): CustodyContext {
-    if (actor === undefined || actor === this.#ctx.actor) return this.#ctx;
-    assertActor(actor);
-    return { ...this.#ctx, actor };
+    const a = this.#actorOf(actor);
+    return a === this.#ctx.actor ? this.#ctx : { ...this.#ctx, actor: a };
   }
 
   /** Creates a partition with its own MSK. @throws KeywardError `already_exists`. */
@@ -163,7 +164,7 @@ export class Custody {
     options: SignOptions = {},
     actor?: string,
   ): Promise<SignResult> {
-    const request = signRequests(ref, options, this.#at(actor).actor)(message, "message");
+    const request = signRequests(ref, options, this.#actorOf(actor))(message, "message");
     return (await this.#signer.submit(request)).result;
   }
 
@@ -183,7 +184,7 @@ export class Custody {
     if (!Array.isArray(messages)) throw new InputTypeError("messages must be an array of Uint8Array");
     if (messages.length < 1 || messages.length > MAX_SIGN_BATCH)
       throw new InputRangeError(`messages must hold 1 to ${MAX_SIGN_BATCH} messages`);
-    const build = signRequests(ref, options, this.#at(actor).actor);
+    const build = signRequests(ref, options, this.#actorOf(actor));
     const requests = messages.map((m, i) => build(m, `messages[${i}]`));
     const done = await Promise.all(requests.map((r) => this.#signer.submit(r)));
     return done.map((d) => d.result);

@@ -31,6 +31,17 @@ export interface SignRequest {
   readonly taprootMerkleRoot?: Uint8Array | undefined;
 }
 
+/** Public key of an identity path for one scheme (`evmAddress` for secp256k1). */
+export interface IdentityKey {
+  readonly address: string;
+  readonly publicKey: string;
+  readonly generation: number;
+  readonly scheme: Scheme;
+  readonly evmAddress?: string;
+  /** bip340: the BIP-341 key-path output key (x-only hex) of this internal key, for a P2TR output. */
+  readonly taprootOutputKey?: string;
+}
+
 /** A signature (hex) with the key that made it. secp256k1: 65 bytes r‖s‖v (v 0/1, or 27/28 with EIP-191). */
 export interface SignResult {
   readonly signature: string;
