@@ -1,16 +1,9 @@
 // Secret writes to ONE delegate over HTTP on two `keyward serve` instances sharing PostgreSQL (64 clients), next
 // to the same-run baseline: the same writes spread over 64 delegates (no per-delegate contention at all).
 // Run: `npm run bench -- delegate-writes` (BENCH_SECONDS per round, default 8; BENCH_ROUNDS, default 2).
-import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import autocannon from "autocannon";
 import { formatCertificate } from "../src/delegates/certificate.js";
 import { certifyVersion, newAppKey } from "../src/delegates/test-support.js";
-import { newKeyFileContent } from "../src/store/sealing/unseal.js";
-import { dropTestSchema, newTestSchema, testPostgresUrl } from "../src/store/testing.js";
-import { call, cli, serve } from "./serve-cli.js";
+import { call, loadAll, serveTwoOnPostgres } from "./serve-cli.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? "8");
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? "2");
@@ -27,19 +20,8 @@ interface Round {
 
 /** One round: CLIENTS/2 connections per instance for SECONDS, each request a PUT of a 32-byte secret. */
 async function round(urls: readonly string[], token: string, path: (n: number) => string): Promise<Round> {
-  let n = 0;
   const body = JSON.stringify({ value: "0123456789abcdef0123456789abcdef", encoding: "utf8" });
-  const results = await Promise.all(
-    urls.map((url) =>
-      autocannon({
-        url,
-        connections: CLIENTS / urls.length,
-        duration: SECONDS,
-        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-        requests: [{ method: "PUT", body, setupRequest: (req) => ({ ...req, path: path(n++) }) }],
-      }),
-    ),
-  );
+  const results = await loadAll(urls, CLIENTS, SECONDS, token, { method: "PUT", path, body });
   return {
     writes: results.reduce((a, r) => a + r["2xx"], 0) / SECONDS,
     p99: Math.max(...results.map((r) => r.latency.p99)),
@@ -49,17 +31,8 @@ async function round(urls: readonly string[], token: string, path: (n: number) =
 }
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), "keyward-bench-writes-"));
-  const schema = newTestSchema();
-  const keyFile = join(dir, "unseal.key");
-  writeFileSync(keyFile, newKeyFileContent(), { mode: 0o600 });
-  const base = ["--data", dir, "--db", testPostgresUrl(schema), "--key-file", keyFile];
-  const servers: ChildProcess[] = [];
+  const { a, b, token, close } = await serveTwoOnPostgres("keyward-bench-writes-");
   try {
-    await cli([...base, "init"]);
-    const token = JSON.parse(await cli([...base, "--json", "token", "create", "--scope", "admin"])).token;
-    const [a, b] = await Promise.all([serve(base), serve(base)]);
-    servers.push(a.proc, b.proc);
     const appKey = newAppKey();
     await call(`${a.url}/v1/apps`, "POST", token, { name: "bench", publicKey: appKey.hex });
     const keys: string[] = [];
@@ -101,10 +74,7 @@ async function main(): Promise<void> {
       `rounds (writes/s): spread ${spreadRounds.map((x) => Math.round(x.writes)).join(", ")}; one ${oneRounds.map((x) => Math.round(x.writes)).join(", ")}`,
     );
   } finally {
-    for (const p of servers) p.kill("SIGTERM");
-    await new Promise((r) => setTimeout(r, 500));
-    await dropTestSchema(schema).catch(() => undefined);
-    rmSync(dir, { recursive: true, force: true });
+    await close();
   }
 }
 

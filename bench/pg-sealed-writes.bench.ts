@@ -2,13 +2,8 @@
 // PostgreSQL schema, 32 clients, next to the same-run single-instance figure; CPU of servers, PG and load generator.
 // Run: `npm run bench -- pg-sealed` (BENCH_SECONDS per round, default 6; BENCH_ROUNDS, default 2).
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
-import autocannon from "autocannon";
-import { newKeyFileContent } from "../src/store/sealing/unseal.js";
-import { dropTestSchema, newTestSchema, testPostgresUrl } from "../src/store/testing.js";
-import { cli, postgresCpu, processCpu, serve } from "./serve-cli.js";
+import { loadavg } from "node:os";
+import { type Load, loadAll, postgresCpu, processCpu, serveTwoOnPostgres } from "./serve-cli.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? "6");
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? "2");
@@ -25,13 +20,7 @@ interface Round {
   readonly client: number;
 }
 
-/** What a round sends: a sealed PUT of a 32-byte value by default. */
-interface Load {
-  readonly method: "PUT" | "GET";
-  readonly path: (n: number) => string;
-  readonly body?: string;
-}
-
+/** What a round sends by default: a sealed PUT of a 32-byte value. */
 const PUT: Load = {
   method: "PUT",
   path: (n) => `/v1/secrets/s${n % NAMES}`,
@@ -47,28 +36,11 @@ async function round(
   token: string,
   load: Load = PUT,
 ): Promise<Round> {
-  let n = 0;
   const pids = servers.map((p) => p.pid!);
   const s0 = processCpu(pids);
   const pg0 = postgresCpu();
   const c0 = process.cpuUsage();
-  const results = await Promise.all(
-    urls.map((url) =>
-      autocannon({
-        url,
-        connections: CLIENTS / urls.length,
-        duration: SECONDS,
-        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-        requests: [
-          {
-            method: load.method,
-            ...(load.body === undefined ? {} : { body: load.body }),
-            setupRequest: (req) => ({ ...req, path: load.path(n++) }),
-          },
-        ],
-      }),
-    ),
-  );
+  const results = await loadAll(urls, CLIENTS, SECONDS, token, load);
   const c = process.cpuUsage(c0);
   const ok = results.reduce((a, r) => a + r["2xx"], 0);
   const per1k = (cpu: number) => (cpu * 1000) / Math.max(ok, 1);
@@ -92,17 +64,9 @@ function line(name: string, xs: readonly Round[], base: number): string {
 }
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), "keyward-bench-pgsealed-"));
-  const schema = newTestSchema();
-  const keyFile = join(dir, "unseal.key");
-  writeFileSync(keyFile, newKeyFileContent(), { mode: 0o600 });
-  const base = ["--data", dir, "--db", testPostgresUrl(schema), "--key-file", keyFile];
-  const procs: ChildProcess[] = [];
+  const { a, b, token, close } = await serveTwoOnPostgres("keyward-bench-pgsealed-");
+  const procs = [a.proc, b.proc];
   try {
-    await cli([...base, "init"]);
-    const token = JSON.parse(await cli([...base, "--json", "token", "create", "--scope", "admin"])).token;
-    const [a, b] = await Promise.all([serve(base), serve(base)]);
-    procs.push(a.proc, b.proc);
     const load0 = loadavg()[0]!;
     await round([a.url, b.url], procs, token); // warm-up (JIT, pools, the keyring unseal); discarded
     const one: Round[] = [];
@@ -127,10 +91,7 @@ async function main(): Promise<void> {
       `rounds (writes/s): one ${one.map((x) => Math.round(x.writes)).join(", ")}; two ${two.map((x) => Math.round(x.writes)).join(", ")}`,
     );
   } finally {
-    for (const p of procs) p.kill("SIGTERM");
-    await new Promise((r) => setTimeout(r, 500));
-    await dropTestSchema(schema).catch(() => undefined);
-    rmSync(dir, { recursive: true, force: true });
+    await close();
   }
 }
 

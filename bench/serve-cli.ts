@@ -1,6 +1,11 @@
 // Benchmark helpers for real `keyward` processes: run a CLI command, start `keyward serve`, read CPU time.
 import { type ChildProcess, spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import autocannon from "autocannon";
+import { newKeyFileContent } from "../src/store/sealing/unseal.js";
+import { dropTestSchema, newTestSchema, testPostgresUrl } from "../src/store/testing.js";
 
 const CLI = ["--import", "tsx", "src/cli/main.ts"];
 
@@ -48,6 +53,82 @@ export function serve(args: string[]): Promise<{ proc: ChildProcess; url: string
     });
     proc.once("exit", (code) => reject(new Error(`serve exited ${code}: ${err}`)));
   });
+}
+
+/** Two `keyward serve` instances over one PostgreSQL schema, with an admin token. */
+export interface ServedPair {
+  readonly a: { readonly proc: ChildProcess; readonly url: string };
+  readonly b: { readonly proc: ChildProcess; readonly url: string };
+  readonly token: string;
+  /** Stops both servers, drops the schema and removes the data dir. */
+  close(): Promise<void>;
+}
+
+/**
+ * A fresh data dir (`prefix` in the temp dir) with a key file, a new test schema, `init`, an admin token and
+ * two `serve` instances sharing it all. Everything is removed again if any step fails.
+ */
+export async function serveTwoOnPostgres(prefix: string): Promise<ServedPair> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const schema = newTestSchema();
+  const keyFile = join(dir, "unseal.key");
+  writeFileSync(keyFile, newKeyFileContent(), { mode: 0o600 });
+  const base = ["--data", dir, "--db", testPostgresUrl(schema), "--key-file", keyFile];
+  const servers: ChildProcess[] = [];
+  const close = async () => {
+    for (const p of servers) p.kill("SIGTERM");
+    await new Promise((r) => setTimeout(r, 500));
+    await dropTestSchema(schema).catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await cli([...base, "init"]);
+    const token = JSON.parse(await cli([...base, "--json", "token", "create", "--scope", "admin"])).token;
+    const [a, b] = await Promise.all([serve(base), serve(base)]);
+    servers.push(a.proc, b.proc);
+    return { a, b, token, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+/** What a round sends: the method, the path of the n-th request, and a body (JSON text) if any. */
+export interface Load {
+  readonly method: "PUT" | "GET";
+  readonly path: (n: number) => string;
+  readonly body?: string;
+}
+
+/**
+ * `clients` connections spread evenly over `urls` for `seconds`, every request `load` with `token` as bearer
+ * (the paths numbered across all URLs); resolves with one autocannon result per URL.
+ */
+export function loadAll(
+  urls: readonly string[],
+  clients: number,
+  seconds: number,
+  token: string,
+  load: Load,
+): Promise<autocannon.Result[]> {
+  let n = 0;
+  return Promise.all(
+    urls.map((url) =>
+      autocannon({
+        url,
+        connections: clients / urls.length,
+        duration: seconds,
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        requests: [
+          {
+            method: load.method,
+            ...(load.body === undefined ? {} : { body: load.body }),
+            setupRequest: (req) => ({ ...req, path: load.path(n++) }),
+          },
+        ],
+      }),
+    ),
+  );
 }
 
 /** A JSON request with a bearer token; throws on a status ≥ 300. */

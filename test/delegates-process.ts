@@ -1,8 +1,12 @@
 // Helpers for the delegates process tests: spawn test/delegates-worker.ts and collect its JSON lines.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import { bytesToHex } from "../src/crypto/bytes.js";
+import { Delegates } from "../src/delegates/delegates.js";
+import { newAppKey, recordingAudit, registerVersions } from "../src/delegates/test-support.js";
+import type { TestStorage } from "../src/store/testing.js";
 
 /**
  * Bundles a TypeScript entry into one ESM file (esbuild, which tsx ships with) so that each spawned process
@@ -31,6 +35,43 @@ export async function bundleEntry(entry: string): Promise<string> {
 /** The worker bundle (see bundleEntry). */
 export function bundleWorker(): Promise<string> {
   return bundleEntry("test/delegates-worker.ts");
+}
+
+/**
+ * Call at a test file's top level: the worker bundle is built before the file's tests and removed after them.
+ * `open` gives a test a fresh store (cleaned up after it) with Delegates over it and app `name` registered
+ * with `versions` (their delegate keys by version).
+ */
+export function workerTests(): {
+  readonly bundle: () => string;
+  open(
+    store: () => Promise<TestStorage>,
+    name: string,
+    versions: readonly number[],
+  ): Promise<{ t: TestStorage; d: Delegates; v: Map<number, string> }>;
+} {
+  let bundle = "";
+  let t: TestStorage | undefined;
+  beforeAll(async () => {
+    bundle = await bundleWorker();
+  });
+  afterAll(() => {
+    rmSync(dirname(bundle), { recursive: true, force: true });
+  });
+  afterEach(async () => {
+    await t?.cleanup();
+    t = undefined;
+  });
+  return {
+    bundle: () => bundle,
+    async open(store, name, versions) {
+      t = await store();
+      const d = new Delegates({ storage: t.storage, audit: recordingAudit() });
+      const app = newAppKey();
+      await d.apps.register(name, app.publicKey);
+      return { t, d, v: await registerVersions(d, app, name, versions) };
+    },
+  };
 }
 
 /** A running worker and its parsed stdout lines. */

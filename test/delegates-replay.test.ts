@@ -1,14 +1,10 @@
 // Replay safety across processes: 100 concurrent migration attempts with one token from 10 separate processes
 // sharing one real PostgreSQL database (and one SQLite file) → exactly one succeeds, the rest get token_used.
-import { rmSync } from "node:fs";
-import { dirname } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { utf8 } from "../src/crypto/bytes.js";
 import { Secret } from "../src/crypto/secret.js";
-import { Delegates } from "../src/delegates/delegates.js";
-import { newAppKey, recordingAudit, registerVersions } from "../src/delegates/test-support.js";
 import { openTestPostgresStorage, openTestSqliteStorage, type TestStorage } from "../src/store/testing.js";
-import { bundleWorker, spawnWorker } from "./delegates-process.js";
+import { spawnWorker, workerTests } from "./delegates-process.js";
 
 interface Outcome {
   ok: boolean;
@@ -17,36 +13,27 @@ interface Outcome {
   message?: string;
 }
 
-let t: TestStorage | undefined;
-let bundle: string;
-beforeAll(async () => {
-  bundle = await bundleWorker();
-});
-afterAll(() => {
-  rmSync(dirname(bundle), { recursive: true, force: true });
-});
-afterEach(async () => {
-  await t?.cleanup();
-  t = undefined;
-});
+const workers = workerTests();
 
 async function race(
   open: () => Promise<TestStorage>,
   processes: number,
   attemptsEach: number,
 ): Promise<void> {
-  t = await open();
-  const d = new Delegates({ storage: t.storage, audit: recordingAudit() });
-  const app = newAppKey();
-  await d.apps.register("chat", app.publicKey);
-  const v = await registerVersions(d, app, "chat", [1, 2]);
+  const { t, d, v } = await workers.open(open, "chat", [1, 2]);
   for (let i = 0; i < 10; i++) await d.secrets.put(v.get(1)!, `s${i}`, Secret.from(utf8(`value ${i}`)));
   const { token } = await d.tokens.issue(v.get(1)!, v.get(2)!);
-  const workers = Array.from({ length: processes }, () =>
-    spawnWorker("migrate", t!.dbUrl, t!.key, [v.get(1)!, v.get(2)!, token, String(attemptsEach)], bundle),
+  const racers = Array.from({ length: processes }, () =>
+    spawnWorker(
+      "migrate",
+      t.dbUrl,
+      t.key,
+      [v.get(1)!, v.get(2)!, token, String(attemptsEach)],
+      workers.bundle(),
+    ),
   );
   const outcomes: Outcome[] = [];
-  for (const w of workers) {
+  for (const w of racers) {
     outcomes.push(...((await w.waitFor(Array.isArray)) as Outcome[]));
     await w.exited;
   }

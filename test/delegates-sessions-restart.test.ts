@@ -1,41 +1,24 @@
 // Sessions across a restart: a process creates a session with a pending action and is SIGKILLed; fresh
 // processes rehydrate it and the action fires exactly once (two racing runners, then a third finds nothing).
-import { rmSync } from "node:fs";
-import { dirname } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { hexToBytes, utf8 } from "../src/crypto/bytes.js";
 import { ed25519Verify } from "../src/crypto/ed25519.js";
-import { Delegates } from "../src/delegates/delegates.js";
 import type { FiredRecord } from "../src/delegates/records.js";
 import type { RehydrateReport } from "../src/delegates/sessions/session-rehydrate.js";
-import { newAppKey, recordingAudit, registerVersions } from "../src/delegates/test-support.js";
 import { openTestPostgresStorage, openTestSqliteStorage, type TestStorage } from "../src/store/testing.js";
-import { bundleWorker, spawnWorker } from "./delegates-process.js";
+import { spawnWorker, workerTests } from "./delegates-process.js";
 
 interface RunOutput {
   rehydrated: RehydrateReport;
   fired: FiredRecord[];
 }
 
-let t: TestStorage | undefined;
-let bundle: string;
-beforeAll(async () => {
-  bundle = await bundleWorker();
-});
-afterAll(() => {
-  rmSync(dirname(bundle), { recursive: true, force: true });
-});
-afterEach(async () => {
-  await t?.cleanup();
-  t = undefined;
-});
+const workers = workerTests();
 
 async function scenario(open: () => Promise<TestStorage>): Promise<void> {
-  t = await open();
-  const d = new Delegates({ storage: t.storage, audit: recordingAudit() });
-  const app = newAppKey();
-  await d.apps.register("wallet", app.publicKey);
-  const v1 = (await registerVersions(d, app, "wallet", [1])).get(1)!;
+  const { t, d, v } = await workers.open(open, "wallet", [1]);
+  const v1 = v.get(1)!;
+  const bundle = workers.bundle();
 
   const creator = spawnWorker("session-create", t.dbUrl, t.key, [v1, "400"], bundle);
   const created = (await creator.waitFor((l) => typeof (l as { session?: string }).session === "string")) as {

@@ -1,11 +1,11 @@
 // End-to-end `keyward delegations …` as a new user runs it: import events (bad lines refused whole), check past
 // blocks, validate a batch file, checkpoint, prove, and verify the proof with only the checkpoint's public key.
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { verifyDelegationProof } from "../src/index.js";
+import { runCli } from "./cli-run.js";
 
 const root = mkdtempSync(join(tmpdir(), "keyward-delegations-cli-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -16,13 +16,7 @@ const file = (name: string, text: string) => {
   return p;
 };
 
-function kw(...args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "--data", data, ...args], {
-    encoding: "utf8",
-    env: { ...process.env, KEYWARD_DATA: "", KEYWARD_DB: "", KEYWARD_KEY_FILE: "", KEYWARD_PASSPHRASE: "" },
-  });
-  return { code: r.status ?? -1, out: r.stdout.trim(), err: r.stderr.trim() };
-}
+const kw = (...args: string[]) => runCli(data, args);
 const json = (r: { out: string }) => JSON.parse(r.out);
 
 // Seed 003's story: A is delegated 100–400 and 1000–2000; B posts before its own grant at 500.

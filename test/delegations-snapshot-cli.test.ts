@@ -1,21 +1,15 @@
 // `keyward delegations snapshot` end to end: later commands load it, a damaged one warns and falls back to the log.
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { runCli } from "./cli-run.js";
 
 const root = mkdtempSync(join(tmpdir(), "keyward-delegations-snapshot-cli-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const data = join(root, "data");
 
-function kw(...args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "--data", data, ...args], {
-    encoding: "utf8",
-    env: { ...process.env, KEYWARD_DATA: "", KEYWARD_DB: "", KEYWARD_KEY_FILE: "", KEYWARD_PASSPHRASE: "" },
-  });
-  return { code: r.status ?? -1, out: r.stdout.trim(), err: r.stderr.trim() };
-}
+const kw = (...args: string[]) => runCli(data, args);
 const check = (at: number) =>
   kw("delegations", "check", "--delegator", "1234", "--provider", "A", "--scope", "1", "--at", String(at));
 

@@ -1,11 +1,11 @@
 // A validator's day through the real CLI: import a one-time Frequency msa dump (seed 003's lifecycle: 1234 is
 // delegated to provider 1 at 100, revoked at 400, re-granted at 1000, revoked at 2000), then validate DSNP
 // batches (both writers) at announcement blocks — Frequency's answers by default, keyward's on request.
-import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { runCli } from "./cli-run.js";
 
 const root = mkdtempSync(join(tmpdir(), "keyward-frequency-cli-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -16,13 +16,7 @@ const BATCHES = [
   "test/fixtures/dsnp/pyarrow/reply.parquet",
 ];
 
-function kw(...args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "--data", data, ...args], {
-    encoding: "utf8",
-    env: { ...process.env, KEYWARD_DATA: "", KEYWARD_DB: "", KEYWARD_KEY_FILE: "", KEYWARD_PASSPHRASE: "" },
-  });
-  return { code: r.status ?? -1, out: r.stdout.trim(), err: r.stderr.trim() };
-}
+const kw = (...args: string[]) => runCli(data, args);
 const json = (r: { out: string }) => JSON.parse(r.out);
 const check = (at: number, ...more: string[]) =>
   json(

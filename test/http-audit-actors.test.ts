@@ -1,7 +1,8 @@
-// Audit entries of writes made over HTTP name the token that made them: delegates, rooms, River export.
+// Audit entries of writes made over HTTP name the token that made them: custody, delegates, rooms, River export.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatCertificate } from "../src/delegates/certificate.js";
 import { certifyVersion, newAppKey } from "../src/delegates/test-support.js";
+import type { Scope } from "../src/service/tokens.js";
 import { startTestApp, type TestApp } from "./http-harness.js";
 
 let t: TestApp;
@@ -27,6 +28,60 @@ async function head(): Promise<number> {
 }
 
 describe("audit entries name the HTTP caller", () => {
+  it("every custody route's entries name the token that called it, also those a first use causes", async () => {
+    const id = (name: string) => `/v1/partitions/custody-actors/identities/user:${name}`;
+    const steps: [method: "GET" | "POST", url: string, scope: Scope, body: unknown, kinds: string[]][] = [
+      ["POST", "/v1/partitions", "custody:admin", { name: "custody-actors" }, ["custody.partition-created"]],
+      ["GET", `${id("a")}/key`, "custody:read", undefined, ["custody.identity-created"]],
+      [
+        "POST",
+        `${id("b")}/sign`,
+        "custody:sign",
+        { message: "00" },
+        ["custody.identity-created", "custody.sign"],
+      ],
+      [
+        "POST",
+        `${id("a")}/sign-batch`,
+        "custody:sign",
+        { messages: ["00", "01"] },
+        ["custody.sign", "custody.sign"],
+      ],
+      ["POST", `${id("a")}/rotate`, "custody:admin", undefined, ["custody.rotate"]],
+      ["POST", `${id("a")}/suspend`, "custody:admin", undefined, ["custody.suspend"]],
+      ["POST", `${id("a")}/resume`, "custody:admin", undefined, ["custody.resume"]],
+      [
+        "POST",
+        `${id("c")}/import-legacy`,
+        "custody:admin",
+        { scheme: "ed25519", privateKey: "11".repeat(32) },
+        ["custody.import-legacy"],
+      ],
+      ["POST", `${id("c")}/remap`, "custody:admin", undefined, ["custody.remap"]],
+      [
+        "POST",
+        "/v1/partitions/custody-actors/msk/rotate",
+        "custody:admin",
+        {},
+        ["custody.msk-rotated", "custody.remap", "custody.remap", "custody.remap", "custody.msk-destroyed"],
+      ],
+      ["POST", `${id("b")}/revoke`, "custody:admin", undefined, ["custody.revoke"]],
+    ];
+    for (const [method, url, scope, body, kinds] of steps) {
+      const token = await t.token([scope]);
+      const before = await head();
+      const r = await t.request(method, url, { token, ...(body === undefined ? {} : { body }) });
+      expect(r.statusCode, url).toBeLessThan(300);
+      const entries = (await bodiesAfter(before)).filter((b) => b.includes(hex("custody.")));
+      const entryKinds = kinds.map(hex);
+      expect(
+        entries.map((b) => entryKinds.find((k) => b.includes(k))),
+        url,
+      ).toEqual(entryKinds);
+      for (const b of entries) expect(b, url).toContain(hex(actorOf(token)));
+    }
+  });
+
   it("a delegate migration names the token that migrated; the token issue names its own caller", async () => {
     const appKey = newAppKey();
     const writer = await t.token(["delegates:read", "delegates:write", "delegates:secrets"]);

@@ -1,11 +1,12 @@
 // Test harness for the HTTP suites: an in-process app over a real SQLite store, captured logs, tokens.
 import { Writable } from "node:stream";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
-import { buildApp } from "../src/http/app.js";
+import { afterEach } from "vitest";
+import { type AppOptions, buildApp } from "../src/http/app.js";
 import { createLogger } from "../src/http/logging.js";
 import { createKeyward, type Keyward, type KeywardOptions } from "../src/service/keyward.js";
 import type { Scope } from "../src/service/tokens.js";
-import { openTestSqliteStorage } from "../src/store/testing.js";
+import { openTestSqliteStorage, type TestStorage } from "../src/store/testing.js";
 
 /** An app under test with an admin token and every log line it wrote. */
 export interface TestApp {
@@ -76,6 +77,29 @@ export async function startTestApp(options: KeywardOptions = {}): Promise<TestAp
       await kw.close();
       await test.cleanup();
     },
+  };
+}
+
+/**
+ * Call at a test file's top level: returns `open(options)`, an app with silent logs (and `options`: limits,
+ * trusted proxies …) over a fresh SQLite store whose tokens are never cached, closed with its store after each
+ * test.
+ */
+export function appsPerTest(): (options: AppOptions) => Promise<{ app: FastifyInstance; kw: Keyward }> {
+  const opened: { app: FastifyInstance; kw: Keyward; t: TestStorage }[] = [];
+  afterEach(async () => {
+    for (const o of opened.splice(0)) {
+      await o.app.close();
+      await o.kw.close();
+      await o.t.cleanup();
+    }
+  });
+  return async (options) => {
+    const t = await openTestSqliteStorage();
+    const kw = await createKeyward(t.storage, { tokenCacheMs: 0 });
+    const app = await buildApp(kw, { logger: createLogger({ level: "silent" }), ...options });
+    opened.push({ app, kw, t });
+    return { app, kw };
   };
 }
 

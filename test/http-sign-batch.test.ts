@@ -1,6 +1,6 @@
 // POST …/sign-batch over the in-process app: signatures checked by node:crypto, scopes, bounds, audit actors.
-import { createPublicKey, verify } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { nodeVerifyEd25519 } from "./custody-helpers.js";
 import { leakForms, startTestApp, type TestApp } from "./http-harness.js";
 
 let t: TestApp;
@@ -17,17 +17,6 @@ afterAll(async () => {
 });
 
 const url = "/v1/partitions/batch/identities/user:dana/sign-batch";
-const ed25519Verifies = (publicKeyHex: string, message: Buffer, signatureHex: string) =>
-  verify(
-    null,
-    message,
-    createPublicKey({
-      key: Buffer.concat([Buffer.from("302a300506032b6570032100", "hex"), Buffer.from(publicKeyHex, "hex")]),
-      format: "der",
-      type: "spki",
-    }),
-    Buffer.from(signatureHex, "hex"),
-  );
 
 describe("sign-batch route", () => {
   it("signs every message in order; each signature verifies; one audit entry per message names the token", async () => {
@@ -42,7 +31,7 @@ describe("sign-batch route", () => {
     const { signatures } = res.json() as { signatures: { signature: string; publicKey: string }[] };
     expect(signatures).toHaveLength(10);
     for (const [i, s] of signatures.entries())
-      expect(ed25519Verifies(s.publicKey, messages[i]!, s.signature)).toBe(true);
+      expect(nodeVerifyEd25519(s.publicKey, messages[i]!, s.signature)).toBe(true);
     const hex = (s: string) => Buffer.from(s).toString("hex");
     const signs: string[] = [];
     for await (const e of t.kw.audit.entries())

@@ -1,6 +1,5 @@
 // End-to-end `keyward room …` as a new user would run it: create, add three, ban one, the banned member cannot
 // read the new version while the others can, and a second replica derives the same records.
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,21 +7,13 @@ import { afterAll, describe, expect, it } from "vitest";
 import { bytesToHex } from "../src/crypto/bytes.js";
 import { ed25519PublicKey } from "../src/crypto/ed25519.js";
 import { deriveRoomSecret } from "../src/kdf/room-secret.js";
+import { runCli } from "./cli-run.js";
 
 const root = mkdtempSync(join(tmpdir(), "keyward-rooms-cli-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function kw(dir: string, ...args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(
-    process.execPath,
-    ["--import", "tsx", "src/cli/main.ts", "--data", join(root, dir), ...args],
-    {
-      encoding: "utf8",
-      env: { ...process.env, KEYWARD_DATA: "", KEYWARD_DB: "", KEYWARD_KEY_FILE: "", KEYWARD_PASSPHRASE: "" },
-    },
-  );
-  return { code: r.status ?? -1, out: r.stdout.trim(), err: r.stderr.trim() };
-}
+/** `keyward` on the replica in `root/<dir>`. */
+const kw = (dir: string, ...args: string[]) => runCli(join(root, dir), args);
 
 function seedFile(name: string, byte: number): { path: string; key: string; seed: Uint8Array } {
   const seed = new Uint8Array(32).fill(byte);

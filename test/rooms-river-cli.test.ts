@@ -1,6 +1,5 @@
 // End-to-end `keyward room … --format river` and `keyward river validate-state` through the real CLI: the
 // refusals a user meets (tampered state, wrong flags, a room keyward cannot own) and the JSON verdicts.
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,23 +7,30 @@ import { afterAll, describe, expect, it } from "vitest";
 import { bytesToHex } from "../src/crypto/bytes.js";
 import { ed25519PublicKey } from "../src/crypto/ed25519.js";
 import { decodeChatRoomState, encodeChatRoomState } from "../src/interop/river/index.js";
+import { runCli } from "./cli-run.js";
 
 const root = mkdtempSync(join(tmpdir(), "keyward-river-cli-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const contract = "test/fixtures/river/room_contract_current.wasm";
 const at = (f: string) => join(root, f);
 
-function kw(dir: string, ...args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(
-    process.execPath,
-    ["--import", "tsx", "src/cli/main.ts", "--data", join(root, dir), ...args],
-    {
-      encoding: "utf8",
-      env: { ...process.env, KEYWARD_DATA: "", KEYWARD_DB: "", KEYWARD_KEY_FILE: "", KEYWARD_PASSPHRASE: "" },
-    },
+/** `keyward` on the replica in `root/<dir>`. */
+const kw = (dir: string, ...args: string[]) => runCli(join(root, dir), args);
+
+/** `keyward --json river validate-state` of the room contract on `state` (under parameters `p`) in replica a. */
+const validate = (state: string) =>
+  kw(
+    "a",
+    "--json",
+    "river",
+    "validate-state",
+    "--contract",
+    contract,
+    "--parameters",
+    at("p"),
+    "--state",
+    at(state),
   );
-  return { code: r.status ?? -1, out: r.stdout.trim(), err: r.stderr.trim() };
-}
 
 describe("keyward River CLI", { timeout: 240_000 }, () => {
   const seed = new Uint8Array(32).fill(0x55);
@@ -57,18 +63,7 @@ describe("keyward River CLI", { timeout: 240_000 }, () => {
       parameters: at("p"),
     });
 
-    const ok = kw(
-      "a",
-      "--json",
-      "river",
-      "validate-state",
-      "--contract",
-      contract,
-      "--parameters",
-      at("p"),
-      "--state",
-      at("s"),
-    );
+    const ok = validate("s");
     expect(JSON.parse(ok.out)).toEqual({ valid: true, verdict: "Valid" });
 
     // One flipped signature byte: the contract says so (exit 0, valid=false), the import refuses (exit 1).
@@ -79,18 +74,7 @@ describe("keyward River CLI", { timeout: 240_000 }, () => {
       at("bad"),
       encodeChatRoomState({ ...s, configuration: { ...s.configuration, signature: sig } }),
     );
-    const bad = kw(
-      "a",
-      "--json",
-      "river",
-      "validate-state",
-      "--contract",
-      contract,
-      "--parameters",
-      at("p"),
-      "--state",
-      at("bad"),
-    );
+    const bad = validate("bad");
     expect(bad.code).toBe(0);
     expect(JSON.parse(bad.out)).toMatchObject({ valid: false, verdict: "InvalidUpdateWithInfo" });
     expect(JSON.parse(bad.out).reason).toMatch(/Invalid signature/);

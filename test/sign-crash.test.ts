@@ -2,7 +2,6 @@
 // SIGKILLed at random moments. After every kill, each printed signature has its audit entry and the chain
 // verifies (issue 21: no signature exists without its audit entry).
 import { spawn } from "node:child_process";
-import { createPublicKey, verify } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
@@ -13,6 +12,7 @@ import { blake3Hash } from "../src/crypto/hash.js";
 import { createCustody } from "../src/service/custody.js";
 import { openStorage } from "../src/store/open.js";
 import { openTestPostgresStorage, openTestSqliteStorage, type TestStorage } from "../src/store/testing.js";
+import { nodeVerifyEd25519 } from "./custody-helpers.js";
 
 const DIR = join("node_modules", ".cache", "keyward-sign-crash");
 const BUNDLE = join(DIR, "sign-crash-worker.mjs");
@@ -76,16 +76,7 @@ async function signUntilKilled(t: TestStorage, run: string, atLeast: number): Pr
 }
 
 const ed25519Verifies = (p: Printed) =>
-  verify(
-    null,
-    Buffer.from(p.message, "hex"),
-    createPublicKey({
-      key: Buffer.concat([Buffer.from("302a300506032b6570032100", "hex"), Buffer.from(p.publicKey, "hex")]),
-      format: "der",
-      type: "spki",
-    }),
-    Buffer.from(p.signature, "hex"),
-  );
+  nodeVerifyEd25519(p.publicKey, Buffer.from(p.message, "hex"), p.signature);
 
 /** `kills` rounds of `processes` children signing at once on the store, each round checked after the kill. */
 async function killRounds(t: TestStorage, kills: number, perRun: number, processes = 1): Promise<number> {

@@ -53,18 +53,25 @@ describe("key_sort_vectors.json", () => {
   });
 });
 
+/** Keys and tweaks picked by index from a vector file (key_agg and tweak vectors). */
+interface TweakedKeys {
+  key_indices: number[];
+  tweak_indices: number[];
+  is_xonly: boolean[];
+}
+
+/** An error case of the key_agg and tweak vectors. */
+interface TweakErrorCase extends TweakedKeys {
+  error: VectorError;
+  comment: string;
+}
+
 describe("key_agg_vectors.json", () => {
   const v = readVectors<{
     pubkeys: string[];
     tweaks: string[];
     valid_test_cases: { key_indices: number[]; expected: string }[];
-    error_test_cases: {
-      key_indices: number[];
-      tweak_indices: number[];
-      is_xonly: boolean[];
-      error: VectorError;
-      comment: string;
-    }[];
+    error_test_cases: TweakErrorCase[];
   }>("bip327/key_agg_vectors.json");
   for (const [i, c] of v.valid_test_cases.entries())
     it(`valid #${i}`, () => {
@@ -225,37 +232,27 @@ describe("tweak_vectors.json", () => {
       expected: string;
       comment: string;
     }[];
-    error_test_cases: {
-      key_indices: number[];
-      tweak_indices: number[];
-      is_xonly: boolean[];
-      error: VectorError;
-      comment: string;
-    }[];
+    error_test_cases: TweakErrorCase[];
   }>("bip327/tweak_vectors.json");
   const tw = (idx: number[], x: boolean[]): MusigTweak[] =>
     idx.map((t, j) => ({ tweak: h(v.tweaks[t]!), xOnly: x[j]! }));
+  /** The signing session of a case: the file's aggregate nonce and message, the case's keys and tweaks. */
+  const session = (c: TweakedKeys) => ({
+    aggNonce: h(v.aggnonce),
+    publicKeys: pick(v.pubkeys, c.key_indices),
+    message: h(v.msg),
+    tweaks: tw(c.tweak_indices, c.is_xonly),
+  });
   for (const c of v.valid_test_cases)
     it(`valid: ${c.comment}`, () => {
-      const s = {
-        aggNonce: h(v.aggnonce),
-        publicKeys: pick(v.pubkeys, c.key_indices),
-        message: h(v.msg),
-        tweaks: tw(c.tweak_indices, c.is_xonly),
-      };
+      const s = session(c);
       const psig = musigPartialSign(s, h(v.secnonce), h(v.sk));
       expect(bytesToHex(psig)).toBe(c.expected.toLowerCase());
       expect(musigPartialVerify(s, pick(v.pnonces, c.nonce_indices), psig, c.signer_index)).toBe(true);
     });
   for (const c of v.error_test_cases)
     it(`error: ${c.comment}`, () => {
-      const s = {
-        aggNonce: h(v.aggnonce),
-        publicKeys: pick(v.pubkeys, c.key_indices),
-        message: h(v.msg),
-        tweaks: tw(c.tweak_indices, c.is_xonly),
-      };
-      expectVectorError(() => musigPartialSign(s, h(v.secnonce), h(v.sk)), c.error);
+      expectVectorError(() => musigPartialSign(session(c), h(v.secnonce), h(v.sk)), c.error);
     });
 });
 

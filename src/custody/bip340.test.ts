@@ -1,28 +1,16 @@
 // Custody's bip340 scheme: derived x-only keys (Python/b3sum oracle), BIP-340 signatures checked by @noble/curves,
 // BIP-341 taproot signing, rotation statements signed by the old BIP-340 key, and paths older than the scheme.
 import { schnorr } from "@noble/curves/secp256k1.js";
-import { afterEach, describe, expect, it } from "vitest";
-import { pinPartition, testCustody } from "../../test/custody-helpers.js";
+import { describe, expect, it } from "vitest";
+import { pinnedCustody, storesPerTest } from "../../test/custody-helpers.js";
 import { hexToBytes, utf8 } from "../crypto/bytes.js";
-import { openTestSqliteStorage, type TestStorage } from "../store/testing.js";
 import { paths } from "./records.js";
 import { verifyKeyStatement } from "./statements.js";
 
-const stores: TestStorage[] = [];
-afterEach(async () => {
-  for (const t of stores.splice(0)) await t.cleanup();
-});
+const store = storesPerTest();
 async function setup() {
-  const t = await openTestSqliteStorage();
-  stores.push(t);
-  const service = await testCustody(t.storage);
-  await pinPartition(
-    service,
-    t.storage,
-    "pinned",
-    "000102030405060708090a0b0c0d0e0f",
-    new Uint8Array(32).fill(0x42),
-  );
+  const t = await store();
+  const service = await pinnedCustody(t.storage);
   return { ...service, storage: t.storage };
 }
 const alice = { partition: "pinned", identity: "email:alice@example.com" };

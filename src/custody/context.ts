@@ -40,7 +40,7 @@ export interface CustodyOptions {
   readonly audit: CustodyAuditSink;
   /** Clock in milliseconds (tests inject one). */
   readonly now?: () => number;
-  /** Recorded as `actor` on audit events (e.g. "cli", a token id). */
+  /** Recorded as `actor` by calls that name no caller: the process's own name (e.g. "service", "cli"). */
   readonly actor?: string;
   /**
    * Test hook: called with every buffer that holds a derived or unsealed private key, before use. The buffer
@@ -56,6 +56,7 @@ export interface CustodyContext {
   readonly storage: Storage;
   readonly audit: CustodyAuditSink;
   readonly now: () => number;
+  /** The caller of the current call (its `actor` argument), else the instance's `actor` option. */
   readonly actor: string | undefined;
   readonly observe: ((buffer: Uint8Array) => void) | undefined;
   /** Unsealed MSKs by `mskName`, kept only in memory as Secret (DESIGN Invariant 3), bounded, with a TTL. */

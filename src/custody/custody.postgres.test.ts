@@ -1,36 +1,20 @@
 // The core lifecycle and the audit chain on the real PostgreSQL server, including two instances at once.
-import { createPublicKey, verify } from "node:crypto";
-import { afterEach, describe, expect, it } from "vitest";
-import { testCustody } from "../../test/custody-helpers.js";
+import { describe, expect, it } from "vitest";
+import { alice, nodeVerifyEd25519, storesPerTest, testCustody } from "../../test/custody-helpers.js";
 import { openStorage } from "../store/open.js";
-import { openTestPostgresStorage, type TestStorage } from "../store/testing.js";
+import { openTestPostgresStorage } from "../store/testing.js";
 
-const stores: TestStorage[] = [];
-afterEach(async () => {
-  for (const t of stores.splice(0)) await t.cleanup();
-});
+const store = storesPerTest(openTestPostgresStorage);
 const enc = new TextEncoder();
-const alice = { partition: "acme", identity: "email:alice@example.com" };
-
-function edVerify(pubHex: string, msg: Uint8Array, sigHex: string): boolean {
-  const spki = Buffer.concat([Buffer.from("302a300506032b6570032100", "hex"), Buffer.from(pubHex, "hex")]);
-  return verify(
-    null,
-    msg,
-    createPublicKey({ key: spki, format: "der", type: "spki" }),
-    Buffer.from(sigHex, "hex"),
-  );
-}
 
 describe("custody on Postgres", () => {
   it("key, sign, rotate, suspend, MSK rotation, revoke; the audit chain verifies", async () => {
-    const t = await openTestPostgresStorage();
-    stores.push(t);
+    const t = await store();
     const { custody, audit, keyBuffers, close } = await testCustody(t.storage);
     await custody.createPartition("acme");
     const k0 = await custody.key(alice);
     const s = await custody.sign(alice, enc.encode("m"));
-    expect(edVerify(k0.publicKey, enc.encode("m"), s.signature)).toBe(true);
+    expect(nodeVerifyEd25519(k0.publicKey, enc.encode("m"), s.signature)).toBe(true);
     await custody.rotate(alice);
     await custody.suspend(alice);
     await expect(custody.sign(alice, enc.encode("m"))).rejects.toMatchObject({ code: "suspended" });
@@ -46,8 +30,7 @@ describe("custody on Postgres", () => {
   });
 
   it("two instances on one database: concurrent signing and rotation keep one audit chain and unique generations", async () => {
-    const t = await openTestPostgresStorage();
-    stores.push(t);
+    const t = await store();
     const other = await openStorage({ db: t.dbUrl, unseal: { key: t.key } });
     try {
       const a = await testCustody(t.storage);

@@ -11,7 +11,14 @@ import { InputRangeError, InputTypeError } from "../errors/input-errors.js";
 import type { Storage, StorageTx } from "../store/ports.js";
 import { type CustodyAuditEvent, type CustodyContext, type CustodyOptions, runTx } from "./context.js";
 import { assertScheme, type Scheme } from "./identity.js";
-import { currentPublicKey, lendKey, type SignRequest, type SignResult, signInTx } from "./key-use.js";
+import {
+  currentPublicKey,
+  type IdentityKey,
+  lendKey,
+  type SignRequest,
+  type SignResult,
+  signInTx,
+} from "./key-use.js";
 import {
   importLegacy,
   type KeyChangeResult,
@@ -37,24 +44,13 @@ import type { PathRecord } from "./records.js";
 import { assertActor, MAX_SIGN_BATCH, type SignOptions, signRequests } from "./sign-request.js";
 import { TxBatcher } from "./tx-batcher.js";
 
-/** Public key of an identity path for one scheme (`evmAddress` for secp256k1). */
-export interface IdentityKey {
-  readonly address: string;
-  readonly publicKey: string;
-  readonly generation: number;
-  readonly scheme: Scheme;
-  readonly evmAddress?: string;
-  /** bip340: the BIP-341 key-path output key (x-only hex) of this internal key, for a P2TR output. */
-  readonly taprootOutputKey?: string;
-}
-
 type Signer = TxBatcher<StorageTx, SignRequest, { result: SignResult; event: CustodyAuditEvent }>;
-/** Set only while `as()` builds a view (synchronously): the state the view shares with its root. */
-let adopting: { ctx: CustodyContext; signer: Signer } | undefined;
 
 /**
  * Identity-key custody: one MSK per partition, keys derived per (identity, label, generation, scheme), used but
  * never returned. Every signature and lifecycle change is appended to the audit log in the same transaction.
+ * Every audited method takes its caller as the last argument (`actor`, e.g. `token:<id>`), recorded on the
+ * entries it causes; a call without one records the instance's `options.actor` (e.g. "service").
  *
  * @example
  * const custody = new Custody(storage, { audit });
@@ -72,11 +68,6 @@ export class Custody {
       throw new InputTypeError("storage must be a Storage");
     if (!options?.audit || typeof options.audit.append !== "function")
       throw new InputTypeError("options.audit must be an AuditSink");
-    if (adopting) {
-      this.#ctx = adopting.ctx;
-      this.#signer = adopting.signer;
-      return;
-    }
     this.#ctx = {
       storage,
       audit: options.audit,
@@ -90,7 +81,7 @@ export class Custody {
     // Within one batch's transaction, each path is resolved once: signatures never change a path, and a
     // refused request makes the batcher redo every request in a transaction of its own (fresh memo).
     const prepared = new WeakMap<StorageTx, Map<string, Promise<PathRecord>>>();
-    const prepareOnce = (tx: StorageTx, ref: IdentityRef) => {
+    const prepareOnce = (tx: StorageTx, ref: IdentityRef, actor: string | undefined) => {
       let memo = prepared.get(tx);
       if (!memo) {
         memo = new Map();
@@ -99,14 +90,15 @@ export class Custody {
       const key = JSON.stringify([ref.partition, ref.identity, ref.label ?? ""]);
       let rec = memo.get(key);
       if (!rec) {
-        rec = preparePath(this.#ctx, tx, ref, { create: true, requireActive: true });
+        // The request that resolves the path first names the caller of its creation or MSK move, if any.
+        rec = preparePath(this.#at(actor), tx, ref, { create: true, requireActive: true });
         memo.set(key, rec);
       }
       return rec;
     };
     this.#signer = new TxBatcher(
       (fn) => runTx(this.#ctx, fn),
-      (tx, req) => signInTx(this.#ctx, tx, req, (ref) => prepareOnce(tx, ref)),
+      (tx, req) => signInTx(this.#ctx, tx, req, (ref) => prepareOnce(tx, ref, req.actor)),
       async (tx, done) => {
         const events = done.map((d) => d.event);
         const audit = this.#ctx.audit;
@@ -117,25 +109,23 @@ export class Custody {
   }
 
   /**
-   * A view that records `actor` (e.g. the token behind an HTTP request) on every audit event it causes. It
-   * shares this instance's MSK cache and group-commit signer, so views are cheap; close only the root.
+   * The actor a call records: `actor` when given, else the instance's.
    * @throws TypeError / RangeError for an actor that is not a non-empty string of at most 200 characters.
-   * @example await custody.as("token:tk_123").sign(ref, message);
    */
-  as(actor: string): Custody {
-    assertActor(actor);
-    // No second constructor run: the view adopts this instance's context (with `actor`) and signer.
-    adopting = { ctx: { ...this.#ctx, actor }, signer: this.#signer };
-    try {
-      return new Custody(this.#ctx.storage, { audit: this.#ctx.audit });
-    } finally {
-      adopting = undefined;
-    }
+  #actorOf(actor: string | undefined): string | undefined {
+    if (actor !== undefined) assertActor(actor);
+    return actor ?? this.#ctx.actor;
+  }
+
+  /** The context of one call: this instance's (MSK cache, clock, audit sink), recording `#actorOf(actor)`. */
+  #at(actor: string | undefined): CustodyContext {
+    const a = this.#actorOf(actor);
+    return a === this.#ctx.actor ? this.#ctx : { ...this.#ctx, actor: a };
   }
 
   /** Creates a partition with its own MSK. @throws KeywardError `already_exists`. */
-  createPartition(name: string): Promise<PartitionInfo> {
-    return createPartition(this.#ctx, name);
+  async createPartition(name: string, actor?: string): Promise<PartitionInfo> {
+    return createPartition(this.#at(actor), name);
   }
 
   /** Lists partitions. */
@@ -145,13 +135,13 @@ export class Custody {
 
   /**
    * The current public key of a path (created at generation 0 on first use). Suspended paths still answer.
+   * `actor` names the caller on the entries a first use or a lazy MSK move writes.
    * @throws KeywardError `not_found` (partition), `revoked`, `conflict` (other scheme on an imported key).
    */
-  async key(ref: IdentityRef, scheme: Scheme = "ed25519"): Promise<IdentityKey> {
+  async key(ref: IdentityRef, scheme: Scheme = "ed25519", actor?: string): Promise<IdentityKey> {
     assertScheme(scheme);
-    const rec = await runTx(this.#ctx, (tx) =>
-      preparePath(this.#ctx, tx, ref, { create: true, requireActive: false }),
-    );
+    const ctx = this.#at(actor);
+    const rec = await runTx(ctx, (tx) => preparePath(ctx, tx, ref, { create: true, requireActive: false }));
     const publicKey = currentPublicKey(rec, scheme);
     const out = { address: rec.address, publicKey, generation: rec.generation, scheme };
     if (scheme === "bip340")
@@ -166,52 +156,58 @@ export class Custody {
    * under the output key (`publicKey` in the result). x25519 keys cannot sign. `actor` names the caller on the
    * audit entry. Returns only after the signature's audit entry committed (concurrent calls share a commit).
    * @throws invalid input; KeywardError `suspended`, `revoked`, `not_found`.
-   * @example await custody.sign(ref, sighash, { scheme: "bip340", taproot: true });
+   * @example await custody.sign(ref, sighash, { scheme: "bip340", taproot: true }, "token:tk_123");
    */
-  async sign(ref: IdentityRef, message: Uint8Array, options: SignOptions = {}): Promise<SignResult> {
-    const request = signRequests(ref, options, this.#ctx.actor)(message, "message");
+  async sign(
+    ref: IdentityRef,
+    message: Uint8Array,
+    options: SignOptions = {},
+    actor?: string,
+  ): Promise<SignResult> {
+    const request = signRequests(ref, options, this.#actorOf(actor))(message, "message");
     return (await this.#signer.submit(request)).result;
   }
 
   /**
    * Signs 1 … MAX_SIGN_BATCH (256) messages with one path's current key, in order. Every message gets its own
    * audit entry (one chain extension and one commit for the batch when nothing else is queued); the call
-   * returns only after every entry committed. Options as for `sign`.
+   * returns only after every entry committed. Options and `actor` as for `sign`.
    * @throws invalid input naming `messages[i]`; KeywardError `suspended`, `revoked`, `not_found`.
-   * @example const sigs = await custody.signMany(ref, [m1, m2, m3]);
+   * @example const sigs = await custody.signMany(ref, [m1, m2, m3], {}, "cli");
    */
   async signMany(
     ref: IdentityRef,
     messages: readonly Uint8Array[],
     options: SignOptions = {},
+    actor?: string,
   ): Promise<SignResult[]> {
     if (!Array.isArray(messages)) throw new InputTypeError("messages must be an array of Uint8Array");
     if (messages.length < 1 || messages.length > MAX_SIGN_BATCH)
       throw new InputRangeError(`messages must hold 1 to ${MAX_SIGN_BATCH} messages`);
-    const build = signRequests(ref, options, this.#ctx.actor);
+    const build = signRequests(ref, options, this.#actorOf(actor));
     const requests = messages.map((m, i) => build(m, `messages[${i}]`));
     const done = await Promise.all(requests.map((r) => this.#signer.submit(r)));
     return done.map((d) => d.result);
   }
 
   /** Rotates to generation + 1; the old keys sign a statement naming the new public keys. */
-  rotate(ref: IdentityRef): Promise<KeyChangeResult> {
-    return rotatePath(this.#ctx, ref);
+  async rotate(ref: IdentityRef, actor?: string): Promise<KeyChangeResult> {
+    return rotatePath(this.#at(actor), ref);
   }
 
   /** Suspends a path (reversible): signing fails with `suspended`. */
-  suspend(ref: IdentityRef): Promise<StatusResult> {
-    return setSuspended(this.#ctx, ref, true);
+  async suspend(ref: IdentityRef, actor?: string): Promise<StatusResult> {
+    return setSuspended(this.#at(actor), ref, true);
   }
 
   /** Resumes a suspended path. */
-  resume(ref: IdentityRef): Promise<StatusResult> {
-    return setSuspended(this.#ctx, ref, false);
+  async resume(ref: IdentityRef, actor?: string): Promise<StatusResult> {
+    return setSuspended(this.#at(actor), ref, false);
   }
 
   /** Revokes a path for good: every later use fails with `revoked`. */
-  revoke(ref: IdentityRef): Promise<StatusResult> {
-    return revokePath(this.#ctx, ref);
+  async revoke(ref: IdentityRef, actor?: string): Promise<StatusResult> {
+    return revokePath(this.#at(actor), ref);
   }
 
   /** Public keys, statements and status changes of a path, oldest first. */
@@ -220,57 +216,62 @@ export class Custody {
   }
 
   /** Opens a new MSK epoch; moves paths now (`batch`, default) or lazily on use. */
-  rotateMsk(
+  async rotateMsk(
     partition: string,
     options: { batch?: boolean; onProgress?: MskProgress } = {},
+    actor?: string,
   ): Promise<MskRotationResult> {
-    return rotateMsk(this.#ctx, partition, options);
+    return rotateMsk(this.#at(actor), partition, options);
   }
 
   /** Imports a random Ed25519 seed / secp256k1 private key (sealed) for a new path. */
-  importLegacy(
+  async importLegacy(
     ref: IdentityRef,
     scheme: "ed25519" | "secp256k1",
     key: Secret,
+    actor?: string,
   ): ReturnType<typeof importLegacy> {
-    return importLegacy(this.#ctx, ref, scheme, key);
+    return importLegacy(this.#at(actor), ref, scheme, key);
   }
 
   /** Moves an imported-key path to a derived key by a remap statement the imported key signs. */
-  remap(ref: IdentityRef): Promise<KeyChangeResult> {
-    return remapLegacy(this.#ctx, ref);
+  async remap(ref: IdentityRef, actor?: string): Promise<KeyChangeResult> {
+    return remapLegacy(this.#at(actor), ref);
   }
 
   /**
    * SERVICE-INTERNAL (wired by service/, never exposed over HTTP): runs `fn` with the path's current Ed25519
    * seed and public key, then wipes the seed (also on error). Rooms use it for River's room-secret derivation.
-   * The use is audited. @throws KeywardError `suspended`, `revoked`.
+   * The use is audited with `purpose` under `actor`. @throws KeywardError `suspended`, `revoked`.
    */
   async withEd25519Seed<T>(
     ref: IdentityRef,
     fn: (seed: Uint8Array, publicKey: Uint8Array) => T | Promise<T>,
     purpose = "service",
+    actor?: string,
   ): Promise<T> {
     if (typeof fn !== "function") throw new InputTypeError("fn must be a function");
-    return lendKey(this.#ctx, ref, "ed25519", purpose, async (seed, pub) => fn(seed, pub));
+    return lendKey(this.#at(actor), ref, "ed25519", purpose, async (seed, pub) => fn(seed, pub));
   }
 
   /**
    * SERVICE-INTERNAL (wired by service/ as the delegates' cosigner share port, never exposed over HTTP): runs
    * `fn` with the path's current BIP-340 secret key, then wipes it (also on error). The use is audited with
-   * `purpose`. @throws KeywardError `suspended`, `revoked`.
+   * `purpose` under `actor`. @throws KeywardError `suspended`, `revoked`.
    */
   async withBip340Key<T>(
     ref: IdentityRef,
     fn: (secretKey: Uint8Array, publicKey: Uint8Array) => T | Promise<T>,
     purpose = "service",
+    actor?: string,
   ): Promise<T> {
     if (typeof fn !== "function") throw new InputTypeError("fn must be a function");
-    return lendKey(this.#ctx, ref, "bip340", purpose, async (key, pub) => fn(key, pub));
+    return lendKey(this.#at(actor), ref, "bip340", purpose, async (key, pub) => fn(key, pub));
   }
 
   /**
    * SERVICE-INTERNAL: X25519 agreement with the path's key; `fn` gets the shared secret, wiped afterwards.
+   * The use is audited with `purpose` under `actor`.
    * @throws invalid input for a low-order peer key; KeywardError `suspended`, `revoked`.
    */
   async withX25519Agreement<T>(
@@ -278,10 +279,11 @@ export class Custody {
     peerPublicKey: Uint8Array,
     fn: (shared: Uint8Array) => T | Promise<T>,
     purpose = "service",
+    actor?: string,
   ): Promise<T> {
     assertBytes(peerPublicKey, 32, "peerPublicKey");
     if (typeof fn !== "function") throw new InputTypeError("fn must be a function");
-    return lendKey(this.#ctx, ref, "x25519", purpose, async (key) => {
+    return lendKey(this.#at(actor), ref, "x25519", purpose, async (key) => {
       const shared = x25519SharedSecret(key, peerPublicKey);
       if (!shared) throw new InputRangeError("peerPublicKey is a low-order point");
       try {

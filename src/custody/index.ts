@@ -1,6 +1,6 @@
 // Custody: MSK-derived identity keys per partition, lifecycle, MSK rotation and legacy remap (seed 004).
 export type { CustodyAuditSink, CustodyOptions } from "./context.js";
-export { Custody, type IdentityKey } from "./custody.js";
+export { Custody } from "./custody.js";
 export { CUSTODY_CONTEXTS, deriveIdentitySeed, identityAddress } from "./derive.js";
 export {
   assertPartitionName,
@@ -11,7 +11,7 @@ export {
   SCHEMES,
   type Scheme,
 } from "./identity.js";
-export type { SignResult } from "./key-use.js";
+export type { IdentityKey, SignResult } from "./key-use.js";
 export type { KeyChangeResult, PathHistory, StatusResult } from "./lifecycle.js";
 export type { MskProgress, MskRotationResult, PartitionInfo } from "./partitions.js";
 export type { IdentityRef } from "./path-ops.js";

@@ -22,13 +22,24 @@ import type { PathRecord } from "./records.js";
 /** One queued signature (see Custody.sign). */
 export interface SignRequest {
   readonly ref: IdentityRef;
-  /** Recorded on the audit event: requests from several views share one batch. */
+  /** Recorded on the audit event: requests from several callers share one batch. */
   readonly actor: string | undefined;
   readonly message: Uint8Array;
   readonly scheme: Scheme;
   readonly eip191: boolean;
   /** bip340 only: sign with the BIP-341 tweaked key (empty = key-path only, or a 32-byte script merkle root). */
   readonly taprootMerkleRoot?: Uint8Array | undefined;
+}
+
+/** Public key of an identity path for one scheme (`evmAddress` for secp256k1). */
+export interface IdentityKey {
+  readonly address: string;
+  readonly publicKey: string;
+  readonly generation: number;
+  readonly scheme: Scheme;
+  readonly evmAddress?: string;
+  /** bip340: the BIP-341 key-path output key (x-only hex) of this internal key, for a P2TR output. */
+  readonly taprootOutputKey?: string;
 }
 
 /** A signature (hex) with the key that made it. secp256k1: 65 bytes r‖s‖v (v 0/1, or 27/28 with EIP-191). */

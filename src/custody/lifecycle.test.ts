@@ -1,40 +1,14 @@
 // Lifecycle: rotation statements, suspend/resume, revoke, MSK epochs (batch and lazy), legacy remap, restarts.
-import { createPublicKey, verify } from "node:crypto";
-import { afterEach, describe, expect, it } from "vitest";
-import { testCustody } from "../../test/custody-helpers.js";
+import { describe, expect, it } from "vitest";
+import { alice, custodyPerTest, nodeVerifyEd25519, testCustody } from "../../test/custody-helpers.js";
 import { hexToBytes } from "../crypto/bytes.js";
 import { Secret } from "../crypto/secret.js";
 import { openStorage } from "../store/open.js";
-import { openTestSqliteStorage, type TestStorage } from "../store/testing.js";
 import { GENERATION_TABLE, MSK_NAMESPACE, mskName } from "./records.js";
 import { statementBytes, verifyKeyStatement } from "./statements.js";
 
-const stores: TestStorage[] = [];
-afterEach(async () => {
-  for (const t of stores.splice(0)) await t.cleanup();
-});
-async function setup() {
-  const t = await openTestSqliteStorage();
-  stores.push(t);
-  const service = await testCustody(t.storage);
-  await service.custody.createPartition("acme");
-  return { ...service, t, storage: t.storage };
-}
+const setup = custodyPerTest();
 const enc = new TextEncoder();
-const alice = { partition: "acme", identity: "email:alice@example.com" };
-
-function nodeVerifyEd25519(publicKeyHex: string, message: Uint8Array, signatureHex: string): boolean {
-  const spki = Buffer.concat([
-    Buffer.from("302a300506032b6570032100", "hex"),
-    Buffer.from(publicKeyHex, "hex"),
-  ]);
-  return verify(
-    null,
-    message,
-    createPublicKey({ key: spki, format: "der", type: "spki" }),
-    Buffer.from(signatureHex, "hex"),
-  );
-}
 
 describe("rotation", () => {
   it("changes the public keys, keeps the address, and the old key signs the new one", async () => {

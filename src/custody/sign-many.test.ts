@@ -1,34 +1,12 @@
 // Custody.signMany and the actor argument: signatures checked by node:crypto, one audit entry per message.
-import { createPublicKey, verify } from "node:crypto";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
-import { afterEach, describe, expect, it } from "vitest";
-import { testCustody } from "../../test/custody-helpers.js";
+import { describe, expect, it } from "vitest";
+import { alice, custodyPerTest, nodeVerifyEd25519 } from "../../test/custody-helpers.js";
 import { canonicalDecode } from "../crypto/canonical.js";
-import { openTestSqliteStorage, type TestStorage } from "../store/testing.js";
 import { MAX_SIGN_BATCH } from "./sign-request.js";
 
-const stores: TestStorage[] = [];
-afterEach(async () => {
-  for (const t of stores.splice(0)) await t.cleanup();
-});
-async function setup() {
-  const t = await openTestSqliteStorage();
-  stores.push(t);
-  const service = await testCustody(t.storage);
-  await service.custody.createPartition("acme");
-  return service;
-}
+const setup = custodyPerTest();
 const enc = new TextEncoder();
-const alice = { partition: "acme", identity: "email:alice@example.com" };
-
-function ed25519Verifies(publicKeyHex: string, message: Uint8Array, signatureHex: string): boolean {
-  const spki = Buffer.concat([
-    Buffer.from("302a300506032b6570032100", "hex"),
-    Buffer.from(publicKeyHex, "hex"),
-  ]);
-  const key = createPublicKey({ key: spki, format: "der", type: "spki" });
-  return verify(null, message, key, Buffer.from(signatureHex, "hex"));
-}
 
 /** The decoded audit bodies of every entry of a kind. */
 async function bodies(audit: Awaited<ReturnType<typeof setup>>["audit"], kind: string) {
@@ -47,13 +25,13 @@ describe("Custody.signMany", () => {
   it("signs every message in order, each verifying under the path's key, one audit entry per message", async () => {
     const { custody, audit } = await setup();
     const messages = Array.from({ length: 40 }, (_, i) => enc.encode(`message ${i}`));
-    const sigs = await custody.signMany(alice, messages, { actor: "token:batch" });
+    const sigs = await custody.signMany(alice, messages, {}, "token:batch");
     expect(sigs).toHaveLength(40);
     const { publicKey } = await custody.key(alice);
     for (const [i, s] of sigs.entries()) {
       expect(s.publicKey).toBe(publicKey);
-      expect(ed25519Verifies(publicKey, messages[i]!, s.signature)).toBe(true);
-      expect(ed25519Verifies(publicKey, messages[(i + 1) % 40]!, s.signature)).toBe(false);
+      expect(nodeVerifyEd25519(publicKey, messages[i]!, s.signature)).toBe(true);
+      expect(nodeVerifyEd25519(publicKey, messages[(i + 1) % 40]!, s.signature)).toBe(false);
     }
     const signs = await bodies(audit, "custody.sign");
     expect(signs).toHaveLength(40);
@@ -88,7 +66,7 @@ describe("Custody.signMany", () => {
     await expect(custody.signMany(alice, [new Uint8Array(1), "m" as unknown as Uint8Array])).rejects.toThrow(
       /messages\[1\]/,
     );
-    await expect(custody.sign(alice, new Uint8Array(1), { actor: "" })).rejects.toThrow(/actor/);
+    await expect(custody.sign(alice, new Uint8Array(1), {}, "")).rejects.toThrow(/actor/);
     await expect(custody.signMany(alice, [new Uint8Array(1)], { scheme: "x25519" })).rejects.toThrow(
       RangeError,
     );
@@ -107,7 +85,7 @@ describe("Custody.signMany", () => {
   it("the actor argument of sign names the caller on its entry, beside the instance's default", async () => {
     const { custody, audit } = await setup();
     await Promise.all([
-      custody.sign(alice, enc.encode("1"), { actor: "token:x" }),
+      custody.sign(alice, enc.encode("1"), {}, "token:x"),
       custody.sign(alice, enc.encode("2")),
     ]);
     const actors = (await bodies(audit, "custody.sign")).map((b) => b.actor).sort();

@@ -12,8 +12,6 @@ export interface SignOptions {
   readonly eip191?: boolean;
   /** bip340: sign by the BIP-341 tweaked key (`true`: key-path only; bytes: a 32-byte script merkle root). */
   readonly taproot?: boolean | Uint8Array;
-  /** Recorded as `actor` on the audit entry (e.g. the token behind an HTTP request); default: the instance's. */
-  readonly actor?: string;
 }
 
 /** Most messages one `signMany` call signs (one transaction, one audit entry each). */
@@ -26,19 +24,18 @@ export function assertActor(actor: unknown): asserts actor is string {
 
 /**
  * Validates `options` once for a call and returns a builder of one request per message (each message
- * checked and copied: requests run on a later turn, after the caller may have reused its buffer).
+ * checked and copied: requests run on a later turn, after the caller may have reused its buffer). `actor`
+ * (already checked) is recorded on each request's audit entry.
  * @throws invalid input naming the parameter.
  */
 export function signRequests(
   ref: IdentityRef,
   options: SignOptions,
-  defaultActor: string | undefined,
+  actor: string | undefined,
 ): (message: Uint8Array, name: string) => SignRequest {
   if (options === null || typeof options !== "object") throw new InputTypeError("options must be an object");
   const scheme = options.scheme ?? "ed25519";
   assertScheme(scheme);
-  if (options.actor !== undefined) assertActor(options.actor);
-  const actor = options.actor ?? defaultActor;
   const eip191 = options.eip191 === true;
   const taproot = options.taproot;
   if (scheme === "x25519")

@@ -1,31 +1,12 @@
 // Group commit of signatures: concurrent requests share a transaction, refusals stay isolated, all audited.
-import { createPublicKey, verify } from "node:crypto";
-import { afterEach, describe, expect, it } from "vitest";
-import { testCustody } from "../../test/custody-helpers.js";
+import { describe, expect, it } from "vitest";
+import { nodeVerifyEd25519, storesPerTest, testCustody } from "../../test/custody-helpers.js";
 import { KeywardError } from "../errors/keyward-error.js";
 import type { StorageTx } from "../store/ports.js";
-import { openTestSqliteStorage, type TestStorage } from "../store/testing.js";
 import { TxBatcher } from "./tx-batcher.js";
 
-const stores: TestStorage[] = [];
-afterEach(async () => {
-  for (const t of stores.splice(0)) await t.cleanup();
-});
-async function store(): Promise<TestStorage> {
-  const t = await openTestSqliteStorage();
-  stores.push(t);
-  return t;
-}
+const store = storesPerTest();
 const enc = new TextEncoder();
-
-function verifyEd25519(publicKeyHex: string, message: Uint8Array, signatureHex: string): boolean {
-  const spki = Buffer.concat([
-    Buffer.from("302a300506032b6570032100", "hex"),
-    Buffer.from(publicKeyHex, "hex"),
-  ]);
-  const key = createPublicKey({ key: spki, format: "der", type: "spki" });
-  return verify(null, message, key, Buffer.from(signatureHex, "hex"));
-}
 
 describe("TxBatcher", () => {
   it("runs requests of one turn in one transaction and resolves each after the commit", async () => {
@@ -88,7 +69,7 @@ describe("Custody.sign under concurrency", () => {
       }
       expect(s.status).toBe("fulfilled");
       const r = (s as PromiseFulfilledResult<{ signature: string; publicKey: string }>).value;
-      expect(verifyEd25519(r.publicKey, enc.encode(`m${i}`), r.signature)).toBe(true);
+      expect(nodeVerifyEd25519(r.publicKey, enc.encode(`m${i}`), r.signature)).toBe(true);
       ok++;
     });
     expect(ok).toBe(196);

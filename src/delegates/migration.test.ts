@@ -1,8 +1,8 @@
 // Migration rules end to end on a real sealed SQLite file: happy paths, every refusal code, replay after restart.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { refusal } from "../../test/refusal.js";
 import { bytesToHex, utf8 } from "../crypto/bytes.js";
 import { Secret } from "../crypto/secret.js";
-import { KeywardError } from "../errors/keyward-error.js";
 import { openStorage } from "../store/open.js";
 import type { Storage } from "../store/ports.js";
 import { openTestSqliteStorage, type TestStorage } from "../store/testing.js";
@@ -25,15 +25,6 @@ let d: Delegates;
 let app: TestAppKey;
 
 const make = (storage: Storage) => new Delegates({ storage, audit: recordingAudit(), now: () => now });
-
-async function refusal(p: Promise<unknown>): Promise<KeywardError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(KeywardError);
-  return err as KeywardError;
-}
 
 /**
  * A token record written around the domain for a pair `issue` would refuse (as a token issued before a rule

@@ -5,15 +5,13 @@ import { KeywardError } from "../errors/keyward-error.js";
 import type { DelegationIndex, KeyHistory } from "./delegation-index.js";
 import type { DelegationId } from "./ids.js";
 import { MerkleTree, merkleLeafHash, NODE_BYTES } from "./merkle.js";
-import {
-  checkpointMessage,
-  compareKeys,
-  type DelegationAbsenceProof,
-  type DelegationCheckpoint,
-  type DelegationProof,
-  leafBytes,
-  type WireInterval,
+import type {
+  DelegationAbsenceProof,
+  DelegationCheckpoint,
+  DelegationProof,
+  WireInterval,
 } from "./proof-format.js";
+import { checkpointMessage, compareKeys, leafBytes } from "./proof-format.js";
 
 /**
  * The signer port: Ed25519 over the checkpoint message. The service wires it to a sealed service key (or a

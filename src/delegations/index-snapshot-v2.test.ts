@@ -1,7 +1,7 @@
 // Format 2 index snapshots: views of the stored bytes, structural checks of a well-sealed but inconsistent
 // header, the size per interval, and stores holding a format-1 snapshot still loading it.
-import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { reseal } from "../../test/snapshot-reseal.js";
 import { openTestSqliteStorage } from "../store/testing.js";
 import { DelegationIndex } from "./delegation-index.js";
 import { DelegationStore } from "./delegation-store.js";
@@ -9,17 +9,6 @@ import { DELEGATION_TABLES } from "./event-log.js";
 import { parseEvent } from "./events.js";
 import { decodeIndexSnapshot, encodeIndexSnapshot } from "./index-snapshot.js";
 import { loadIndexSnapshot, snapshotManifest } from "./snapshot-store.js";
-
-function reseal(bytes: Uint8Array): Uint8Array {
-  const out = bytes.slice();
-  out.set(
-    createHash("sha256")
-      .update(out.subarray(0, out.length - 32))
-      .digest(),
-    out.length - 32,
-  );
-  return out;
-}
 
 function sample(n: number): DelegationIndex {
   const index = new DelegationIndex();

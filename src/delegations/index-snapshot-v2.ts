@@ -1,15 +1,10 @@
 // Index snapshot format 2: the key table's typed arrays as they are in memory, so a load takes views of the
 // stored bytes (no per-key work: no hashing, no table rebuild) — the cold-start layout (issue 12).
-import { sha256 } from "../crypto/hash.js";
 import { KeywardError } from "../errors/keyward-error.js";
 import type { IndexTables } from "./apply-event.js";
 import { KeyTable, ROW_F64 } from "./key-table.js";
-import {
-  corruptSnapshot,
-  dictionaryBytes,
-  readDictionary,
-  writeDictionary,
-} from "./snapshot-dictionaries.js";
+import { corruptSnapshot } from "./snapshot-dictionaries.js";
+import { dictionariesBytes, finishSnapshot, readDictionaries, startSnapshot } from "./snapshot-frame.js";
 
 /** The format number of this layout. */
 export const SNAPSHOT_V2 = 2;
@@ -37,16 +32,10 @@ function layout(keys: number, kSlots: number, pSlots: number, poolTop: number, d
  */
 export function encodeSnapshotV2(x: IndexTables, magic: string, lastSeq: number): Uint8Array {
   const t = x.t;
-  const dictBytes = dictionaryBytes(x.delegators) + dictionaryBytes(x.providers) + dictionaryBytes(x.scopes);
-  if (t.poolTop > 0xffffffff || dictBytes > 0xffffffff)
-    throw new KeywardError("internal", "index too large for a snapshot");
+  const dictBytes = dictionariesBytes(x);
+  if (t.poolTop > 0xffffffff) throw new KeywardError("internal", "index too large for a snapshot");
   const L = layout(t.keys, t.kSlots.length, t.pSlots.length, t.poolTop, dictBytes);
-  const out = new Uint8Array(L.size);
-  const view = new DataView(out.buffer);
-  for (let i = 0; i < 8; i++) out[i] = magic.charCodeAt(i);
-  view.setUint32(8, SNAPSHOT_V2, true);
-  view.setUint32(12, 0, true); // flags
-  view.setFloat64(16, lastSeq, true);
+  const { out, view } = startSnapshot(L.size, magic, SNAPSHOT_V2, lastSeq);
   const counts = [t.keys, t.pairs, t.intervals, x.delegators.size, x.providers.size, x.scopes.size];
   for (const [i, v] of counts.entries()) view.setUint32(24 + 4 * i, v, true);
   view.setUint32(48, dictBytes, true);
@@ -58,11 +47,7 @@ export function encodeSnapshotV2(x: IndexTables, magic: string, lastSeq: number)
   out.set(new Uint8Array(t.kSlots.buffer, t.kSlots.byteOffset, 4 * t.kSlots.length), L.ks);
   out.set(new Uint8Array(t.pSlots.buffer, t.pSlots.byteOffset, 4 * t.pSlots.length), L.ps);
   out.set(new Uint8Array(t.iv.buffer, t.iv.byteOffset, 16 * t.poolTop), L.iv);
-  let o = writeDictionary(x.delegators, out, L.dicts);
-  o = writeDictionary(x.providers, out, o);
-  o = writeDictionary(x.scopes, out, o);
-  if (o !== L.end) throw new KeywardError("internal", "index snapshot dictionary size is inconsistent");
-  out.set(sha256(out.subarray(0, L.end)), L.end);
+  finishSnapshot(x, out, L.dicts, L.end);
   return out;
 }
 
@@ -88,10 +73,7 @@ export function decodeSnapshotV2(b: Uint8Array, view: DataView): { tables: Index
   if (intervals! + garbage! > poolTop!) throw corruptSnapshot("interval pool counts do not add up");
   const L = layout(keys!, kLen!, pLen!, poolTop!, dict!);
   if (L.size !== b.length) throw corruptSnapshot("sizes do not match the length");
-  const dg = readDictionary(b, L.dicts, L.end, nd!, "delegator", true);
-  const pr = readDictionary(b, dg.offset, L.end, np!, "provider", false);
-  const sc = readDictionary(b, pr.offset, L.end, ns!, "scope", false);
-  if (sc.offset !== L.end) throw corruptSnapshot("dictionary size mismatch");
+  const dicts = readDictionaries(b, L.dicts, L.end, [nd!, np!, ns!]);
   const at = b.byteOffset;
   const buf = b.buffer as ArrayBuffer; // never shared: the snapshot reader assembles its own buffer
   const t = new KeyTable();
@@ -107,5 +89,5 @@ export function decodeSnapshotV2(b: Uint8Array, view: DataView): { tables: Index
   t.poolTop = poolTop!;
   t.garbage = garbage!;
   t.intervals = intervals!;
-  return { tables: { t, delegators: dg.dict, providers: pr.dict, scopes: sc.dict }, lastSeq };
+  return { tables: { t, ...dicts }, lastSeq };
 }

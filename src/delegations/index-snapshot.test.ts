@@ -1,8 +1,8 @@
 // Index snapshot encoding: random logs round-trip to an index with identical answers; any corruption is refused.
 
-import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { reseal } from "../../test/snapshot-reseal.js";
 import { DelegationIndex } from "./delegation-index.js";
 import { type DelegationEvent, parseEvent } from "./events.js";
 import type { DelegationId } from "./ids.js";
@@ -93,18 +93,6 @@ function logged(events: readonly object[]): DelegationIndex {
   const index = new DelegationIndex();
   for (const e of events) index.applyLogged(index.lastSeq + 1, parseEvent(e));
   return index;
-}
-
-/** Re-seals tampered content with a fresh checksum, so the structural checks (not the checksum) must refuse it. */
-function reseal(bytes: Uint8Array): Uint8Array {
-  const out = bytes.slice();
-  out.set(
-    createHash("sha256")
-      .update(out.subarray(0, out.length - 32))
-      .digest(),
-    out.length - 32,
-  );
-  return out;
 }
 
 describe("index snapshot", () => {

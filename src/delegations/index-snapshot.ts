@@ -7,12 +7,8 @@ import { DelegationIndex } from "./delegation-index.js";
 import { EMPTY_SLOT, mixKey, mixPair, pow2ceil, slotCount } from "./hash-slots.js";
 import { decodeSnapshotV2, encodeSnapshotV2, SNAPSHOT_V2 } from "./index-snapshot-v2.js";
 import { KeyTable, NO_KEY, ROW_F64, ROW_U32 } from "./key-table.js";
-import {
-  corruptSnapshot,
-  dictionaryBytes,
-  readDictionary,
-  writeDictionary,
-} from "./snapshot-dictionaries.js";
+import { corruptSnapshot } from "./snapshot-dictionaries.js";
+import { dictionariesBytes, finishSnapshot, readDictionaries, startSnapshot } from "./snapshot-frame.js";
 
 /** Format version written by `encodeIndexSnapshot` (docs/wire-format.md, "Index snapshot"). */
 export const INDEX_SNAPSHOT_VERSION = SNAPSHOT_V2;
@@ -63,16 +59,10 @@ export function encodeIndexSnapshot(
   const x = index.snapshotTables();
   const t = x.t;
   const keys = t.keys;
-  const dictBytes = dictionaryBytes(x.delegators) + dictionaryBytes(x.providers) + dictionaryBytes(x.scopes);
-  if (t.intervals > 0xffffffff || dictBytes > 0xffffffff)
-    throw new KeywardError("internal", "index too large for a snapshot");
+  const dictBytes = dictionariesBytes(x);
+  if (t.intervals > 0xffffffff) throw new KeywardError("internal", "index too large for a snapshot");
   const L = layout(keys, t.intervals, dictBytes);
-  const out = new Uint8Array(L.size);
-  const view = new DataView(out.buffer);
-  for (let i = 0; i < 8; i++) out[i] = INDEX_SNAPSHOT_MAGIC.charCodeAt(i);
-  view.setUint32(8, 1, true);
-  view.setUint32(12, 0, true); // flags
-  view.setFloat64(16, index.lastSeq, true);
+  const { out, view } = startSnapshot(L.size, INDEX_SNAPSHOT_MAGIC, 1, index.lastSeq);
   view.setUint32(24, keys, true);
   view.setUint32(28, t.pairs, true);
   view.setUint32(32, t.intervals, true);
@@ -100,11 +90,7 @@ export function encodeIndexSnapshot(
     for (let i = 2 * ku[u + 4]!, e = i + 2 * n; i < e; i++) IV[j++] = iv[i]!;
   }
   if (j !== IV.length) throw new KeywardError("internal", "index interval count is inconsistent");
-  let o = writeDictionary(x.delegators, out, L.dicts);
-  o = writeDictionary(x.providers, out, o);
-  o = writeDictionary(x.scopes, out, o);
-  if (o !== L.end) throw new KeywardError("internal", "index snapshot dictionary size is inconsistent");
-  out.set(sha256(out.subarray(0, L.end)), L.end);
+  finishSnapshot(x, out, L.dicts, L.end);
   return out;
 }
 
@@ -152,10 +138,8 @@ export function decodeIndexSnapshot(
   const L = layout(keys, intervals, view.getUint32(48, true));
   if (L.size !== b.length) throw corruptSnapshot("sizes do not match the length");
   const at = b.byteOffset;
-  const dg = readDictionary(b, L.dicts, L.end, view.getUint32(36, true), "delegator", true);
-  const pr = readDictionary(b, dg.offset, L.end, view.getUint32(40, true), "provider", false);
-  const sc = readDictionary(b, pr.offset, L.end, view.getUint32(44, true), "scope", false);
-  if (sc.offset !== L.end) throw corruptSnapshot("dictionary size mismatch");
+  const counts = [36, 40, 44].map((o) => view.getUint32(o, true)) as [number, number, number];
+  const dicts = readDictionaries(b, L.dicts, L.end, counts);
   const t = restoreKeyTable(
     {
       D: new Float64Array(b.buffer, at + L.d, keys),
@@ -165,12 +149,9 @@ export function decodeIndexSnapshot(
       C: new Uint32Array(b.buffer, at + L.c, keys),
       IV: new Float64Array(b.buffer, at + L.iv, 2 * intervals),
     },
-    { pairs, delegators: dg.dict.size, providers: pr.dict.size, scopes: sc.dict.size },
+    { pairs, delegators: dicts.delegators.size, providers: dicts.providers.size, scopes: dicts.scopes.size },
   );
-  return DelegationIndex.fromSnapshotTables(
-    { t, delegators: dg.dict, providers: pr.dict, scopes: sc.dict },
-    lastSeq,
-  );
+  return DelegationIndex.fromSnapshotTables({ t, ...dicts }, lastSeq);
 }
 
 interface Columns {

@@ -1,28 +1,14 @@
 // Request limits on a real app over SQLite: a failed-authentication budget per address (audited once), a rate
 // per token, and load shedding with Retry-After.
 import { connect } from "node:net";
-import type { FastifyInstance } from "fastify";
-import { afterEach, describe, expect, it } from "vitest";
-import { createKeyward, type Keyward } from "../service/keyward.js";
-import { openTestSqliteStorage, type TestStorage } from "../store/testing.js";
-import { buildApp } from "./app.js";
+import { describe, expect, it } from "vitest";
+import { appsPerTest } from "../../test/http-harness.js";
 import { AuthThrottle, type LimitOptions, limitsFromEnv } from "./limits.js";
-import { createLogger } from "./logging.js";
 
-const opened: { app: FastifyInstance; kw: Keyward; t: TestStorage }[] = [];
-afterEach(async () => {
-  for (const o of opened.splice(0)) {
-    await o.app.close();
-    await o.kw.close();
-    await o.t.cleanup();
-  }
-});
+const openApp = appsPerTest();
 
 async function appWith(limits: LimitOptions) {
-  const t = await openTestSqliteStorage();
-  const kw = await createKeyward(t.storage, { tokenCacheMs: 0 });
-  const app = await buildApp(kw, { limits, logger: createLogger({ level: "silent" }) });
-  opened.push({ app, kw, t });
+  const { app, kw } = await openApp({ limits });
   const admin = (await kw.tokens.create({ scopes: ["admin"] })).token;
   const get = (url: string, token: string, remoteAddress = "203.0.113.7") =>
     app.inject({ method: "GET", url, headers: { authorization: `Bearer ${token}` }, remoteAddress });

@@ -38,6 +38,9 @@ export const shortName = { type: "string", minLength: 1, maxLength: 200 } as con
 /** A position (block number or time) as a non-negative safe integer. */
 export const position = { type: "integer", minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
 
+/** A delegation id (delegator, provider, scope) in a query string: always text, normalised by the domain. */
+export const idQuery = { type: "string", minLength: 1, maxLength: 256 } as const;
+
 /** Lower-case or upper-case hex (even length). */
 export const hexString = { type: "string", pattern: "^(?:[0-9a-fA-F]{2})*$", maxLength: 1_048_576 } as const;
 

@@ -1,32 +1,17 @@
 // Trusted proxies: X-Forwarded-For is ignored by default and from untrusted peers, and names the client (for the
 // failed-authentication budget) only when the peer is a trusted proxy.
-import type { FastifyInstance } from "fastify";
-import { afterEach, describe, expect, it } from "vitest";
-import { createKeyward, type Keyward } from "../service/keyward.js";
-import { openTestSqliteStorage, type TestStorage } from "../store/testing.js";
-import { buildApp } from "./app.js";
-import { createLogger } from "./logging.js";
+import { describe, expect, it } from "vitest";
+import { appsPerTest } from "../../test/http-harness.js";
 import { parseTrustProxy, trustProxyFromEnv } from "./trust-proxy.js";
 
-const opened: { app: FastifyInstance; kw: Keyward; t: TestStorage }[] = [];
-afterEach(async () => {
-  for (const o of opened.splice(0)) {
-    await o.app.close();
-    await o.kw.close();
-    await o.t.cleanup();
-  }
-});
+const openApp = appsPerTest();
 
 /** An app whose failed-authentication budget is 2 per address; `fail` sends one wrong token. */
 async function appTrusting(trustProxy?: readonly string[]) {
-  const t = await openTestSqliteStorage();
-  const kw = await createKeyward(t.storage, { tokenCacheMs: 0 });
-  const app = await buildApp(kw, {
+  const { app } = await openApp({
     limits: { authFailuresPerMinute: 2 },
-    logger: createLogger({ level: "silent" }),
     ...(trustProxy ? { trustProxy } : {}),
   });
-  opened.push({ app, kw, t });
   const fail = async (remoteAddress: string, forwardedFor?: string) =>
     (
       await app.inject({

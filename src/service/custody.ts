@@ -8,7 +8,7 @@ import { openAuditLog } from "./audit.js";
 export type { Custody } from "../custody/custody.js";
 export { assertScheme, IDENTITY_MAX, LABEL_MAX, type Scheme } from "../custody/identity.js";
 export type { IdentityRef } from "../custody/path-ops.js";
-export { MAX_SIGN_BATCH } from "../custody/sign-request.js";
+export { MAX_SIGN_BATCH, type SignOptions } from "../custody/sign-request.js";
 
 /** Custody plus the audit log it writes to (the same log `keyward audit verify` checks). */
 export interface CustodyService {

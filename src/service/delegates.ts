@@ -32,12 +32,11 @@ export interface CreateDelegatesOptions {
 
 /**
  * The delegates' cosigner share port over custody: a share is a custody identity's `bip340` key, lent per use;
- * the loan's audit entry names the caller (`Custody.as`, which only adopts the root's context).
+ * the loan's audit entry names the caller (`actor`, passed on to custody).
  */
 export function custodyCosignerShares(custody: Custody): CosignerSharePort {
   return {
-    withShare: (ref, purpose, fn, actor) =>
-      (actor === undefined ? custody : custody.as(actor)).withBip340Key(ref, (sk) => fn(sk), purpose),
+    withShare: (ref, purpose, fn, actor) => custody.withBip340Key(ref, (sk) => fn(sk), purpose, actor),
   };
 }
 

@@ -75,7 +75,7 @@ export async function createTokenService(
 export async function createKeyward(storage: Storage, options: KeywardOptions = {}): Promise<Keyward> {
   const audit = await openAuditLog(storage);
   const tokens = await createTokenService(storage, { ...options, audit });
-  // Custody's default audit actor is "service"; HTTP routes name the calling token per request (`custody.as`).
+  // Custody records "service" for calls that name no caller; HTTP routes pass the calling token (`actorOf`).
   const custody = await createCustody(storage, { audit, actor: "service" });
   const delegates = await createDelegates(storage, { audit, custody: custody.custody });
   const rooms = createRooms(storage, { custody: custody.custody });

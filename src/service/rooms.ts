@@ -20,31 +20,33 @@ export interface CustodyIdentityRef {
 }
 
 /**
- * What rooms need from custody: an identity's current Ed25519 public key (a read, not audited), and its seed
- * lent for one operation (audited as `custody.key-use`; custody wipes it afterwards). `Custody` has this
- * shape (`key`, service-internal `withEd25519Seed`).
+ * What rooms need from custody: an identity's current Ed25519 public key (a read; only a first use is audited),
+ * and its seed lent for one operation (audited as `custody.key-use`; custody wipes it afterwards), each naming
+ * the caller `actor` when given. `Custody` has this shape (`key`, service-internal `withEd25519Seed`).
  */
 export interface CustodyEd25519Lender {
-  key(ref: CustodyIdentityRef, scheme: "ed25519"): Promise<{ readonly publicKey: string }>;
-  /** The same lender recording `actor` on its audit events (Custody.as, which only adopts the context). */
-  as(actor: string): CustodyEd25519Lender;
-  withEd25519Seed<T>(ref: CustodyIdentityRef, fn: (seed: Uint8Array) => T | Promise<T>): Promise<T>;
+  key(ref: CustodyIdentityRef, scheme: "ed25519", actor?: string): Promise<{ readonly publicKey: string }>;
+  withEd25519Seed<T>(
+    ref: CustodyIdentityRef,
+    fn: (seed: Uint8Array) => T | Promise<T>,
+    purpose?: string,
+    actor?: string,
+  ): Promise<T>;
 }
 
 /**
  * Adapts custody to the rooms port: the public key is read without borrowing the seed, so an operation that
  * rooms refuse before signing (a ban of a non-member, re-adding a banned key) leaves no key loan behind;
- * the seed is borrowed only to sign, by a custody view naming the caller (`actor`) when given.
+ * the seed is borrowed only to sign, naming the caller (`actor`) when given.
  */
 export function custodyRoomOwnerKeys(custody: CustodyEd25519Lender): RoomCustodyPort {
   return {
     async ownerKey(ref: CustodyIdentityRef, actor?: string): Promise<RoomOwnerKey> {
-      const { publicKey: hex } = await custody.key(ref, "ed25519");
+      const { publicKey: hex } = await custody.key(ref, "ed25519", actor);
       const publicKey = hexToBytes(hex, "publicKey", 32);
-      const lender = actor === undefined ? custody : custody.as(actor);
       return {
         publicKey,
-        withSeed: (fn) => lender.withEd25519Seed(ref, fn),
+        withSeed: (fn) => custody.withEd25519Seed(ref, fn, undefined, actor),
       };
     },
   };

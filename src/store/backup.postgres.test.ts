@@ -4,10 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
+import { restoreVerified } from "../../test/staged-restore.js";
 import { bytesToHex } from "../crypto/bytes.js";
 import { randomBytes } from "../crypto/random.js";
 import { Secret } from "../crypto/secret.js";
-import { stageRestore, verifyAllSeals, writeBackup } from "./backup.js";
+import { stageRestore, writeBackup } from "./backup.js";
 import { openStorage } from "./open.js";
 import {
   dropTestSchema,
@@ -23,22 +24,6 @@ afterEach(async () => {
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
-
-async function restore(file: string, target: { db?: string; dataDir?: string }, key: Uint8Array) {
-  const staged = await stageRestore(file, target);
-  try {
-    const storage = await openStorage({ db: staged.dbUrl, unseal: { key } });
-    try {
-      await verifyAllSeals(storage);
-    } finally {
-      await storage.close();
-    }
-    await staged.commit();
-  } catch (err) {
-    staged.abort();
-    throw err;
-  }
-}
 
 describe("backup of a PostgreSQL store", () => {
   it("exports one consistent snapshot while writers commit pairs; restores into SQLite and PostgreSQL", async () => {
@@ -81,7 +66,7 @@ describe("backup of a PostgreSQL store", () => {
 
     // Into a new SQLite data dir.
     const dataDir = join(work, "restored");
-    await restore(out, { dataDir }, t.key);
+    await restoreVerified(out, { dataDir }, t.key);
     const sqlite = await openStorage({ dataDir, unseal: { key: t.key } });
     try {
       expect(dec.decode((await sqlite.secrets.get("app", "api-key"))!.expose())).toBe("pg-secret-value");
@@ -92,7 +77,7 @@ describe("backup of a PostgreSQL store", () => {
 
     // Into an empty PostgreSQL schema: every row, in one transaction.
     const url = testPostgresUrl(schema);
-    await restore(out, { db: url }, t.key);
+    await restoreVerified(out, { db: url }, t.key);
     const pgStore = await openStorage({ db: url, unseal: { key: t.key } });
     try {
       expect(dec.decode((await pgStore.secrets.get("app", "api-key"))!.expose())).toBe("pg-secret-value");

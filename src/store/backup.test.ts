@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
+import { restoreVerified } from "../../test/staged-restore.js";
 import { Secret } from "../crypto/secret.js";
 import { stageRestore, verifyAllSeals, writeBackup } from "./backup.js";
 import { openStorage } from "./open.js";
@@ -36,18 +37,6 @@ async function seeded(): Promise<TestStorage & { work: string }> {
   await t.storage.secrets.put("app", "api-key", Secret.from(enc.encode("s3cr3t-backup-value")));
   await t.storage.secrets.put("app", "other", Secret.from(enc.encode("second-value")));
   return { ...t, work };
-}
-
-async function restoreInto(file: string, dataDir: string, key: Uint8Array) {
-  const staged = await stageRestore(file, { dataDir });
-  const storage = await openStorage({ db: staged.dbUrl, unseal: { key } });
-  try {
-    await verifyAllSeals(storage);
-  } finally {
-    await storage.close();
-  }
-  await staged.commit();
-  return staged;
 }
 
 describe("writeBackup", () => {
@@ -103,7 +92,7 @@ describe("stageRestore", () => {
     const out = join(t.work, "kw.backup");
     const { manifest } = await writeBackup({ db: t.dbUrl, out });
     const dataDir = join(t.work, "deep", "restored");
-    await restoreInto(out, dataDir, t.key);
+    await restoreVerified(out, { dataDir }, t.key);
     expect(readdirSync(join(t.work, "deep"))).toEqual(["restored"]); // no staging dir left
     expect(readdirSync(dataDir)).toEqual(["keyward.db"]);
     expect(statSync(join(dataDir, "keyward.db")).mode & 0o777).toBe(0o600);
@@ -140,7 +129,7 @@ describe("stageRestore", () => {
     // An empty directory is fine and is replaced by the restored one.
     const empty = join(t.work, "empty");
     mkdirSync(empty);
-    await restoreInto(out, empty, t.key);
+    await restoreVerified(out, { dataDir: empty }, t.key);
     expect(readdirSync(empty)).toEqual(["keyward.db"]);
     // A custom database file path.
     const custom = join(t.work, "custom.db");

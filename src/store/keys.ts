@@ -19,3 +19,21 @@ export function assertStoreKey(value: unknown, name: string, nonEmpty = true): a
   if (Buffer.byteLength(value, "utf8") > MAX_KEY_BYTES)
     throw new InputRangeError(`${name} must be at most ${MAX_KEY_BYTES} UTF-8 bytes`);
 }
+
+/** Asserts one (table, key) pair the way every backend does, before any statement runs. */
+export function assertTableKey(table: string, key: string): void {
+  assertStoreKey(table, "table");
+  assertStoreKey(key, "key", false);
+}
+
+/** Asserts a table name and every key of a bulk read. */
+export function assertTableKeys(table: string, keys: readonly string[]): void {
+  assertStoreKey(table, "table");
+  for (const key of keys) assertStoreKey(key, "key", false);
+}
+
+/** Asserts a table name and every entry's key of a bulk insert. */
+export function assertTableEntries(table: string, entries: readonly { readonly key: string }[]): void {
+  assertStoreKey(table, "table");
+  for (const e of entries) assertStoreKey(e.key, "key", false);
+}

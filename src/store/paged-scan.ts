@@ -96,21 +96,3 @@ export function rowBytes(value: unknown): Uint8Array {
   const b = value as Buffer;
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
-
-/** Asserts one (table, key) pair the way every backend does, before any statement runs. */
-export function assertTableKey(table: string, key: string): void {
-  assertStoreKey(table, "table");
-  assertStoreKey(key, "key", false);
-}
-
-/** Asserts a table name and every key of a bulk read. */
-export function assertTableKeys(table: string, keys: readonly string[]): void {
-  assertStoreKey(table, "table");
-  for (const key of keys) assertStoreKey(key, "key", false);
-}
-
-/** Asserts a table name and every entry's key of a bulk insert. */
-export function assertTableEntries(table: string, entries: readonly { readonly key: string }[]): void {
-  assertStoreKey(table, "table");
-  for (const e of entries) assertStoreKey(e.key, "key", false);
-}

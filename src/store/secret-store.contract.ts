@@ -2,7 +2,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Secret } from "../crypto/secret.js";
 import { openStorage } from "./open.js";
-import type { Storage } from "./ports.js";
 import type { SealedStorage } from "./sealed-storage.js";
 import type { TestStorage } from "./testing.js";
 
@@ -16,28 +15,27 @@ const byteOrder = (x: string, y: string) => Buffer.compare(Buffer.from(x), Buffe
  */
 export function runSecretStoreContract(label: string, make: () => Promise<TestStorage>): void {
   describe(`SecretStore contract (${label})`, () => {
+    // One storage for the suite: each test writes its own namespaces.
     let t: TestStorage;
-    let s: Storage;
     beforeAll(async () => {
       t = await make();
-      s = t.storage;
     });
     afterAll(async () => t.cleanup());
 
     it("puts, gets (as a Secret), overwrites and deletes", async () => {
-      expect(await s.secrets.get("c.basic", "n")).toBeUndefined();
-      expect(await s.secrets.has("c.basic", "n")).toBe(false);
-      await s.secrets.put("c.basic", "n", Secret.from(b("value-1")));
-      const got = await s.secrets.get("c.basic", "n");
+      expect(await t.storage.secrets.get("c.basic", "n")).toBeUndefined();
+      expect(await t.storage.secrets.has("c.basic", "n")).toBe(false);
+      await t.storage.secrets.put("c.basic", "n", Secret.from(b("value-1")));
+      const got = await t.storage.secrets.get("c.basic", "n");
       expect(Secret.is(got)).toBe(true);
       expect(got?.expose()).toEqual(b("value-1"));
       expect(JSON.stringify({ got })).not.toContain("value-1");
-      await s.secrets.put("c.basic", "n", Secret.from(b("value-2")));
-      expect((await s.secrets.get("c.basic", "n"))?.expose()).toEqual(b("value-2"));
-      expect(await s.secrets.has("c.basic", "n")).toBe(true);
-      expect(await s.secrets.delete("c.basic", "n")).toBe(true);
-      expect(await s.secrets.delete("c.basic", "n")).toBe(false);
-      expect(await s.secrets.get("c.basic", "n")).toBeUndefined();
+      await t.storage.secrets.put("c.basic", "n", Secret.from(b("value-2")));
+      expect((await t.storage.secrets.get("c.basic", "n"))?.expose()).toEqual(b("value-2"));
+      expect(await t.storage.secrets.has("c.basic", "n")).toBe(true);
+      expect(await t.storage.secrets.delete("c.basic", "n")).toBe(true);
+      expect(await t.storage.secrets.delete("c.basic", "n")).toBe(false);
+      expect(await t.storage.secrets.get("c.basic", "n")).toBeUndefined();
     });
 
     it("round-trips binary values of any size, including empty", async () => {
@@ -47,44 +45,44 @@ export function runSecretStoreContract(label: string, make: () => Promise<TestSt
         Uint8Array.from({ length: 256 }, (_, i) => i),
         Uint8Array.from({ length: 65_536 }, (_, i) => (i * 7) & 0xff),
       ];
-      for (const [i, v] of values.entries()) await s.secrets.put("c.bin", `v${i}`, Secret.from(v));
+      for (const [i, v] of values.entries()) await t.storage.secrets.put("c.bin", `v${i}`, Secret.from(v));
       for (const [i, v] of values.entries())
-        expect((await s.secrets.get("c.bin", `v${i}`))?.expose()).toEqual(v);
+        expect((await t.storage.secrets.get("c.bin", `v${i}`))?.expose()).toEqual(v);
     });
 
     it("hands out independent copies: wiping one result does not affect the store", async () => {
-      await s.secrets.put("c.copy", "n", Secret.from(b("stay")));
-      (await s.secrets.get("c.copy", "n"))?.wipe();
-      expect((await s.secrets.get("c.copy", "n"))?.expose()).toEqual(b("stay"));
+      await t.storage.secrets.put("c.copy", "n", Secret.from(b("stay")));
+      (await t.storage.secrets.get("c.copy", "n"))?.wipe();
+      expect((await t.storage.secrets.get("c.copy", "n"))?.expose()).toEqual(b("stay"));
     });
 
     it("lists names per namespace in byte order, with a prefix", async () => {
       const names = ["b", "a", "a/1", "a/2", "é", "😀", "\uFFFF", "z"];
-      await s.transaction(async (tx) => {
+      await t.storage.transaction(async (tx) => {
         for (const n of names) await tx.secrets.put("c.list", n, Secret.from(b(n)));
         await tx.secrets.put("c.list2", "other", Secret.from(b("x")));
       });
-      expect(await s.secrets.list("c.list")).toEqual([...names].sort(byteOrder));
-      expect(await s.secrets.list("c.list", "a/")).toEqual(["a/1", "a/2"]);
-      expect(await s.secrets.list("c.list2")).toEqual(["other"]);
-      expect(await s.secrets.list("c.none")).toEqual([]);
-      expect(await s.secrets.has("c.list2", "a")).toBe(false);
+      expect(await t.storage.secrets.list("c.list")).toEqual([...names].sort(byteOrder));
+      expect(await t.storage.secrets.list("c.list", "a/")).toEqual(["a/1", "a/2"]);
+      expect(await t.storage.secrets.list("c.list2")).toEqual(["other"]);
+      expect(await t.storage.secrets.list("c.none")).toEqual([]);
+      expect(await t.storage.secrets.has("c.list2", "a")).toBe(false);
     });
 
     it("validates names and values at the boundary", async () => {
-      await expect(s.secrets.put("c.v", "n", b("raw") as unknown as Secret)).rejects.toBeInstanceOf(
+      await expect(t.storage.secrets.put("c.v", "n", b("raw") as unknown as Secret)).rejects.toBeInstanceOf(
         TypeError,
       );
-      await expect(s.secrets.put("", "n", Secret.from(b("x")))).rejects.toBeInstanceOf(RangeError);
-      await expect(s.secrets.get("c.v", "")).rejects.toBeInstanceOf(RangeError);
-      await expect(s.secrets.get("c.v", "a\u0000")).rejects.toBeInstanceOf(RangeError);
-      await expect(s.secrets.list("c.v", "\uDC00")).rejects.toBeInstanceOf(RangeError);
+      await expect(t.storage.secrets.put("", "n", Secret.from(b("x")))).rejects.toBeInstanceOf(RangeError);
+      await expect(t.storage.secrets.get("c.v", "")).rejects.toBeInstanceOf(RangeError);
+      await expect(t.storage.secrets.get("c.v", "a\u0000")).rejects.toBeInstanceOf(RangeError);
+      await expect(t.storage.secrets.list("c.v", "\uDC00")).rejects.toBeInstanceOf(RangeError);
     });
 
     it("stores only sealed bytes: the backend row never holds the plaintext", async () => {
       const plain = b("plaintext-marker-7f3a9c");
-      await s.secrets.put("c.sealed", "n", Secret.from(plain));
-      const row = await (s as SealedStorage).raw.direct.secretGet("c.sealed", "n");
+      await t.storage.secrets.put("c.sealed", "n", Secret.from(plain));
+      const row = await (t.storage as SealedStorage).raw.direct.secretGet("c.sealed", "n");
       expect(row).toBeDefined();
       expect(Buffer.from(row?.sealed ?? []).includes(Buffer.from(plain))).toBe(false);
       expect(row?.sealed.length).toBe(plain.length + 12 + 16);
@@ -93,7 +91,7 @@ export function runSecretStoreContract(label: string, make: () => Promise<TestSt
     it("keeps concurrent transactional writers' secrets, and survives a reopen", async () => {
       await Promise.all(
         Array.from({ length: 12 }, (_, i) =>
-          s.transaction(async (tx) => {
+          t.storage.transaction(async (tx) => {
             await tx.secrets.put("c.par", `n${i}`, Secret.from(b(`v${i}`)));
             await tx.state.put("c.par", `n${i}`, b("meta"));
           }),

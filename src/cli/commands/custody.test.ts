@@ -1,7 +1,6 @@
 // End-to-end (issue #4 "done when"): a new user drives custody and the audit log through the real CLI process;
 // signatures are checked by node:crypto and @noble/curves, tampering by raw SQLite writes.
 import { spawnSync } from "node:child_process";
-import { createPublicKey, verify } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +8,7 @@ import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
+import { nodeVerifyEd25519 } from "../../../test/custody-helpers.js";
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -24,16 +24,6 @@ function cli(dir: string, args: string[]) {
   });
   const stdout = r.stdout.toString();
   return { code: r.status, stdout, stderr: r.stderr.toString(), json: () => JSON.parse(stdout) };
-}
-
-function edVerify(pubHex: string, msg: Buffer, sigHex: string): boolean {
-  const spki = Buffer.concat([Buffer.from("302a300506032b6570032100", "hex"), Buffer.from(pubHex, "hex")]);
-  return verify(
-    null,
-    msg,
-    createPublicKey({ key: spki, format: "der", type: "spki" }),
-    Buffer.from(sigHex, "hex"),
-  );
 }
 
 describe("keyward custody CLI", () => {
@@ -55,7 +45,7 @@ describe("keyward custody CLI", () => {
 
     const s0 = cli(dir, ["identity", "sign", ...path, "--message-hex", "68656c6c6f"]).json();
     expect(Object.keys(s0).sort()).toEqual(["generation", "publicKey", "signature"]);
-    expect(edVerify(k0.publicKey, Buffer.from("hello"), s0.signature)).toBe(true);
+    expect(nodeVerifyEd25519(k0.publicKey, Buffer.from("hello"), s0.signature)).toBe(true);
 
     const msgFile = join(dir, "msg.txt");
     writeFileSync(msgFile, "Sign in to example.org");

@@ -23,7 +23,8 @@ interface PathFlags {
 
 async function withCustody<T>(cmd: Command, fn: (custody: Custody) => Promise<T>): Promise<T> {
   return withStorage(cmd, async (storage) => {
-    const service = await createCustody(storage, { actor: CLI_ACTOR });
+    // Every audited call below passes CLI_ACTOR, as the CLI's other writes do.
+    const service = await createCustody(storage);
     try {
       return await fn(service.custody);
     } finally {
@@ -72,7 +73,7 @@ function partitionCommands(program: Command): void {
     .command("create <name>")
     .description("create a partition with its own sealed master secret key")
     .action(async (name: string, _o: unknown, cmd: Command) => {
-      const p = await withCustody(cmd, (c) => c.createPartition(name));
+      const p = await withCustody(cmd, (c) => c.createPartition(name, CLI_ACTOR));
       emit(isJson(cmd), p, `created partition ${p.name} (MSK epoch ${p.epoch})`);
     });
   partition
@@ -95,7 +96,7 @@ function identityCommands(program: Command): void {
     .option("--scheme <s>", "ed25519 (default), secp256k1, x25519 or bip340 (x-only, + taprootOutputKey)")
     .action(async (opts: PathFlags & { scheme?: string }, cmd: Command) => {
       const scheme = schemeFlag(opts.scheme);
-      emit(true, await withCustody(cmd, (c) => c.key(ref(opts), scheme)));
+      emit(true, await withCustody(cmd, (c) => c.key(ref(opts), scheme, CLI_ACTOR)));
     });
   pathCommand(identity, "sign", "sign with the current key (--eip191: EIP-191 personal message, secp256k1)")
     .option("--scheme <s>", "ed25519 (default), secp256k1 or bip340 (BIP-340 Schnorr)")
@@ -127,17 +128,19 @@ function identityCommands(program: Command): void {
         const taproot =
           typeof opts.taproot === "string" ? parseHexFlag(opts.taproot, "--taproot", 32) : opts.taproot;
         const s = await withCustody(cmd, (c) =>
-          c.sign(ref(opts), message, {
-            scheme,
-            eip191: opts.eip191 === true,
-            ...(taproot !== undefined ? { taproot } : {}),
-          }),
+          c.sign(
+            ref(opts),
+            message,
+            { scheme, eip191: opts.eip191 === true, ...(taproot !== undefined ? { taproot } : {}) },
+            CLI_ACTOR,
+          ),
         );
         emit(true, { signature: s.signature, publicKey: s.publicKey, generation: s.generation });
       },
     );
   pathCommand(identity, "rotate", "generation + 1; the old keys sign a statement naming the new ones").action(
-    async (opts: PathFlags, cmd: Command) => emit(true, await withCustody(cmd, (c) => c.rotate(ref(opts)))),
+    async (opts: PathFlags, cmd: Command) =>
+      emit(true, await withCustody(cmd, (c) => c.rotate(ref(opts), CLI_ACTOR))),
   );
   for (const [name, text] of [
     ["suspend", "suspend (reversible): signing fails with `suspended`"],
@@ -145,7 +148,7 @@ function identityCommands(program: Command): void {
     ["revoke", "revoke for good: the path can never be used again"],
   ] as const)
     pathCommand(identity, name, text).action(async (opts: PathFlags, cmd: Command) =>
-      emit(true, await withCustody(cmd, (c) => c[name](ref(opts)))),
+      emit(true, await withCustody(cmd, (c) => c[name](ref(opts), CLI_ACTOR))),
     );
   pathCommand(identity, "history", "public keys, signed statements and status changes").action(
     async (opts: PathFlags, cmd: Command) => emit(true, await withCustody(cmd, (c) => c.history(ref(opts)))),
@@ -159,7 +162,7 @@ function identityCommands(program: Command): void {
       const key = readKeyFile(opts.privateKeyFile, "--private-key-file");
       try {
         const scheme = opts.scheme;
-        emit(true, await withCustody(cmd, (c) => c.importLegacy(ref(opts), scheme, key)));
+        emit(true, await withCustody(cmd, (c) => c.importLegacy(ref(opts), scheme, key, CLI_ACTOR)));
       } finally {
         key.wipe();
       }
@@ -169,7 +172,7 @@ function identityCommands(program: Command): void {
     "remap",
     "move an imported key to a derived key (statement signed by the imported key)",
   ).action(async (opts: PathFlags, cmd: Command) =>
-    emit(true, await withCustody(cmd, (c) => c.remap(ref(opts)))),
+    emit(true, await withCustody(cmd, (c) => c.remap(ref(opts), CLI_ACTOR))),
   );
 }
 
@@ -189,10 +192,11 @@ function mskCommands(program: Command): void {
       const bar = progressBar(0, "moving identities", "identities", opts.progress);
       try {
         const r = await withCustody(cmd, (c) =>
-          c.rotateMsk(opts.partition, {
-            batch: opts.lazy !== true,
-            onProgress: (done, total) => bar.update(done, total),
-          }),
+          c.rotateMsk(
+            opts.partition,
+            { batch: opts.lazy !== true, onProgress: (done, total) => bar.update(done, total) },
+            CLI_ACTOR,
+          ),
         );
         bar.complete();
         bar.stop();

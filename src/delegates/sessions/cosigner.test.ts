@@ -5,7 +5,7 @@ import { schnorr } from "@noble/curves/secp256k1.js";
 import * as musig from "@scure/btc-signer/musig2.js";
 import { taprootTweakPubkey } from "@scure/btc-signer/utils.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { pinPartition, testCustody } from "../../../test/custody-helpers.js";
+import { pinnedCustody } from "../../../test/custody-helpers.js";
 import { bytesToHex, hexToBytes } from "../../crypto/bytes.js";
 import { randomBytes } from "../../crypto/random.js";
 import { Secret } from "../../crypto/secret.js";
@@ -226,14 +226,7 @@ describe("a two-party MuSig2 cosigner session over an imported share (seed 001's
 
 describe("a cosigner session over a custody-derived share", () => {
   it("uses the identity's bip340 key as the share: same x-only key, signatures verify", async () => {
-    const svc = await testCustody(t.storage);
-    await pinPartition(
-      svc,
-      t.storage,
-      "ark",
-      "000102030405060708090a0b0c0d0e0f",
-      new Uint8Array(32).fill(0x42),
-    );
+    const svc = await pinnedCustody(t.storage, "ark");
     const dc = new Delegates({
       storage: t.storage,
       audit: recordingAudit(),

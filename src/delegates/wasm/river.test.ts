@@ -65,6 +65,23 @@ function oracleVerify(pub: Uint8Array, msg: Uint8Array, sig: Uint8Array): boolea
   return verify(null, msg, createPublicKey({ key: spki, format: "der", type: "spki" }), sig);
 }
 
+/**
+ * Through origin A: `version` answers ROOM's public key as the oracle derives it, and signs `text` (request
+ * `requestId`) with a signature the oracle verifies under that key.
+ */
+async function expectOracleSignature(version: string, requestId: bigint, text: string): Promise<void> {
+  const pub = await ask(version, APP_A, encodeChatRequest({ type: "GetPublicKey", roomKey: ROOM }));
+  expect(bytes(field(pub, "GetPublicKeyResponse").public_key)).toEqual(oraclePublicKey());
+  const msg = utf8(text);
+  const signed = await ask(
+    version,
+    APP_A,
+    encodeChatRequest({ type: "SignMessage", roomKey: ROOM, requestId, message: msg }),
+  );
+  const signature = bytes((field(signed, "SignResponse").signature as { Ok: unknown }).Ok);
+  expect(oracleVerify(oraclePublicKey(), msg, signature)).toBe(true);
+}
+
 beforeAll(async () => {
   t = await openTestSqliteStorage();
   d = new Delegates({ storage: t.storage, audit: recordingAudit() });
@@ -145,21 +162,7 @@ describe("River chat delegate V28 through keyward's host", () => {
       encodeChatRequest({ type: "StoreSigningKey", roomKey: ROOM, signingKey: SEED }),
     );
     expect(field(storedKey, "StoreSigningKeyResponse").result).toEqual({ Ok: null });
-    const pub = await ask(v28, APP_A, encodeChatRequest({ type: "GetPublicKey", roomKey: ROOM }));
-    expect(bytes(field(pub, "GetPublicKeyResponse").public_key)).toEqual(oraclePublicKey());
-    const msg = utf8("hello river");
-    const signed = await ask(
-      v28,
-      APP_A,
-      encodeChatRequest({ type: "SignMessage", roomKey: ROOM, requestId: 1n, message: msg }),
-    );
-    expect(
-      oracleVerify(
-        oraclePublicKey(),
-        msg,
-        bytes((field(signed, "SignResponse").signature as { Ok: unknown }).Ok),
-      ),
-    ).toBe(true);
+    await expectOracleSignature(v28, 1n, "hello river");
     // origin B has no key for that room
     expect(
       (await ask(v28, APP_B, encodeChatRequest({ type: "GetPublicKey", roomKey: ROOM }))).GetPublicKeyResponse
@@ -188,21 +191,7 @@ describe("River V28 → current along the signed chain", () => {
     });
     const got = await ask(current, APP_A, encodeChatRequest({ type: "GetRequest", key: utf8("rooms") }));
     expect(bytes(field(got, "GetResponse").value)).toEqual(utf8("room list v1"));
-    const pub = await ask(current, APP_A, encodeChatRequest({ type: "GetPublicKey", roomKey: ROOM }));
-    expect(bytes(field(pub, "GetPublicKeyResponse").public_key)).toEqual(oraclePublicKey());
-    const msg = utf8("after migration");
-    const signed = await ask(
-      current,
-      APP_A,
-      encodeChatRequest({ type: "SignMessage", roomKey: ROOM, requestId: 2n, message: msg }),
-    );
-    expect(
-      oracleVerify(
-        oraclePublicKey(),
-        msg,
-        bytes((field(signed, "SignResponse").signature as { Ok: unknown }).Ok),
-      ),
-    ).toBe(true);
+    await expectOracleSignature(current, 2n, "after migration");
     const other = await ask(current, APP_B, encodeChatRequest({ type: "GetRequest", key: utf8("rooms") }));
     expect(field(other, "GetResponse").value).toBeNull();
   });

@@ -6,8 +6,7 @@ import { KeywardError } from "../../errors/keyward-error.js";
 import { normalizeId, parseSemantics } from "../../service/delegation-inputs.js";
 import { DsnpUploads } from "../../service/dsnp-uploads.js";
 import type { RouteModule } from "../route-kit.js";
-import { looseObject, position } from "../schemas.js";
-import { idQuery } from "./delegations/shared.js";
+import { idQuery, looseObject, position } from "../schemas.js";
 
 /** Media types of a Parquet upload (the IANA registration, and plain bytes). */
 export const PARQUET_TYPES = ["application/vnd.apache.parquet", "application/octet-stream"] as const;

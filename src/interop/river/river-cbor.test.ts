@@ -12,13 +12,9 @@ import {
   readMember,
   readUserBan,
   riverMemberId,
-  signedBytes,
-  writeEncryptedSecret,
-  writeMember,
-  writeSecretVersionRecord,
-  writeUserBan,
 } from "./records.js";
 import V from "./river-cbor.vectors.json" with { type: "json" };
+import { riverSigned } from "./signed.js";
 import {
   decodeChatRoomParameters,
   decodeChatRoomState,
@@ -26,7 +22,6 @@ import {
   encodeChatRoomParameters,
   encodeChatRoomState,
   RIVER_DEFAULT_PARTS,
-  writeConfiguration,
 } from "./state.js";
 import type { ChatRoomState, Configuration } from "./types.js";
 
@@ -75,13 +70,13 @@ const configuration: Configuration = {
 
 function vectorState(): ChatRoomState {
   return {
-    configuration: { configuration, signature: sign(signedBytes(writeConfiguration, configuration)) },
-    bans: [{ ban, bannedBy: ownerId, signature: sign(signedBytes(writeUserBan, ban)) }],
-    members: [{ member, signature: sign(signedBytes(writeMember, member)) }],
+    configuration: { configuration, signature: sign(riverSigned.configuration(configuration)) },
+    bans: [{ ban, bannedBy: ownerId, signature: sign(riverSigned.ban(ban)) }],
+    members: [{ member, signature: sign(riverSigned.member(member)) }],
     secrets: {
       currentVersion: 2,
-      versions: [{ record, ownerSignature: sign(signedBytes(writeSecretVersionRecord, record)) }],
-      encryptedSecrets: [{ secret, ownerSignature: sign(signedBytes(writeEncryptedSecret, secret)) }],
+      versions: [{ record, ownerSignature: sign(riverSigned.secretVersion(record)) }],
+      encryptedSecrets: [{ secret, ownerSignature: sign(riverSigned.memberSecret(secret)) }],
     },
     ...RIVER_DEFAULT_PARTS,
   };
@@ -99,15 +94,15 @@ describe("River ids", () => {
 
 describe("River records match cbor2 byte for byte", () => {
   it("Member, UserBan, SecretVersionRecordV1, EncryptedSecretForMemberV1, Configuration", () => {
-    expect(hex(signedBytes(writeMember, member))).toBe(V.member);
-    expect(hex(signedBytes(writeUserBan, ban))).toBe(V.ban);
-    expect(hex(signedBytes(writeSecretVersionRecord, record))).toBe(V.record);
-    expect(hex(signedBytes(writeEncryptedSecret, secret))).toBe(V.secret);
-    expect(hex(signedBytes(writeConfiguration, configuration))).toBe(V.configuration);
+    expect(hex(riverSigned.member(member))).toBe(V.member);
+    expect(hex(riverSigned.ban(ban))).toBe(V.ban);
+    expect(hex(riverSigned.secretVersion(record))).toBe(V.record);
+    expect(hex(riverSigned.memberSecret(secret))).toBe(V.secret);
+    expect(hex(riverSigned.configuration(configuration))).toBe(V.configuration);
   });
 
   it("signatures are Ed25519 over those bytes (the signature Python signed)", () => {
-    expect(hex(sign(signedBytes(writeMember, member)))).toBe(V.memberSignature);
+    expect(hex(sign(riverSigned.member(member)))).toBe(V.memberSignature);
   });
 
   it("ChatRoomParametersV1, a whole ChatRoomStateV1 and a ChatRoomStateV1Delta", () => {

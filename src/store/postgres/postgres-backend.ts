@@ -2,15 +2,8 @@
 import pg from "pg";
 import { assertString } from "../../crypto/assert.js";
 import { KeywardError } from "../../errors/keyward-error.js";
-import {
-  assertTableEntries,
-  assertTableKey,
-  assertTableKeys,
-  pagedScan,
-  pagedSecretScan,
-  type SealedRowEntry,
-  rowBytes as toBytes,
-} from "../paged-scan.js";
+import { assertTableEntries, assertTableKey, assertTableKeys } from "../keys.js";
+import { pagedScan, pagedSecretScan, type SealedRowEntry, rowBytes as toBytes } from "../paged-scan.js";
 import type { ScanOptions, StateEntry, StateWriter, TxLocks } from "../ports.js";
 import type { RawBackend, RawSecretRow, RawTx } from "../raw.js";
 import { retryTransaction } from "../retry.js";

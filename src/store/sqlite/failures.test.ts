@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { KeywardError } from "../../errors/keyward-error.js";
+import { refusal } from "../../../test/refusal.js";
 import { openTestSqliteStorage } from "../testing.js";
 import { acquireSqlite, releaseSqlite } from "./connection.js";
 import { writeFailure } from "./failures.js";
@@ -13,15 +13,6 @@ import { openSqliteBackend } from "./sqlite-backend.js";
 
 const dir = mkdtempSync(join(tmpdir(), "keyward-failures-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function refusal(p: Promise<unknown>): Promise<KeywardError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(KeywardError);
-  return err as KeywardError;
-}
 
 describe("SQLite environment failures", () => {
   it("a full disk answers `unavailable`, marks writes failing, and recovers when space returns", async () => {

@@ -2,15 +2,8 @@
 import { resolve } from "node:path";
 import type Database from "better-sqlite3";
 import { assertString } from "../../crypto/assert.js";
-import {
-  assertTableEntries,
-  assertTableKey,
-  assertTableKeys,
-  pagedScan,
-  pagedSecretScan,
-  type SealedRowEntry,
-  rowBytes as toBytes,
-} from "../paged-scan.js";
+import { assertTableEntries, assertTableKey, assertTableKeys } from "../keys.js";
+import { pagedScan, pagedSecretScan, type SealedRowEntry, rowBytes as toBytes } from "../paged-scan.js";
 import type { LockMode, ScanOptions, StateEntry, StateInsert, StateWriter, TxLocks } from "../ports.js";
 import type { RawBackend, RawSecretRow, RawTx } from "../raw.js";
 import { retryTransaction } from "../retry.js";

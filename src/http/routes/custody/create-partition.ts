@@ -1,5 +1,4 @@
 // POST /v1/partitions: Create a partition (tenant) with its own master secret key
-import type { FastifyRequest } from "fastify";
 import { actorOf } from "../../auth.js";
 import type { RouteModule } from "../../route-kit.js";
 import { partitionName } from "../../schemas.js";
@@ -8,8 +7,6 @@ import { partitionInfo } from "./shared.js";
 /** Registers `POST /v1/partitions`. */
 export const createPartition: RouteModule = (app, kw) => {
   const custody = kw.custody;
-  // Audit events name the request's token, so the log says who signed or changed a key.
-  const as = (req: FastifyRequest) => custody.as(actorOf(req));
   app.post(
     "/v1/partitions",
     {
@@ -27,6 +24,6 @@ export const createPartition: RouteModule = (app, kw) => {
         response: { 201: partitionInfo },
       },
     },
-    async (req, reply) => reply.code(201).send(await as(req).createPartition(req.body.name)),
+    async (req, reply) => reply.code(201).send(await custody.createPartition(req.body.name, actorOf(req))),
   );
 };

@@ -1,5 +1,4 @@
 // GET /v1/partitions/:partition/identities/:identity/key: Current public key of an identity (derived at generation 0 on first use)
-import type { FastifyRequest } from "fastify";
 import { actorOf } from "../../auth.js";
 import type { RouteModule } from "../../route-kit.js";
 import { looseObject } from "../../schemas.js";
@@ -8,8 +7,6 @@ import { fromParams, identityParams, keyQuery, ref } from "./shared.js";
 /** Registers `GET /v1/partitions/:partition/identities/:identity/key`. */
 export const identityKey: RouteModule = (app, kw) => {
   const custody = kw.custody;
-  // Audit events name the request's token, so the log says who signed or changed a key.
-  const as = (req: FastifyRequest) => custody.as(actorOf(req));
   app.get(
     "/v1/partitions/:partition/identities/:identity/key",
     {
@@ -23,6 +20,6 @@ export const identityKey: RouteModule = (app, kw) => {
         response: { 200: looseObject("address, publicKey, generation, scheme (+ evmAddress)") },
       },
     },
-    async (req) => as(req).key(ref(req), req.query.scheme ?? "ed25519"),
+    async (req) => custody.key(ref(req), req.query.scheme ?? "ed25519", actorOf(req)),
   );
 };

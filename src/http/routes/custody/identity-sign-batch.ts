@@ -3,7 +3,8 @@ import { MAX_SIGN_BATCH } from "../../../service/custody.js";
 import { actorOf } from "../../auth.js";
 import { decodeBytes } from "../../encoding.js";
 import type { RouteModule } from "../../route-kit.js";
-import { encodingEnum, identitySchema, labelSchema, partitionName } from "../../schemas.js";
+import { encodingEnum } from "../../schemas.js";
+import { fromParams, type IdentityReq, identityParams, labelQuery, ref, signOptions } from "./shared.js";
 
 /** Longest message text accepted per item (hex: 32 KiB of bytes); the batch is also bound by the body limit. */
 const MAX_MESSAGE_CHARS = 65_536;
@@ -29,28 +30,13 @@ export const identitySignBatch: RouteModule = (app, kw) => {
   app.post(
     "/v1/partitions/:partition/identities/:identity/sign-batch",
     {
-      config: {
-        scope: "custody:sign",
-        partition: (req) => (req.params as { partition?: string }).partition,
-      },
+      config: { scope: "custody:sign", partition: fromParams },
       schema: {
         summary: `Sign 1 to ${MAX_SIGN_BATCH} messages with the identity's current key (one audit entry each)`,
         tags: ["custody"],
         operationId: "identitySignBatch",
-        params: {
-          type: "object",
-          required: ["partition", "identity"],
-          properties: {
-            partition: partitionName,
-            identity: identitySchema,
-          },
-        },
-        querystring: {
-          type: "object",
-          properties: {
-            label: { ...labelSchema, description: "child label (default empty)" },
-          },
-        },
+        params: identityParams,
+        querystring: labelQuery,
         body: {
           type: "object",
           required: ["messages"],
@@ -80,26 +66,14 @@ export const identitySignBatch: RouteModule = (app, kw) => {
       },
     },
     async (req) => {
-      const { body, params, query } = req;
+      const { body } = req;
       const encoding = body.encoding ?? "hex";
       const messages = body.messages.map((m, i) => decodeBytes(m, encoding, `body.messages[${i}]`));
       const signatures = await custody.signMany(
-        {
-          partition: params.partition,
-          identity: params.identity,
-          ...(query.label !== undefined ? { label: query.label } : {}),
-        },
+        ref(req as IdentityReq),
         messages,
-        {
-          scheme: body.scheme ?? "ed25519",
-          eip191: body.eip191 === true,
-          actor: actorOf(req),
-          ...(body.merkleRoot !== undefined
-            ? { taproot: decodeBytes(body.merkleRoot, "hex", "body.merkleRoot") }
-            : body.taproot !== undefined
-              ? { taproot: body.taproot }
-              : {}),
-        },
+        signOptions(body),
+        actorOf(req),
       );
       return { signatures };
     },

@@ -3,12 +3,20 @@ import { actorOf } from "../../auth.js";
 import { decodeBytes } from "../../encoding.js";
 import type { RouteModule } from "../../route-kit.js";
 import { encodingEnum, looseObject } from "../../schemas.js";
-import { fromParams, type IdentityReq, identityParams, labelQuery, ref, schemeEnum } from "./shared.js";
+import {
+  fromParams,
+  type IdentityReq,
+  identityParams,
+  labelQuery,
+  ref,
+  schemeEnum,
+  signOptions,
+} from "./shared.js";
 
 /** Registers `POST /v1/partitions/:partition/identities/:identity/sign`. */
 export const identitySign: RouteModule = (app, kw) => {
   const custody = kw.custody;
-  // Audit events name the request's token, so the log says who signed or changed a key.
+  // The audit entry names the request's token, so the log says who signed.
   app.post(
     "/v1/partitions/:partition/identities/:identity/sign",
     {
@@ -40,16 +48,8 @@ export const identitySign: RouteModule = (app, kw) => {
       custody.sign(
         ref(req as IdentityReq),
         decodeBytes(req.body.message, req.body.encoding ?? "hex", "body.message"),
-        {
-          scheme: req.body.scheme ?? "ed25519",
-          eip191: req.body.eip191 === true,
-          actor: actorOf(req),
-          ...(req.body.merkleRoot !== undefined
-            ? { taproot: decodeBytes(req.body.merkleRoot, "hex", "body.merkleRoot") }
-            : req.body.taproot !== undefined
-              ? { taproot: req.body.taproot }
-              : {}),
-        },
+        signOptions(req.body),
+        actorOf(req),
       ),
   );
 };

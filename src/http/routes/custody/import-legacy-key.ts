@@ -1,5 +1,4 @@
 // POST /v1/partitions/:partition/identities/:identity/import-legacy: Import a random legacy key (sealed at once; it signs until remapped)
-import type { FastifyRequest } from "fastify";
 import { hexToBytes, Secret } from "../../../service/primitives.js";
 import { actorOf } from "../../auth.js";
 import type { RouteModule } from "../../route-kit.js";
@@ -9,8 +8,6 @@ import { fromParams, type IdentityReq, identityParams, labelQuery, ref } from ".
 /** Registers `POST /v1/partitions/:partition/identities/:identity/import-legacy`. */
 export const importLegacyKey: RouteModule = (app, kw) => {
   const custody = kw.custody;
-  // Audit events name the request's token, so the log says who signed or changed a key.
-  const as = (req: FastifyRequest) => custody.as(actorOf(req));
   app.post(
     "/v1/partitions/:partition/identities/:identity/import-legacy",
     {
@@ -43,7 +40,7 @@ export const importLegacyKey: RouteModule = (app, kw) => {
       try {
         return reply
           .code(201)
-          .send(await as(req).importLegacy(ref(req as IdentityReq), req.body.scheme, key));
+          .send(await custody.importLegacy(ref(req as IdentityReq), req.body.scheme, key, actorOf(req)));
       } finally {
         key.wipe();
       }

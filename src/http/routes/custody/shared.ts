@@ -1,7 +1,8 @@
 // Schemas and helpers shared by the routes of /v1/partitions.
 
 import type { FastifyRequest } from "fastify";
-import type { Scheme } from "../../../service/custody.js";
+import type { Scheme, SignOptions } from "../../../service/custody.js";
+import { decodeBytes } from "../../encoding.js";
 import type { Api } from "../../route-kit.js";
 import { identitySchema, labelSchema, looseObject, partitionName } from "../../schemas.js";
 
@@ -65,4 +66,25 @@ export function lifecycle(
     },
     (req) => run(req as IdentityReq),
   );
+}
+
+/** The signing fields of a sign or sign-batch body (the schemas bound them). */
+export interface SignFields {
+  readonly scheme?: Scheme | undefined;
+  readonly eip191?: boolean | undefined;
+  readonly taproot?: boolean | undefined;
+  readonly merkleRoot?: string | undefined;
+}
+
+/** Custody's sign options from a body: ed25519 by default; a `merkleRoot` (hex) wins over `taproot`. */
+export function signOptions(body: SignFields): SignOptions {
+  return {
+    scheme: body.scheme ?? "ed25519",
+    eip191: body.eip191 === true,
+    ...(body.merkleRoot !== undefined
+      ? { taproot: decodeBytes(body.merkleRoot, "hex", "body.merkleRoot") }
+      : body.taproot !== undefined
+        ? { taproot: body.taproot }
+        : {}),
+  };
 }

@@ -1,8 +1,7 @@
 // GET /v1/delegations/proof: proof of one key's full history, or of its absence, against the newest checkpoint …
 import { normalizeId } from "../../../service/delegation-inputs.js";
 import type { RouteModule } from "../../route-kit.js";
-import { looseObject } from "../../schemas.js";
-import { idQuery } from "../delegations/shared.js";
+import { idQuery, looseObject } from "../../schemas.js";
 
 /** Registers `GET /v1/delegations/proof`. */
 export const delegationProof: RouteModule = (app, kw) => {

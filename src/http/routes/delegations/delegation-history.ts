@@ -1,7 +1,6 @@
 // GET /v1/delegations/history: every validity interval of (delegator, provider[, scope]).
 import type { RouteModule } from "../../route-kit.js";
-import { looseObject } from "../../schemas.js";
-import { idQuery } from "./shared.js";
+import { idQuery, looseObject } from "../../schemas.js";
 
 /** Registers `GET /v1/delegations/history`. */
 export const delegationHistory: RouteModule = (app, kw) => {

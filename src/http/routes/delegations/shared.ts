@@ -1,7 +1,7 @@
 // Schemas and helpers shared by the /v1/delegations routes: ids, event bodies, check queries, raw uploads, the check serializer.
 import { KeywardError } from "../../../errors/keyward-error.js";
 import type { CheckResult } from "../../../service/delegation-inputs.js";
-import { position } from "../../schemas.js";
+import { idQuery, position } from "../../schemas.js";
 
 /** A check answer as JSON: `{"authorized":B,"interval":null|{"from":N,"until":N|null}}` (positions are integers). */
 export function serializeCheck(r: CheckResult): string {
@@ -18,8 +18,6 @@ export const id = {
     { type: "string", minLength: 1, maxLength: 256 },
   ],
 } as const;
-/** An id in a query string (always text; normalised by the domain). */
-export const idQuery = { type: "string", minLength: 1, maxLength: 256 } as const;
 export const scopes = { type: "array", minItems: 1, maxItems: 1024, items: id } as const;
 export const eventId = { type: "string", minLength: 1, maxLength: 256 } as const;
 export const grantBody = {

@@ -5,7 +5,7 @@ import { encodeBytes } from "../../encoding.js";
 import { roomPartitionOf } from "../../room-partition.js";
 import type { RouteModule } from "../../route-kit.js";
 import { looseObject } from "../../schemas.js";
-import { roomParams } from "./shared.js";
+import { roomParams } from "../rooms/shared.js";
 
 /** Registers `GET /v1/rooms/:room/river`. */
 export const exportRoomRiver: RouteModule = (app, kw) => {

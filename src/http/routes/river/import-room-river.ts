@@ -4,7 +4,8 @@ import { actorOf } from "../../auth.js";
 import { decodeBytes } from "../../encoding.js";
 import type { RouteModule } from "../../route-kit.js";
 import { looseObject } from "../../schemas.js";
-import { bytesText, roomParams } from "./shared.js";
+import { roomParams } from "../rooms/shared.js";
+import { bytesText } from "./shared.js";
 
 /** Registers `POST /v1/rooms/river/import`. */
 export const importRoomRiver: RouteModule = (app, kw) => {
