@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Storage } from "../store/ports.js";
-import { TEST_BACKENDS } from "../store/testing.js";
+import { TEST_BACKENDS, type TestStorage } from "../store/testing.js";
 import type { DelegationIndex } from "./delegation-index.js";
 import { DelegationStore } from "./delegation-store.js";
 import { DELEGATION_TABLES } from "./event-log.js";
@@ -30,6 +30,28 @@ async function writeLog(store: DelegationStore, from: number, to: number): Promi
     for (let j = i; j < Math.min(to, i + 50); j++) batch.push(eventAt(j));
     await store.write(batch);
   }
+}
+
+/** Runs `fn` on a fresh store of the backend holding events [0, events), then cleans the store up. */
+async function withLog(
+  openTest: () => Promise<TestStorage>,
+  events: number,
+  fn: (t: TestStorage, store: DelegationStore) => Promise<void>,
+): Promise<void> {
+  const t = await openTest();
+  try {
+    const store = await DelegationStore.open(t.storage);
+    await writeLog(store, 0, events);
+    await fn(t, store);
+  } finally {
+    await t.cleanup();
+  }
+}
+
+/** `s` with its transactions run by `transaction` (and no snapshot directory unless `derivedDir` is given). */
+function storageWith(s: Storage, transaction: Storage["transaction"], derivedDir?: string): Storage {
+  const base = { backend: s.backend, state: s.state, secrets: s.secrets, log: s.log, close: () => s.close() };
+  return derivedDir === undefined ? { ...base, transaction } : { ...base, derivedDir, transaction };
 }
 
 function answers(index: DelegationIndex): unknown {
@@ -87,11 +109,8 @@ describe.each(TEST_BACKENDS)("index snapshot in the state store (%s)", (_name, o
     }
   });
 
-  it("a new snapshot replaces the old one in one transaction (old chunks deleted); an older one is not written", async () => {
-    const t = await openTest();
-    try {
-      const store = await DelegationStore.open(t.storage);
-      await writeLog(store, 0, 100);
+  it("a new snapshot replaces the old one in one transaction (old chunks deleted); an older one is not written", () =>
+    withLog(openTest, 100, async (t, store) => {
       const stale = await DelegationStore.open(t.storage);
       const first = await writeIndexSnapshot(t.storage, store.index, { chunkBytes: 256 });
       await writeLog(store, 100, 150);
@@ -121,49 +140,37 @@ describe.each(TEST_BACKENDS)("index snapshot in the state store (%s)", (_name, o
       expect(third).toMatchObject({ written: true, seq: 156 });
       // The replaced file is removed once the new manifest is committed; the stale writer left none behind.
       if (dir !== undefined) expect(readdirSync(dir)).toEqual([third!.file]);
-    } finally {
-      await t.cleanup();
-    }
-  });
+    }));
 
-  it("a write that dies half-way (after some chunks, old chunks already deleted) leaves the old snapshot whole", async () => {
-    const t = await openTest();
-    try {
-      const store = await DelegationStore.open(t.storage);
-      await writeLog(store, 0, 100);
+  it("a write that dies half-way (after some chunks, old chunks already deleted) leaves the old snapshot whole", () =>
+    withLog(openTest, 100, async (t, store) => {
       const first = await writeIndexSnapshot(t.storage, store.index, { chunkBytes: 256 });
       const before = await chunkKeys(t.storage);
       await writeLog(store, 100, 150);
       // The real storage, with a transaction whose third snapshot put fails like a crash mid-write.
       let puts = 0;
       const s = t.storage;
-      const dying: Storage = {
-        backend: s.backend,
-        state: s.state,
-        secrets: s.secrets,
-        log: s.log,
-        close: () => s.close(),
-        transaction: (fn) =>
-          s.transaction((tx) =>
-            fn({
-              secrets: tx.secrets,
-              log: tx.log,
-              lock: (scope, keys, mode) => tx.lock(scope, keys, mode),
-              state: {
-                get: (table, key) => tx.state.get(table, key),
-                scan: (table, options) => tx.state.scan(table, options),
-                insert: (table, key, value) => tx.state.insert(table, key, value),
-                getMany: (table, keys) => tx.state.getMany(table, keys),
-                insertMany: (table, entries) => tx.state.insertMany(table, entries),
-                delete: (table, key) => tx.state.delete(table, key),
-                put: async (table, key, value) => {
-                  if (table === T && ++puts === 3) throw new Error("simulated crash");
-                  return tx.state.put(table, key, value);
-                },
+      const dying = storageWith(s, (fn) =>
+        s.transaction((tx) =>
+          fn({
+            secrets: tx.secrets,
+            log: tx.log,
+            lock: (scope, keys, mode) => tx.lock(scope, keys, mode),
+            state: {
+              get: (table, key) => tx.state.get(table, key),
+              scan: (table, options) => tx.state.scan(table, options),
+              insert: (table, key, value) => tx.state.insert(table, key, value),
+              getMany: (table, keys) => tx.state.getMany(table, keys),
+              insertMany: (table, entries) => tx.state.insertMany(table, entries),
+              delete: (table, key) => tx.state.delete(table, key),
+              put: async (table, key, value) => {
+                if (table === T && ++puts === 3) throw new Error("simulated crash");
+                return tx.state.put(table, key, value);
               },
-            }),
-          ),
-      };
+            },
+          }),
+        ),
+      );
       await expect(writeIndexSnapshot(dying, store.index, { chunkBytes: 256 })).rejects.toThrow(
         "simulated crash",
       );
@@ -172,10 +179,7 @@ describe.each(TEST_BACKENDS)("index snapshot in the state store (%s)", (_name, o
       const reopened = await DelegationStore.open(t.storage);
       expect(reopened.opened).toMatchObject({ snapshot: "loaded", snapshotSeq: 100, replayed: 50 });
       expect(answers(reopened.index)).toEqual(answers(store.index));
-    } finally {
-      await t.cleanup();
-    }
-  });
+    }));
 
   it("a file snapshot whose manifest never commits (crash after the file) leaves the old one; the next write removes the orphan", async () => {
     const t = await openTest();
@@ -187,15 +191,7 @@ describe.each(TEST_BACKENDS)("index snapshot in the state store (%s)", (_name, o
       const first = await store.snapshot();
       await writeLog(store, 100, 150);
       const s = t.storage;
-      const dying: Storage = {
-        backend: s.backend,
-        state: s.state,
-        secrets: s.secrets,
-        log: s.log,
-        derivedDir: dir,
-        close: () => s.close(),
-        transaction: () => Promise.reject(new Error("simulated crash")),
-      };
+      const dying = storageWith(s, () => Promise.reject(new Error("simulated crash")), dir);
       await expect(writeIndexSnapshot(dying, store.index)).rejects.toThrow("simulated crash");
       // The new file was written (synced, renamed) but no manifest names it: the old snapshot is the one.
       expect(readdirSync(dir).sort()).toEqual([
@@ -214,11 +210,8 @@ describe.each(TEST_BACKENDS)("index snapshot in the state store (%s)", (_name, o
     }
   });
 
-  it("a corrupt, truncated or missing chunk, a bad manifest or a rewritten log → full replay, reported", async () => {
-    const t = await openTest();
-    try {
-      const store = await DelegationStore.open(t.storage);
-      await writeLog(store, 0, 200);
+  it("a corrupt, truncated or missing chunk, a bad manifest or a rewritten log → full replay, reported", () =>
+    withLog(openTest, 200, async (t, store) => {
       const expected = answers(store.index);
       const fresh = async () => {
         await t.storage.transaction(async (tx) => {
@@ -319,8 +312,5 @@ describe.each(TEST_BACKENDS)("index snapshot in the state store (%s)", (_name, o
       expect(await loadIndexSnapshot(t.storage, 199)).toEqual({ status: "newer", seq: 200 });
       await expect(loadIndexSnapshot(t.storage, -1)).rejects.toThrow(/upToSeq must be between/);
       await expect(DelegationStore.open(t.storage, 1.5)).rejects.toThrow(TypeError);
-    } finally {
-      await t.cleanup();
-    }
-  });
+    }));
 });
