@@ -7,6 +7,7 @@ import { pagedScan, pagedSecretScan, type SealedRowEntry, rowBytes as toBytes } 
 import type { ScanOptions, StateEntry, StateWriter, TxLocks } from "../ports.js";
 import type { RawBackend, RawSecretRow, RawTx } from "../raw.js";
 import { retryTransaction } from "../retry.js";
+import { assertSchemaKnown } from "../schema-guard.js";
 import { assertOutsideTransaction } from "../tx-guard.js";
 import { POSTGRES_MIGRATIONS } from "./migrations.js";
 import { PgLog } from "./pg-log.js";
@@ -195,6 +196,7 @@ async function migrate(pool: pg.Pool, schema: string | undefined): Promise<void>
       );
       const { rows } = await client.query("SELECT COALESCE(MAX(version), 0) AS v FROM kw_schema");
       const current = Number(rows[0].v);
+      assertSchemaKnown(current, POSTGRES_MIGRATIONS);
       for (const m of POSTGRES_MIGRATIONS) {
         if (m.version <= current) continue;
         await client.query("BEGIN");

@@ -2,6 +2,7 @@
 import pg from "pg";
 import { KeywardError } from "../../errors/keyward-error.js";
 import type { LogRow } from "../ports.js";
+import { assertSchemaKnown } from "../schema-guard.js";
 import type { BackupSink, MetaRow, SecretRow, StateRow } from "../sqlite/backup-file.js";
 import { POSTGRES_MIGRATIONS } from "./migrations.js";
 import { openPostgresBackend, parsePostgresUrl } from "./postgres-backend.js";
@@ -65,9 +66,7 @@ export async function exportPostgres(url: string, sink: BackupSink): Promise<voi
     if (!exists.rows[0].ok)
       throw new KeywardError("not_initialized", "no keyward store in this PostgreSQL database or schema");
     const { rows } = await client.query("SELECT COALESCE(MAX(version), 0) AS v FROM kw_schema");
-    const known = POSTGRES_MIGRATIONS[POSTGRES_MIGRATIONS.length - 1]!.version;
-    if (Number(rows[0].v) > known)
-      throw new KeywardError("conflict", `the store's schema ${rows[0].v} is newer than this keyward knows`);
+    assertSchemaKnown(Number(rows[0].v), POSTGRES_MIGRATIONS);
     for await (const page of pages(client, "SELECT key, value FROM kw_meta", ["key"]))
       sink.meta(page.map((r) => ({ key: r.key as string, value: bytes(r.value as Buffer) })));
     for await (const page of pages(client, "SELECT tbl, key, value FROM kw_state", ["tbl", "key"]))

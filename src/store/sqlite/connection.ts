@@ -2,6 +2,7 @@
 import { chmodSync, existsSync, mkdirSync, realpathSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
+import { assertSchemaKnown } from "../schema-guard.js";
 import { openFailure } from "./failures.js";
 import { SQLITE_MIGRATIONS } from "./migrations.js";
 import { type LogTail, newLogTail } from "./sqlite-log.js";
@@ -44,6 +45,7 @@ function migrate(db: Db): void {
   );
   const row = db.prepare("SELECT MAX(version) AS v FROM kw_schema").get() as { v: number | null };
   const current = row.v ?? 0;
+  assertSchemaKnown(current, SQLITE_MIGRATIONS);
   for (const m of SQLITE_MIGRATIONS) {
     if (m.version <= current) continue;
     // IMMEDIATE: two processes migrating at once serialise on the write lock; the loser re-checks nothing,
