@@ -26,10 +26,15 @@ export function mixPair(d: number, p: number): number {
   return mixKey(d, p, 0x5bd1e995);
 }
 
-/** Slots of a table holding `n` entries as growth leaves it: from 32, doubled while more than 3/4 full. */
+/** True when `n` entries fill more than 3/4 of `slots` slots: the table's load limit (it then doubles). */
+export function overLoaded(n: number, slots: number): boolean {
+  return n * 4 > slots * 3;
+}
+
+/** Slots of a table holding `n` entries as growth leaves it: from 32, doubled while over the load limit. */
 export function slotCount(n: number): number {
   let size = 32;
-  while (n * 4 > size * 3) size *= 2;
+  while (overLoaded(n, size)) size *= 2;
   return size;
 }
 

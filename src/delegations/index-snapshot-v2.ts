@@ -2,6 +2,7 @@
 // stored bytes (no per-key work: no hashing, no table rebuild) — the cold-start layout (issue 12).
 import { KeywardError } from "../errors/keyward-error.js";
 import type { IndexTables } from "./apply-event.js";
+import { overLoaded } from "./hash-slots.js";
 import { KeyTable, ROW_F64 } from "./key-table.js";
 import { corruptSnapshot } from "./snapshot-dictionaries.js";
 import { dictionariesBytes, finishSnapshot, readDictionaries, startSnapshot } from "./snapshot-frame.js";
@@ -68,7 +69,7 @@ export function decodeSnapshotV2(b: Uint8Array, view: DataView): { tables: Index
   const [kLen, pLen, poolTop, garbage] = [52, 56, 60, 64].map(u32) as number[];
   if (!isPow2(kLen!) || !isPow2(pLen!)) throw corruptSnapshot("slot tables are not powers of two");
   // Load ≤ 0.75 (as KeyTable keeps it) leaves free slots, so every probe ends.
-  if (keys! * 4 > kLen! * 3 || pairs! * 4 > pLen! * 3 || pairs! > keys!)
+  if (overLoaded(keys!, kLen!) || overLoaded(pairs!, pLen!) || pairs! > keys!)
     throw corruptSnapshot("key or pair count does not fit its slot table");
   if (intervals! + garbage! > poolTop!) throw corruptSnapshot("interval pool counts do not add up");
   const L = layout(keys!, kLen!, pLen!, poolTop!, dict!);

@@ -163,7 +163,6 @@ interface Columns {
   readonly IV: Float64Array;
 }
 
-/** Smallest slot table (≥ 32, a power of two) holding `n` entries at load ≤ 0.75, as KeyTable grows it. */
 const isPosition = (v: number) => Number.isSafeInteger(v) && v >= 0;
 
 /**

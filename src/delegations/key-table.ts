@@ -1,5 +1,5 @@
 // Typed-array storage of the delegation index: key rows (delegator, provider, scope), pairs and interval pools.
-import { EMPTY_SLOT, mixKey, mixPair, pow2ceil, removeSlot, slotCount } from "./hash-slots.js";
+import { EMPTY_SLOT, mixKey, mixPair, overLoaded, pow2ceil, removeSlot, slotCount } from "./hash-slots.js";
 
 /** End of a pair's key chain. */
 export const NO_KEY = 0xffffffff;
@@ -120,8 +120,8 @@ export class KeyTable {
       this.#insertSlot(this.pSlots, this.pMask, mixPair(d, p), k);
     } else this.pSlots[ps] = k + 1;
     this.#insertSlot(this.kSlots, this.kMask, mixKey(d, p, s), k);
-    if (this.keys * 4 > this.kSlots.length * 3) this.#rehashKeys(this.kSlots.length * 2);
-    if (this.pairs * 4 > this.pSlots.length * 3) this.#rehashPairs(this.pSlots.length * 2);
+    if (overLoaded(this.keys, this.kSlots.length)) this.#rehashKeys(this.kSlots.length * 2);
+    if (overLoaded(this.pairs, this.pSlots.length)) this.#rehashPairs(this.pSlots.length * 2);
     this.#undo?.push(CREATED, k, ps < 0 ? 1 : 0, oldHead, 0, 0, 0);
     return k;
   }

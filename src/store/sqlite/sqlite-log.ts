@@ -77,10 +77,11 @@ export class SqliteLog implements LogWriter {
       if (!this.inTransaction) return this.#read();
       if (this.#tx) return copy(this.#tx.row);
       const t = this.tail;
-      // Internal copies are never handed out (callers get their own), so the cache and #tx may share one.
-      // After an append whose effect on the tail is unknown (a lost race), only a read knows.
+      // Internal rows are never handed out (callers get their own copy), so the cache and #tx may share one; a
+      // read returns a fresh buffer of its own. After an append whose effect on the tail is unknown (a lost
+      // race), only a read knows.
       const cached = !this.#wrote && t.known && t.version === this.#txVersion();
-      const row = cached ? t.row : copy(this.#read());
+      const row = cached ? t.row : this.#read();
       // A read before this transaction's own appends shows committed rows only: it may become the cached tail.
       if (!this.#wrote) Object.assign(t, { known: true, row, version: this.#txVersion() });
       this.#tx = { row };
