@@ -88,6 +88,29 @@ function ensureSqlite3(): void {
   if (spawnSync("sqlite3", ["--version"]).status !== 0) throw new Error("sqlite3 CLI not available");
 }
 
+/** A CSV batch of `n` rows (about 1 in 7 authorized) in the bench dir; returns its path. */
+function writeBatch(name: string, n: number): string {
+  const path = join(dir, name);
+  const rows = ["delegator,provider,scope,at"];
+  for (let i = 0; i < n; i++) {
+    const d = 10_000 + ((i * 7919) % (DELEGATORS + DELEGATORS / 10));
+    rows.push(`${d},${1 + ((d - 10_000) % 60)},${1 + (i % 12)},${1_000_000 + ((i * 13) % (3 * DELEGATORS))}`);
+  }
+  writeFileSync(path, `${rows.join("\n")}\n`);
+  return path;
+}
+
+/** The sqlite3 CLI script: `.import` the CSV, then the indexed join counting authorized rows. */
+function joinScript(csv: string): string {
+  return [
+    ".mode csv",
+    `.import ${csv} batch`,
+    "SELECT count(*), sum(ok) FROM (SELECT EXISTS (SELECT 1 FROM iv WHERE iv.delegator = CAST(b.delegator AS INTEGER)" +
+      " AND iv.provider = CAST(b.provider AS INTEGER) AND iv.scope = CAST(b.scope AS INTEGER)" +
+      " AND iv.start <= CAST(b.at AS INTEGER) AND CAST(b.at AS INTEGER) < iv.until) AS ok FROM batch b);",
+  ].join("\n");
+}
+
 try {
   ensureBuilt();
   ensureSqlite3();
@@ -125,20 +148,7 @@ try {
     await s.close();
     rmSync(join(chunked, "keyward.db-derived"), { recursive: true, force: true });
   }
-  const csv = join(dir, "batch.csv");
-  const rows = ["delegator,provider,scope,at"];
-  for (let i = 0; i < ROWS; i++) {
-    const d = 10_000 + ((i * 7919) % (DELEGATORS + DELEGATORS / 10));
-    rows.push(`${d},${1 + ((d - 10_000) % 60)},${1 + (i % 12)},${1_000_000 + ((i * 13) % (3 * DELEGATORS))}`);
-  }
-  writeFileSync(csv, `${rows.join("\n")}\n`);
-  const join_ = [
-    ".mode csv",
-    `.import ${csv} batch`,
-    "SELECT count(*), sum(ok) FROM (SELECT EXISTS (SELECT 1 FROM iv WHERE iv.delegator = CAST(b.delegator AS INTEGER)" +
-      " AND iv.provider = CAST(b.provider AS INTEGER) AND iv.scope = CAST(b.scope AS INTEGER)" +
-      " AND iv.start <= CAST(b.at AS INTEGER) AND CAST(b.at AS INTEGER) < iv.until) AS ok FROM batch b);",
-  ].join("\n");
+  const csv = writeBatch("batch.csv", ROWS);
 
   console.log(
     `### ${fmt(DELEGATORS)} delegators, ${fmt(count)} events, ${fmt(index.keyCount)} keys; snapshot ${(snap.bytes / 1e6).toFixed(1)} MB; median of ${RUNS} runs (CPU: mean, user + system)`,
@@ -176,15 +186,20 @@ try {
     `${fmt(performance.now() - t0)} ms`,
     "N=2^15, r=8",
   );
-  const sqlite = measure("sqlite3", [join(dir, "j.db")], {
-    input: join_,
-    before: () => copyFileSync(join(dir, "intervals.db"), join(dir, "j.db")),
-  });
-  const validate = kw("delegations", "validate", csv, "--json");
-  const [n, yes] = sqlite.out.split(",").map(Number);
-  const v = JSON.parse(validate.out) as { rows: number; authorized: number };
-  if (v.rows !== n || v.authorized !== yes)
-    throw new Error(`verdicts differ: keyward ${v.authorized}/${v.rows}, sqlite3 ${yes}/${n}`);
+  /** The sqlite3 join and `keyward delegations validate` on one CSV, their verdict counts compared. */
+  const versus = (file: string) => {
+    const sqlite = measure("sqlite3", [join(dir, "j.db")], {
+      input: joinScript(file),
+      before: () => copyFileSync(join(dir, "intervals.db"), join(dir, "j.db")),
+    });
+    const validate = kw("delegations", "validate", file, "--json");
+    const [n, yes] = sqlite.out.split(",").map(Number);
+    const v = JSON.parse(validate.out) as { rows: number; authorized: number };
+    if (v.rows !== n || v.authorized !== yes)
+      throw new Error(`verdicts differ: keyward ${v.authorized}/${v.rows}, sqlite3 ${yes}/${n}`);
+    return { sqlite, validate, n: n!, yes: yes! };
+  };
+  const { sqlite, validate, n, yes } = versus(csv);
   line(
     `sqlite3 CLI: .import + indexed join (baseline)`,
     `${fmt(sqlite.wall)} ms`,
@@ -201,6 +216,19 @@ try {
     "  same, unbundled tsc output, snapshot as chunks",
     `${fmt(before.wall)} ms`,
     `CPU ${fmt(before.cpu)} ms; ${(sqlite.wall / before.wall).toFixed(2)}× wall, ${(sqlite.cpu / before.cpu).toFixed(2)}× CPU`,
+  );
+  // The same comparison at 8× the rows: the fixed costs of a process (Node's start, loading the snapshot) are
+  // then a smaller share, and the per-row costs of both sides show.
+  const big = versus(writeBatch("batch-8x.csv", ROWS * 8));
+  line(
+    `sqlite3 CLI, ${fmt(big.n)} rows (.import + indexed join)`,
+    `${fmt(big.sqlite.wall)} ms`,
+    `CPU ${fmt(big.sqlite.cpu)} ms; ${fmt(big.yes)} authorized`,
+  );
+  line(
+    `keyward delegations validate, ${fmt(big.n)} rows`,
+    `${fmt(big.validate.wall)} ms`,
+    `CPU ${fmt(big.validate.cpu)} ms; ${(big.sqlite.wall / big.validate.wall).toFixed(2)}× faster wall, ${(big.sqlite.cpu / big.validate.cpu).toFixed(2)}× CPU; per row beyond the 131,072-row run: ${(((big.validate.wall - validate.wall) / (big.n - n)) * 1000).toFixed(2)} µs vs ${(((big.sqlite.wall - sqlite.wall) / (big.n - n)) * 1000).toFixed(2)} µs`,
   );
 } finally {
   rmSync(dir, { recursive: true, force: true });
