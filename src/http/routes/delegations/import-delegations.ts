@@ -20,7 +20,12 @@ export const importDelegations: RouteModule = (app, kw) => {
     // Through the service like the CLI's import: an index snapshot is written when one is due.
     async (req) => {
       const bytes = rawBody(req.body);
-      return service.importEvents({ open: () => once(bytes), onWarning: (m) => req.log.warn(m) });
+      // The body is whole in memory: its length lets the check pass reserve the index's tables once.
+      return service.importEvents({
+        open: () => once(bytes),
+        size: bytes.length,
+        onWarning: (m) => req.log.warn(m),
+      });
     },
   );
 };
