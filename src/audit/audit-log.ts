@@ -202,7 +202,7 @@ interface Tail {
 }
 
 function decodeStored(seq: number, row: Uint8Array): AuditEntry {
-  const entry = decodeEntryRow(row);
+  const entry = decodeEntryRow(row)?.entry;
   if (!entry) throw new KeywardError("audit_broken", `audit entry ${seq} does not decode`);
   return entry;
 }
