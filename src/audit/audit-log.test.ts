@@ -93,7 +93,7 @@ async function toLegacyRows(
   const current: AuditEntry[] = [];
   for (let seq = 1; seq <= n; seq++) current.push(await rawEntry(t.storage, seq));
   const legacy = legacyChain(await auditMacKey(t.storage), current, formOf);
-  legacy.rows.forEach((row, i) => writeRow(t, i + 1, row));
+  for (const [i, row] of legacy.rows.entries()) writeRow(t, i + 1, row);
   await t.storage.state.put(HEAD_TABLE, HEAD_KEY, legacy.head);
   return legacy.entries;
 }
