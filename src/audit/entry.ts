@@ -2,7 +2,7 @@
 import { assertName, assertString } from "../crypto/assert.js";
 import { bytesToHex, concatBytes, hexToBytes, u32le, utf8 } from "../crypto/bytes.js";
 import { type CanonicalValue, canonicalEncode } from "../crypto/canonical.js";
-import { blake3Hash, hmacSha256, sha256 } from "../crypto/hash.js";
+import { blake3Hash, type HmacSha256Key, hmacSha256, sha256 } from "../crypto/hash.js";
 import { InputTypeError } from "../errors/input-errors.js";
 import { type EntryHashVersion, encodeEntryRow, writeU64 } from "./entry-row.js";
 import type { AuditEntry, AuditEvent } from "./types.js";
@@ -32,9 +32,12 @@ export const AUDIT_TAGS = {
 
 export const GENESIS_PREV = "0".repeat(64);
 
-/** The two keys derived from the audit root key. */
+/**
+ * The two keys derived from the audit root key. The MAC key is pre-keyed (its MACs are over 32-byte hashes, where
+ * that is ~1.25× node:crypto's `createHmac`); the field key's longer messages are faster through node:crypto.
+ */
 export interface AuditKeys {
-  readonly mac: Uint8Array;
+  readonly mac: HmacSha256Key;
   readonly field: Uint8Array;
 }
 
@@ -108,14 +111,14 @@ export function entryHash(
 }
 
 /** HMAC (hex) binding an entry hash to the audit key. */
-export function entryMac(macKey: Uint8Array, hashHex: string): string {
-  return bytesToHex(hmacSha256(macKey, hexToBytes(hashHex, "hash", 32)));
+export function entryMac(macKey: HmacSha256Key, hashHex: string): string {
+  return bytesToHex(macKey.mac(hexToBytes(hashHex, "hash", 32)));
 }
 
 /** HMAC (hex) of the head (last seq and hash). */
-export function headMac(macKey: Uint8Array, seq: number, hashHex: string): string {
+export function headMac(macKey: HmacSha256Key, seq: number, hashHex: string): string {
   return bytesToHex(
-    hmacSha256(macKey, canonicalEncode(AUDIT_TAGS.head, { seq, hash: hexToBytes(hashHex, "hash", 32) })),
+    macKey.mac(canonicalEncode(AUDIT_TAGS.head, { seq, hash: hexToBytes(hashHex, "hash", 32) })),
   );
 }
 
@@ -174,7 +177,7 @@ export function buildEntry(
   body: Uint8Array,
 ): BuiltEntry {
   const hash = entryHashBytes("v3", seq, time, prev, body);
-  const mac = hmacSha256(keys.mac, hash);
+  const mac = keys.mac.mac(hash);
   const parts = { seq, time, prev, hash, mac, body };
   return { entry: lazyEntry(parts), row: encodeEntryRow(parts), hash };
 }

@@ -1,9 +1,10 @@
 // Test helper: rewrites a chain into the stored forms earlier versions wrote (JSON rows, binary 0x02 rows).
 import { createHmac } from "node:crypto";
+import { canonicalEncode } from "../crypto/canonical.js";
 import type { Secret } from "../crypto/secret.js";
 import { deriveSubkey } from "../kdf/subkey.js";
 import type { Storage } from "../store/ports.js";
-import { entryHash, headMac } from "./entry.js";
+import { entryHash } from "./entry.js";
 import type { AuditEntry } from "./types.js";
 
 /** A stored row form: "v3" (written now), "v2" (binary rows before it) or "json" (the first versions' rows). */
@@ -58,8 +59,11 @@ export function legacyChain(
     prev = hash;
   }
   const last = out.at(-1)!;
-  const head = Buffer.from(
-    JSON.stringify({ seq: last.seq, hash: last.hash, mac: headMac(macKey, last.seq, last.hash) }),
-  );
+  const headInput = canonicalEncode("keyward v1 audit-head", {
+    seq: last.seq,
+    hash: Buffer.from(last.hash, "hex"),
+  });
+  const headMac = createHmac("sha256", macKey).update(headInput).digest("hex");
+  const head = Buffer.from(JSON.stringify({ seq: last.seq, hash: last.hash, mac: headMac }));
   return { entries: out, rows: out.map((e) => rowOf(e, formOf(e.seq))), head };
 }
