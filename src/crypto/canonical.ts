@@ -52,10 +52,7 @@ class Writer {
       this.#buf.fill(0, 0, at);
       this.#buf = next;
       this.#view = new DataView(next.buffer);
-      if (next.length <= 1 << 16) {
-        Writer.#scratch = next;
-        Writer.#scratchView = this.#view;
-      }
+      if (next.length <= 1 << 16) [Writer.#scratch, Writer.#scratchView] = [next, this.#view];
     }
     this.#size = at + n;
     return at;
@@ -134,43 +131,28 @@ function isAscii(s: string): boolean {
   return true;
 }
 
-/**
- * Where the value being written sits: map keys and array indexes from the root, joined only for an error message
- * (building a path string per value would cost every encoding an allocation per field).
- */
-type Path = (string | number)[];
-
-function pathText(path: Path): string {
-  let out = "$";
-  for (const seg of path) out += typeof seg === "number" ? `[${seg}]` : `.${seg}`;
-  return out;
-}
-
 /** Map keys in UTF-8 byte order: for ASCII keys that is plain string order, otherwise compared as bytes. */
-function sortedKeys(v: object, path: Path): string[] {
+function sortedKeys(v: object, path: string): string[] {
   const keys = Object.keys(v);
-  let ascii = true;
-  for (let i = 0; ascii && i < keys.length; i++) ascii = isAscii(keys[i]!);
   // For ASCII keys, the default sort's UTF-16 code-unit order is their byte order.
-  if (ascii) return keys.sort();
+  if (keys.every(isAscii)) return keys.sort();
   // A key with a lone surrogate would be UTF-8-encoded as U+FFFD and could collide with another key.
   for (const k of keys)
-    if (!k.isWellFormed())
-      throw new InputRangeError(`${pathText(path)} has a key that is not well-formed Unicode`);
+    if (!k.isWellFormed()) throw new InputRangeError(`${path} has a key that is not well-formed Unicode`);
   return keys
     .map((k) => [utf8(k), k] as const)
     .sort((a, b) => compareBytes(a[0], b[0]))
     .map((e) => e[1]);
 }
 
-function writeValue(w: Writer, v: CanonicalValue, path: Path, depth: number): void {
-  if (depth > MAX_DEPTH) throw new InputRangeError(`${pathText(path)} nests too deeply`);
+function writeValue(w: Writer, v: CanonicalValue, path: string, depth: number): void {
+  if (depth > MAX_DEPTH) throw new InputRangeError(`${path} nests too deeply`);
   if (v === null || typeof v === "boolean") {
     w.byte(v === null ? CANONICAL_TYPE.null : v ? CANONICAL_TYPE.true : CANONICAL_TYPE.false);
     return;
   }
   if (typeof v === "number") {
-    if (!Number.isSafeInteger(v)) throw new InputRangeError(`${pathText(path)} must be a safe integer`);
+    if (!Number.isSafeInteger(v)) throw new InputRangeError(`${path} must be a safe integer`);
     // negint stores −1 − n, so every integer has one encoding (−1 − n is safe for every safe negative n)
     w.byte(v < 0 ? CANONICAL_TYPE.negint : CANONICAL_TYPE.uint);
     w.u53(v < 0 ? -v - 1 : v);
@@ -178,13 +160,13 @@ function writeValue(w: Writer, v: CanonicalValue, path: Path, depth: number): vo
   }
   if (typeof v === "bigint") {
     const mag = v < 0n ? -v - 1n : v;
-    if (mag > U64_MAX) throw new InputRangeError(`${pathText(path)} is out of the 64-bit range`);
+    if (mag > U64_MAX) throw new InputRangeError(`${path} is out of the 64-bit range`);
     w.byte(v < 0n ? CANONICAL_TYPE.negint : CANONICAL_TYPE.uint);
     w.u64(mag);
     return;
   }
   if (typeof v === "string") {
-    if (!v.isWellFormed()) throw new InputRangeError(`${pathText(path)} is not well-formed Unicode`);
+    if (!v.isWellFormed()) throw new InputRangeError(`${path} is not well-formed Unicode`);
     w.byte(CANONICAL_TYPE.string);
     w.lenText(v);
     return;
@@ -197,11 +179,7 @@ function writeValue(w: Writer, v: CanonicalValue, path: Path, depth: number): vo
   if (Array.isArray(v)) {
     w.byte(CANONICAL_TYPE.array);
     w.u32(v.length);
-    for (let i = 0; i < v.length; i++) {
-      path.push(i);
-      writeValue(w, v[i] as CanonicalValue, path, depth + 1);
-      path.pop();
-    }
+    for (const [i, item] of v.entries()) writeValue(w, item as CanonicalValue, `${path}[${i}]`, depth + 1);
     return;
   }
   if (typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
@@ -212,15 +190,13 @@ function writeValue(w: Writer, v: CanonicalValue, path: Path, depth: number): vo
     w.u32(keys.length);
     for (const k of keys) {
       const val = map[k];
-      path.push(k);
-      if (val === undefined) throw new InputTypeError(`${pathText(path)} is undefined`);
+      if (val === undefined) throw new InputTypeError(`${path}.${k} is undefined`);
       w.lenText(k);
-      writeValue(w, val, path, depth + 1);
-      path.pop();
+      writeValue(w, val, `${path}.${k}`, depth + 1);
     }
     return;
   }
-  throw new InputTypeError(`${pathText(path)} has a type the canonical encoding does not accept`);
+  throw new InputTypeError(`${path} has a type the canonical encoding does not accept`);
 }
 
 /**
@@ -235,7 +211,7 @@ export function canonicalEncode(tag: string, value: CanonicalValue): Uint8Array 
   const w = new Writer();
   try {
     w.lenText(tag);
-    writeValue(w, value, [], 0);
+    writeValue(w, value, "$", 0);
   } catch (err) {
     w.discard();
     throw err;
