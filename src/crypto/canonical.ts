@@ -38,9 +38,10 @@ function assertTag(tag: unknown): asserts tag is string {
  * arrays. One scratch buffer is shared by every call (encoding is synchronous, never re-entered) and the used
  * part is zeroed after the result is copied out, so no encoded value lingers in it.
  */
+const FIRST_SCRATCH = new Uint8Array(1024); // a static initializer naming the class breaks tsc's ES2022 output
 class Writer {
-  static #scratch = new Uint8Array(1024);
-  static #scratchView = new DataView(Writer.#scratch.buffer);
+  static #scratch = FIRST_SCRATCH;
+  static #scratchView = new DataView(FIRST_SCRATCH.buffer);
   #buf = Writer.#scratch;
   #view = Writer.#scratchView;
   #size = 0;
