@@ -11,6 +11,7 @@ import type { Storage } from "../store/ports.js";
 import { openTestSqliteStorage, type TestStorage } from "../store/testing.js";
 import { AuditLog } from "./audit-log.js";
 import { HEAD_KEY, HEAD_TABLE } from "./entry.js";
+import { auditMacKey, legacyChain, type RowForm, rowOf } from "./test-legacy-rows.js";
 import type { AuditEntry } from "./types.js";
 
 const open: TestStorage[] = [];
@@ -37,22 +38,12 @@ async function appendMany(storage: Storage, log: AuditLog, n: number): Promise<A
   return out;
 }
 
-// The stored row formats, written out here from docs/wire-format.md ("Audit") rather than taken from the code
-// under test: binary rows (written now) and the JSON rows earlier versions wrote (still read and verified).
-type RowFormat = "binary" | "json";
-
-function binaryRow(e: AuditEntry): Uint8Array {
-  const fixed = Buffer.alloc(17);
-  fixed[0] = 0x02;
-  fixed.writeBigUInt64BE(BigInt(e.seq), 1);
-  fixed.writeBigUInt64BE(BigInt(e.time), 9);
-  const hex = (h: string) => Buffer.from(h, "hex");
-  return Buffer.concat([fixed, hex(e.prev), hex(e.hash), hex(e.mac), hex(e.body)]);
-}
-
-function parseBinaryRow(row: Uint8Array): AuditEntry {
+// The stored row formats (test-legacy-rows.ts writes them out from docs/wire-format.md rather than taking them
+// from the code under test): v3 binary rows (written now), the v2 binary rows and JSON rows earlier versions
+// wrote (still read and verified).
+function parseBinaryRow(row: Uint8Array, version = 0x03): AuditEntry {
   const b = Buffer.from(row);
-  expect(b[0]).toBe(0x02);
+  expect(b[0]).toBe(version);
   const hex = (from: number, to?: number) => b.subarray(from, to).toString("hex");
   return {
     seq: Number(b.readBigUInt64BE(1)),
@@ -64,15 +55,9 @@ function parseBinaryRow(row: Uint8Array): AuditEntry {
   };
 }
 
-/** An entry as earlier versions stored it: the record as JSON text, byte fields in hex. */
-function jsonRow(e: AuditEntry): Uint8Array {
-  const { seq, time, prev, body, hash, mac } = e;
-  return enc.encode(JSON.stringify({ seq, time, prev, body, hash, mac }));
-}
-
 async function rawEntry(storage: Storage, seq: number): Promise<AuditEntry> {
   const bytes = (await storage.log.get(seq))!;
-  return bytes[0] === 0x7b ? (JSON.parse(dec.decode(bytes)) as AuditEntry) : parseBinaryRow(bytes);
+  return bytes[0] === 0x7b ? (JSON.parse(dec.decode(bytes)) as AuditEntry) : parseBinaryRow(bytes, bytes[0]);
 }
 
 /**
@@ -92,13 +77,25 @@ function writeRow(t: TestStorage, seq: number, row: Uint8Array | undefined): voi
   }
 }
 
-function putRaw(t: TestStorage, seq: number, entry: AuditEntry, format: RowFormat): void {
-  writeRow(t, seq, format === "json" ? jsonRow(entry) : binaryRow(entry));
+function putRaw(t: TestStorage, seq: number, entry: AuditEntry, form: RowForm): void {
+  writeRow(t, seq, rowOf(entry, form));
 }
 
-/** Rewrites every stored entry as a JSON row, as a store written by an earlier version holds it. */
-async function toJsonRows(t: TestStorage, n: number): Promise<void> {
-  for (let seq = 1; seq <= n; seq++) putRaw(t, seq, await rawEntry(t.storage, seq), "json");
+/**
+ * Rewrites stored entries 1…n as a store written by earlier versions holds them: re-hashed by the v2
+ * construction, each in `formOf(seq)`, with the MACed head that ends them. Returns the rewritten entries.
+ */
+async function toLegacyRows(
+  t: TestStorage,
+  n: number,
+  formOf: (seq: number) => "v2" | "json",
+): Promise<AuditEntry[]> {
+  const current: AuditEntry[] = [];
+  for (let seq = 1; seq <= n; seq++) current.push(await rawEntry(t.storage, seq));
+  const legacy = legacyChain(await auditMacKey(t.storage), current, formOf);
+  for (const [i, row] of legacy.rows.entries()) writeRow(t, i + 1, row);
+  await t.storage.state.put(HEAD_TABLE, HEAD_KEY, legacy.head);
+  return legacy.entries;
 }
 
 describe("AuditLog append", () => {
@@ -237,7 +234,7 @@ function u32(n: number): Buffer {
 }
 
 describe("stored rows", () => {
-  it("an entry is stored as one binary row: format byte, seq and time (u64 BE), prev, hash, MAC, raw body", async () => {
+  it("an entry is stored as one binary row: format byte 0x03, seq and time (u64 BE), prev, hash, MAC, raw body", async () => {
     const { storage } = await fresh();
     const log = await AuditLog.open(storage);
     const list = await appendMany(storage, log, 2);
@@ -255,8 +252,8 @@ describe("stored rows", () => {
     const t = await fresh();
     const { storage } = t;
     const writer = await AuditLog.open(storage);
-    const old = await appendMany(storage, writer, 3);
-    await toJsonRows(t, 3);
+    await appendMany(storage, writer, 3);
+    const old = await toLegacyRows(t, 3, () => "json");
     expect(dec.decode((await storage.log.get(3))!)).toBe(
       JSON.stringify({
         seq: 3,
@@ -283,9 +280,44 @@ describe("stored rows", () => {
     for await (const e of restarted.entries()) streamed.push(e);
     expect(streamed).toEqual([...old, next, last]);
   });
+
+  it("a log of JSON, v2 and v3 rows verifies entry by entry, each by its own row's hash construction", async () => {
+    const t = await fresh();
+    const { storage } = t;
+    const writer = await AuditLog.open(storage);
+    await appendMany(storage, writer, 4);
+    const old = await toLegacyRows(t, 4, (seq) => (seq <= 2 ? "json" : "v2"));
+    expect(parseBinaryRow((await storage.log.get(4))!, 0x02)).toEqual(old[3]);
+    const restarted = await AuditLog.open(storage);
+    const next = await storage.transaction((tx) => restarted.append(tx, { kind: "test.v3", subject: "5" }));
+    const last = await storage.transaction((tx) => writer.append(tx, { kind: "test.v3", subject: "6" }));
+    expect(next.prev).toBe(old[3]!.hash);
+    expect(last.prev).toBe(next.hash);
+    expect((await storage.log.get(1))![0]).toBe(0x7b);
+    expect(parseBinaryRow((await storage.log.get(6))!)).toEqual(last);
+    expect(await writer.verify()).toEqual({ ok: true, entries: 6 });
+    expect(await restarted.verify()).toEqual({ ok: true, entries: 6 });
+    // The version byte selects the construction: a row relabelled to the other binary version no longer verifies.
+    for (const [seq, version] of [
+      [5, 0x02],
+      [4, 0x03],
+    ] as const) {
+      const original = (await storage.log.get(seq))!;
+      const relabelled = Uint8Array.from(original);
+      relabelled[0] = version;
+      writeRow(t, seq, relabelled);
+      expect(await writer.verify()).toMatchObject({
+        ok: false,
+        firstBadSeq: seq,
+        reason: expect.stringMatching(/hash/),
+      });
+      writeRow(t, seq, original);
+    }
+    expect(await writer.verify()).toEqual({ ok: true, entries: 6 });
+  });
 });
 
-describe.each<RowFormat>(["binary", "json"])(
+describe.each<RowForm>(["v3", "v2", "json"])(
   "AuditLog verify detects tampering through raw database writes (%s rows)",
   (format) => {
     async function setup(n = 5) {
@@ -293,7 +325,7 @@ describe.each<RowFormat>(["binary", "json"])(
       const { storage } = t;
       const log = await AuditLog.open(storage);
       const list = await appendMany(storage, log, n);
-      if (format === "json") await toJsonRows(t, n);
+      if (format !== "v3") await toLegacyRows(t, n, () => format);
       expect(await log.verify()).toEqual({ ok: true, entries: n });
       return { t, storage, log, list };
     }
@@ -319,7 +351,8 @@ describe.each<RowFormat>(["binary", "json"])(
       // The attacker swaps in another entry's body and keeps the chain link, but cannot produce the MAC.
       const { entryHash } = await import("./entry.js");
       const body = list[0]!.body;
-      put(t, 4, { ...e, body, hash: entryHash(4, e.time, e.prev, hexToBytes(body)) });
+      const construction = format === "v3" ? "v3" : "v2";
+      put(t, 4, { ...e, body, hash: entryHash(construction, 4, e.time, e.prev, hexToBytes(body)) });
       expect(await log.verify()).toMatchObject({
         ok: false,
         firstBadSeq: 4,
@@ -412,7 +445,7 @@ describe.each<RowFormat>(["binary", "json"])(
         );
       });
 
-    if (format === "binary")
+    if (format !== "json")
       it("any single changed byte of any stored row, and a cut row (property)", async () => {
         const { t, storage, log } = await setup(4);
         const originals = await Promise.all([1, 2, 3, 4].map((s) => storage.log.get(s)));

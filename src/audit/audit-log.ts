@@ -1,8 +1,8 @@
 // The hash-chained, MACed, append-only audit log kept in the store's append-only log (its head in the state store).
 
-import { bytesToHex, hexToBytes } from "../crypto/bytes.js";
+import { bytesToHex, hexToBytes, wipe } from "../crypto/bytes.js";
 import { canonicalEncode } from "../crypto/canonical.js";
-import { hmacSha256 } from "../crypto/hash.js";
+import { HmacSha256Key, hmacSha256 } from "../crypto/hash.js";
 import { randomBytes } from "../crypto/random.js";
 import { Secret } from "../crypto/secret.js";
 import { InputTypeError } from "../errors/input-errors.js";
@@ -66,7 +66,8 @@ async function loadOrCreateRootKey(storage: Storage): Promise<Secret> {
  */
 export class AuditLog implements AuditSink {
   readonly #storage: Storage;
-  readonly #mac: Secret;
+  /** The MAC key, pre-keyed once (each entry MAC starts from its hashed pads); wiped by `close`. */
+  readonly #mac: HmacSha256Key;
   readonly #field: Secret;
   readonly #now: () => number;
   /**
@@ -75,7 +76,11 @@ export class AuditLog implements AuditSink {
    */
   #memo: Tail | undefined;
 
-  private constructor(storage: Storage, keys: { mac: Secret; field: Secret }, options: AuditLogOptions) {
+  private constructor(
+    storage: Storage,
+    keys: { mac: HmacSha256Key; field: Secret },
+    options: AuditLogOptions,
+  ) {
     this.#storage = storage;
     this.#mac = keys.mac;
     this.#field = keys.field;
@@ -90,11 +95,12 @@ export class AuditLog implements AuditSink {
     if (storage === null || typeof storage !== "object" || typeof storage.transaction !== "function")
       throw new InputTypeError("storage must be a Storage");
     const root = await loadOrCreateRootKey(storage);
+    const mac = root.use((k) => deriveSubkey(AUDIT_TAGS.macContext, k));
     try {
-      const mac = Secret.adopt(root.use((k) => deriveSubkey(AUDIT_TAGS.macContext, k)));
       const field = Secret.adopt(root.use((k) => deriveSubkey(AUDIT_TAGS.fieldContext, k)));
-      return new AuditLog(storage, { mac, field }, options);
+      return new AuditLog(storage, { mac: new HmacSha256Key(mac), field }, options);
     } finally {
+      wipe(mac);
       root.wipe();
     }
   }
@@ -189,8 +195,9 @@ export class AuditLog implements AuditSink {
     return { entry, row: last.value, hash: hexToBytes(entry.hash, "hash", 32) };
   }
 
+  /** @throws {TypeError} once closed (the keys were wiped). */
   #keys(): AuditKeys {
-    return { mac: this.#mac.expose(), field: this.#field.expose() };
+    return { mac: this.#mac, field: this.#field.expose() };
   }
 }
 
@@ -202,7 +209,7 @@ interface Tail {
 }
 
 function decodeStored(seq: number, row: Uint8Array): AuditEntry {
-  const entry = decodeEntryRow(row);
+  const entry = decodeEntryRow(row)?.entry;
   if (!entry) throw new KeywardError("audit_broken", `audit entry ${seq} does not decode`);
   return entry;
 }

@@ -1,10 +1,10 @@
 // Audit entry construction: canonical body, chained hash, MAC, sensitive-field HMACs and the storage layout.
 import { assertName, assertString } from "../crypto/assert.js";
-import { bytesToHex, hexToBytes } from "../crypto/bytes.js";
+import { bytesToHex, concatBytes, hexToBytes, u32le, utf8 } from "../crypto/bytes.js";
 import { type CanonicalValue, canonicalEncode } from "../crypto/canonical.js";
-import { blake3Hash, hmacSha256 } from "../crypto/hash.js";
+import { blake3Hash, type HmacSha256Key, hmacSha256, sha256 } from "../crypto/hash.js";
 import { InputTypeError } from "../errors/input-errors.js";
-import { encodeEntryRow } from "./entry-row.js";
+import { type EntryHashVersion, encodeEntryRow, writeU64 } from "./entry-row.js";
 import type { AuditEntry, AuditEvent } from "./types.js";
 
 /**
@@ -23,6 +23,7 @@ export const KEY_NAME = "root-key";
 export const AUDIT_TAGS = {
   body: "keyward v1 audit-body",
   entry: "keyward v1 audit-entry",
+  entryV3: "keyward v3 audit-entry",
   head: "keyward v1 audit-head",
   sensitive: "keyward v1 audit-sensitive",
   macContext: "keyward v1 audit-entry-mac",
@@ -31,9 +32,12 @@ export const AUDIT_TAGS = {
 
 export const GENESIS_PREV = "0".repeat(64);
 
-/** The two keys derived from the audit root key. */
+/**
+ * The two keys derived from the audit root key. The MAC key is pre-keyed (its MACs are over 32-byte hashes, where
+ * that is ~1.25× node:crypto's `createHmac`); the field key's longer messages are faster through node:crypto.
+ */
 export interface AuditKeys {
-  readonly mac: Uint8Array;
+  readonly mac: HmacSha256Key;
   readonly field: Uint8Array;
 }
 
@@ -67,25 +71,54 @@ export function encodeBody(event: AuditEvent, fieldKey: Uint8Array): Uint8Array 
   });
 }
 
-/** BLAKE3 hash of one entry's canonical form (`prev` as its 32 bytes). */
-export function entryHashBytes(seq: number, time: number, prev: Uint8Array, body: Uint8Array): Uint8Array {
-  return blake3Hash(canonicalEncode(AUDIT_TAGS.entry, { seq, time, prev, body }));
+/** u32le(len(tag)) ‖ tag: the first bytes of every v3 entry's hash input (the canonical encoding's tag prefix). */
+const V3_PREFIX = concatBytes(u32le(utf8(AUDIT_TAGS.entryV3).length), utf8(AUDIT_TAGS.entryV3));
+
+/**
+ * The hash of one entry (`prev` as its 32 bytes), by the construction its row version names
+ * (docs/wire-format.md, "Audit"). v3, written now: SHA-256(u32le(len(tag)) ‖ tag ‖ u64be(seq) ‖ u64be(time) ‖
+ * prev ‖ body) with tag "keyward v3 audit-entry" (one fixed layout, only the body's length varies, and it is
+ * last). v2 and the JSON rows before it: BLAKE3(canonical("keyward v1 audit-entry", {seq, time, prev, body})).
+ */
+export function entryHashBytes(
+  version: EntryHashVersion,
+  seq: number,
+  time: number,
+  prev: Uint8Array,
+  body: Uint8Array,
+): Uint8Array {
+  if (version === "v2") return blake3Hash(canonicalEncode(AUDIT_TAGS.entry, { seq, time, prev, body }));
+  const at = V3_PREFIX.length;
+  const input = new Uint8Array(at + 48 + body.length);
+  const view = new DataView(input.buffer);
+  input.set(V3_PREFIX);
+  writeU64(view, at, seq);
+  writeU64(view, at + 8, time);
+  input.set(prev, at + 16);
+  input.set(body, at + 48);
+  return sha256(input);
 }
 
-/** BLAKE3 hash (hex) of one entry's canonical form. */
-export function entryHash(seq: number, time: number, prevHex: string, body: Uint8Array): string {
-  return bytesToHex(entryHashBytes(seq, time, hexToBytes(prevHex, "prev", 32), body));
+/** The hash (hex) of one entry, by the construction `version` names (see `entryHashBytes`). */
+export function entryHash(
+  version: EntryHashVersion,
+  seq: number,
+  time: number,
+  prevHex: string,
+  body: Uint8Array,
+): string {
+  return bytesToHex(entryHashBytes(version, seq, time, hexToBytes(prevHex, "prev", 32), body));
 }
 
 /** HMAC (hex) binding an entry hash to the audit key. */
-export function entryMac(macKey: Uint8Array, hashHex: string): string {
-  return bytesToHex(hmacSha256(macKey, hexToBytes(hashHex, "hash", 32)));
+export function entryMac(macKey: HmacSha256Key, hashHex: string): string {
+  return bytesToHex(macKey.mac(hexToBytes(hashHex, "hash", 32)));
 }
 
 /** HMAC (hex) of the head (last seq and hash). */
-export function headMac(macKey: Uint8Array, seq: number, hashHex: string): string {
+export function headMac(macKey: HmacSha256Key, seq: number, hashHex: string): string {
   return bytesToHex(
-    hmacSha256(macKey, canonicalEncode(AUDIT_TAGS.head, { seq, hash: hexToBytes(hashHex, "hash", 32) })),
+    macKey.mac(canonicalEncode(AUDIT_TAGS.head, { seq, hash: hexToBytes(hashHex, "hash", 32) })),
   );
 }
 
@@ -103,7 +136,39 @@ export interface BuiltEntry {
   readonly hash: Uint8Array;
 }
 
-/** Builds a complete entry and its binary row (entry-row.ts) from the raw previous hash. */
+/**
+ * The entry of raw fields, its hex fields computed only when read: appends return entries that their callers
+ * mostly ignore (an audited signature never reads its entry), and the body's hex is most of an entry's size.
+ * The fields are own, enumerable accessors, so the entry spreads, compares and serialises as a plain record.
+ */
+function lazyEntry(parts: {
+  seq: number;
+  time: number;
+  prev: Uint8Array;
+  hash: Uint8Array;
+  mac: Uint8Array;
+  body: Uint8Array;
+}): AuditEntry {
+  const { seq, time, prev, hash, mac, body } = parts;
+  return {
+    seq,
+    time,
+    get prev() {
+      return bytesToHex(prev);
+    },
+    get body() {
+      return bytesToHex(body);
+    },
+    get hash() {
+      return bytesToHex(hash);
+    },
+    get mac() {
+      return bytesToHex(mac);
+    },
+  };
+}
+
+/** Builds a complete entry (hash construction v3) and its binary row (entry-row.ts) from the raw previous hash. */
 export function buildEntry(
   keys: AuditKeys,
   seq: number,
@@ -111,16 +176,8 @@ export function buildEntry(
   prev: Uint8Array,
   body: Uint8Array,
 ): BuiltEntry {
-  const hash = entryHashBytes(seq, time, prev, body);
-  const mac = hmacSha256(keys.mac, hash);
-  const row = encodeEntryRow({ seq, time, prev, hash, mac, body });
-  const entry: AuditEntry = {
-    seq,
-    time,
-    prev: bytesToHex(prev),
-    body: bytesToHex(body),
-    hash: bytesToHex(hash),
-    mac: bytesToHex(mac),
-  };
-  return { entry, row, hash };
+  const hash = entryHashBytes("v3", seq, time, prev, body);
+  const mac = keys.mac.mac(hash);
+  const parts = { seq, time, prev, hash, mac, body };
+  return { entry: lazyEntry(parts), row: encodeEntryRow(parts), hash };
 }

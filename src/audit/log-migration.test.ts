@@ -12,6 +12,7 @@ import {
   type TestStorage,
 } from "../store/testing.js";
 import { AuditLog } from "./audit-log.js";
+import { auditMacKey, legacyChain } from "./test-legacy-rows.js";
 import type { AuditEntry } from "./types.js";
 
 const open: TestStorage[] = [];
@@ -21,10 +22,6 @@ afterEach(async () => {
 
 /** A row of the state table as schema 1 stored it: table, key, value. */
 type OldRow = readonly [tbl: string, key: string, value: Buffer];
-
-/** An entry as the first versions stored it: the record as JSON text, byte fields in hex. */
-const jsonRow = ({ seq, time, prev, body, hash, mac }: AuditEntry) =>
-  Buffer.from(JSON.stringify({ seq, time, prev, body, hash, mac }));
 
 const UPSERT =
   "INSERT INTO kw_state (tbl, key, value) VALUES ($1, $2, $3) ON CONFLICT (tbl, key) DO UPDATE SET value = excluded.value";
@@ -63,20 +60,25 @@ async function list(log: AuditLog): Promise<AuditEntry[]> {
 }
 
 describe.each(TEST_BACKENDS)("storage schema 2 moves the audit entries into the log (%s)", (label, make) => {
-  /** A store with 4 entries, the first two as JSON rows, rewritten into schema 1's layout; then reopened. */
+  /**
+   * A store with 4 entries as schema 1's versions wrote them (the first two as JSON rows, then binary v2 rows,
+   * each hashed by the v2 construction), rewritten into schema 1's layout; then reopened.
+   */
   async function oldStore(extra: OldRow[] = []): Promise<{ t: TestStorage; before: AuditEntry[] }> {
     const t = await make();
     open.push(t);
     const writer = await AuditLog.open(t.storage);
     for (let i = 0; i < 4; i++)
       await t.storage.transaction((tx) => writer.append(tx, { kind: "test.old", subject: `s${i}` }));
-    const before = await list(writer);
+    const legacy = legacyChain(await auditMacKey(t.storage), await list(writer), (seq) =>
+      seq <= 2 ? "json" : "v2",
+    );
     writer.close();
     await t.storage.close();
     const key = (e: AuditEntry) => String(e.seq).padStart(16, "0");
-    const json = before.slice(0, 2).map((e): OldRow => ["audit.entry", key(e), jsonRow(e)]);
-    await OLD_LAYOUT[label](t, [...json, ...extra]);
-    return { t, before };
+    const rows = legacy.entries.map((e, i): OldRow => ["audit.entry", key(e), Buffer.from(legacy.rows[i]!)]);
+    await OLD_LAYOUT[label](t, [...rows, ["audit.head", "head", Buffer.from(legacy.head)], ...extra]);
+    return { t, before: legacy.entries };
   }
 
   it("every entry (JSON and binary rows) moves in one step; the chain verifies and continues", async () => {
@@ -88,9 +90,11 @@ describe.each(TEST_BACKENDS)("storage schema 2 moves the audit entries into the 
       expect(await list(log)).toEqual(before);
       expect((await storage.log.get(1))![0]).toBe(0x7b);
       expect((await storage.log.get(3))![0]).toBe(0x02);
+      expect((await storage.log.get(4))![0]).toBe(0x02);
       expect(await stateKeys(storage)).toEqual([]);
       const next = await storage.transaction((tx) => log.append(tx, { kind: "test.new", subject: "5" }));
       expect(next).toMatchObject({ seq: 5, prev: before[3]!.hash });
+      expect((await storage.log.get(5))![0]).toBe(0x03);
       expect(await log.verify()).toEqual({ ok: true, entries: 5 });
       log.close();
     } finally {

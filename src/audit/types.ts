@@ -27,7 +27,7 @@ export interface AuditEntry {
   readonly prev: string;
   /** Canonical body bytes (tag "keyward v1 audit-body"), see docs/wire-format.md. */
   readonly body: string;
-  /** BLAKE3 of the canonical entry (tag "keyward v1 audit-entry"). */
+  /** The entry's hash: SHA-256 of its fixed layout (v3 rows), BLAKE3 of its canonical form (earlier rows). */
   readonly hash: string;
   /** HMAC-SHA-256 of `hash` under the audit MAC key: an attacker with database access cannot re-chain. */
   readonly mac: string;

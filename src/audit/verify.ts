@@ -12,7 +12,7 @@ import {
   headMac,
   LEGACY_ENTRY_TABLE,
 } from "./entry.js";
-import { decodeEntryRow } from "./entry-row.js";
+import { decodeEntryRow, type StoredEntry } from "./entry-row.js";
 import type { AuditEntry, AuditVerifyResult } from "./types.js";
 
 /** What the verifier reads: the log (entries) and the state store (the MACed head); a Storage or a StorageTx. */
@@ -45,11 +45,12 @@ function parse<T>(bytes: Uint8Array): T | undefined {
 function checkEntry(
   keys: AuditKeys,
   seq: number,
-  e: AuditEntry | undefined,
+  stored: StoredEntry | undefined,
   expectedSeq: number,
   prev: string,
 ): string | undefined {
-  if (!e || typeof e !== "object") return "entry is not a valid record";
+  const e: AuditEntry | undefined = stored?.entry;
+  if (!stored || !e || typeof e !== "object") return "entry is not a valid record";
   if (seq !== expectedSeq) return "entry missing";
   if (e.seq !== expectedSeq) return "entry out of order (its sequence number differs from its position)";
   if (!Number.isSafeInteger(e.time) || e.time < 0) return "entry time is malformed";
@@ -60,7 +61,8 @@ function checkEntry(
       return "entry is not in its written form (modified)";
   let hash: string;
   try {
-    hash = entryHash(e.seq, e.time, e.prev, hexToBytes(e.body, "body"));
+    // Each entry by the hash construction of its own row: a chain written by several versions verifies.
+    hash = entryHash(stored.version, e.seq, e.time, e.prev, hexToBytes(e.body, "body"));
   } catch {
     return "entry is malformed";
   }
@@ -76,10 +78,10 @@ export async function verifyChain(via: AuditStoreReader, keys: AuditKeys): Promi
   let expected = 1;
   let prev = GENESIS_PREV;
   for await (const { seq, value } of log.scan()) {
-    const entry = decodeEntryRow(value);
-    const reason = checkEntry(keys, seq, entry, expected, prev);
+    const stored = decodeEntryRow(value);
+    const reason = checkEntry(keys, seq, stored, expected, prev);
     if (reason) return { ok: false, entries: expected - 1, firstBadSeq: expected, reason };
-    prev = entry!.hash;
+    prev = stored!.entry.hash;
     expected++;
   }
   const count = expected - 1;

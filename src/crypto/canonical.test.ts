@@ -121,6 +121,21 @@ describe("canonicalEncode refuses values without one canonical form", () => {
     const secret = Secret.from(new Uint8Array(4));
     expect(() => canonicalEncode(T, { secret } as unknown as CanonicalValue)).toThrow(TypeError);
   });
+
+  it("names the refused value's path from the root, and the next encoding starts afresh", () => {
+    expect(() => canonicalEncode(T, { a: [1, { b: 0.5 }] })).toThrow(
+      /^\$\.a\[1\]\.b must be a safe integer$/,
+    );
+    expect(() => canonicalEncode(T, { x: 1, y: { z: undefined } } as unknown as CanonicalValue)).toThrow(
+      /^\$\.y\.z is undefined$/,
+    );
+    expect(() => canonicalEncode(T, [[], ["\ud800"]])).toThrow(/^\$\[1\]\[0\] is not well-formed Unicode$/);
+    expect(() => canonicalEncode(T, { k: { "\ud800": 1 } })).toThrow(/^\$\.k has a key/);
+    expect(() => canonicalEncode(T, 0.5)).toThrow(/^\$ must be a safe integer$/);
+    expect(bytesToHex(canonicalEncode(T, { b: 1, a: null }))).toBe(
+      `${H}0802000000010000006100010000006203${"0100000000000000"}`,
+    );
+  });
 });
 
 // Values restricted to what the encoder accepts, with full-range Unicode and the integer edges.

@@ -38,10 +38,12 @@ function assertTag(tag: unknown): asserts tag is string {
  * arrays. One scratch buffer is shared by every call (encoding is synchronous, never re-entered) and the used
  * part is zeroed after the result is copied out, so no encoded value lingers in it.
  */
+const FIRST_SCRATCH = new Uint8Array(1024); // a static initializer naming the class breaks tsc's ES2022 output
 class Writer {
-  static #scratch = new Uint8Array(1024);
+  static #scratch = FIRST_SCRATCH;
+  static #scratchView = new DataView(FIRST_SCRATCH.buffer);
   #buf = Writer.#scratch;
-  #view = new DataView(this.#buf.buffer);
+  #view = Writer.#scratchView;
   #size = 0;
   #reserve(n: number): number {
     const at = this.#size;
@@ -51,7 +53,7 @@ class Writer {
       this.#buf.fill(0, 0, at);
       this.#buf = next;
       this.#view = new DataView(next.buffer);
-      if (next.length <= 1 << 16) Writer.#scratch = next;
+      if (next.length <= 1 << 16) [Writer.#scratch, Writer.#scratchView] = [next, this.#view];
     }
     this.#size = at + n;
     return at;
@@ -133,7 +135,8 @@ function isAscii(s: string): boolean {
 /** Map keys in UTF-8 byte order: for ASCII keys that is plain string order, otherwise compared as bytes. */
 function sortedKeys(v: object, path: string): string[] {
   const keys = Object.keys(v);
-  if (keys.every(isAscii)) return keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // For ASCII keys, the default sort's UTF-16 code-unit order is their byte order.
+  if (keys.every(isAscii)) return keys.sort();
   // A key with a lone surrogate would be UTF-8-encoded as U+FFFD and could collide with another key.
   for (const k of keys)
     if (!k.isWellFormed()) throw new InputRangeError(`${path} has a key that is not well-formed Unicode`);

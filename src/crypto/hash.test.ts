@@ -1,5 +1,7 @@
 // Hash wrappers against published vectors: BLAKE3's official file (every length, all three modes, extended
 // output), FIPS 180 SHA-2, RFC 4231 HMAC and Ethereum's Keccak-256.
+import { createHmac } from "node:crypto";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { bytesToHex, utf8 } from "./bytes.js";
 import {
@@ -7,6 +9,7 @@ import {
   blake3Hash,
   blake3Keyed,
   blake3KeyedConcat,
+  HmacSha256Key,
   hmacSha256,
   keccak256,
   sha256,
@@ -93,6 +96,38 @@ describe("SHA-2, HMAC and Keccak published vectors", () => {
     expect(bytesToHex(hmacSha256(utf8("Jefe"), utf8("what do ya want for nothing?")))).toBe(
       "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
     );
+  });
+  // RFC 4231 case 6 (a key longer than the block is hashed first); the same python3 one-liner with
+  // hmac.new(b'\xaa' * 131, b'Test Using Larger Than Block-Size Key - Hash Key First', 'sha256').
+  it("pre-keyed HMAC-SHA-256 (RFC 4231 cases 2 and 6), each MAC from the same keyed state", () => {
+    const jefe = new HmacSha256Key(utf8("Jefe"));
+    for (let i = 0; i < 3; i++)
+      expect(bytesToHex(jefe.mac(utf8("what do ya want for nothing?")))).toBe(
+        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+      );
+    const long = new HmacSha256Key(new Uint8Array(131).fill(0xaa));
+    expect(bytesToHex(long.mac(utf8("Test Using Larger Than Block-Size Key - Hash Key First")))).toBe(
+      "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54",
+    );
+  });
+  it("pre-keyed HMAC-SHA-256 equals node:crypto's for any key and message, and refuses use after wipe", () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 200 }),
+        fc.array(fc.uint8Array({ maxLength: 300 })),
+        (key, msgs) => {
+          const k = new HmacSha256Key(key);
+          for (const m of msgs)
+            expect(bytesToHex(k.mac(m))).toBe(createHmac("sha256", key).update(m).digest("hex"));
+        },
+      ),
+      { numRuns: 100 },
+    );
+    const k = new HmacSha256Key(new Uint8Array(32));
+    expect(() => k.mac("x" as unknown as Uint8Array)).toThrow(TypeError);
+    expect(() => new HmacSha256Key([1] as unknown as Uint8Array)).toThrow(TypeError);
+    k.wipe();
+    expect(() => k.mac(new Uint8Array(1))).toThrow(/wiped/);
   });
   // Ethereum's KECCAK_EMPTY constant and keccak256("abc") (pre-standard Keccak, not FIPS 202 SHA3-256).
   it("Keccak-256 of '' and 'abc'", () => {

@@ -1,18 +1,29 @@
-// Hash wrappers: BLAKE3 (hash, keyed_hash, derive_key), SHA-256/512, Keccak-256, HMAC-SHA-256.
+// Hash wrappers: BLAKE3 (hash, keyed_hash, derive_key), SHA-256/512, Keccak-256, HMAC-SHA-256 (one-shot, pre-keyed).
 // BLAKE3 is @noble/hashes: measured against blake3-wasm, @napi-rs/blake-hash and hash-wasm for 32–68-byte
 // inputs and kept (BENCHMARKS.md, "crypto"); this file is the one place to swap it.
 import { createHmac, hash } from "node:crypto";
 import { blake3 } from "@noble/hashes/blake3.js";
+import { _HMAC } from "@noble/hashes/hmac.js";
+import { sha256 as nobleSha256 } from "@noble/hashes/sha2.js";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import { InputRangeError, InputTypeError } from "../errors/input-errors.js";
 import { assertBytes, assertInteger, assertString } from "./assert.js";
 import { utf8 } from "./bytes.js";
 
+// A fresh plain hasher copied into one reused hasher per 32-byte hash: skips constructing a hasher, ~1.6× on the
+// 64-byte message an audited signature hashes (BENCHMARKS.md, issue 21). Hashing is synchronous, never re-entered.
+const plainHasher = blake3.create();
+const plainScratch = blake3.create();
+
 /** BLAKE3 hash of `data` (`outLen` bytes, default 32). */
 export function blake3Hash(data: Uint8Array, outLen = 32): Uint8Array {
   assertBytes(data, undefined, "data");
   assertInteger(outLen, 1, 1 << 20, "outLen");
-  return blake3(data, { dkLen: outLen });
+  if (outLen !== 32) return blake3(data, { dkLen: outLen });
+  const h = plainHasher._cloneInto(plainScratch);
+  const out = new Uint8Array(32);
+  h.update(data).digestInto(out); // digestInto also wipes the scratch's state
+  return out;
 }
 
 /** BLAKE3 keyed_hash mode with a 32-byte `key`. */
@@ -99,4 +110,48 @@ export function hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array {
   assertBytes(key, undefined, "key");
   assertBytes(data, undefined, "data");
   return new Uint8Array(createHmac("sha256", key).update(data).digest());
+}
+
+type NobleHmac = _HMAC<ReturnType<typeof nobleSha256.create>>;
+
+/**
+ * HMAC-SHA-256 under one key for many messages (@noble/hashes): the key's inner and outer pad blocks are hashed
+ * once, and each MAC starts from a copy of that state in one reused hasher, which each digest wipes. On a 32-byte
+ * message (an audit entry's hash) this is ~1.25× node:crypto's `createHmac`; from about 90 bytes on, the
+ * JavaScript compression makes it slower than `hmacSha256` (BENCHMARKS.md, issue 21).
+ * Not re-entrant across threads (none share it); `wipe` destroys the keyed state.
+ * @example const k = new HmacSha256Key(macKey); const tag = k.mac(hash); k.wipe();
+ */
+export class HmacSha256Key {
+  readonly #base: NobleHmac;
+  readonly #scratch: NobleHmac;
+  #wiped = false;
+
+  /** @throws {TypeError} when key is not bytes. */
+  constructor(key: Uint8Array) {
+    assertBytes(key, undefined, "key");
+    this.#base = new _HMAC(nobleSha256, key);
+    this.#scratch = this.#base.clone();
+    this.#scratch.destroy();
+  }
+
+  /**
+   * HMAC-SHA-256(key, data), equal to `hmacSha256(key, data)`.
+   * @throws {TypeError} when data is not bytes. @throws {Error} once wiped.
+   */
+  mac(data: Uint8Array): Uint8Array {
+    assertBytes(data, undefined, "data");
+    if (this.#wiped) throw new Error("HmacSha256Key has been wiped");
+    const h = this.#base._cloneInto(this.#scratch);
+    const out = new Uint8Array(32);
+    h.update(data).digestInto(out); // digestInto also destroys (wipes) the copied state
+    return out;
+  }
+
+  /** Destroys the keyed state; `mac` throws afterwards. */
+  wipe(): void {
+    this.#wiped = true;
+    this.#base.destroy();
+    this.#scratch.destroy();
+  }
 }
