@@ -3,13 +3,15 @@
 
 import { assertBytes } from "../crypto/assert.js";
 import { bytesToHex, hexToBytes, wipe } from "../crypto/bytes.js";
+import { ed25519Sign } from "../crypto/ed25519.js";
+import { Ed25519SignPool } from "../crypto/ed25519-pool.js";
 import { taprootTweakPublicKey } from "../crypto/schnorr.js";
 import { evmAddress } from "../crypto/secp256k1.js";
 import type { Secret } from "../crypto/secret.js";
 import { x25519SharedSecret } from "../crypto/x25519.js";
 import { InputRangeError, InputTypeError } from "../errors/input-errors.js";
 import type { Storage, StorageTx } from "../store/ports.js";
-import { type CustodyAuditEvent, type CustodyContext, type CustodyOptions, runTx } from "./context.js";
+import { type CustodyContext, type CustodyOptions, runTx } from "./context.js";
 import { assertScheme, type Scheme } from "./identity.js";
 import {
   currentPublicKey,
@@ -17,6 +19,7 @@ import {
   lendKey,
   type SignRequest,
   type SignResult,
+  type StartedSignature,
   signInTx,
 } from "./key-use.js";
 import {
@@ -44,7 +47,13 @@ import type { PathRecord } from "./records.js";
 import { assertActor, MAX_SIGN_BATCH, type SignOptions, signRequests } from "./sign-request.js";
 import { TxBatcher } from "./tx-batcher.js";
 
-type Signer = TxBatcher<StorageTx, SignRequest, { result: SignResult; event: CustodyAuditEvent }>;
+type Signer = TxBatcher<StorageTx, SignRequest, SignResult, StartedSignature>;
+
+/**
+ * Batches of at least this many requests sign Ed25519 on the sign pool's worker while the batch's audit
+ * entries are built; smaller ones (a lone caller) sign inline, with no hand-off latency (BENCHMARKS.md).
+ */
+export const SIGN_POOL_THRESHOLD = 4;
 
 /**
  * Identity-key custody: one MSK per partition, keys derived per (identity, label, generation, scheme), used but
@@ -62,6 +71,8 @@ type Signer = TxBatcher<StorageTx, SignRequest, { result: SignResult; event: Cus
 export class Custody {
   readonly #ctx: CustodyContext;
   readonly #signer: Signer;
+  readonly #pool: Ed25519SignPool;
+  readonly #ownsPool: boolean;
 
   constructor(storage: Storage, options: CustodyOptions) {
     if (storage === null || typeof storage !== "object" || typeof storage.transaction !== "function")
@@ -96,14 +107,29 @@ export class Custody {
       }
       return rec;
     };
-    this.#signer = new TxBatcher(
+    const pool = options.signPool;
+    this.#ownsPool = !(pool instanceof Ed25519SignPool);
+    this.#pool = pool instanceof Ed25519SignPool ? pool : new Ed25519SignPool({ workers: pool });
+    const pooled = (key: Uint8Array, message: Uint8Array) => this.#pool.sign(key, message);
+    // Pipeline of a large batch: each request's path, seed and hand-off to the pool's worker, then the audit
+    // entries appended while the worker signs, then the signatures awaited, then the commit.
+    this.#signer = new TxBatcher<StorageTx, SignRequest, SignResult, StartedSignature>(
       (fn) => runTx(this.#ctx, fn),
-      (tx, req) => signInTx(this.#ctx, tx, req, (ref) => prepareOnce(tx, ref, req.actor)),
-      async (tx, done) => {
-        const events = done.map((d) => d.event);
+      (tx, req, size) =>
+        signInTx(
+          this.#ctx,
+          tx,
+          req,
+          (ref) => prepareOnce(tx, ref, req.actor),
+          size >= SIGN_POOL_THRESHOLD && this.#pool.active ? pooled : ed25519Sign,
+        ),
+      async (tx, started) => {
+        this.#pool.flush();
+        const events = started.map((s) => s.event);
         const audit = this.#ctx.audit;
         if (audit.appendMany) await audit.appendMany(tx, events);
         else for (const e of events) await audit.append(tx, e);
+        return Promise.all(started.map((s) => s.result));
       },
     );
   }
@@ -165,7 +191,7 @@ export class Custody {
     actor?: string,
   ): Promise<SignResult> {
     const request = signRequests(ref, options, this.#actorOf(actor))(message, "message");
-    return (await this.#signer.submit(request)).result;
+    return this.#signer.submit(request);
   }
 
   /**
@@ -186,8 +212,7 @@ export class Custody {
       throw new InputRangeError(`messages must hold 1 to ${MAX_SIGN_BATCH} messages`);
     const build = signRequests(ref, options, this.#actorOf(actor));
     const requests = messages.map((m, i) => build(m, `messages[${i}]`));
-    const done = await Promise.all(requests.map((r) => this.#signer.submit(r)));
-    return done.map((d) => d.result);
+    return Promise.all(requests.map((r) => this.#signer.submit(r)));
   }
 
   /** Rotates to generation + 1; the old keys sign a statement naming the new public keys. */
@@ -294,8 +319,12 @@ export class Custody {
     });
   }
 
-  /** Wipes cached MSKs. The instance must not be used afterwards. */
+  /**
+   * Wipes cached MSKs and stops the sign pool it owns (signatures still pending on it fail). The instance must
+   * not be used afterwards.
+   */
   close(): void {
     this.#ctx.msks.clear();
+    if (this.#ownsPool) this.#pool.close();
   }
 }

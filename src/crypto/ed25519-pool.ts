@@ -1,0 +1,245 @@
+// Ed25519 signing on worker threads (libsodium there too): seeds travel through shared slots, not message copies.
+import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import { KeywardError } from "../errors/keyward-error.js";
+import { assertBytes, assertInteger } from "./assert.js";
+import { ed25519Sign } from "./ed25519.js";
+import { SIGN_WORKER_SOURCE } from "./sign-worker-source.js";
+import { sodium } from "./sodium.js";
+
+/** Jobs sent to a worker in one message (and answered in one): the worker starts on the first ones early. */
+const CHUNK = 8;
+
+interface Job {
+  readonly slot: number;
+  readonly message: Uint8Array;
+  readonly resolve: (signature: Uint8Array) => void;
+  readonly reject: (err: unknown) => void;
+}
+
+interface Member {
+  readonly worker: Worker;
+  /** Jobs sent and not yet answered, by request id. */
+  readonly inFlight: Map<number, Job[]>;
+  retired: boolean;
+}
+
+/** Options of `Ed25519SignPool`. */
+export interface Ed25519SignPoolOptions {
+  /** Worker threads (0 = every signature inline). Default: `defaultSignWorkers()`. */
+  readonly workers?: number;
+  /** Seed slots, i.e. signatures in flight at most; beyond them a signature is made inline. Default 512. */
+  readonly slots?: number;
+  /** Test hook: the worker's source (default the real signer), e.g. one that crashes. */
+  readonly workerSource?: string;
+}
+
+/**
+ * Worker threads of a sign pool by default: one when the machine has a core to spare, none on one core.
+ * More do not pay for one custody instance: its main thread (paths, derivation, audit entries) is the limit.
+ */
+export function defaultSignWorkers(): number {
+  return Math.max(0, Math.min(1, availableParallelism() - 1));
+}
+
+/**
+ * Signs (seed, message) pairs with Ed25519 on worker threads, byte-identical to `ed25519Sign`.
+ * Key hygiene: a seed is copied into a slot of a SharedArrayBuffer (never into a postMessage clone); the
+ * caller wipes its own copy right after `sign` returns; the worker zeroes the slot as soon as libsodium has
+ * expanded it and zeroes its guarded secret-key buffer right after each signature. Workers start on first
+ * use, never keep the process alive while idle, and `close()` stops them. A worker that stops fails the
+ * signatures pending on it (KeywardError `internal`) and the pool signs inline from then on; without
+ * libsodium, or with 0 workers, every signature is inline.
+ * @example
+ * const pool = new Ed25519SignPool();
+ * const pending = pool.sign(seed, message);
+ * wipe(seed);
+ * pool.flush();
+ * const signature = await pending;
+ */
+export class Ed25519SignPool {
+  readonly #size: number;
+  readonly #source: string;
+  readonly #seedBuffer: SharedArrayBuffer;
+  readonly #stateBuffer: SharedArrayBuffer;
+  readonly #seeds: Uint8Array;
+  readonly #states: Int32Array;
+  readonly #free: number[];
+  #members: Member[] = [];
+  #queue: Job[] = [];
+  #scheduled = false;
+  #next = 0;
+  #started = false;
+  #stopped = false;
+
+  constructor(options: Ed25519SignPoolOptions = {}) {
+    const workers = options.workers ?? defaultSignWorkers();
+    assertInteger(workers, 0, 64, "options.workers");
+    const slots = options.slots ?? 512;
+    assertInteger(slots, 1, 65536, "options.slots");
+    this.#size = sodium ? workers : 0;
+    this.#source = options.workerSource ?? SIGN_WORKER_SOURCE;
+    this.#seedBuffer = new SharedArrayBuffer(32 * slots);
+    this.#stateBuffer = new SharedArrayBuffer(4 * slots);
+    this.#seeds = new Uint8Array(this.#seedBuffer);
+    this.#states = new Int32Array(this.#stateBuffer);
+    this.#free = Array.from({ length: slots }, (_, i) => slots - 1 - i);
+  }
+
+  /** Whether signatures go to a worker (false with 0 workers, without libsodium, after a crash or close). */
+  get active(): boolean {
+    return this.#size > 0 && !this.#stopped && (!this.#started || this.#members.length > 0);
+  }
+
+  /**
+   * Queues one signature; the seed is copied into a shared slot before this returns (wipe yours then). Jobs
+   * are sent in chunks, and on the next turn at the latest (`flush` sends them now).
+   * @throws TypeError / RangeError for a seed that is not 32 bytes or a message that is not bytes.
+   */
+  sign(seed: Uint8Array, message: Uint8Array): Promise<Uint8Array> {
+    assertBytes(seed, 32, "seed");
+    assertBytes(message, undefined, "message");
+    const slot = this.active ? this.#free.pop() : undefined;
+    if (slot === undefined) return Promise.resolve(ed25519Sign(seed, message));
+    this.#seeds.set(seed, 32 * slot);
+    Atomics.store(this.#states, slot, 1); // publishes the seed bytes to the worker that checks this state
+    return new Promise<Uint8Array>((resolve, reject) => {
+      this.#queue.push({ slot, message, resolve, reject });
+      if (this.#queue.length >= CHUNK) this.flush();
+      else if (!this.#scheduled) {
+        this.#scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Sends every queued job to a worker now (signed inline from their slots when no worker is left). */
+  flush(): void {
+    this.#scheduled = false;
+    if (this.#queue.length === 0) return;
+    const jobs = this.#queue;
+    this.#queue = [];
+    const member = this.#pick();
+    if (!member) {
+      for (const job of jobs) this.#signFromSlot(job);
+      return;
+    }
+    const offsets = new Uint32Array(jobs.length + 1);
+    for (const [i, job] of jobs.entries()) offsets[i + 1] = offsets[i]! + job.message.length;
+    const data = new Uint8Array(offsets[jobs.length]!);
+    for (const [i, job] of jobs.entries()) data.set(job.message, offsets[i]);
+    const slots = Uint32Array.from(jobs, (j) => j.slot);
+    const id = this.#next++;
+    if (member.inFlight.size === 0) member.worker.ref(); // a pending signature keeps the process alive
+    member.inFlight.set(id, jobs);
+    member.worker.postMessage({ id, slots, offsets, data }, [slots.buffer, offsets.buffer, data.buffer]);
+  }
+
+  /** Test hook: whether every seed slot is zero (it must be whenever no signature is pending). */
+  seedSlotsAreZero(): boolean {
+    return this.#seeds.every((b) => b === 0) && this.#states.every((s) => s === 0);
+  }
+
+  /** Live worker threads (0 before the first signature sent to one, after a crash and after `close`). */
+  get workers(): number {
+    return this.#members.length;
+  }
+
+  /** Stops the workers: pending signatures reject with KeywardError `unavailable`; later ones are inline. */
+  close(): void {
+    this.#stopped = true;
+    const closed = () => new KeywardError("unavailable", "the Ed25519 sign pool was closed");
+    for (const m of this.#members) {
+      this.#retire(m, closed());
+      void m.worker.terminate().catch(() => undefined);
+    }
+    for (const job of this.#queue.splice(0)) this.#fail(job, closed());
+    this.#seeds.fill(0);
+  }
+
+  /** The next worker (round robin), starting them on first use; undefined when none is left. */
+  #pick(): Member | undefined {
+    if (!this.#started && !this.#stopped) {
+      this.#started = true;
+      for (let i = 0; i < this.#size; i++) {
+        try {
+          this.#members.push(this.#start());
+        } catch {
+          break; // a worker that cannot start (e.g. out of threads): the rest is signed inline
+        }
+      }
+    }
+    if (this.#members.length === 0) return undefined;
+    return this.#members[this.#next % this.#members.length];
+  }
+
+  #start(): Member {
+    const worker = new Worker(this.#source, {
+      eval: true,
+      workerData: {
+        sodiumPath: createRequire(import.meta.url).resolve("sodium-native"),
+        seeds: this.#seedBuffer,
+        states: this.#stateBuffer,
+      },
+    });
+    const member: Member = { worker, inFlight: new Map(), retired: false };
+    worker.unref(); // an idle worker never keeps the process alive
+    worker.on("message", (reply: { id: number; signatures: Uint8Array }) => this.#answer(member, reply));
+    const stopped = (reason: string) =>
+      this.#retire(
+        member,
+        new KeywardError(
+          "internal",
+          `the Ed25519 sign worker stopped (${reason}): its pending signatures failed; signing continues inline`,
+        ),
+      );
+    worker.on("error", (err) => stopped(err instanceof Error ? err.message : String(err)));
+    worker.on("messageerror", () => stopped("a message could not be read"));
+    worker.on("exit", (code) => stopped(`exit code ${code}`));
+    return member;
+  }
+
+  #answer(member: Member, reply: { id: number; signatures: Uint8Array }): void {
+    const jobs = member.inFlight.get(reply.id);
+    if (!jobs) return;
+    member.inFlight.delete(reply.id);
+    if (member.inFlight.size === 0) member.worker.unref();
+    for (const [i, job] of jobs.entries()) {
+      this.#free.push(job.slot); // the worker zeroed it and cleared its state
+      job.resolve(reply.signatures.subarray(64 * i, 64 * i + 64));
+    }
+  }
+
+  /** Takes a worker out of the pool (once) and fails what it had in flight. */
+  #retire(member: Member, err: KeywardError): void {
+    if (member.retired) return;
+    member.retired = true;
+    this.#members = this.#members.filter((m) => m !== member);
+    for (const jobs of member.inFlight.values()) for (const job of jobs) this.#fail(job, err);
+    member.inFlight.clear();
+    member.worker.unref();
+  }
+
+  /** Wipes and frees a job's slot, then rejects it. */
+  #fail(job: Job, err: unknown): void {
+    this.#seeds.fill(0, 32 * job.slot, 32 * job.slot + 32);
+    Atomics.store(this.#states, job.slot, 0);
+    this.#free.push(job.slot);
+    job.reject(err);
+  }
+
+  /** Signs a queued job on this thread from its slot (no worker left), then wipes and frees the slot. */
+  #signFromSlot(job: Job): void {
+    const seed = this.#seeds.subarray(32 * job.slot, 32 * job.slot + 32);
+    try {
+      job.resolve(ed25519Sign(seed, job.message));
+    } catch (err) {
+      job.reject(err);
+    } finally {
+      seed.fill(0);
+      Atomics.store(this.#states, job.slot, 0);
+      this.#free.push(job.slot);
+    }
+  }
+}
