@@ -10,9 +10,19 @@ import { sodium } from "./sodium.js";
 
 /** Jobs sent to a worker in one message (and answered in one): the worker starts on the first ones early. */
 const CHUNK = 8;
+/** Longest `help` blocks for the one signature a worker is making (it takes ~40 µs; a descheduled worker). */
+const WAIT_MS = 2;
+/** Slot states (Int32Array over a SharedArrayBuffer, shared with the workers). */
+const FREE = 0;
+const READY = 1; // holds a seed
+const WORKER = 2; // taken by a worker, which is signing it
+const CALLER = 3; // taken by the calling thread (`help`)
+const SIGNED = 4; // the worker wrote the signature to the slot's result and zeroed the seed
 
 interface Job {
   readonly slot: number;
+  /** Resolved or rejected already (by the worker's answer, by `help`, or on a failure). */
+  settled: boolean;
   readonly message: Uint8Array;
   readonly resolve: (signature: Uint8Array) => void;
   readonly reject: (err: unknown) => void;
@@ -63,7 +73,9 @@ export class Ed25519SignPool {
   readonly #source: string;
   readonly #seedBuffer: SharedArrayBuffer;
   readonly #stateBuffer: SharedArrayBuffer;
+  readonly #resultBuffer: SharedArrayBuffer;
   readonly #seeds: Uint8Array;
+  readonly #results: Uint8Array;
   readonly #states: Int32Array;
   readonly #free: number[];
   #members: Member[] = [];
@@ -82,7 +94,9 @@ export class Ed25519SignPool {
     this.#source = options.workerSource ?? SIGN_WORKER_SOURCE;
     this.#seedBuffer = new SharedArrayBuffer(32 * slots);
     this.#stateBuffer = new SharedArrayBuffer(4 * slots);
+    this.#resultBuffer = new SharedArrayBuffer(64 * slots);
     this.#seeds = new Uint8Array(this.#seedBuffer);
+    this.#results = new Uint8Array(this.#resultBuffer);
     this.#states = new Int32Array(this.#stateBuffer);
     this.#free = Array.from({ length: slots }, (_, i) => slots - 1 - i);
   }
@@ -103,9 +117,9 @@ export class Ed25519SignPool {
     const slot = this.active ? this.#free.pop() : undefined;
     if (slot === undefined) return Promise.resolve(ed25519Sign(seed, message));
     this.#seeds.set(seed, 32 * slot);
-    Atomics.store(this.#states, slot, 1); // publishes the seed bytes to the worker that checks this state
+    Atomics.store(this.#states, slot, READY); // publishes the seed bytes to the worker that checks this state
     return new Promise<Uint8Array>((resolve, reject) => {
-      this.#queue.push({ slot, message, resolve, reject });
+      this.#queue.push({ slot, message, resolve, reject, settled: false });
       if (this.#queue.length >= CHUNK) this.flush();
       else if (!this.#scheduled) {
         this.#scheduled = true;
@@ -122,7 +136,7 @@ export class Ed25519SignPool {
     this.#queue = [];
     const member = this.#pick();
     if (!member) {
-      for (const job of jobs) this.#signFromSlot(job);
+      for (const job of jobs) this.#signFromSlot(job, true);
       return;
     }
     const offsets = new Uint32Array(jobs.length + 1);
@@ -134,6 +148,30 @@ export class Ed25519SignPool {
     if (member.inFlight.size === 0) member.worker.ref(); // a pending signature keeps the process alive
     member.inFlight.set(id, jobs);
     member.worker.postMessage({ id, slots, offsets, data }, [slots.buffer, offsets.buffer, data.buffer]);
+  }
+
+  /**
+   * Settles every pending signature now, where this thread would otherwise wait for them: signs on this
+   * thread, newest first, each job no worker has started (and any not sent), takes the ones a worker finished
+   * from their shared result slots, and blocks (Atomics.wait, at most WAIT_MS each) for the one a worker is
+   * making. A worker slow to get a core then costs nothing; one that keeps up leaves nothing to take. What
+   * is still unsettled (a stalled worker) settles with the worker's answer or its failure.
+   */
+  help(): void {
+    for (const job of this.#queue.splice(0).reverse()) this.#signFromSlot(job, true);
+    const sent = this.#members.flatMap((m) => [...m.inFlight.values()].flat());
+    for (let i = sent.length - 1; i >= 0; i--) {
+      const job = sent[i]!;
+      // Taking a slot (READY → CALLER) races a worker's own take (READY → WORKER): exactly one signs it.
+      if (!job.settled && Atomics.compareExchange(this.#states, job.slot, READY, CALLER) === READY)
+        this.#signFromSlot(job, false);
+    }
+    for (const job of sent) {
+      if (job.settled) continue;
+      if (Atomics.load(this.#states, job.slot) === WORKER)
+        Atomics.wait(this.#states, job.slot, WORKER, WAIT_MS);
+      this.#take(job);
+    }
   }
 
   /** Test hook: whether every seed slot is zero (it must be whenever no signature is pending). */
@@ -150,11 +188,8 @@ export class Ed25519SignPool {
   close(): void {
     this.#stopped = true;
     const closed = () => new KeywardError("unavailable", "the Ed25519 sign pool was closed");
-    for (const m of this.#members) {
-      this.#retire(m, closed());
-      void m.worker.terminate().catch(() => undefined);
-    }
-    for (const job of this.#queue.splice(0)) this.#fail(job, closed());
+    for (const m of this.#members) this.#retire(m, closed());
+    for (const job of this.#queue.splice(0)) this.#fail(job, closed(), true);
     this.#seeds.fill(0);
   }
 
@@ -181,11 +216,12 @@ export class Ed25519SignPool {
         sodiumPath: createRequire(import.meta.url).resolve("sodium-native"),
         seeds: this.#seedBuffer,
         states: this.#stateBuffer,
+        results: this.#resultBuffer,
       },
     });
     const member: Member = { worker, inFlight: new Map(), retired: false };
     worker.unref(); // an idle worker never keeps the process alive
-    worker.on("message", (reply: { id: number; signatures: Uint8Array }) => this.#answer(member, reply));
+    worker.on("message", (id: number) => this.#answer(member, id));
     const stopped = (reason: string) =>
       this.#retire(
         member,
@@ -200,46 +236,69 @@ export class Ed25519SignPool {
     return member;
   }
 
-  #answer(member: Member, reply: { id: number; signatures: Uint8Array }): void {
-    const jobs = member.inFlight.get(reply.id);
+  /** A worker finished a chunk: settles its jobs (those `help` did not) and frees their slots. */
+  #answer(member: Member, id: number): void {
+    const jobs = member.inFlight.get(id);
     if (!jobs) return;
-    member.inFlight.delete(reply.id);
+    member.inFlight.delete(id);
     if (member.inFlight.size === 0) member.worker.unref();
-    for (const [i, job] of jobs.entries()) {
-      this.#free.push(job.slot); // the worker zeroed it and cleared its state
-      job.resolve(reply.signatures.subarray(64 * i, 64 * i + 64));
+    for (const job of jobs) {
+      this.#take(job);
+      Atomics.store(this.#states, job.slot, FREE); // its seed was zeroed by the worker or by `help`
+      this.#free.push(job.slot);
     }
   }
 
-  /** Takes a worker out of the pool (once) and fails what it had in flight. */
+  /** Resolves an unsettled job whose slot a worker has signed, with a copy of the signature. */
+  #take(job: Job): void {
+    if (job.settled || Atomics.load(this.#states, job.slot) !== SIGNED) return;
+    job.settled = true;
+    job.resolve(this.#results.slice(64 * job.slot, 64 * job.slot + 64));
+  }
+
+  /**
+   * Takes a worker out of the pool (once), stops it and fails what it had in flight. Those slots are wiped
+   * but never reused: a stopping worker might still read one.
+   */
   #retire(member: Member, err: KeywardError): void {
     if (member.retired) return;
     member.retired = true;
     this.#members = this.#members.filter((m) => m !== member);
-    for (const jobs of member.inFlight.values()) for (const job of jobs) this.#fail(job, err);
+    for (const jobs of member.inFlight.values()) for (const job of jobs) this.#fail(job, err, false);
     member.inFlight.clear();
     member.worker.unref();
+    void member.worker.terminate().catch(() => undefined);
   }
 
-  /** Wipes and frees a job's slot, then rejects it. */
-  #fail(job: Job, err: unknown): void {
+  /** Wipes a job's slot (freeing it when `free`), then rejects the job unless it was settled. */
+  #fail(job: Job, err: unknown, free: boolean): void {
     this.#seeds.fill(0, 32 * job.slot, 32 * job.slot + 32);
-    Atomics.store(this.#states, job.slot, 0);
-    this.#free.push(job.slot);
+    if (free) {
+      Atomics.store(this.#states, job.slot, FREE);
+      this.#free.push(job.slot);
+    }
+    if (job.settled) return;
+    job.settled = true;
     job.reject(err);
   }
 
-  /** Signs a queued job on this thread from its slot (no worker left), then wipes and frees the slot. */
-  #signFromSlot(job: Job): void {
+  /**
+   * Signs a job on this thread from its slot and wipes the slot. `free`: the job was never sent, so the slot
+   * is free again now; otherwise it stays taken (CALLER) until the worker's answer for its chunk.
+   */
+  #signFromSlot(job: Job, free: boolean): void {
     const seed = this.#seeds.subarray(32 * job.slot, 32 * job.slot + 32);
+    job.settled = true;
     try {
       job.resolve(ed25519Sign(seed, job.message));
     } catch (err) {
       job.reject(err);
     } finally {
       seed.fill(0);
-      Atomics.store(this.#states, job.slot, 0);
-      this.#free.push(job.slot);
+      if (free) {
+        Atomics.store(this.#states, job.slot, FREE);
+        this.#free.push(job.slot);
+      }
     }
   }
 }

@@ -1,7 +1,7 @@
 // The Custody facade: partitions, identity keys (key, sign, lifecycle, MSK rotation, legacy keys) and the
 // service-internal key-use hooks other domains are wired to.
 
-import { assertBytes } from "../crypto/assert.js";
+import { assertBytes, assertInteger } from "../crypto/assert.js";
 import { bytesToHex, hexToBytes, wipe } from "../crypto/bytes.js";
 import { ed25519Sign } from "../crypto/ed25519.js";
 import { Ed25519SignPool } from "../crypto/ed25519-pool.js";
@@ -108,6 +108,8 @@ export class Custody {
       return rec;
     };
     const pool = options.signPool;
+    if (pool !== undefined && !(pool instanceof Ed25519SignPool))
+      assertInteger(pool, 0, 64, "options.signPool");
     this.#ownsPool = !(pool instanceof Ed25519SignPool);
     this.#pool = pool instanceof Ed25519SignPool ? pool : new Ed25519SignPool({ workers: pool });
     const pooled = (key: Uint8Array, message: Uint8Array) => this.#pool.sign(key, message);
@@ -129,6 +131,7 @@ export class Custody {
         const audit = this.#ctx.audit;
         if (audit.appendMany) await audit.appendMany(tx, events);
         else for (const e of events) await audit.append(tx, e);
+        this.#pool.help(); // signs here what the worker has not started, rather than waiting for it
         return Promise.all(started.map((s) => s.result));
       },
     );
