@@ -153,8 +153,8 @@ export class Ed25519SignPool {
   /**
    * Settles every pending signature now, where this thread would otherwise wait for them: signs on this
    * thread, newest first, each job no worker has started (and any not sent), takes the ones a worker finished
-   * from their shared result slots, and blocks (Atomics.wait, at most WAIT_MS each) for the one a worker is
-   * making. A worker slow to get a core then costs nothing; one that keeps up leaves nothing to take. What
+   * from their shared result slots, and blocks (Atomics.wait, at most WAIT_MS in all) for the one a worker
+   * is making. A worker slow to get a core then costs nothing; one that keeps up leaves nothing to take. What
    * is still unsettled (a stalled worker) settles with the worker's answer or its failure.
    */
   help(): void {
@@ -166,17 +166,18 @@ export class Ed25519SignPool {
       if (!job.settled && Atomics.compareExchange(this.#states, job.slot, READY, CALLER) === READY)
         this.#signFromSlot(job, false);
     }
+    let stalled = false; // after one wait timed out, the rest settles asynchronously
     for (const job of sent) {
       if (job.settled) continue;
-      if (Atomics.load(this.#states, job.slot) === WORKER)
-        Atomics.wait(this.#states, job.slot, WORKER, WAIT_MS);
+      if (!stalled && Atomics.load(this.#states, job.slot) === WORKER)
+        stalled = Atomics.wait(this.#states, job.slot, WORKER, WAIT_MS) === "timed-out";
       this.#take(job);
     }
   }
 
-  /** Test hook: whether every seed slot is zero (it must be whenever no signature is pending). */
+  /** Test hook: whether every seed slot is zero (it must be once every signature sent settled). */
   seedSlotsAreZero(): boolean {
-    return this.#seeds.every((b) => b === 0) && this.#states.every((s) => s === 0);
+    return this.#seeds.every((b) => b === 0);
   }
 
   /** Live worker threads (0 before the first signature sent to one, after a crash and after `close`). */
@@ -213,6 +214,7 @@ export class Ed25519SignPool {
     const worker = new Worker(this.#source, {
       eval: true,
       workerData: {
+        base: import.meta.url,
         sodiumPath: createRequire(import.meta.url).resolve("sodium-native"),
         seeds: this.#seedBuffer,
         states: this.#stateBuffer,

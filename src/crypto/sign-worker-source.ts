@@ -2,7 +2,8 @@
 // the TypeScript sources, dist/ or the CLI bundle).
 
 /**
- * Worker source for `Ed25519SignPool`. `workerData` carries the resolved path of sodium-native and three
+ * Worker source for `Ed25519SignPool`. `workerData` carries the resolved path of sodium-native (and the URL
+ * to resolve it from), and three
  * SharedArrayBuffers: seed slots (32 bytes each), slot states (Int32: 1 = holds a seed, 2 = taken by the
  * worker, 3 = taken by the calling thread, 4 = signed) and signature results (64 bytes per slot). A request is
  * `{ id, slots, offsets, data }`: one job per slot, job i's message is `data[offsets[i] .. offsets[i + 1])`.
@@ -13,8 +14,9 @@
  * and signs inline.
  */
 export const SIGN_WORKER_SOURCE = `"use strict";
-const { parentPort, workerData } = require("node:worker_threads");
-const sodium = require(workerData.sodiumPath);
+// Dynamic imports only: an eval worker runs as CommonJS, or as a module under --input-type=module.
+Promise.all([import("node:worker_threads"), import("node:module")]).then(([{ parentPort, workerData }, { createRequire }]) => {
+const sodium = createRequire(workerData.base)(workerData.sodiumPath);
 const seeds = new Uint8Array(workerData.seeds);
 const states = new Int32Array(workerData.states);
 const results = new Uint8Array(workerData.results);
@@ -46,5 +48,6 @@ parentPort.on("message", (req) => {
     Atomics.notify(states, slot);
   }
   parentPort.postMessage(req.id);
+});
 });
 `;
