@@ -3,25 +3,17 @@
 
 import { assertBytes, assertInteger } from "../crypto/assert.js";
 import { bytesToHex, hexToBytes, wipe } from "../crypto/bytes.js";
-import { ed25519Sign } from "../crypto/ed25519.js";
 import { Ed25519SignPool } from "../crypto/ed25519-pool.js";
 import { taprootTweakPublicKey } from "../crypto/schnorr.js";
 import { evmAddress } from "../crypto/secp256k1.js";
 import type { Secret } from "../crypto/secret.js";
 import { x25519SharedSecret } from "../crypto/x25519.js";
 import { InputRangeError, InputTypeError } from "../errors/input-errors.js";
-import type { Storage, StorageTx } from "../store/ports.js";
+import type { Storage } from "../store/ports.js";
+import { type BatchSigner, batchSigner } from "./batch-signer.js";
 import { type CustodyContext, type CustodyOptions, runTx } from "./context.js";
 import { assertScheme, type Scheme } from "./identity.js";
-import {
-  currentPublicKey,
-  type IdentityKey,
-  lendKey,
-  type SignRequest,
-  type SignResult,
-  type StartedSignature,
-  signInTx,
-} from "./key-use.js";
+import { currentPublicKey, type IdentityKey, lendKey, type SignResult } from "./key-use.js";
 import {
   importLegacy,
   type KeyChangeResult,
@@ -43,17 +35,7 @@ import {
   rotateMsk,
 } from "./partitions.js";
 import { type IdentityRef, preparePath } from "./path-ops.js";
-import type { PathRecord } from "./records.js";
 import { assertActor, MAX_SIGN_BATCH, type SignOptions, signRequests } from "./sign-request.js";
-import { TxBatcher } from "./tx-batcher.js";
-
-type Signer = TxBatcher<StorageTx, SignRequest, SignResult, StartedSignature>;
-
-/**
- * Batches of at least this many requests sign Ed25519 on the sign pool's worker while the batch's audit
- * entries are built; smaller ones (a lone caller) sign inline, with no hand-off latency (BENCHMARKS.md).
- */
-export const SIGN_POOL_THRESHOLD = 4;
 
 /**
  * Identity-key custody: one MSK per partition, keys derived per (identity, label, generation, scheme), used but
@@ -70,7 +52,7 @@ export const SIGN_POOL_THRESHOLD = 4;
  */
 export class Custody {
   readonly #ctx: CustodyContext;
-  readonly #signer: Signer;
+  readonly #signer: BatchSigner;
   readonly #pool: Ed25519SignPool;
   readonly #ownsPool: boolean;
 
@@ -87,54 +69,12 @@ export class Custody {
       observe: options.observeKeyMaterial,
       msks: new MskCache(options.mskCache, options.now ?? Date.now),
     };
-    // Concurrent signatures share one transaction (group commit); each is still audited before it returns.
-    // The batch's audit entries are appended together at its end (one chain-head read and write per batch).
-    // Within one batch's transaction, each path is resolved once: signatures never change a path, and a
-    // refused request makes the batcher redo every request in a transaction of its own (fresh memo).
-    const prepared = new WeakMap<StorageTx, Map<string, Promise<PathRecord>>>();
-    const prepareOnce = (tx: StorageTx, ref: IdentityRef, actor: string | undefined) => {
-      let memo = prepared.get(tx);
-      if (!memo) {
-        memo = new Map();
-        prepared.set(tx, memo);
-      }
-      const key = JSON.stringify([ref.partition, ref.identity, ref.label ?? ""]);
-      let rec = memo.get(key);
-      if (!rec) {
-        // The request that resolves the path first names the caller of its creation or MSK move, if any.
-        rec = preparePath(this.#at(actor), tx, ref, { create: true, requireActive: true });
-        memo.set(key, rec);
-      }
-      return rec;
-    };
     const pool = options.signPool;
     if (pool !== undefined && !(pool instanceof Ed25519SignPool))
       assertInteger(pool, 0, 64, "options.signPool");
     this.#ownsPool = !(pool instanceof Ed25519SignPool);
     this.#pool = pool instanceof Ed25519SignPool ? pool : new Ed25519SignPool({ workers: pool });
-    const pooled = (key: Uint8Array, message: Uint8Array) => this.#pool.sign(key, message);
-    // Pipeline of a large batch: each request's path, seed and hand-off to the pool's worker, then the audit
-    // entries appended while the worker signs, then the signatures awaited, then the commit.
-    this.#signer = new TxBatcher<StorageTx, SignRequest, SignResult, StartedSignature>(
-      (fn) => runTx(this.#ctx, fn),
-      (tx, req, size) =>
-        signInTx(
-          this.#ctx,
-          tx,
-          req,
-          (ref) => prepareOnce(tx, ref, req.actor),
-          size >= SIGN_POOL_THRESHOLD && this.#pool.active ? pooled : ed25519Sign,
-        ),
-      async (tx, started) => {
-        this.#pool.flush();
-        const events = started.map((s) => s.event);
-        const audit = this.#ctx.audit;
-        if (audit.appendMany) await audit.appendMany(tx, events);
-        else for (const e of events) await audit.append(tx, e);
-        this.#pool.help(); // signs here what the worker has not started, rather than waiting for it
-        return Promise.all(started.map((s) => s.result));
-      },
-    );
+    this.#signer = batchSigner(this.#ctx, this.#pool, (actor) => this.#at(actor));
   }
 
   /**

@@ -6,7 +6,7 @@ import { Ed25519SignPool } from "../crypto/ed25519-pool.js";
 import { openAuditLog } from "../service/audit.js";
 import { createCustody } from "../service/custody.js";
 import type { Storage } from "../store/ports.js";
-import { SIGN_POOL_THRESHOLD } from "./custody.js";
+import { SIGN_POOL_THRESHOLD } from "./batch-signer.js";
 
 const store = storesPerTest();
 const enc = new TextEncoder();
