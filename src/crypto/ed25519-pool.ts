@@ -57,15 +57,17 @@ export function defaultSignWorkers(): number {
  * Signs (seed, message) pairs with Ed25519 on worker threads, byte-identical to `ed25519Sign`.
  * Key hygiene: a seed is copied into a slot of a SharedArrayBuffer (never into a postMessage clone); the
  * caller wipes its own copy right after `sign` returns; the worker zeroes the slot as soon as libsodium has
- * expanded it and zeroes its guarded secret-key buffer right after each signature. Workers start on first
- * use, never keep the process alive while idle, and `close()` stops them. A worker that stops fails the
- * signatures pending on it (KeywardError `internal`) and the pool signs inline from then on; without
- * libsodium, or with 0 workers, every signature is inline.
+ * expanded it and zeroes its guarded secret-key buffer right after each signature. Signatures come back
+ * through shared result slots; `help()` lets the calling thread sign what no worker has started instead of
+ * waiting. Workers start on first use, never keep the process alive while idle, and `close()` stops them. A
+ * worker that stops fails the signatures pending on it (KeywardError `internal`); with no worker left the
+ * pool signs inline, as it does without libsodium or with 0 workers.
  * @example
  * const pool = new Ed25519SignPool();
  * const pending = pool.sign(seed, message);
  * wipe(seed);
  * pool.flush();
+ * pool.help(); // where this thread would wait anyway
  * const signature = await pending;
  */
 export class Ed25519SignPool {
