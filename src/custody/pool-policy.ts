@@ -12,7 +12,7 @@ const ALPHA = 0.25;
 
 /**
  * Picks the cheaper way per batch by an exponential moving average of milliseconds per signature of the
- * batches that went each way (the batch's work up to its commit, on the calling thread's clock). A worker
+ * batches that went each way (the caller measures, e.g. from one batch's start to the next one's). A worker
  * pays only when it gets a core of its own: on a machine whose second core is busy (or shared by the host),
  * handing signatures over costs more than it saves, and the batch is signed inline instead.
  * @example
