@@ -1,5 +1,6 @@
 // Shared machinery of custody operations: the context, transactions, MSK cache, key use and wipe.
 import { hexToBytes, wipe } from "../crypto/bytes.js";
+import type { Ed25519SignPool } from "../crypto/ed25519-pool.js";
 import { KeywardError } from "../errors/keyward-error.js";
 import type { Storage, StorageTx } from "../store/ports.js";
 import { deriveIdentitySeed, schemePublicKey } from "./derive.js";
@@ -49,6 +50,11 @@ export interface CustodyOptions {
   readonly observeKeyMaterial?: (buffer: Uint8Array) => void;
   /** Bound and TTL of the unsealed-MSK cache (defaults: 64 MSKs, 5 minutes). */
   readonly mskCache?: MskCacheOptions;
+  /**
+   * Ed25519 signatures of large batches on worker threads: a worker count for a pool the instance owns
+   * (default `defaultSignWorkers()`: one with a spare core; 0 = always inline), or a pool the caller owns.
+   */
+  readonly signPool?: number | Ed25519SignPool;
 }
 
 /** Everything an operation needs. */

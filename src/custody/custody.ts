@@ -1,24 +1,19 @@
 // The Custody facade: partitions, identity keys (key, sign, lifecycle, MSK rotation, legacy keys) and the
 // service-internal key-use hooks other domains are wired to.
 
-import { assertBytes } from "../crypto/assert.js";
+import { assertBytes, assertInteger } from "../crypto/assert.js";
 import { bytesToHex, hexToBytes, wipe } from "../crypto/bytes.js";
+import { Ed25519SignPool } from "../crypto/ed25519-pool.js";
 import { taprootTweakPublicKey } from "../crypto/schnorr.js";
 import { evmAddress } from "../crypto/secp256k1.js";
 import type { Secret } from "../crypto/secret.js";
 import { x25519SharedSecret } from "../crypto/x25519.js";
 import { InputRangeError, InputTypeError } from "../errors/input-errors.js";
-import type { Storage, StorageTx } from "../store/ports.js";
-import { type CustodyAuditEvent, type CustodyContext, type CustodyOptions, runTx } from "./context.js";
+import type { Storage } from "../store/ports.js";
+import { type BatchSigner, batchSigner } from "./batch-signer.js";
+import { type CustodyContext, type CustodyOptions, runTx } from "./context.js";
 import { assertScheme, type Scheme } from "./identity.js";
-import {
-  currentPublicKey,
-  type IdentityKey,
-  lendKey,
-  type SignRequest,
-  type SignResult,
-  signInTx,
-} from "./key-use.js";
+import { currentPublicKey, type IdentityKey, lendKey, type SignResult } from "./key-use.js";
 import {
   importLegacy,
   type KeyChangeResult,
@@ -40,11 +35,7 @@ import {
   rotateMsk,
 } from "./partitions.js";
 import { type IdentityRef, preparePath } from "./path-ops.js";
-import type { PathRecord } from "./records.js";
 import { assertActor, MAX_SIGN_BATCH, type SignOptions, signRequests } from "./sign-request.js";
-import { TxBatcher } from "./tx-batcher.js";
-
-type Signer = TxBatcher<StorageTx, SignRequest, { result: SignResult; event: CustodyAuditEvent }>;
 
 /**
  * Identity-key custody: one MSK per partition, keys derived per (identity, label, generation, scheme), used but
@@ -61,7 +52,9 @@ type Signer = TxBatcher<StorageTx, SignRequest, { result: SignResult; event: Cus
  */
 export class Custody {
   readonly #ctx: CustodyContext;
-  readonly #signer: Signer;
+  readonly #signer: BatchSigner;
+  readonly #pool: Ed25519SignPool;
+  readonly #ownsPool: boolean;
 
   constructor(storage: Storage, options: CustodyOptions) {
     if (storage === null || typeof storage !== "object" || typeof storage.transaction !== "function")
@@ -76,36 +69,12 @@ export class Custody {
       observe: options.observeKeyMaterial,
       msks: new MskCache(options.mskCache, options.now ?? Date.now),
     };
-    // Concurrent signatures share one transaction (group commit); each is still audited before it returns.
-    // The batch's audit entries are appended together at its end (one chain-head read and write per batch).
-    // Within one batch's transaction, each path is resolved once: signatures never change a path, and a
-    // refused request makes the batcher redo every request in a transaction of its own (fresh memo).
-    const prepared = new WeakMap<StorageTx, Map<string, Promise<PathRecord>>>();
-    const prepareOnce = (tx: StorageTx, ref: IdentityRef, actor: string | undefined) => {
-      let memo = prepared.get(tx);
-      if (!memo) {
-        memo = new Map();
-        prepared.set(tx, memo);
-      }
-      const key = JSON.stringify([ref.partition, ref.identity, ref.label ?? ""]);
-      let rec = memo.get(key);
-      if (!rec) {
-        // The request that resolves the path first names the caller of its creation or MSK move, if any.
-        rec = preparePath(this.#at(actor), tx, ref, { create: true, requireActive: true });
-        memo.set(key, rec);
-      }
-      return rec;
-    };
-    this.#signer = new TxBatcher(
-      (fn) => runTx(this.#ctx, fn),
-      (tx, req) => signInTx(this.#ctx, tx, req, (ref) => prepareOnce(tx, ref, req.actor)),
-      async (tx, done) => {
-        const events = done.map((d) => d.event);
-        const audit = this.#ctx.audit;
-        if (audit.appendMany) await audit.appendMany(tx, events);
-        else for (const e of events) await audit.append(tx, e);
-      },
-    );
+    const pool = options.signPool;
+    if (pool !== undefined && !(pool instanceof Ed25519SignPool))
+      assertInteger(pool, 0, 64, "options.signPool");
+    this.#ownsPool = !(pool instanceof Ed25519SignPool);
+    this.#pool = pool instanceof Ed25519SignPool ? pool : new Ed25519SignPool({ workers: pool });
+    this.#signer = batchSigner(this.#ctx, this.#pool, (actor) => this.#at(actor));
   }
 
   /**
@@ -165,7 +134,7 @@ export class Custody {
     actor?: string,
   ): Promise<SignResult> {
     const request = signRequests(ref, options, this.#actorOf(actor))(message, "message");
-    return (await this.#signer.submit(request)).result;
+    return this.#signer.submit(request);
   }
 
   /**
@@ -186,8 +155,7 @@ export class Custody {
       throw new InputRangeError(`messages must hold 1 to ${MAX_SIGN_BATCH} messages`);
     const build = signRequests(ref, options, this.#actorOf(actor));
     const requests = messages.map((m, i) => build(m, `messages[${i}]`));
-    const done = await Promise.all(requests.map((r) => this.#signer.submit(r)));
-    return done.map((d) => d.result);
+    return Promise.all(requests.map((r) => this.#signer.submit(r)));
   }
 
   /** Rotates to generation + 1; the old keys sign a statement naming the new public keys. */
@@ -294,8 +262,12 @@ export class Custody {
     });
   }
 
-  /** Wipes cached MSKs. The instance must not be used afterwards. */
+  /**
+   * Wipes cached MSKs and stops the sign pool it owns (signatures still pending on it fail). The instance must
+   * not be used afterwards.
+   */
   close(): void {
     this.#ctx.msks.clear();
+    if (this.#ownsPool) this.#pool.close();
   }
 }

@@ -66,8 +66,23 @@ export function currentPublicKey(rec: PathRecord, scheme: Scheme): string {
 }
 
 /**
- * One signature inside `tx` and its audit event (the caller appends it in the same transaction). `prepare`
- * resolves the path (default: `preparePath`, creating it on first use and refusing a suspended or revoked one).
+ * Makes an Ed25519 signature with a seed the caller wipes as soon as this returns: `ed25519Sign` inline, or a
+ * sign pool's `sign` (the seed copied into its shared slot, the signature made on a worker thread).
+ */
+export type Ed25519Signer = (seed: Uint8Array, message: Uint8Array) => Uint8Array | Promise<Uint8Array>;
+
+/** A signature started inside a transaction: its audit event now, its result once the signer is done. */
+export interface StartedSignature {
+  readonly event: CustodyAuditEvent;
+  /** Settles after the signer; the caller awaits it before the commit (a rejection fails the transaction). */
+  readonly result: Promise<SignResult>;
+}
+
+/**
+ * One signature inside `tx` and its audit event (the caller appends it in the same transaction and awaits
+ * `result` before committing). `prepare` resolves the path (default: `preparePath`, creating it on first use and
+ * refusing a suspended or revoked one); `ed25519` makes Ed25519 signatures (default inline). The event does
+ * not depend on the signature, so it can be appended while a worker signs.
  * @throws KeywardError `suspended`, `revoked`, `not_found`.
  */
 export async function signInTx(
@@ -76,7 +91,8 @@ export async function signInTx(
   req: SignRequest,
   prepare: (ref: IdentityRef) => Promise<PathRecord> = (ref) =>
     preparePath(ctx, tx, ref, { create: true, requireActive: true }),
-): Promise<{ result: SignResult; event: CustodyAuditEvent }> {
+  ed25519: Ed25519Signer = ed25519Sign,
+): Promise<StartedSignature> {
   const { ref, actor, message, scheme, eip191, taprootMerkleRoot: root } = req;
   const rec = await prepare(ref);
   const internalKey = currentPublicKey(rec, scheme);
@@ -84,16 +100,19 @@ export async function signInTx(
     root === undefined
       ? internalKey
       : bytesToHex(taprootTweakPublicKey(hexToBytes(internalKey), root).outputKey);
-  // The key is derived for this one signature and wiped right after it (DESIGN Invariant 3).
-  const sig = await withPathKey(ctx, tx, rec, scheme, (key) =>
-    scheme === "ed25519"
-      ? ed25519Sign(key, message)
-      : scheme === "bip340"
-        ? bip340Sign(key, message, root)
-        : eip191
-          ? eip191Sign(key, message)
-          : secp256k1SignDigest(key, message),
-  );
+  // The key is derived for this one signature and wiped right after it, or right after the signer copied it
+  // into a sign pool's slot (DESIGN Invariant 3).
+  // Boxed: awaiting withPathKey must not await a pool's pending signature (the caller does, before commit).
+  const { sig } = await withPathKey(ctx, tx, rec, scheme, (key) => ({
+    sig:
+      scheme === "ed25519"
+        ? ed25519(key, message)
+        : scheme === "bip340"
+          ? bip340Sign(key, message, root)
+          : eip191
+            ? eip191Sign(key, message)
+            : secp256k1SignDigest(key, message),
+  }));
   const event: CustodyAuditEvent = {
     kind: "custody.sign",
     subject: subjectOf(rec),
@@ -101,13 +120,15 @@ export async function signInTx(
     data: { scheme, generation: rec.generation, eip191, publicKey, taproot: root !== undefined },
     sensitive: { messageHash: bytesToHex(blake3Hash(message)) },
   };
-  const result = {
-    signature: bytesToHex(sig),
+  const { generation, address } = rec;
+  const result = Promise.resolve(sig).then((s) => ({
+    signature: bytesToHex(s),
     publicKey,
-    generation: rec.generation,
+    generation,
     scheme,
-    address: rec.address,
-  };
+    address,
+  }));
+  result.catch(() => undefined); // a batch refused before it awaits this must not raise an unhandled rejection
   return { result, event };
 }
 

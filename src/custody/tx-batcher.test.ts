@@ -28,6 +28,26 @@ describe("TxBatcher", () => {
     for (let i = 0; i < 40; i++) expect(await storage.state.get("t", `k${i}`)).toEqual(Uint8Array.of(i));
   });
 
+  it("tells work the batch size and lets finish turn the work values into results before the commit", async () => {
+    const { storage } = await store();
+    const sizes: number[] = [];
+    const batcher = new TxBatcher<StorageTx, number, string, number>(
+      (fn) => storage.transaction(fn),
+      async (_tx, n, size) => {
+        sizes.push(size);
+        return n;
+      },
+      async (tx, done) => {
+        await tx.state.put("t", "last", Uint8Array.of(done.length));
+        return done.map((n) => `r${n}`);
+      },
+    );
+    expect(await Promise.all([1, 2, 3].map((n) => batcher.submit(n)))).toEqual(["r1", "r2", "r3"]);
+    expect(await batcher.submit(9)).toBe("r9");
+    expect(sizes).toEqual([3, 3, 3, 1]);
+    expect(await storage.state.get("t", "last")).toEqual(Uint8Array.of(1));
+  });
+
   it("a refused request fails alone: the others commit, its own writes do not", async () => {
     const { storage } = await store();
     const batcher = new TxBatcher<StorageTx, number, number>(

@@ -16,27 +16,32 @@ interface Pending<Req, Res> {
  * reason (e.g. one request is refused), every request of that batch is retried in its own transaction, so
  * one refusal never fails or commits another request's work.
  *
+ * `work` may return an intermediate value (`Work`) that `finish` turns into the results in the same
+ * transaction, before the commit: e.g. work starts each signature, finish appends the batch's audit entries
+ * while they are computed and then awaits them. Without `finish`, the work values are the results.
+ *
  * @example
  * const signer = new TxBatcher(runInTx, (tx, req) => signAndAudit(tx, req));
  * const result = await signer.submit(request);
  */
-export class TxBatcher<Tx, Req, Res> {
+export class TxBatcher<Tx, Req, Res, Work = Res> {
   readonly #run: TxRunner<Tx>;
-  readonly #work: (tx: Tx, req: Req) => Promise<Res>;
-  readonly #finish: ((tx: Tx, results: Res[]) => Promise<void>) | undefined;
+  readonly #work: (tx: Tx, req: Req, batchSize: number) => Promise<Work>;
+  readonly #finish: ((tx: Tx, done: Work[]) => Promise<Res[]>) | undefined;
   readonly #maxBatch: number;
   #queue: Pending<Req, Res>[] = [];
   #flushing = false;
 
   /**
-   * @param work - one request's work inside the shared transaction.
+   * @param work - one request's work inside the shared transaction; `batchSize` is how many requests share it
+   *   (1 when a request runs alone, also on the retry of a failed batch).
    * @param finish - optional step after every request's work, in the same transaction (e.g. one audit append
-   *   for the whole batch).
+   *   for the whole batch), returning the results in request order.
    */
   constructor(
     run: TxRunner<Tx>,
-    work: (tx: Tx, req: Req) => Promise<Res>,
-    finish?: (tx: Tx, results: Res[]) => Promise<void>,
+    work: (tx: Tx, req: Req, batchSize: number) => Promise<Work>,
+    finish?: (tx: Tx, done: Work[]) => Promise<Res[]>,
     maxBatch = 256,
   ) {
     this.#run = run;
@@ -69,16 +74,24 @@ export class TxBatcher<Tx, Req, Res> {
     }
   }
 
+  /** The results of `reqs` in one transaction: every request's work, then `finish`. */
+  async #runAll(tx: Tx, reqs: Req[]): Promise<Res[]> {
+    const done: Work[] = [];
+    for (const req of reqs) done.push(await this.#work(tx, req, reqs.length));
+    if (this.#finish) return this.#finish(tx, done);
+    return done as unknown as Res[];
+  }
+
   /** True when the whole batch committed and every request was resolved. */
   async #runBatch(batch: Pending<Req, Res>[]): Promise<boolean> {
     let results: Res[];
     try {
-      results = await this.#run(async (tx) => {
-        const out: Res[] = [];
-        for (const p of batch) out.push(await this.#work(tx, p.req));
-        await this.#finish?.(tx, out);
-        return out;
-      });
+      results = await this.#run((tx) =>
+        this.#runAll(
+          tx,
+          batch.map((p) => p.req),
+        ),
+      );
     } catch {
       return false; // nothing committed: each request is retried alone and gets its own answer
     }
@@ -88,13 +101,7 @@ export class TxBatcher<Tx, Req, Res> {
 
   async #runOne(p: Pending<Req, Res>): Promise<void> {
     try {
-      p.resolve(
-        await this.#run(async (tx) => {
-          const result = await this.#work(tx, p.req);
-          await this.#finish?.(tx, [result]);
-          return result;
-        }),
-      );
+      p.resolve((await this.#run((tx) => this.#runAll(tx, [p.req])))[0]!);
     } catch (err) {
       p.reject(err);
     }

@@ -14,7 +14,7 @@ export { MAX_SIGN_BATCH, type SignOptions } from "../custody/sign-request.js";
 export interface CustodyService {
   readonly custody: Custody;
   readonly audit: AuditLog;
-  /** Wipes cached MSKs and audit keys (does not close the storage). */
+  /** Wipes cached MSKs and audit keys and stops custody's sign pool (does not close the storage). */
   close(): void;
 }
 
