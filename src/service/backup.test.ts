@@ -74,7 +74,7 @@ describe("backupStore and restoreStore", () => {
       expect(db.prepare("SELECT seq FROM kw_log ORDER BY seq").pluck().all()).toEqual([1, 2, 3, 4, 5]);
       expect(db.prepare("SELECT COUNT(*) FROM kw_state WHERE tbl = 'audit.entry'").pluck().get()).toBe(0);
       const manifest = JSON.parse(db.prepare("SELECT value FROM kw_backup").pluck().get() as string);
-      expect(manifest).toMatchObject({ schema: 2, counts: { log: 5, secrets: 2, state: 2 } });
+      expect(manifest).toMatchObject({ schema: 3, counts: { log: 5, secrets: 2, state: 2 } });
     } finally {
       db.close();
     }

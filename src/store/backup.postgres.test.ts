@@ -105,7 +105,7 @@ describe("backup of a PostgreSQL store", () => {
     await rewritePostgresAsSchema1(t.dbUrl);
     const out = join(work, "old.backup");
     const { manifest } = await writeBackup({ db: t.dbUrl, out });
-    expect(manifest).toMatchObject({ schema: 2, counts: { log: 3 } });
+    expect(manifest).toMatchObject({ schema: 3, counts: { log: 3 } });
     expect(manifest.tables["audit.entry"]).toBeUndefined();
     const db = new Database(out, { readonly: true });
     try {

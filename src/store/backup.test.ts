@@ -51,7 +51,7 @@ describe("writeBackup", () => {
       format: "keyward-backup",
       version: 1,
       source: "sqlite",
-      schema: 2,
+      schema: 3,
       counts: { state: 2, secrets: 2, log: 0 },
       tables: { "test.records": 2 },
     });

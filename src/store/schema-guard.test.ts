@@ -68,3 +68,39 @@ describe("opening a store migrated by a newer keyward", () => {
     }
   });
 });
+
+// Schema 3 changes no table: it marks a store whose audit log may hold v3 rows, so that a build from before
+// them (whose last migration is 2) refuses the store at open instead of reading a v3 row as a modified chain.
+describe("storage schema 3 (audit rows v3)", () => {
+  const beforeV3 = [{ version: 1 }, { version: 2 }];
+
+  it("SQLite: a store this build opens records schema 3, which a schema-2 build refuses", async () => {
+    const t = await openTestSqliteStorage();
+    try {
+      await t.storage.close();
+      const db = new Database(t.dbUrl.slice("sqlite:".length), { readonly: true });
+      const { v } = db.prepare("SELECT MAX(version) AS v FROM kw_schema").get() as { v: number };
+      db.close();
+      expect(v).toBe(3);
+      expect(() => assertSchemaKnown(v, beforeV3)).toThrow(/storage schema 3 is newer than this keyward's 2/);
+    } finally {
+      await t.cleanup();
+    }
+  });
+
+  it("PostgreSQL: the same on the real server", async () => {
+    const t = await openTestPostgresStorage();
+    try {
+      await t.storage.close();
+      const schema = new URL(t.dbUrl).searchParams.get("schema")!;
+      const client = new pg.Client({ connectionString: TEST_PG_URL, options: `-c search_path=${schema}` });
+      await client.connect();
+      const { rows } = await client.query("SELECT MAX(version) AS v FROM kw_schema");
+      await client.end();
+      expect(Number(rows[0].v)).toBe(3);
+      expect(() => assertSchemaKnown(Number(rows[0].v), beforeV3)).toThrow(KeywardError);
+    } finally {
+      await t.cleanup();
+    }
+  });
+});

@@ -31,4 +31,12 @@ export const POSTGRES_MIGRATIONS: readonly SqlMigration[] = [
       DELETE FROM kw_state ${LEGACY_LOG_ROWS};
     `,
   },
+  {
+    version: 3,
+    name: "audit rows v3",
+    // No table changes: a marker. From here on audit entries are v3 rows (SHA-256 entry hash, docs/wire-format.md
+    // "Stored audit rows"), which a build before them reads as a modified chain; with this version recorded such
+    // a build refuses the whole store at open (schema-guard.ts: "upgrade keyward on every instance") instead.
+    sql: "SELECT 1",
+  },
 ];
