@@ -11,6 +11,18 @@ import { openTestPostgresStorage, openTestSqliteStorage, TEST_PG_URL } from "./t
 const FUTURE = 99;
 const mark = `INSERT INTO kw_schema (version, name, applied_at) VALUES (${FUTURE}, 'from a newer keyward', 0)`;
 
+/** Runs `sql` on the real server in the schema of a test store's URL (`?schema=`), returning its rows. */
+async function queryTestSchema(dbUrl: string, sql: string): Promise<{ v?: unknown }[]> {
+  const schema = new URL(dbUrl).searchParams.get("schema")!;
+  const client = new pg.Client({ connectionString: TEST_PG_URL, options: `-c search_path=${schema}` });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
 async function refusal(open: () => Promise<unknown>): Promise<KeywardError> {
   const err = await open().then(
     () => undefined,
@@ -55,11 +67,7 @@ describe("opening a store migrated by a newer keyward", () => {
     const t = await openTestPostgresStorage();
     try {
       await t.storage.close();
-      const schema = new URL(t.dbUrl).searchParams.get("schema")!;
-      const client = new pg.Client({ connectionString: TEST_PG_URL, options: `-c search_path=${schema}` });
-      await client.connect();
-      await client.query(mark);
-      await client.end();
+      await queryTestSchema(t.dbUrl, mark);
       const err = await refusal(() => openPostgresBackend(t.dbUrl, { max: 1 }));
       expect(err.code).toBe("conflict");
       expect(err.message).toMatch(/storage schema 99 is newer .*upgrade keyward/);
@@ -92,13 +100,10 @@ describe("storage schema 3 (audit rows v3)", () => {
     const t = await openTestPostgresStorage();
     try {
       await t.storage.close();
-      const schema = new URL(t.dbUrl).searchParams.get("schema")!;
-      const client = new pg.Client({ connectionString: TEST_PG_URL, options: `-c search_path=${schema}` });
-      await client.connect();
-      const { rows } = await client.query("SELECT MAX(version) AS v FROM kw_schema");
-      await client.end();
-      expect(Number(rows[0].v)).toBe(3);
-      expect(() => assertSchemaKnown(Number(rows[0].v), beforeV3)).toThrow(KeywardError);
+      const [row] = await queryTestSchema(t.dbUrl, "SELECT MAX(version) AS v FROM kw_schema");
+      const v = Number(row?.v);
+      expect(v).toBe(3);
+      expect(() => assertSchemaKnown(v, beforeV3)).toThrow(KeywardError);
     } finally {
       await t.cleanup();
     }
